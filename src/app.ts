@@ -1,0 +1,76 @@
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
+import { createMiddleware } from 'hono/factory';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { csrfProtection } from './auth/csrf.js';
+import { loadSession } from './auth/middleware.js';
+import type { AppDeps, AppEnv } from './env.js';
+import { authRoutes } from './routes/auth.js';
+import { renderError, renderNotFound } from './routes/errors.js';
+import { homeRoutes } from './routes/home.js';
+import { STATIC_DIR } from './views/assets.js';
+import { pageRenderer } from './views/renderer.js';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** Asset URLs carry a content hash (views/assets.ts), so they never change under a browser. */
+const staticFiles = createMiddleware(async (c, next) => {
+  await next();
+  if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+});
+
+/** Pages and fragments show patient data: never stored by browsers or proxies. */
+const dynamicResponseHeaders = createMiddleware(async (c, next) => {
+  await next();
+  c.header('Cache-Control', 'no-store');
+  c.header('Vary', 'HX-Request', { append: true });
+});
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  app.use(compress());
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+    }),
+  );
+  app.use(
+    '/static/*',
+    staticFiles,
+    serveStatic({ root: STATIC_DIR, rewriteRequestPath: (path) => path.slice('/static'.length) }),
+  );
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new HTTPException(413, { message: 'The request is too large.' });
+      },
+    }),
+  );
+  app.use(dynamicResponseHeaders);
+  app.use(loadSession(deps));
+  app.use(pageRenderer);
+  app.use(csrfProtection());
+
+  app.route('/', authRoutes(deps));
+  app.route('/', homeRoutes());
+
+  app.notFound(renderNotFound);
+  app.onError(renderError);
+  return app;
+}

@@ -1,0 +1,60 @@
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import type { Locale, Role } from '../db/schema.js';
+import { Forbidden, Unauthenticated } from '../domain/errors.js';
+import type { AppDeps, AppEnv, AuthedEnv } from '../env.js';
+import {
+  deleteSessionCookie,
+  readSessionCookie,
+  setSessionCookie,
+  validateSessionToken,
+} from './session.js';
+
+export const LANGUAGE_COOKIE = 'raseed_lang';
+
+export function isLocale(value: unknown): value is Locale {
+  return value === 'en' || value === 'ar';
+}
+
+/** Loads the session's user and tenant (or null) and the page language for every request. */
+export function loadSession({ db, clock }: AppDeps) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const token = readSessionCookie(c);
+    const auth = token ? await validateSessionToken(db, token, clock()) : null;
+    if (token && !auth) deleteSessionCookie(c);
+    if (token && auth?.session.renewed) setSessionCookie(c, token, auth.session.expiresAt);
+    c.set('auth', auth);
+    const cookieLocale = getCookie(c, LANGUAGE_COOKIE);
+    c.set('locale', auth?.user.locale ?? (isLocale(cookieLocale) ? cookieLocale : 'en'));
+    await next();
+  });
+}
+
+export function isApiRequest(c: Context): boolean {
+  return c.req.path.includes('/api/') || c.req.path === '/events';
+}
+
+/**
+ * Pages redirect to /login, htmx requests get `HX-Redirect` (htmx follows it whatever the
+ * status), the JSON API answers 401.
+ */
+export function requireAuth() {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (c.get('auth')) return next();
+    if (isApiRequest(c)) throw new Unauthenticated();
+    const login = `/login?next=${encodeURIComponent(c.req.path)}`;
+    if (c.req.header('hx-request')) {
+      c.header('HX-Redirect', login);
+      return c.body(null, 401);
+    }
+    return c.redirect(login, 303);
+  });
+}
+
+export function requireRole(...roles: Role[]) {
+  return createMiddleware<AuthedEnv>(async (c, next) => {
+    if (!roles.includes(c.get('auth').user.role)) throw new Forbidden();
+    await next();
+  });
+}

@@ -1,0 +1,166 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import {
+  encodeBase32LowerCaseNoPadding,
+  encodeBase64urlNoPadding,
+  encodeHexLowerCase,
+} from '@oslojs/encoding';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Database } from '../db/client.js';
+import type { Locale, Role } from '../db/schema.js';
+
+/** Server-side sessions as in Lucia's guide: the cookie holds a random token, the database its SHA-256. */
+
+export const SESSION_COOKIE = 'raseed_session';
+const HOUR_MS = 60 * 60 * 1000;
+/** A desk session lasts a working day since its last use (sliding expiry). */
+export const SESSION_LIFETIME_MS = 12 * HOUR_MS;
+const RENEW_WHEN_LESS_THAN_MS = SESSION_LIFETIME_MS / 2;
+
+export interface AuthContext {
+  /** `renewed`: the expiry moved, so the cookie must be sent again. */
+  session: { id: string; expiresAt: Date; csrfToken: string; renewed: boolean };
+  user: { id: string; email: string; name: string; role: Role; locale: Locale };
+  tenant: {
+    id: string;
+    name: string;
+    timezone: string;
+    currency: string;
+    cancellationWindowHours: number;
+  };
+}
+
+function randomToken(byteCount: number): Uint8Array {
+  const bytes = new Uint8Array(byteCount);
+  crypto.getRandomValues(bytes);
+  return bytes;
+}
+
+export function generateSessionToken(): string {
+  return encodeBase32LowerCaseNoPadding(randomToken(20));
+}
+
+export function sessionIdFromToken(token: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export async function createSession(
+  db: Database,
+  token: string,
+  user: { tenantId: string; userId: string },
+  now: Date,
+): Promise<{ id: string; expiresAt: Date }> {
+  const session = {
+    id: sessionIdFromToken(token),
+    tenant_id: user.tenantId,
+    user_id: user.userId,
+    csrf_token: encodeBase64urlNoPadding(randomToken(32)),
+    expires_at: new Date(now.getTime() + SESSION_LIFETIME_MS),
+  };
+  await db.insertInto('sessions').values(session).execute();
+  return { id: session.id, expiresAt: session.expires_at };
+}
+
+/** The session, its user and tenant in one query; renews the expiry once half of it is spent. */
+export async function validateSessionToken(
+  db: Database,
+  token: string,
+  now: Date,
+): Promise<AuthContext | null> {
+  const sessionId = sessionIdFromToken(token);
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', (join) =>
+      join
+        .onRef('users.tenant_id', '=', 'sessions.tenant_id')
+        .onRef('users.id', '=', 'sessions.user_id'),
+    )
+    .innerJoin('tenants', 'tenants.id', 'sessions.tenant_id')
+    .select([
+      'sessions.expires_at',
+      'sessions.csrf_token',
+      'users.id as user_id',
+      'users.email',
+      'users.name as user_name',
+      'users.role',
+      'users.locale',
+      'users.active',
+      'tenants.id as tenant_id',
+      'tenants.name as tenant_name',
+      'tenants.timezone',
+      'tenants.currency',
+      'tenants.cancellation_window_hours',
+    ])
+    .where('sessions.id', '=', sessionId)
+    .executeTakeFirst();
+  if (!row) return null;
+  if (!row.active || row.expires_at.getTime() <= now.getTime()) {
+    await invalidateSession(db, sessionId);
+    return null;
+  }
+  let expiresAt = row.expires_at;
+  const renewed = expiresAt.getTime() - now.getTime() < RENEW_WHEN_LESS_THAN_MS;
+  if (renewed) {
+    expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
+    await db
+      .updateTable('sessions')
+      .set({ expires_at: expiresAt })
+      .where('id', '=', sessionId)
+      .execute();
+  }
+  return {
+    session: { id: sessionId, expiresAt, csrfToken: row.csrf_token, renewed },
+    user: {
+      id: row.user_id,
+      email: row.email,
+      name: row.user_name,
+      role: row.role,
+      locale: row.locale,
+    },
+    tenant: {
+      id: row.tenant_id,
+      name: row.tenant_name,
+      timezone: row.timezone,
+      currency: row.currency,
+      cancellationWindowHours: row.cancellation_window_hours,
+    },
+  };
+}
+
+export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+}
+
+export async function invalidateUserSessions(
+  db: Database,
+  tenantId: string,
+  userId: string,
+): Promise<void> {
+  await db
+    .deleteFrom('sessions')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+function isHttps(c: Context): boolean {
+  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+}
+
+export function readSessionCookie(c: Context): string | undefined {
+  return getCookie(c, SESSION_COOKIE);
+}
+
+export function setSessionCookie(c: Context, token: string, expiresAt: Date): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: isHttps(c),
+    path: '/',
+    expires: expiresAt,
+  });
+}
+
+export function deleteSessionCookie(c: Context): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(c) });
+}

@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { DB } from './schema.js';
+
+export type Database = Kysely<DB>;
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+
+/**
+ * Both drivers return the same JavaScript types: `date` as 'YYYY-MM-DD' strings (pg would
+ * otherwise build a Date at server-local midnight), `numeric` as strings (money is converted
+ * once at the edge), `bigint` as numbers, `timestamptz` as Date.
+ */
+const keepDateAsString = (value: string) => value;
+
+export function connectPostgres(connectionString: string, maxConnections = 10): Database {
+  const pool = new pg.Pool({
+    connectionString,
+    max: maxConnections,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === DATE_OID) return keepDateAsString;
+        if (oid === INT8_OID) return Number;
+        return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** PGlite keeps its files in `dataDir`; without one it lives in memory (tests). */
+export function connectPglite(dataDir?: string): Database {
+  // PGlite creates its own folder but not the parents (data/ is not in git).
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = new PGlite({
+    dataDir,
+    extensions: { btree_gist, pg_trgm },
+    parsers: { [DATE_OID]: keepDateAsString, [INT8_OID]: Number },
+  });
+  return new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+}
+
+export function connect(options: { databaseUrl?: string; pgliteDir?: string }): Database {
+  return options.databaseUrl
+    ? connectPostgres(options.databaseUrl)
+    : connectPglite(options.pgliteDir);
+}

@@ -1,0 +1,227 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Table types, maintained by hand beside the migrations. */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** `date` columns travel as 'YYYY-MM-DD' strings on both drivers (see client.ts). */
+type DateString = string;
+/** `numeric(12,2)` travels as a string, e.g. '5000.00'. */
+type Money = ColumnType<string, string | number, string | number>;
+type Json = ColumnType<unknown, string | null, string | null>;
+
+export type Role = 'ADMIN' | 'FRONT_DESK' | 'PROVIDER' | 'FINANCE';
+export type Locale = 'en' | 'ar';
+export type PurchaseStatus = 'ACTIVE' | 'COMPLETED' | 'EXPIRED' | 'CANCELLED' | 'TRANSFERRED';
+export type AppointmentKind = 'SINGLE' | 'PACKAGE' | 'GROUP';
+export type AppointmentStatus =
+  'BOOKED' | 'CONFIRMED' | 'ARRIVED' | 'COMPLETED' | 'CANCELLED' | 'LATE_CANCELLED' | 'NO_SHOW';
+
+export interface TenantsTable {
+  id: Generated<string>;
+  name: string;
+  timezone: string;
+  currency: string;
+  cancellation_window_hours: Generated<number>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface UsersTable {
+  tenant_id: string;
+  id: Generated<string>;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: Role;
+  locale: Generated<Locale>;
+  active: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface SessionsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  csrf_token: string;
+  expires_at: Timestamp;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ClinicsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name_en: string;
+  name_ar: string;
+  specialty: string;
+  active: Generated<boolean>;
+}
+
+export interface ServicesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  clinic_id: string;
+  name_en: string;
+  name_ar: string;
+  default_duration_minutes: number;
+  price: Money;
+  active: Generated<boolean>;
+}
+
+export interface ProvidersTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name_en: string;
+  name_ar: string;
+  user_id: string | null;
+  active: Generated<boolean>;
+}
+
+export interface ProviderClinicsTable {
+  tenant_id: string;
+  provider_id: string;
+  clinic_id: string;
+}
+
+export interface ProviderSchedulesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  provider_id: string;
+  weekday: number;
+  /** 'HH:MM:SS' */
+  start_time: string;
+  end_time: string;
+}
+
+export interface ProviderTimeOffTable {
+  tenant_id: string;
+  id: Generated<string>;
+  provider_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  reason: Generated<string>;
+}
+
+export interface PackagesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name_en: string;
+  name_ar: string;
+  price: Money;
+  validity_days: number;
+  active: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface PackageServicesTable {
+  tenant_id: string;
+  package_id: string;
+  service_id: string;
+  sessions: number;
+}
+
+export interface PatientsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  mrn: string;
+  name_en: string;
+  name_ar: string | null;
+  date_of_birth: DateString | null;
+  phone: string | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface PackagePurchasesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  patient_id: string;
+  package_id: string;
+  name_en: string;
+  name_ar: string;
+  purchase_date: DateString;
+  expiry_date: DateString;
+  total_sessions: number;
+  sessions_used: Generated<number>;
+  price: Money;
+  status: Generated<PurchaseStatus>;
+  idempotency_key: string | null;
+  assigned_by: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface PurchaseServicesTable {
+  tenant_id: string;
+  purchase_id: string;
+  service_id: string;
+  sessions: number;
+  sessions_used: Generated<number>;
+}
+
+export interface GroupSessionsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  clinic_id: string;
+  service_id: string;
+  provider_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  capacity: number;
+  seats_taken: Generated<number>;
+  status: Generated<'SCHEDULED' | 'CANCELLED'>;
+}
+
+export interface AppointmentsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  patient_id: string;
+  provider_id: string;
+  clinic_id: string;
+  service_id: string;
+  kind: AppointmentKind;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  status: Generated<AppointmentStatus>;
+  status_reason: string | null;
+  package_purchase_id: string | null;
+  session_number_in_package: number | null;
+  group_session_id: string | null;
+  idempotency_key: string | null;
+  booked_by: string;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface AuditLogTable {
+  tenant_id: string;
+  id: Generated<string>;
+  actor_id: string | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  before: Json;
+  after: Json;
+  at: Generated<Timestamp>;
+  ip: string | null;
+}
+
+export interface DB {
+  tenants: TenantsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  clinics: ClinicsTable;
+  services: ServicesTable;
+  providers: ProvidersTable;
+  provider_clinics: ProviderClinicsTable;
+  provider_schedules: ProviderSchedulesTable;
+  provider_time_off: ProviderTimeOffTable;
+  packages: PackagesTable;
+  package_services: PackageServicesTable;
+  patients: PatientsTable;
+  package_purchases: PackagePurchasesTable;
+  purchase_services: PurchaseServicesTable;
+  group_sessions: GroupSessionsTable;
+  appointments: AppointmentsTable;
+  audit_log: AuditLogTable;
+}
+
+export type Tenant = Selectable<TenantsTable>;
+export type User = Selectable<UsersTable>;
+export type NewAppointment = Insertable<AppointmentsTable>;

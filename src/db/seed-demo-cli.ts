@@ -1,0 +1,19 @@
+import { connect } from './client.js';
+import { migrateToLatest } from './migrate.js';
+import { PGLITE_DIR } from './paths.js';
+import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './seed-demo.js';
+
+// `npm run seed:demo`: the database the server uses (DATABASE_URL, else the embedded PGlite
+// under ./data/pglite), migrated, then the demo data of SPEC §5 unless it is already there.
+const databaseUrl = process.env.DATABASE_URL;
+
+const db = connect({ databaseUrl, pgliteDir: PGLITE_DIR });
+try {
+  await migrateToLatest(db);
+  const { seeded } = await seedDemo(db, new Date());
+  console.log(seeded ? 'Demo data loaded.' : 'Demo data already present; nothing changed.');
+  console.log(`Logins (password "${DEMO_PASSWORD}"):`);
+  for (const { email, role } of DEMO_LOGINS) console.log(`  ${email.padEnd(24)}${role}`);
+} finally {
+  await db.destroy();
+}

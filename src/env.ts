@@ -1,0 +1,23 @@
+import type { AuthContext } from './auth/session.js';
+import type { Database } from './db/client.js';
+import type { Locale } from './db/schema.js';
+
+export type Clock = () => Date;
+
+export interface AppDeps {
+  db: Database;
+  clock: Clock;
+}
+
+/**
+ * Variables every request carries; `auth` is null until someone signs in. `errorTarget`:
+ * where an htmx request's error message goes, when not in place of its target.
+ */
+export interface AppEnv {
+  Variables: { auth: AuthContext | null; locale: Locale; errorTarget?: string };
+}
+
+/** For sub-apps behind `requireAuth()`. */
+export interface AuthedEnv {
+  Variables: { auth: AuthContext; locale: Locale; errorTarget?: string };
+}

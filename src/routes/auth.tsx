@@ -1,0 +1,124 @@
+import { Hono, type Context } from 'hono';
+import { setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { isLocale, LANGUAGE_COOKIE, requireAuth } from '../auth/middleware.js';
+import { verifyAgainstDummy, verifyPassword } from '../auth/password.js';
+import {
+  createSession,
+  deleteSessionCookie,
+  generateSessionToken,
+  invalidateSession,
+  setSessionCookie,
+} from '../auth/session.js';
+import { findUserByEmail, setUserLocale } from '../db/users.js';
+import type { AppDeps, AppEnv, AuthedEnv } from '../env.js';
+import { LoginPage, type LoginFormState } from '../views/auth/login-page.js';
+import { translator } from '../views/i18n.js';
+import { validated, validatedForm } from './validation.js';
+
+/** Only paths of this site: never `//evil.example` or an absolute URL. */
+function safeNextPath(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
+const loginForm = z.object({
+  email: z.string().trim().toLowerCase().min(1).max(254).pipe(z.email()),
+  password: z.string().min(1).max(1024),
+  next: z.string().max(2048).optional(),
+});
+
+function renderLogin(c: Context<AppEnv>, status: 200 | 401 | 422, form: LoginFormState) {
+  c.status(status);
+  const t = translator(c.get('locale'));
+  return c.render(<LoginPage t={t} form={form} />, { title: t('signIn') });
+}
+
+export function authRoutes({ db, clock }: AppDeps) {
+  const routes = new Hono<AppEnv>();
+
+  routes.get('/login', (c) => {
+    const next = safeNextPath(c.req.query('next'));
+    if (c.get('auth')) return c.redirect(next, 303);
+    const lang = c.req.query('lang');
+    if (isLocale(lang)) {
+      setCookie(c, LANGUAGE_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 31536000 });
+      c.set('locale', lang);
+    }
+    return renderLogin(c, 200, { email: '', next });
+  });
+
+  routes.post(
+    '/login',
+    validatedForm(loginForm, (c, fields, submitted) => {
+      const t = translator(c.get('locale'));
+      const email = typeof submitted.email === 'string' ? submitted.email : '';
+      return renderLogin(c, 422, {
+        email,
+        next: safeNextPath(submitted.next),
+        fieldErrors: {
+          email: !fields.email ? undefined : email.trim() ? t('emailInvalid') : t('fieldRequired'),
+          password: fields.password ? t('fieldRequired') : undefined,
+        },
+      });
+    }),
+    async (c) => {
+      const { email, password, next } = c.req.valid('form');
+      const user = await findUserByEmail(db, email);
+      const valid =
+        user && user.active
+          ? await verifyPassword(user.password_hash, password)
+          : await verifyAgainstDummy(password);
+      if (!user || !valid) {
+        const t = translator(c.get('locale'));
+        return renderLogin(c, 401, { email, next: safeNextPath(next), error: t('badCredentials') });
+      }
+      // A fresh session (and CSRF token) at every sign-in; an earlier one on this browser ends.
+      const previous = c.get('auth');
+      if (previous) await invalidateSession(db, previous.session.id);
+      const token = generateSessionToken();
+      const session = await createSession(
+        db,
+        token,
+        { tenantId: user.tenant_id, userId: user.id },
+        clock(),
+      );
+      setSessionCookie(c, token, session.expiresAt);
+      return c.redirect(safeNextPath(next), 303);
+    },
+  );
+
+  routes.post('/logout', async (c) => {
+    const auth = c.get('auth');
+    if (auth) await invalidateSession(db, auth.session.id);
+    deleteSessionCookie(c);
+    return c.redirect('/login', 303);
+  });
+
+  const account = new Hono<AuthedEnv>();
+  account.use(requireAuth());
+  account.post(
+    '/locale',
+    validated('form', z.object({ locale: z.enum(['en', 'ar']) })),
+    async (c) => {
+      const { auth } = c.var;
+      await setUserLocale(db, auth.tenant.id, auth.user.id, c.req.valid('form').locale);
+      return c.redirect(sameSiteReferrerPath(c) ?? '/', 303);
+    },
+  );
+  routes.route('/account', account);
+
+  return routes;
+}
+
+/** Back to the page the switch was pressed on, if it is one of ours. */
+function sameSiteReferrerPath(c: Context): string | null {
+  const referrer = c.req.header('referer');
+  if (!referrer) return null;
+  try {
+    const url = new URL(referrer);
+    if (url.host !== new URL(c.req.url).host) return null;
+    return safeNextPath(url.pathname + url.search);
+  } catch {
+    return null;
+  }
+}

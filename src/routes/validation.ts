@@ -1,0 +1,47 @@
+import { zValidator } from '@hono/zod-validator';
+import type { Context, ValidationTargets } from 'hono';
+import type { z } from 'zod';
+import { ValidationFailed } from '../domain/errors.js';
+import type { AppEnv } from '../env.js';
+
+export type FieldErrors = Record<string, string>;
+
+export function fieldErrorsOf(error: { issues: readonly z.core.$ZodIssue[] }): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const name = issue.path.join('.') || '_';
+    fields[name] ??= issue.message;
+  }
+  return fields;
+}
+
+/** Invalid input becomes our own 422 error (JSON, fragment or page: see routes/errors.tsx). */
+export function validated<T extends z.ZodType, Target extends keyof ValidationTargets>(
+  target: Target,
+  schema: T,
+) {
+  return zValidator(target, schema, (result) => {
+    if (!result.success) throw new ValidationFailed(fieldErrorsOf(result.error));
+  });
+}
+
+/** For a form that re-renders itself with its field errors when its input is invalid. */
+export function validatedForm<T extends z.ZodType>(
+  schema: T,
+  renderInvalid: (
+    c: Context<AppEnv>,
+    fields: FieldErrors,
+    submitted: Record<string, unknown>,
+  ) => Response | Promise<Response>,
+) {
+  return zValidator('form', schema, (result, c) => {
+    if (result.success) return;
+    // zValidator cannot infer the app's Env from a hook; every route here runs in AppEnv.
+    const context = c as unknown as Context<AppEnv>;
+    return renderInvalid(
+      context,
+      fieldErrorsOf(result.error),
+      result.data as Record<string, unknown>,
+    );
+  });
+}

@@ -1,0 +1,24 @@
+import type { Translate } from './i18n.js';
+
+export const ERROR_MESSAGE_ID = 'error-message';
+
+export function ErrorPage({ t, title, message }: { t: Translate; title: string; message: string }) {
+  return (
+    <section class="card narrow" aria-labelledby="error-title">
+      <h1 id="error-title">{title}</h1>
+      <p id={ERROR_MESSAGE_ID}>{message}</p>
+      <p>
+        <a href="/">{t('backHome')}</a>
+      </p>
+    </section>
+  );
+}
+
+/** What an htmx request gets instead of a page: one alert to swap in place. */
+export function ErrorFragment({ message }: { message: string }) {
+  return (
+    <p class="alert alert-error" role="alert" id={ERROR_MESSAGE_ID}>
+      {message}
+    </p>
+  );
+}

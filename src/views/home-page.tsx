@@ -1,0 +1,27 @@
+import type { AuthContext } from '../auth/session.js';
+import { roleKey, type Translate } from './i18n.js';
+
+export function HomePage({ t, auth }: { t: Translate; auth: AuthContext }) {
+  const { user, tenant } = auth;
+  return (
+    <section class="card" aria-labelledby="home-title">
+      <h1 id="home-title">{t('welcome', { name: user.name })}</h1>
+      <dl class="facts" id="home-facts">
+        <dt>{t('signedInAs')}</dt>
+        <dd>
+          <span dir="ltr">{user.email}</span>
+        </dd>
+        <dt>{t('role')}</dt>
+        <dd>{t(roleKey(user.role))}</dd>
+        <dt>{t('centre')}</dt>
+        <dd>{tenant.name}</dd>
+        <dt>{t('timezone')}</dt>
+        <dd>
+          <span dir="ltr">{tenant.timezone}</span>
+        </dd>
+        <dt>{t('currency')}</dt>
+        <dd>{tenant.currency}</dd>
+      </dl>
+    </section>
+  );
+}

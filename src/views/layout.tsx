@@ -1,0 +1,89 @@
+import type { Child } from 'hono/jsx';
+import type { AuthContext } from '../auth/session.js';
+import { CSRF_FIELD, CSRF_HEADER } from '../auth/csrf.js';
+import type { Locale } from '../db/schema.js';
+import { assetUrl } from './assets.js';
+import { otherLocale, translator } from './i18n.js';
+
+/**
+ * htmx without inline styles or eval (the CSP forbids both), no copies of pages in
+ * localStorage, and 409/422 answers swapped like successes (they carry the message to show).
+ */
+const HTMX_CONFIG = JSON.stringify({
+  includeIndicatorStyles: false,
+  allowEval: false,
+  allowScriptTags: false,
+  historyCacheSize: 0,
+  selfRequestsOnly: true,
+  responseHandling: [
+    { code: '204', swap: false },
+    { code: '[23]..', swap: true },
+    { code: '409|422', swap: true, error: false },
+    { code: '[45]..', swap: false, error: true },
+  ],
+});
+
+export interface LayoutProps {
+  title: string;
+  locale: Locale;
+  auth: AuthContext | null;
+  children?: Child;
+}
+
+export function Layout({ title, locale, auth, children }: LayoutProps) {
+  const t = translator(locale);
+  const csrfToken = auth?.session.csrfToken;
+  return (
+    <html lang={locale} dir={locale === 'ar' ? 'rtl' : 'ltr'}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${t('appName')}`}</title>
+        {csrfToken && <meta name="csrf-token" content={csrfToken} />}
+        <meta name="htmx-config" content={HTMX_CONFIG} />
+        <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
+        <link rel="stylesheet" href={assetUrl('app.css')} />
+        <script src={assetUrl('vendor/htmx.min.js')} defer></script>
+      </head>
+      <body hx-headers={csrfToken ? JSON.stringify({ [CSRF_HEADER]: csrfToken }) : undefined}>
+        <a class="skip-link" href="#main">
+          {t('skipToContent')}
+        </a>
+        <header class="topbar">
+          <a class="brand" href="/">
+            {t('appName')}
+          </a>
+          {auth ? (
+            <nav class="topbar-user" aria-label={t('signedInAs')}>
+              <span>
+                {auth.user.name} · {auth.tenant.name}
+              </span>
+              <form method="post" action="/account/locale">
+                <input type="hidden" name={CSRF_FIELD} value={csrfToken} />
+                <input type="hidden" name="locale" value={otherLocale(locale)} />
+                <button type="submit" class="link-button" lang={otherLocale(locale)}>
+                  {t('switchLanguage')}
+                </button>
+              </form>
+              <form method="post" action="/logout">
+                <input type="hidden" name={CSRF_FIELD} value={csrfToken} />
+                <button type="submit" class="link-button">
+                  {t('signOut')}
+                </button>
+              </form>
+            </nav>
+          ) : (
+            <nav class="topbar-user" aria-label={t('language')}>
+              <a href={`/login?lang=${otherLocale(locale)}`} lang={otherLocale(locale)}>
+                {t('switchLanguage')}
+              </a>
+            </nav>
+          )}
+        </header>
+        <main id="main" tabindex={-1}>
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

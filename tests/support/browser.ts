@@ -1,0 +1,47 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { chromium, type Browser } from 'playwright-core';
+import { createApp } from '../../src/app.js';
+import type { Database } from '../../src/db/client.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Browser tests need Debian's chromium; CI installs it, so there a missing one is a failure. */
+export const browserTestsSkipped = !existsSync(CHROMIUM) && process.env.CI !== 'true';
+if (browserTestsSkipped) {
+  console.warn(`Browser tests SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+}
+
+export const ARTIFACTS_DIR = 'artifacts/screenshots';
+
+export function launchChromium(): Promise<Browser> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** The real HTTP server on a free loopback port. */
+export async function startServer(db: Database): Promise<{ url: string; close(): Promise<void> }> {
+  const app = createApp({ db, clock: () => new Date() });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const listening = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(listening),
+    );
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { connectPglite, connectPostgres, type Database } from '../../src/db/client.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+
+export interface TestDatabase {
+  db: Database;
+  kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+/** Real PostgreSQL when TEST_DATABASE_URL is set (CI), else the embedded PGlite. */
+export const onRealPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+/**
+ * A fresh, migrated database for one test file: on PostgreSQL a database of its own on the
+ * TEST_DATABASE_URL server (dropped on close), so test files can run in parallel.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const db = connectPglite();
+    await migrateToLatest(db);
+    return { db, kind: 'pglite', close: () => db.destroy() };
+  }
+  const name = `raseed_test_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+  await onServer(serverUrl, (admin) => sql`create database ${sql.id(name)}`.execute(admin));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = connectPostgres(url.toString(), 20);
+  await migrateToLatest(db);
+  return {
+    db,
+    kind: 'postgres',
+    async close() {
+      await db.destroy();
+      await onServer(serverUrl, (admin) =>
+        sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin),
+      );
+    },
+  };
+}
+
+async function onServer(url: string, run: (admin: Database) => Promise<unknown>): Promise<void> {
+  const admin = connectPostgres(url, 1);
+  try {
+    await run(admin);
+  } finally {
+    await admin.destroy();
+  }
+}
