@@ -8,6 +8,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import { csrfProtection } from './auth/csrf.js';
 import { loadSession } from './auth/middleware.js';
 import type { AppDeps, AppEnv } from './env.js';
+import { appointmentsApi } from './routes/appointments-api.js';
+import { bookingRoutes } from './routes/appointments.js';
 import { authRoutes } from './routes/auth.js';
 import { renderError, renderNotFound } from './routes/errors.js';
 import { homeRoutes } from './routes/home.js';
@@ -69,6 +71,8 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', authRoutes(deps));
   app.route('/', homeRoutes());
+  app.route('/appointments/new', bookingRoutes(deps));
+  app.route('/appointments/api', appointmentsApi(deps));
 
   app.notFound(renderNotFound);
   app.onError(renderError);

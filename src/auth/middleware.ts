@@ -52,7 +52,7 @@ export function requireAuth() {
   });
 }
 
-export function requireRole(...roles: Role[]) {
+export function requireRole(...roles: readonly Role[]) {
   return createMiddleware<AuthedEnv>(async (c, next) => {
     if (!roles.includes(c.get('auth').user.role)) throw new Forbidden();
     await next();

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { requireAuth } from '../auth/middleware.js';
+import { canBook } from '../auth/roles.js';
 import type { AuthedEnv } from '../env.js';
 import { HomePage } from '../views/home-page.js';
 import { translator } from '../views/i18n.js';
@@ -8,7 +9,10 @@ export function homeRoutes() {
   const routes = new Hono<AuthedEnv>();
   routes.get('/', requireAuth(), (c) => {
     const t = translator(c.get('locale'));
-    return c.render(<HomePage t={t} auth={c.var.auth} />, { title: t('home') });
+    const { auth } = c.var;
+    return c.render(<HomePage t={t} auth={auth} canBook={canBook(auth.user.role)} />, {
+      title: t('home'),
+    });
   });
   return routes;
 }

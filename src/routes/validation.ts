@@ -1,7 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Context, ValidationTargets } from 'hono';
 import type { z } from 'zod';
-import { ValidationFailed } from '../domain/errors.js';
+import { BadRequest, ValidationFailed } from '../domain/errors.js';
 import type { AppEnv } from '../env.js';
 
 export type FieldErrors = Record<string, string>;
@@ -15,13 +15,21 @@ export function fieldErrorsOf(error: { issues: readonly z.core.$ZodIssue[] }): F
   return fields;
 }
 
-/** Invalid input becomes our own 422 error (JSON, fragment or page: see routes/errors.tsx). */
+/**
+ * Invalid input becomes our own error (JSON, fragment or page: see routes/errors.tsx):
+ * 400 for a malformed URL (query, path), 422 for a submitted body that fails validation.
+ */
 export function validated<T extends z.ZodType, Target extends keyof ValidationTargets>(
   target: Target,
   schema: T,
 ) {
   return zValidator(target, schema, (result) => {
-    if (!result.success) throw new ValidationFailed(fieldErrorsOf(result.error));
+    if (result.success) return;
+    const fields = fieldErrorsOf(result.error);
+    if (target === 'query' || target === 'param') {
+      throw new BadRequest(`Invalid ${Object.keys(fields).join(', ')} in the address.`, fields);
+    }
+    throw new ValidationFailed(fields);
   });
 }
 

@@ -1,7 +1,15 @@
 import type { AuthContext } from '../auth/session.js';
 import { roleKey, type Translate } from './i18n.js';
 
-export function HomePage({ t, auth }: { t: Translate; auth: AuthContext }) {
+export function HomePage({
+  t,
+  auth,
+  canBook,
+}: {
+  t: Translate;
+  auth: AuthContext;
+  canBook: boolean;
+}) {
   const { user, tenant } = auth;
   return (
     <section class="card" aria-labelledby="home-title">
@@ -22,6 +30,13 @@ export function HomePage({ t, auth }: { t: Translate; auth: AuthContext }) {
         <dt>{t('currency')}</dt>
         <dd>{tenant.currency}</dd>
       </dl>
+      {canBook && (
+        <p class="home-links">
+          <a class="button primary" href="/appointments/new" id="book-link">
+            {t('bookAppointment')}
+          </a>
+        </p>
+      )}
     </section>
   );
 }

@@ -44,6 +44,7 @@ export function Layout({ title, locale, auth, children }: LayoutProps) {
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('app.css')} />
         <script src={assetUrl('vendor/htmx.min.js')} defer></script>
+        <script src={assetUrl('app.js')} defer></script>
       </head>
       <body hx-headers={csrfToken ? JSON.stringify({ [CSRF_HEADER]: csrfToken }) : undefined}>
         <a class="skip-link" href="#main">

@@ -1,0 +1,112 @@
+import type { ClinicOption } from '../../db/clinics.js';
+import type { Locale } from '../../db/schema.js';
+import type { Translate } from '../i18n.js';
+import { ClinicField, ProviderField } from './clinic-options.js';
+import { PACKAGE_MODAL_BODY_ID, PACKAGE_MODAL_ID } from './package-modal.js';
+import { PackageSection } from './package-section.js';
+import { PATIENT_RESULTS_ID, PatientChoice, PatientResults } from './patient-picker.js';
+
+export const PACKAGE_HINT_ID = 'package-hint';
+export const ANNOUNCER_ID = 'announcer';
+
+export function BookingPage(props: { t: Translate; locale: Locale; clinics: ClinicOption[] }) {
+  const { t, locale } = props;
+  return (
+    <section class="card booking" aria-labelledby="booking-title">
+      <h1 id="booking-title">{t('bookAppointment')}</h1>
+      <form id="booking-form" class="stack" autocomplete="off">
+        <div class="field">
+          <label for="patient-search">{t('patient')}</label>
+          <div class="search-row">
+            <input
+              id="patient-search"
+              name="q"
+              type="search"
+              placeholder={t('patientSearchPlaceholder')}
+              aria-describedby="patient-search-help"
+              aria-controls={PATIENT_RESULTS_ID}
+              hx-get="/appointments/new/patients"
+              hx-trigger="input changed delay:300ms, search"
+              hx-target={`#${PATIENT_RESULTS_ID}`}
+              hx-swap="outerHTML"
+              hx-indicator="#patient-search-indicator"
+              hx-sync="this:replace"
+            />
+            <span id="patient-search-indicator" class="htmx-indicator spinner" role="presentation">
+              {t('loading')}
+            </span>
+          </div>
+          <p id="patient-search-help" class="help">
+            {t('patientSearchHelp')}
+          </p>
+          <PatientResults t={t} locale={locale} patients={null} />
+          <PatientChoice t={t} locale={locale} patient={null} />
+        </div>
+
+        <fieldset class="field appointment-type">
+          <legend>{t('appointmentType')}</legend>
+          <label>
+            <input
+              type="radio"
+              name="appointment_type"
+              value="single"
+              checked
+              hx-get="/appointments/new/single"
+              hx-trigger="change"
+              hx-swap="none"
+            />{' '}
+            {t('typeSingle')}
+          </label>
+          <label>
+            <input
+              type="radio"
+              id="type-package"
+              name="appointment_type"
+              value="package"
+              hx-get="/appointments/new/package-modal"
+              hx-include="[name=patient_id]"
+              hx-trigger="change"
+              hx-target={`#${PACKAGE_MODAL_BODY_ID}`}
+              aria-describedby={PACKAGE_HINT_ID}
+            />{' '}
+            {t('typePackage')}
+          </label>
+          <label>
+            <input type="radio" name="appointment_type" value="group" /> {t('typeGroup')}
+          </label>
+          <p id={PACKAGE_HINT_ID} class="field-error" role="alert" hidden>
+            {t('selectPatientFirst')}
+          </p>
+        </fieldset>
+
+        <PackageSection t={t} locale={locale} />
+        <ClinicField t={t} locale={locale} clinics={props.clinics} />
+        <ProviderField t={t} locale={locale} providers={null} />
+      </form>
+
+      <dialog id={PACKAGE_MODAL_ID} aria-labelledby="package-modal-title" class="modal">
+        <div id={PACKAGE_MODAL_BODY_ID}>
+          <p class="loading" role="status">
+            {t('loadingPackages')}
+          </p>
+        </div>
+      </dialog>
+      <div id={ANNOUNCER_ID} class="visually-hidden" role="status" aria-live="polite"></div>
+    </section>
+  );
+}
+
+/** Goes out of band beside a fragment to tell screen readers what just happened. */
+export function Announcement({ message }: { message: string }) {
+  return (
+    <div
+      id={ANNOUNCER_ID}
+      class="visually-hidden"
+      role="status"
+      aria-live="polite"
+      hx-swap-oob="true"
+    >
+      {message}
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import type { ClinicOption } from '../../db/clinics.js';
+import type { ProviderOption } from '../../db/providers.js';
+import type { Locale } from '../../db/schema.js';
+import { localName } from '../format.js';
+import type { Translate } from '../i18n.js';
+
+export const CLINIC_FIELD_ID = 'clinic-field';
+export const PROVIDER_FIELD_ID = 'provider-field';
+
+/**
+ * The clinic list; choosing one loads its providers. With exactly one clinic it comes
+ * selected, and the caller sends its providers along in the same response.
+ */
+export function ClinicField(props: {
+  t: Translate;
+  locale: Locale;
+  clinics: ClinicOption[];
+  oob?: boolean;
+}) {
+  const { t, locale, clinics } = props;
+  const only = clinics.length === 1 ? clinics[0] : undefined;
+  return (
+    <div id={CLINIC_FIELD_ID} class="field" hx-swap-oob={props.oob ? 'true' : undefined}>
+      <label for="clinic">{t('clinic')}</label>
+      <select
+        id="clinic"
+        name="clinic_id"
+        required
+        hx-get="/appointments/new/providers"
+        hx-trigger="change"
+        hx-target={`#${PROVIDER_FIELD_ID}`}
+        hx-swap="outerHTML"
+      >
+        {!only && <option value="">{t('chooseClinic')}</option>}
+        {clinics.map((clinic) => (
+          <option value={clinic.id} selected={clinic === only}>
+            {localName(clinic, locale)}
+          </option>
+        ))}
+      </select>
+      {clinics.length === 0 && <p class="field-error">{t('noClinicsLeft')}</p>}
+    </div>
+  );
+}
+
+export function ProviderField(props: {
+  t: Translate;
+  locale: Locale;
+  providers: ProviderOption[] | null;
+  oob?: boolean;
+}) {
+  const { t, locale, providers } = props;
+  return (
+    <div id={PROVIDER_FIELD_ID} class="field" hx-swap-oob={props.oob ? 'true' : undefined}>
+      <label for="provider">{t('provider')}</label>
+      <select id="provider" name="provider_id" required disabled={providers === null}>
+        <option value="">
+          {providers === null ? t('chooseClinicFirst') : t('chooseProvider')}
+        </option>
+        {(providers ?? []).map((provider) => (
+          <option value={provider.id}>{localName(provider, locale)}</option>
+        ))}
+      </select>
+      {providers?.length === 0 && <p class="field-error">{t('noProviders')}</p>}
+    </div>
+  );
+}

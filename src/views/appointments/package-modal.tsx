@@ -1,0 +1,180 @@
+import type { CatalogueEntry } from '../../db/packages.js';
+import type { PatientPackages } from '../../db/patient-packages.js';
+import type { PurchaseSummary } from '../../db/purchases.js';
+import type { Locale } from '../../db/schema.js';
+import { totalSessions } from '../../db/packages.js';
+import { isExpired, isUsable, sessionsRemaining } from '../../domain/purchases.js';
+import { formatDate, formatMoney, localName } from '../format.js';
+import { sessionCount, type Translate } from '../i18n.js';
+import { PACKAGE_SECTION_ID } from './package-section.js';
+
+export const PACKAGE_MODAL_ID = 'package-modal';
+export const PACKAGE_MODAL_BODY_ID = 'package-modal-body';
+export const PACKAGE_MODAL_ERROR_ID = 'package-modal-error';
+
+interface ModalProps {
+  t: Translate;
+  locale: Locale;
+  currency: string;
+  data: PatientPackages;
+  /** One fresh key per catalogue card: a double click or a retry assigns once. */
+  newIdempotencyKey: () => string;
+}
+
+/** The dialog's body: one fragment, filled by one request when "Use package" is chosen. */
+export function PackageModalBody({ t, locale, currency, data, newIdempotencyKey }: ModalProps) {
+  const { patient, purchases, catalogue, suggestedId, today } = data;
+  return (
+    <div class="modal-content">
+      <header class="modal-header">
+        <h2 id="package-modal-title">{t('packagesFor', { name: localName(patient, locale) })}</h2>
+        <button type="button" class="modal-close" data-close-dialog aria-label={t('close')}>
+          ×
+        </button>
+      </header>
+      <div id={PACKAGE_MODAL_ERROR_ID} aria-live="assertive"></div>
+      <section aria-labelledby="assigned-heading" id="assigned-packages">
+        <h3 id="assigned-heading">{t('assignedPackages', { count: purchases.length })}</h3>
+        {purchases.length === 0 ? (
+          <p class="empty">{t('noAssignedPackages')}</p>
+        ) : (
+          <ul class="package-list">
+            {purchases.map((purchase) => (
+              <PurchaseCard
+                t={t}
+                locale={locale}
+                purchase={purchase}
+                patientId={patient.id}
+                today={today}
+                suggested={purchase.id === suggestedId}
+              />
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="available-heading" id="available-packages">
+        <h3 id="available-heading">{t('availablePackages', { count: catalogue.length })}</h3>
+        {catalogue.length === 0 ? (
+          <p class="empty">{t('noAvailablePackages')}</p>
+        ) : (
+          <ul class="package-list">
+            {catalogue.map((entry) => (
+              <CatalogueCard
+                t={t}
+                locale={locale}
+                currency={currency}
+                entry={entry}
+                patientId={patient.id}
+                idempotencyKey={newIdempotencyKey()}
+              />
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function PurchaseCard(props: {
+  t: Translate;
+  locale: Locale;
+  purchase: PurchaseSummary;
+  patientId: string;
+  today: string;
+  suggested: boolean;
+}) {
+  const { t, locale, purchase, today, suggested } = props;
+  const expired = isExpired(purchase, today);
+  const titleId = `purchase-${purchase.id}-title`;
+  return (
+    <li
+      id={`purchase-${purchase.id}`}
+      class={`package-card${expired ? ' expired' : ''}${suggested ? ' suggested' : ''}`}
+      aria-labelledby={titleId}
+    >
+      <h4 id={titleId}>
+        {localName(purchase, locale)}
+        {suggested && <span class="badge badge-ok">{t('suggested')}</span>}
+        {expired && <span class="badge badge-muted">{t('expired')}</span>}
+      </h4>
+      <p class="usage">
+        {t('sessionsUsed', {
+          used: purchase.sessions_used,
+          total: purchase.total_sessions,
+          remaining: sessionsRemaining(purchase),
+        })}
+      </p>
+      <progress
+        max={purchase.total_sessions}
+        value={purchase.sessions_used}
+        aria-label={t('sessionsUsedLabel')}
+      ></progress>
+      <p class="dates">
+        {t('purchasedOn', { date: formatDate(purchase.purchase_date, locale) })} ·{' '}
+        {t('expiresOn', { date: formatDate(purchase.expiry_date, locale) })}
+      </p>
+      {isUsable(purchase, today) && (
+        <button
+          type="button"
+          class="button primary"
+          hx-get={`/appointments/new/package?patient_id=${props.patientId}&package_purchase_id=${purchase.id}`}
+          hx-target={`#${PACKAGE_SECTION_ID}`}
+          hx-swap="outerHTML"
+          hx-disabled-elt="this"
+          aria-describedby={titleId}
+        >
+          {t('selectPackage')}
+        </button>
+      )}
+    </li>
+  );
+}
+
+function CatalogueCard(props: {
+  t: Translate;
+  locale: Locale;
+  currency: string;
+  entry: CatalogueEntry;
+  patientId: string;
+  idempotencyKey: string;
+}) {
+  const { t, locale, entry } = props;
+  const titleId = `package-${entry.id}-title`;
+  return (
+    <li id={`package-${entry.id}`} class="package-card" aria-labelledby={titleId}>
+      <h4 id={titleId}>{localName(entry, locale)}</h4>
+      <p>
+        {t('price')}: <strong>{formatMoney(entry.price, props.currency, locale)}</strong> ·{' '}
+        {t('validityDays', { days: entry.validity_days })} ·{' '}
+        {sessionCount(locale, totalSessions(entry))}
+      </p>
+      <ul class="services">
+        {entry.services.map((service) => (
+          <li>
+            {t('serviceLine', {
+              service: locale === 'ar' ? service.name_ar : service.name_en,
+              sessions: sessionCount(locale, service.sessions),
+              clinic: locale === 'ar' ? service.clinic_ar : service.clinic_en,
+            })}
+          </li>
+        ))}
+      </ul>
+      <button
+        type="button"
+        class="button"
+        hx-post="/appointments/new/assign"
+        hx-vals={JSON.stringify({
+          patient_id: props.patientId,
+          package_id: entry.id,
+          idempotency_key: props.idempotencyKey,
+        })}
+        hx-target={`#${PACKAGE_SECTION_ID}`}
+        hx-swap="outerHTML"
+        hx-disabled-elt="this"
+        aria-describedby={titleId}
+      >
+        {t('assignPackage')}
+      </button>
+    </li>
+  );
+}

@@ -1,0 +1,67 @@
+import type { PatientSummary } from '../../db/patients.js';
+import type { Locale } from '../../db/schema.js';
+import { localName } from '../format.js';
+import type { Translate } from '../i18n.js';
+
+export const PATIENT_RESULTS_ID = 'patient-results';
+export const PATIENT_CHOICE_ID = 'patient-choice';
+
+export function PatientResults(props: {
+  t: Translate;
+  locale: Locale;
+  patients: PatientSummary[] | null;
+  oob?: boolean;
+}) {
+  const { t, locale, patients } = props;
+  return (
+    <div id={PATIENT_RESULTS_ID} hx-swap-oob={props.oob ? 'true' : undefined}>
+      {patients?.length === 0 && <p class="empty">{t('noPatientsFound')}</p>}
+      {patients && patients.length > 0 && (
+        <ul class="result-list" aria-label={t('searchResults')}>
+          {patients.map((patient) => (
+            <li>
+              <button
+                type="button"
+                class="result"
+                hx-get={`/appointments/new/patient?patient_id=${patient.id}`}
+                hx-target={`#${PATIENT_CHOICE_ID}`}
+                hx-swap="outerHTML"
+              >
+                <span class="result-name">{localName(patient, locale)}</span>
+                {locale !== 'ar' && patient.name_ar && (
+                  <span class="result-alt" lang="ar" dir="rtl">
+                    {patient.name_ar}
+                  </span>
+                )}
+                <span class="result-meta" dir="ltr">
+                  {patient.mrn}
+                  {patient.phone ? ` · ${patient.phone}` : ''}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** The chosen patient: the hidden field the rest of the form reads. */
+export function PatientChoice(props: {
+  t: Translate;
+  locale: Locale;
+  patient: PatientSummary | null;
+}) {
+  const { t, locale, patient } = props;
+  return (
+    <div id={PATIENT_CHOICE_ID} class="patient-choice" aria-live="polite">
+      {patient && (
+        <p>
+          <input type="hidden" name="patient_id" value={patient.id} />
+          {t('selectedPatient')}: <strong>{localName(patient, locale)}</strong>{' '}
+          <span dir="ltr">({patient.mrn})</span>
+        </p>
+      )}
+    </div>
+  );
+}

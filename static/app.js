@@ -1,0 +1,94 @@
+// Raseed: the few behaviours htmx attributes cannot express. No inline script anywhere (the
+// CSP forbids it), no eval (htmx's allowEval is off): plain listeners on the document.
+(function () {
+  'use strict';
+
+  var MODAL_BODY_ID = 'package-modal-body';
+
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  function hasPatient() {
+    return document.querySelector('#booking-form [name="patient_id"]') !== null;
+  }
+
+  function packageChosen() {
+    return document.querySelector('#booking-form [name="package_purchase_id"]') !== null;
+  }
+
+  function backToSingleSession() {
+    var single = document.querySelector('#booking-form [name="appointment_type"][value="single"]');
+    if (single) single.checked = true;
+  }
+
+  // "Use package" needs a patient: say so at once, without asking the server.
+  document.addEventListener('htmx:confirm', function (event) {
+    if (event.detail.elt.id !== 'type-package') return;
+    byId('package-hint').hidden = hasPatient();
+    if (!hasPatient()) {
+      event.preventDefault();
+      backToSingleSession();
+      byId('patient-search').focus();
+    }
+  });
+
+  // The modal opens as soon as its content is asked for, showing a loading line meanwhile.
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    var dialog = byId('package-modal');
+    if (event.detail.target.id === MODAL_BODY_ID && dialog && !dialog.open) dialog.showModal();
+  });
+
+  document.addEventListener('htmx:afterSwap', function (event) {
+    var target = event.detail.target;
+    if (target.id === MODAL_BODY_ID) {
+      var first = target.querySelector('.package-card button, .modal-close');
+      if (first) first.focus();
+    }
+    if (target.id === 'patient-choice') byId('package-hint').hidden = true;
+  });
+
+  // The server answers a chosen package with this event (HX-Trigger).
+  document.addEventListener('raseed:close-package-modal', function () {
+    var dialog = byId('package-modal');
+    if (dialog && dialog.open) dialog.close();
+  });
+
+  document.addEventListener('click', function (event) {
+    var closer = event.target.closest('[data-close-dialog]');
+    if (closer) closer.closest('dialog').close();
+  });
+
+  // Closed without choosing (Escape, ×): the booking is a single session again.
+  document.addEventListener(
+    'close',
+    function (event) {
+      if (event.target.id !== 'package-modal' || packageChosen()) return;
+      var single = document.querySelector(
+        '#booking-form [name="appointment_type"][value="single"]',
+      );
+      if (single) single.checked = true;
+    },
+    true,
+  );
+
+  // A new patient starts a new booking: back to a single session.
+  document.addEventListener('htmx:afterSettle', function (event) {
+    if (event.detail.target.id === 'patient-choice') backToSingleSession();
+  });
+
+  // Arrow keys move from the search box through the results and back.
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp' && event.key !== 'Escape') return;
+    var search = byId('patient-search');
+    var results = Array.prototype.slice.call(document.querySelectorAll('#patient-results button'));
+    if (!search || results.length === 0) return;
+    var index = results.indexOf(document.activeElement);
+    if (document.activeElement !== search && index < 0) return;
+    event.preventDefault();
+    if (event.key === 'Escape') return search.focus();
+    var next = index + (event.key === 'ArrowDown' ? 1 : -1);
+    if (next < 0) search.focus();
+    else results[Math.min(next, results.length - 1)].focus();
+  });
+})();
