@@ -33,10 +33,12 @@
     }
   });
 
-  // The modal opens as soon as its content is asked for, showing a loading line meanwhile.
+  // The modal opens as soon as its content is asked for, empty but for its loading line.
   document.addEventListener('htmx:beforeRequest', function (event) {
     var dialog = byId('package-modal');
-    if (event.detail.target.id === MODAL_BODY_ID && dialog && !dialog.open) dialog.showModal();
+    if (event.detail.target.id !== MODAL_BODY_ID || !dialog || dialog.open) return;
+    event.detail.target.replaceChildren();
+    dialog.showModal();
   });
 
   document.addEventListener('htmx:afterSwap', function (event) {
@@ -75,6 +77,23 @@
   // A new patient starts a new booking: back to a single session.
   document.addEventListener('htmx:afterSettle', function (event) {
     if (event.detail.target.id === 'patient-choice') backToSingleSession();
+  });
+
+  // Tab wraps inside an open dialog instead of leaving for the browser's toolbar.
+  document.addEventListener('keydown', function (event) {
+    var dialog = event.key === 'Tab' && document.querySelector('dialog[open]');
+    if (!dialog) return;
+    var focusable = dialog.querySelectorAll('button:not([disabled]), a[href], input, select');
+    var first = focusable[0];
+    var last = focusable[focusable.length - 1];
+    if (!first) return;
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
   });
 
   // Arrow keys move from the search box through the results and back.

@@ -9,7 +9,3 @@ export function todayIn(timezone: string, now: Date): string {
 export function addDays(date: string, days: number): string {
   return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate()!;
 }
-
-export function isValidTimezone(timezone: string): boolean {
-  return DateTime.local().setZone(timezone).isValid;
-}

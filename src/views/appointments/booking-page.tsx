@@ -2,7 +2,11 @@ import type { ClinicOption } from '../../db/clinics.js';
 import type { Locale } from '../../db/schema.js';
 import type { Translate } from '../i18n.js';
 import { ClinicField, ProviderField } from './clinic-options.js';
-import { PACKAGE_MODAL_BODY_ID, PACKAGE_MODAL_ID } from './package-modal.js';
+import {
+  PACKAGE_MODAL_BODY_ID,
+  PACKAGE_MODAL_ID,
+  PACKAGE_MODAL_LOADING_ID,
+} from './package-modal.js';
 import { PackageSection } from './package-section.js';
 import { PATIENT_RESULTS_ID, PatientChoice, PatientResults } from './patient-picker.js';
 
@@ -67,6 +71,7 @@ export function BookingPage(props: { t: Translate; locale: Locale; clinics: Clin
               hx-include="[name=patient_id]"
               hx-trigger="change"
               hx-target={`#${PACKAGE_MODAL_BODY_ID}`}
+              hx-indicator={`#${PACKAGE_MODAL_LOADING_ID}`}
               aria-describedby={PACKAGE_HINT_ID}
             />{' '}
             {t('typePackage')}
@@ -85,11 +90,10 @@ export function BookingPage(props: { t: Translate; locale: Locale; clinics: Clin
       </form>
 
       <dialog id={PACKAGE_MODAL_ID} aria-labelledby="package-modal-title" class="modal">
-        <div id={PACKAGE_MODAL_BODY_ID}>
-          <p class="loading" role="status">
-            {t('loadingPackages')}
-          </p>
-        </div>
+        <p id={PACKAGE_MODAL_LOADING_ID} class="loading htmx-indicator" role="status">
+          {t('loadingPackages')}
+        </p>
+        <div id={PACKAGE_MODAL_BODY_ID}></div>
       </dialog>
       <div id={ANNOUNCER_ID} class="visually-hidden" role="status" aria-live="polite"></div>
     </section>

@@ -11,6 +11,7 @@ import { PACKAGE_SECTION_ID } from './package-section.js';
 export const PACKAGE_MODAL_ID = 'package-modal';
 export const PACKAGE_MODAL_BODY_ID = 'package-modal-body';
 export const PACKAGE_MODAL_ERROR_ID = 'package-modal-error';
+export const PACKAGE_MODAL_LOADING_ID = 'package-modal-loading';
 
 interface ModalProps {
   t: Translate;

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import {
+  isExpired,
+  isUsable,
+  orderForModal,
+  sessionsRemaining,
+  suggestedPurchaseId,
+  type PurchaseFacts,
+} from '../../src/domain/purchases.js';
+
+const TODAY = '2026-11-25';
+
+function purchase(id: string, values: Partial<PurchaseFacts> = {}): PurchaseFacts {
+  return {
+    id,
+    total_sessions: 10,
+    sessions_used: 0,
+    expiry_date: '2027-01-01',
+    status: 'ACTIVE',
+    ...values,
+  };
+}
+
+describe('purchase rules', () => {
+  it('counts the sessions left', () => {
+    expect(sessionsRemaining(purchase('a', { sessions_used: 3 }))).toBe(7);
+  });
+
+  it('expires after the expiry date, not on it', () => {
+    expect(isExpired(purchase('a', { expiry_date: TODAY }), TODAY)).toBe(false);
+    expect(isExpired(purchase('a', { expiry_date: '2026-11-24' }), TODAY)).toBe(true);
+    expect(isExpired(purchase('a', { status: 'EXPIRED' }), TODAY)).toBe(true);
+  });
+
+  it('is usable only when active, in date and not exhausted', () => {
+    expect(isUsable(purchase('a'), TODAY)).toBe(true);
+    expect(isUsable(purchase('a', { sessions_used: 10 }), TODAY)).toBe(false);
+    expect(isUsable(purchase('a', { status: 'CANCELLED' }), TODAY)).toBe(false);
+    expect(isUsable(purchase('a', { expiry_date: '2026-01-01' }), TODAY)).toBe(false);
+  });
+});
+
+describe('the modal order', () => {
+  const expired = purchase('expired', { expiry_date: '2026-10-01' });
+  const late = purchase('late', { expiry_date: '2027-06-01' });
+  const soon = purchase('soon', { expiry_date: '2026-12-01' });
+  const exhaustedSoon = purchase('exhausted', { expiry_date: '2026-11-30', sessions_used: 10 });
+
+  it('puts usable purchases first, earliest expiry first, then the rest by expiry', () => {
+    expect(orderForModal([late, expired, exhaustedSoon, soon], TODAY).map((p) => p.id)).toEqual([
+      'soon',
+      'late',
+      'expired',
+      'exhausted',
+    ]);
+  });
+
+  it('suggests the usable one expiring first, or none', () => {
+    expect(suggestedPurchaseId([late, expired, soon], TODAY)).toBe('soon');
+    expect(suggestedPurchaseId([expired, exhaustedSoon], TODAY)).toBeNull();
+    expect(suggestedPurchaseId([], TODAY)).toBeNull();
+  });
+
+  it('does not reorder the caller’s array', () => {
+    const input = [late, soon];
+    orderForModal(input, TODAY);
+    expect(input.map((p) => p.id)).toEqual(['late', 'soon']);
+  });
+});
