@@ -26,3 +26,17 @@ export function listProvidersForClinic(
     .orderBy('providers.name_en')
     .execute();
 }
+
+export async function providerExists(
+  db: Database,
+  tenantId: string,
+  providerId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('providers')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', providerId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

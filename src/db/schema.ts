@@ -2,7 +2,9 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Table types, maintained by hand beside the migrations. */
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp the database fills in (`default now()`), which updates may still set. */
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** `date` columns travel as 'YYYY-MM-DD' strings on both drivers (see client.ts). */
 type DateString = string;
 /** `numeric(12,2)` travels as a string, e.g. '5000.00'. */
@@ -22,7 +24,7 @@ export interface TenantsTable {
   timezone: string;
   currency: string;
   cancellation_window_hours: Generated<number>;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultedTimestamp;
 }
 
 export interface UsersTable {
@@ -34,7 +36,7 @@ export interface UsersTable {
   role: Role;
   locale: Generated<Locale>;
   active: Generated<boolean>;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultedTimestamp;
 }
 
 export interface SessionsTable {
@@ -43,7 +45,7 @@ export interface SessionsTable {
   user_id: string;
   csrf_token: string;
   expires_at: Timestamp;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultedTimestamp;
 }
 
 export interface ClinicsTable {
@@ -108,7 +110,7 @@ export interface PackagesTable {
   price: Money;
   validity_days: number;
   active: Generated<boolean>;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultedTimestamp;
 }
 
 export interface PackageServicesTable {
@@ -126,7 +128,7 @@ export interface PatientsTable {
   name_ar: string | null;
   date_of_birth: DateString | null;
   phone: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultedTimestamp;
 }
 
 export interface PackagePurchasesTable {
@@ -144,7 +146,7 @@ export interface PackagePurchasesTable {
   status: Generated<PurchaseStatus>;
   idempotency_key: string | null;
   assigned_by: string;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultedTimestamp;
 }
 
 export interface PurchaseServicesTable {
@@ -185,8 +187,8 @@ export interface AppointmentsTable {
   group_session_id: string | null;
   idempotency_key: string | null;
   booked_by: string;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
 }
 
 export interface AuditLogTable {
@@ -198,7 +200,7 @@ export interface AuditLogTable {
   entity_id: string | null;
   before: Json;
   after: Json;
-  at: Generated<Timestamp>;
+  at: DefaultedTimestamp;
   ip: string | null;
 }
 

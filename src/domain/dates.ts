@@ -1,9 +1,10 @@
 import { DateTime } from 'luxon';
 
-/** Calendar dates are 'YYYY-MM-DD' strings; "today" depends on the tenant's time zone. */
+/** Calendar dates are 'YYYY-MM-DD' strings; which day an instant falls on depends on the zone. */
 
-export function todayIn(timezone: string, now: Date): string {
-  return DateTime.fromJSDate(now, { zone: timezone }).toISODate()!;
+/** The calendar date of `instant` in `timezone` (with the clock's now: "today" at the tenant). */
+export function localDate(timezone: string, instant: Date): string {
+  return DateTime.fromJSDate(instant, { zone: timezone }).toISODate()!;
 }
 
 export function addDays(date: string, days: number): string {

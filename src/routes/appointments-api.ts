@@ -2,15 +2,20 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
-import { clinicsForPackage, clinicsForPurchase } from '../db/clinics.js';
+import { bookAppointment, cancelAppointment } from '../db/appointments.js';
+import { clinicExists, clinicsForPackage, clinicsForPurchase } from '../db/clinics.js';
 import { findPackage, totalSessions } from '../db/packages.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
+import { listProvidersForClinic } from '../db/providers.js';
 import { assignPackage, findPurchase } from '../db/purchases.js';
-import { todayIn } from '../domain/dates.js';
+import { findService } from '../db/services.js';
+import { localDate } from '../domain/dates.js';
 import { BadRequest, Conflict, NotFound } from '../domain/errors.js';
 import { isExpired, sessionsRemaining } from '../domain/purchases.js';
+import { formatInstant } from '../domain/slots.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { clientIp } from './request.js';
+import { findSlotsFor, slotQuery } from './slots.js';
 import { validated } from './validation.js';
 
 /**
@@ -26,7 +31,7 @@ export function appointmentsApi({ db, clock }: AppDeps) {
 
   api.get('/packages-for-patient/', validated('query', z.object({ patient: uuid })), async (c) => {
     const { tenant } = c.var.auth;
-    const today = todayIn(tenant.timezone, clock());
+    const today = localDate(tenant.timezone, clock());
     const data = await loadPatientPackages(db, tenant.id, c.req.valid('query').patient, today);
     return c.json({
       success: true,
@@ -79,7 +84,7 @@ export function appointmentsApi({ db, clock }: AppDeps) {
         patientId: body.patient_id,
         packageId: body.package_id,
         assignedBy: auth.user.id,
-        today: todayIn(auth.tenant.timezone, clock()),
+        today: localDate(auth.tenant.timezone, clock()),
         idempotencyKey: body.idempotency_key ?? null,
         ip: clientIp(c),
       });
@@ -117,6 +122,115 @@ export function appointmentsApi({ db, clock }: AppDeps) {
       if (!pkg.active) throw new Conflict('This package is no longer sold.');
       const clinics = await clinicsForPackage(db, tenant.id, pkg.id);
       return c.json({ success: true, clinics, package_name: pkg.name_en });
+    },
+  );
+
+  api.get(
+    '/providers/',
+    validated('query', z.object({ clinic_id: uuid, service_id: uuid.optional() })),
+    async (c) => {
+      const { clinic_id, service_id } = c.req.valid('query');
+      const { tenant } = c.var.auth;
+      if (!(await clinicExists(db, tenant.id, clinic_id))) throw new NotFound('Clinic not found.');
+      if (service_id) {
+        const service = await findService(db, tenant.id, service_id);
+        if (service?.clinic_id !== clinic_id)
+          throw new NotFound('Service not found in this clinic.');
+      }
+      const providers = await listProvidersForClinic(db, tenant.id, clinic_id);
+      return c.json({ success: true, providers });
+    },
+  );
+
+  api.get('/slots/', validated('query', slotQuery), async (c) => {
+    const query = c.req.valid('query');
+    const { tenant } = c.var.auth;
+    const slots = await findSlotsFor(db, tenant, query, clock());
+    return c.json({
+      success: true,
+      date: query.date,
+      slots: slots.map((slot) => ({
+        start: formatInstant(slot.start, tenant.timezone),
+        end: formatInstant(slot.end, tenant.timezone),
+      })),
+    });
+  });
+
+  api.post(
+    '/book/',
+    requireRole(...BOOKING_ROLES),
+    validated(
+      'json',
+      z.object({
+        patient_id: uuid,
+        appointment_type: z.enum(['single', 'package', 'group']),
+        package_purchase_id: uuid.optional(),
+        service_id: uuid.optional(),
+        clinic_id: uuid,
+        provider_id: uuid,
+        start: z.iso.datetime({ offset: true }),
+        duration_minutes: z.number().int().min(5).max(480),
+        group_session_id: uuid.optional(),
+        idempotency_key: z.string().min(8).max(100).optional(),
+      }),
+    ),
+    async (c) => {
+      const body = c.req.valid('json');
+      const { auth } = c.var;
+      const booking = await bookAppointment(
+        db,
+        auth.tenant,
+        { id: auth.user.id, ip: clientIp(c) },
+        {
+          patientId: body.patient_id,
+          type: body.appointment_type,
+          clinicId: body.clinic_id,
+          providerId: body.provider_id,
+          serviceId: body.service_id ?? null,
+          purchaseId: body.package_purchase_id ?? null,
+          groupSessionId: body.group_session_id ?? null,
+          start: new Date(body.start),
+          durationMinutes: body.duration_minutes,
+          idempotencyKey: body.idempotency_key ?? null,
+        },
+        clock(),
+      );
+      const { appointment, purchase } = booking;
+      return c.json(
+        {
+          success: true,
+          appointment_id: appointment.id,
+          status: appointment.status,
+          start: formatInstant(appointment.starts_at, auth.tenant.timezone),
+          end: formatInstant(appointment.ends_at, auth.tenant.timezone),
+          session_number_in_package: appointment.session_number_in_package,
+          sessions_used: purchase?.sessions_used ?? null,
+          sessions_remaining: purchase ? purchase.total_sessions - purchase.sessions_used : null,
+          ...(booking.nearExpiry && {
+            warning: `This package expires on ${purchase!.expiry_date}: the session falls in its last week.`,
+          }),
+        },
+        201,
+      );
+    },
+  );
+
+  api.post(
+    '/appointments/:id/cancel/',
+    requireRole(...BOOKING_ROLES),
+    validated('param', z.object({ id: uuid })),
+    validated('json', z.object({ reason: z.string().trim().min(1).max(500) })),
+    async (c) => {
+      const { auth } = c.var;
+      const { status, sessionReturned } = await cancelAppointment(
+        db,
+        auth.tenant,
+        { id: auth.user.id, ip: clientIp(c) },
+        c.req.valid('param').id,
+        c.req.valid('json').reason,
+        clock(),
+      );
+      return c.json({ success: true, status, session_returned: sessionReturned });
     },
   );
 

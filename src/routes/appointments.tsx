@@ -7,7 +7,7 @@ import { loadPatientPackages } from '../db/patient-packages.js';
 import { findPatient, searchPatients } from '../db/patients.js';
 import { listProvidersForClinic } from '../db/providers.js';
 import { assignPackage, findBookablePurchase, type PurchaseSummary } from '../db/purchases.js';
-import { todayIn } from '../domain/dates.js';
+import { localDate } from '../domain/dates.js';
 import { NotFound } from '../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { Announcement, BookingPage } from '../views/appointments/booking-page.js';
@@ -89,7 +89,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
       db,
       tenant.id,
       c.req.valid('query').patient_id,
-      todayIn(tenant.timezone, clock()),
+      localDate(tenant.timezone, clock()),
     );
     return c.html(
       <PackageModalBody
@@ -113,7 +113,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
       db,
       tenant.id,
       ids,
-      todayIn(tenant.timezone, clock()),
+      localDate(tenant.timezone, clock()),
     );
     const clinics = await clinicsForPurchase(db, tenant.id, purchase.id);
     const only = clinics.length === 1 ? clinics[0] : undefined;
@@ -157,7 +157,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
         patientId: form.patient_id,
         packageId: form.package_id,
         assignedBy: auth.user.id,
-        today: todayIn(auth.tenant.timezone, clock()),
+        today: localDate(auth.tenant.timezone, clock()),
         idempotencyKey: form.idempotency_key,
         ip: clientIp(c),
       });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, todayIn } from '../../src/domain/dates.js';
+import { addDays, localDate } from '../../src/domain/dates.js';
 
 describe('calendar dates', () => {
   it("takes today in the tenant's zone, not the server's", () => {
     const lateEveningUtc = new Date('2026-11-25T22:30:00Z');
-    expect(todayIn('Asia/Riyadh', lateEveningUtc)).toBe('2026-11-26');
-    expect(todayIn('Europe/London', lateEveningUtc)).toBe('2026-11-25');
-    expect(todayIn('America/New_York', new Date('2026-11-26T03:00:00Z'))).toBe('2026-11-25');
+    expect(localDate('Asia/Riyadh', lateEveningUtc)).toBe('2026-11-26');
+    expect(localDate('Europe/London', lateEveningUtc)).toBe('2026-11-25');
+    expect(localDate('America/New_York', new Date('2026-11-26T03:00:00Z'))).toBe('2026-11-25');
   });
 
   it('adds days across months, years and DST changes', () => {

@@ -37,7 +37,9 @@ export async function seedDemoFixture(db: Database) {
       .selectFrom('package_purchases')
       .selectAll()
       .where('patient_id', '=', patientId)
+      .orderBy('purchase_date')
       .orderBy('created_at')
+      .orderBy('id')
       .execute();
 
   /** A desk signed in through the real login, on an app whose clock is DEMO_NOW. */

@@ -1,0 +1,67 @@
+import type { AppointmentStatus, Role } from '../db/schema.js';
+import { addDays } from './dates.js';
+
+/** Rules of an appointment's life. Pure functions. */
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** Cancelled early enough, the session returns to the package; later, it stays consumed. */
+export function cancellationOutcome(
+  startsAt: Date,
+  now: Date,
+  windowHours: number,
+): 'CANCELLED' | 'LATE_CANCELLED' {
+  return startsAt.getTime() - now.getTime() >= windowHours * HOUR_MS
+    ? 'CANCELLED'
+    : 'LATE_CANCELLED';
+}
+
+export const CANCELLABLE: readonly AppointmentStatus[] = ['BOOKED', 'CONFIRMED'];
+
+/** A slot in the last 7 days of a package's validity deserves a warning (not a block). */
+export function isInLastWeekOfValidity(slotDate: string, expiryDate: string): boolean {
+  return slotDate <= expiryDate && slotDate > addDays(expiryDate, -7);
+}
+
+type Actor = { role: Role; ownsAppointment: boolean };
+
+/**
+ * Who may move an appointment from one state to the next. Providers act only on their own
+ * appointments, and only to mark arrival and completion. Cancelling has its own route.
+ */
+const TRANSITIONS: Record<string, (actor: Actor) => boolean> = {
+  'BOOKED>CONFIRMED': (a) => a.role === 'ADMIN' || a.role === 'FRONT_DESK',
+  'BOOKED>ARRIVED': (a) => deskOrOwnProvider(a),
+  'CONFIRMED>ARRIVED': (a) => deskOrOwnProvider(a),
+  'ARRIVED>COMPLETED': (a) => deskOrOwnProvider(a),
+  'BOOKED>NO_SHOW': (a) => a.role === 'ADMIN' || a.role === 'FRONT_DESK',
+  'CONFIRMED>NO_SHOW': (a) => a.role === 'ADMIN' || a.role === 'FRONT_DESK',
+};
+
+function deskOrOwnProvider(actor: Actor): boolean {
+  return (
+    actor.role === 'ADMIN' ||
+    actor.role === 'FRONT_DESK' ||
+    (actor.role === 'PROVIDER' && actor.ownsAppointment)
+  );
+}
+
+export function isKnownTransition(from: AppointmentStatus, to: AppointmentStatus): boolean {
+  return `${from}>${to}` in TRANSITIONS;
+}
+
+export function mayTransition(
+  from: AppointmentStatus,
+  to: AppointmentStatus,
+  actor: Actor,
+): boolean {
+  return TRANSITIONS[`${from}>${to}`]?.(actor) ?? false;
+}
+
+/** The next states this actor may choose, for the buttons of the appointment page. */
+export function nextStatuses(from: AppointmentStatus, actor: Actor): AppointmentStatus[] {
+  return Object.keys(TRANSITIONS)
+    .filter((key) => key.startsWith(`${from}>`))
+    .map((key) => key.split('>')[1] as AppointmentStatus)
+    .filter((to) => mayTransition(from, to, actor));
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { Database } from '../db/client.js';
+import { findPatient } from '../db/patients.js';
+import { providerExists } from '../db/providers.js';
+import { findFreeSlots } from '../db/schedule.js';
+import { NotFound } from '../domain/errors.js';
+import type { Slot } from '../domain/slots.js';
+
+/** The slot query of the JSON API and of the booking form (the same names in both). */
+export const slotQuery = z.object({
+  provider_id: z.uuid({ version: 'v4' }),
+  date: z.iso.date(),
+  duration: z.coerce.number().int().min(5).max(480),
+  patient_id: z.uuid({ version: 'v4' }).optional(),
+});
+
+export async function findSlotsFor(
+  db: Database,
+  tenant: { id: string; timezone: string },
+  query: z.infer<typeof slotQuery>,
+  now: Date,
+): Promise<Slot[]> {
+  if (!(await providerExists(db, tenant.id, query.provider_id))) {
+    throw new NotFound('Provider not found.');
+  }
+  if (query.patient_id && !(await findPatient(db, tenant.id, query.patient_id))) {
+    throw new NotFound('Patient not found.');
+  }
+  return findFreeSlots(
+    db,
+    tenant,
+    {
+      providerId: query.provider_id,
+      patientId: query.patient_id ?? null,
+      date: query.date,
+      durationMinutes: query.duration,
+    },
+    now,
+  );
+}
