@@ -8,11 +8,14 @@ import { secureHeaders } from 'hono/secure-headers';
 import { csrfProtection } from './auth/csrf.js';
 import { loadSession } from './auth/middleware.js';
 import type { AppDeps, AppEnv } from './env.js';
+import { appointmentRoutes } from './routes/appointment.js';
 import { appointmentsApi } from './routes/appointments-api.js';
 import { bookingRoutes } from './routes/appointments.js';
 import { authRoutes } from './routes/auth.js';
+import { dayViewRoutes } from './routes/day-view.js';
 import { renderError, renderNotFound } from './routes/errors.js';
 import { homeRoutes } from './routes/home.js';
+import { patientRoutes } from './routes/patients.js';
 import { STATIC_DIR } from './views/assets.js';
 import { pageRenderer } from './views/renderer.js';
 
@@ -73,6 +76,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', homeRoutes());
   app.route('/appointments/new', bookingRoutes(deps));
   app.route('/appointments/api', appointmentsApi(deps));
+  app.route('/appointments', dayViewRoutes(deps));
+  app.route('/appointments', appointmentRoutes(deps));
+  app.route('/patients', patientRoutes(deps));
 
   app.notFound(renderNotFound);
   app.onError(renderError);

@@ -5,6 +5,7 @@ import {
   isInLastWeekOfValidity,
   isKnownTransition,
   mayTransition,
+  type StepStatus,
 } from '../domain/appointments.js';
 import { localDate } from '../domain/dates.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../domain/errors.js';
@@ -25,11 +26,12 @@ export interface BookingRequest {
   patientId: string;
   type: 'single' | 'package' | 'group';
   clinicId: string;
-  providerId: string;
+  /** Not needed to join a group session (the session has its provider and time). */
+  providerId: string | null;
   serviceId: string | null;
   purchaseId: string | null;
   groupSessionId: string | null;
-  start: Date;
+  start: Date | null;
   durationMinutes: number;
   idempotencyKey: string | null;
 }
@@ -149,6 +151,9 @@ async function checkSlot(
   request: BookingRequest,
   now: Date,
 ): Promise<Place> {
+  const { providerId, start } = request;
+  if (!providerId) throw new ValidationFailed({ provider_id: 'Choose a provider.' });
+  if (!start) throw new ValidationFailed({ start: 'Choose a time.' });
   const provider = await db
     .selectFrom('provider_clinics')
     .innerJoin('providers', (join) =>
@@ -159,7 +164,7 @@ async function checkSlot(
     .select('providers.id')
     .where('provider_clinics.tenant_id', '=', tenant.id)
     .where('provider_clinics.clinic_id', '=', request.clinicId)
-    .where('provider_clinics.provider_id', '=', request.providerId)
+    .where('provider_clinics.provider_id', '=', providerId)
     .where('providers.active', '=', true)
     .executeTakeFirst();
   if (!provider) throw new NotFound('Provider not found in this clinic.');
@@ -176,25 +181,25 @@ async function checkSlot(
     throw new ValidationFailed({ service_id: 'This service is not offered in this clinic.' });
   }
 
-  const date = localDate(tenant.timezone, request.start);
+  const date = localDate(tenant.timezone, start);
   const slots = await findFreeSlots(
     db,
     tenant,
     {
-      providerId: request.providerId,
+      providerId,
       patientId: request.patientId,
       date,
       durationMinutes: request.durationMinutes,
     },
     now,
   );
-  const slot = slots.find((s) => s.start.getTime() === request.start.getTime());
+  const slot = slots.find((s) => s.start.getTime() === start.getTime());
   if (!slot) {
     throw new Conflict('This time is not available any more. Please choose another slot.');
   }
   return {
     clinicId: request.clinicId,
-    providerId: request.providerId,
+    providerId,
     serviceId,
     start: slot.start,
     end: slot.end,
@@ -402,7 +407,7 @@ export function changeAppointmentStatus(
   tenant: TenantRef,
   actor: { id: string; role: Role; ip: string | null },
   appointmentId: string,
-  status: AppointmentStatus,
+  status: StepStatus,
   reason: string | null,
   now: Date,
 ): Promise<void> {
@@ -491,3 +496,53 @@ async function returnSession(
     .where('service_id', '=', appointment.service_id)
     .execute();
 }
+
+/** One appointment with the names the appointment page shows. */
+export function findAppointmentDetails(db: Database, tenantId: string, appointmentId: string) {
+  return db
+    .selectFrom('appointments as a')
+    .innerJoin('patients as pt', (join) =>
+      join.onRef('pt.tenant_id', '=', 'a.tenant_id').onRef('pt.id', '=', 'a.patient_id'),
+    )
+    .innerJoin('providers as pr', (join) =>
+      join.onRef('pr.tenant_id', '=', 'a.tenant_id').onRef('pr.id', '=', 'a.provider_id'),
+    )
+    .innerJoin('clinics as c', (join) =>
+      join.onRef('c.tenant_id', '=', 'a.tenant_id').onRef('c.id', '=', 'a.clinic_id'),
+    )
+    .innerJoin('services as s', (join) =>
+      join.onRef('s.tenant_id', '=', 'a.tenant_id').onRef('s.id', '=', 'a.service_id'),
+    )
+    .leftJoin('package_purchases as pp', (join) =>
+      join.onRef('pp.tenant_id', '=', 'a.tenant_id').onRef('pp.id', '=', 'a.package_purchase_id'),
+    )
+    .select([
+      'a.id',
+      'a.kind',
+      'a.status',
+      'a.status_reason',
+      'a.starts_at',
+      'a.ends_at',
+      'a.session_number_in_package',
+      'a.patient_id',
+      'a.clinic_id',
+      'pt.name_en as patient_en',
+      'pt.name_ar as patient_ar',
+      'pt.mrn',
+      'pr.name_en as provider_en',
+      'pr.name_ar as provider_ar',
+      'pr.user_id as provider_user_id',
+      'c.name_en as clinic_en',
+      'c.name_ar as clinic_ar',
+      's.name_en as service_en',
+      's.name_ar as service_ar',
+      'pp.name_en as package_en',
+      'pp.name_ar as package_ar',
+      'pp.total_sessions',
+    ])
+    .where('a.tenant_id', '=', tenantId)
+    .where('a.id', '=', appointmentId)
+    .executeTakeFirst();
+}
+
+export type AppointmentDetails = NonNullable<Awaited<ReturnType<typeof findAppointmentDetails>>>;

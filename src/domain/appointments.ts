@@ -25,11 +25,17 @@ export function isInLastWeekOfValidity(slotDate: string, expiryDate: string): bo
 
 type Actor = { role: Role; ownsAppointment: boolean };
 
+/** The states an appointment moves forward to (cancelling has its own rules). */
+export const STEP_STATUSES = ['CONFIRMED', 'ARRIVED', 'COMPLETED', 'NO_SHOW'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
 /**
  * Who may move an appointment from one state to the next. Providers act only on their own
  * appointments, and only to mark arrival and completion. Cancelling has its own route.
  */
-const TRANSITIONS: Record<string, (actor: Actor) => boolean> = {
+const TRANSITIONS: Partial<
+  Record<`${AppointmentStatus}>${StepStatus}`, (actor: Actor) => boolean>
+> = {
   'BOOKED>CONFIRMED': (a) => a.role === 'ADMIN' || a.role === 'FRONT_DESK',
   'BOOKED>ARRIVED': (a) => deskOrOwnProvider(a),
   'CONFIRMED>ARRIVED': (a) => deskOrOwnProvider(a),
@@ -46,22 +52,15 @@ function deskOrOwnProvider(actor: Actor): boolean {
   );
 }
 
-export function isKnownTransition(from: AppointmentStatus, to: AppointmentStatus): boolean {
+export function isKnownTransition(from: AppointmentStatus, to: StepStatus): boolean {
   return `${from}>${to}` in TRANSITIONS;
 }
 
-export function mayTransition(
-  from: AppointmentStatus,
-  to: AppointmentStatus,
-  actor: Actor,
-): boolean {
+export function mayTransition(from: AppointmentStatus, to: StepStatus, actor: Actor): boolean {
   return TRANSITIONS[`${from}>${to}`]?.(actor) ?? false;
 }
 
 /** The next states this actor may choose, for the buttons of the appointment page. */
-export function nextStatuses(from: AppointmentStatus, actor: Actor): AppointmentStatus[] {
-  return Object.keys(TRANSITIONS)
-    .filter((key) => key.startsWith(`${from}>`))
-    .map((key) => key.split('>')[1] as AppointmentStatus)
-    .filter((to) => mayTransition(from, to, actor));
+export function nextStatuses(from: AppointmentStatus, actor: Actor): StepStatus[] {
+  return STEP_STATUSES.filter((to) => mayTransition(from, to, actor));
 }

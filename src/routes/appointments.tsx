@@ -2,29 +2,84 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
+import { bookAppointment, findAppointmentDetails } from '../db/appointments.js';
 import { clinicExists, clinicsForPurchase, listClinics } from '../db/clinics.js';
+import { listOpenGroupSessions } from '../db/group-sessions.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
 import { findPatient, searchPatients } from '../db/patients.js';
 import { listProvidersForClinic } from '../db/providers.js';
 import { assignPackage, findBookablePurchase, type PurchaseSummary } from '../db/purchases.js';
+import { listBookableServices } from '../db/services.js';
 import { localDate } from '../domain/dates.js';
-import { NotFound } from '../domain/errors.js';
+import { BadRequest, NotFound } from '../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
-import { Announcement, BookingPage } from '../views/appointments/booking-page.js';
+import { BookingConfirmation } from '../views/appointments/booking-confirmation.js';
+import { Announcement, BOOKING_ERROR_ID, BookingPage } from '../views/appointments/booking-page.js';
 import { ClinicField, ProviderField } from '../views/appointments/clinic-options.js';
 import { PackageModalBody, PACKAGE_MODAL_ERROR_ID } from '../views/appointments/package-modal.js';
 import { PackageSection } from '../views/appointments/package-section.js';
 import { PatientChoice, PatientResults } from '../views/appointments/patient-picker.js';
+import {
+  ScheduleFields,
+  SlotList,
+  type ScheduleState,
+  type SlotListProps,
+} from '../views/appointments/schedule-fields.js';
 import { localName } from '../views/format.js';
 import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
 import { clientIp } from './request.js';
-import { validated } from './validation.js';
+import { findSlotsFor } from './slots.js';
+import { blankAsMissing, validated } from './validation.js';
 
 /** Tells app.js to close the package modal once the chosen package is in the form. */
 const CLOSE_MODAL_EVENT = 'raseed:close-package-modal';
 
 const uuid = z.uuid({ version: 'v4' });
+/** A select's "choose…" option sends an empty string: no choice yet. */
+const optionalId = blankAsMissing(uuid).transform((id) => id ?? null);
+
+/** Until a service is known. */
+const DEFAULT_DURATION_MINUTES = 45;
+
+/** The booking form as its controls send it (hx-include), for the fragments it refreshes. */
+const bookingFormQuery = z.object({
+  patient_id: optionalId,
+  appointment_type: z.enum(['single', 'package', 'group']).default('single'),
+  package_purchase_id: optionalId,
+  clinic_id: optionalId,
+  provider_id: optionalId,
+  service_id: optionalId,
+  date: z.iso.date().catch(''),
+  duration: z.coerce.number().int().min(5).max(480).catch(DEFAULT_DURATION_MINUTES),
+});
+type BookingFormQuery = z.infer<typeof bookingFormQuery>;
+
+const bookingForm = z
+  .object({
+    patient_id: uuid.optional(),
+    appointment_type: z.enum(['single', 'package', 'group']),
+    package_purchase_id: optionalId,
+    clinic_id: uuid.optional(),
+    provider_id: optionalId,
+    service_id: optionalId,
+    group_session_id: optionalId,
+    start: blankAsMissing(z.iso.datetime({ offset: true })),
+    duration: z.coerce.number().int().min(5).max(480),
+    idempotency_key: z.string().min(8).max(100),
+  })
+  .superRefine((form, ctx) => {
+    const missing = (path: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    if (!form.patient_id) missing('patient_id', 'Choose a patient.');
+    if (!form.clinic_id) missing('clinic_id', 'Choose a clinic.');
+    if (form.appointment_type === 'group') {
+      if (!form.group_session_id) missing('group_session_id', 'Choose a group session.');
+      return;
+    }
+    if (!form.provider_id) missing('provider_id', 'Choose a provider.');
+    if (!form.start) missing('start', 'Choose a time.');
+  });
 
 function view(c: Context<AuthedEnv>) {
   const locale = c.get('locale');
@@ -36,10 +91,82 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   const routes = new Hono<AuthedEnv>();
   routes.use(requireAuth(), requireRole(...BOOKING_ROLES));
 
+  const today = (c: Context<AuthedEnv>) => localDate(c.var.auth.tenant.timezone, clock());
+
+  /** Clinic, provider and schedule as they are before any package or clinic is chosen. */
+  const freshChoices = async (c: Context<AuthedEnv>) => {
+    const { t, locale } = view(c);
+    const clinics = await listClinics(db, c.var.auth.tenant.id);
+    return (
+      <>
+        <PackageSection t={t} locale={locale} oob />
+        <ClinicField t={t} locale={locale} clinics={clinics} oob />
+        <ProviderField t={t} locale={locale} providers={null} oob />
+        <ScheduleFields t={t} locale={locale} state={null} slots={null} oob />
+      </>
+    );
+  };
+
+  /** Services of the clinic (with sessions left, for a package), date and duration. */
+  const scheduleState = async (
+    c: Context<AuthedEnv>,
+    clinicId: string,
+    choice: { purchaseId: string | null; serviceId?: string | null; date?: string },
+  ): Promise<ScheduleState> => {
+    const services = await listBookableServices(
+      db,
+      c.var.auth.tenant.id,
+      clinicId,
+      choice.purchaseId,
+    );
+    const service = services.find((s) => s.id === choice.serviceId) ?? services[0];
+    return {
+      services,
+      serviceId: service?.id ?? null,
+      date: choice.date ?? today(c),
+      minDate: today(c),
+      duration: service?.default_duration_minutes ?? DEFAULT_DURATION_MINUTES,
+    };
+  };
+
+  /** Free times of the chosen provider, or the open group sessions for a group booking. */
+  const slotChoices = async (
+    c: Context<AuthedEnv>,
+    form: BookingFormQuery,
+  ): Promise<SlotListProps['choices']> => {
+    const { tenant } = c.var.auth;
+    if (form.appointment_type === 'group') {
+      if (!form.clinic_id) return null;
+      const sessions = await listOpenGroupSessions(
+        db,
+        tenant.id,
+        { clinicId: form.clinic_id, serviceId: form.service_id },
+        clock(),
+      );
+      return { kind: 'groups', sessions, timezone: tenant.timezone };
+    }
+    if (!form.provider_id) return null;
+    const slots = await findSlotsFor(
+      db,
+      tenant,
+      {
+        provider_id: form.provider_id,
+        date: form.date,
+        duration: form.duration,
+        patient_id: form.patient_id ?? undefined,
+      },
+      clock(),
+    );
+    return { kind: 'slots', slots, timezone: tenant.timezone };
+  };
+
   routes.get('/', async (c) => {
     const { t, locale } = view(c);
     const clinics = await listClinics(db, c.var.auth.tenant.id);
-    return c.render(<BookingPage t={t} locale={locale} clinics={clinics} />, {
+    const page = (
+      <BookingPage t={t} locale={locale} clinics={clinics} idempotencyKey={crypto.randomUUID()} />
+    );
+    return c.render(page, {
       title: t('bookAppointment'),
     });
   });
@@ -57,31 +184,18 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   routes.get('/patient', validated('query', z.object({ patient_id: uuid })), async (c) => {
     const patient = await findPatient(db, c.var.auth.tenant.id, c.req.valid('query').patient_id);
     if (!patient) throw new NotFound('Patient not found.');
-    const { t, locale } = view(c);
-    const clinics = await listClinics(db, c.var.auth.tenant.id);
     // A new patient starts a new booking: results, package and clinic choice reset.
     return c.html(
       <>
-        <PatientChoice t={t} locale={locale} patient={patient} />
-        <PatientResults t={t} locale={locale} patients={null} oob />
-        <PackageSection t={t} locale={locale} oob />
-        <ClinicField t={t} locale={locale} clinics={clinics} oob />
-        <ProviderField t={t} locale={locale} providers={null} oob />
+        <PatientChoice {...view(c)} patient={patient} />
+        <PatientResults {...view(c)} patients={null} oob />
+        {await freshChoices(c)}
       </>,
     );
   });
 
-  routes.get('/single', async (c) => {
-    const { t, locale } = view(c);
-    const clinics = await listClinics(db, c.var.auth.tenant.id);
-    return c.html(
-      <>
-        <PackageSection t={t} locale={locale} oob />
-        <ClinicField t={t} locale={locale} clinics={clinics} oob />
-        <ProviderField t={t} locale={locale} providers={null} oob />
-      </>,
-    );
-  });
+  /** Single session or group: no package, every clinic. */
+  routes.get('/reset', async (c) => c.html(await freshChoices(c)));
 
   routes.get('/package-modal', validated('query', z.object({ patient_id: uuid })), async (c) => {
     const { tenant } = c.var.auth;
@@ -118,12 +232,14 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     const clinics = await clinicsForPurchase(db, tenant.id, purchase.id);
     const only = clinics.length === 1 ? clinics[0] : undefined;
     const providers = only ? await listProvidersForClinic(db, tenant.id, only.id) : null;
+    const schedule = only ? await scheduleState(c, only.id, { purchaseId: purchase.id }) : null;
     c.header('HX-Trigger', CLOSE_MODAL_EVENT);
     return c.html(
       <>
         <PackageSection t={t} locale={locale} chosen={{ purchase, nextSession }} />
         <ClinicField t={t} locale={locale} clinics={clinics} oob />
         <ProviderField t={t} locale={locale} providers={providers} oob />
+        <ScheduleFields t={t} locale={locale} state={schedule} slots={null} oob />
         {message && <Announcement message={message(purchase)} />}
       </>,
     );
@@ -168,16 +284,90 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     },
   );
 
-  routes.get(
-    '/providers',
-    validated('query', z.object({ clinic_id: uuid.or(z.literal('')) })),
+  routes.get('/providers', validated('query', bookingFormQuery), async (c) => {
+    const form = c.req.valid('query');
+    const { tenant } = c.var.auth;
+    const { t, locale } = view(c);
+    if (!form.clinic_id) {
+      return c.html(
+        <>
+          <ProviderField t={t} locale={locale} providers={null} />
+          <ScheduleFields t={t} locale={locale} state={null} slots={null} oob />
+        </>,
+      );
+    }
+    if (!(await clinicExists(db, tenant.id, form.clinic_id)))
+      throw new NotFound('Clinic not found.');
+    const providers = await listProvidersForClinic(db, tenant.id, form.clinic_id);
+    const schedule = await scheduleState(c, form.clinic_id, {
+      purchaseId: form.package_purchase_id,
+    });
+    const slots = form.appointment_type === 'group' ? await slotChoices(c, form) : null;
+    return c.html(
+      <>
+        <ProviderField t={t} locale={locale} providers={providers} />
+        <ScheduleFields t={t} locale={locale} state={schedule} slots={slots} oob />
+      </>,
+    );
+  });
+
+  /** The service changed: its default duration, and the slots again. */
+  routes.get('/schedule', validated('query', bookingFormQuery), async (c) => {
+    const form = c.req.valid('query');
+    if (!form.clinic_id) throw new BadRequest('Choose a clinic first.');
+    const schedule = await scheduleState(c, form.clinic_id, {
+      purchaseId: form.package_purchase_id,
+      serviceId: form.service_id,
+      date: form.date,
+    });
+    const slots = await slotChoices(c, { ...form, duration: schedule.duration });
+    return c.html(<ScheduleFields {...view(c)} state={schedule} slots={slots} />);
+  });
+
+  routes.get('/slots', validated('query', bookingFormQuery), async (c) => {
+    const slots = await slotChoices(c, c.req.valid('query'));
+    return c.html(<SlotList {...view(c)} choices={slots} />);
+  });
+
+  routes.post(
+    '/book',
+    showErrorsIn(`#${BOOKING_ERROR_ID}`),
+    validated('form', bookingForm),
     async (c) => {
-      const { clinic_id } = c.req.valid('query');
-      const { tenant } = c.var.auth;
-      if (clinic_id && !(await clinicExists(db, tenant.id, clinic_id)))
-        throw new NotFound('Clinic not found.');
-      const providers = clinic_id ? await listProvidersForClinic(db, tenant.id, clinic_id) : null;
-      return c.html(<ProviderField {...view(c)} providers={providers} />);
+      const form = c.req.valid('form');
+      const { auth } = c.var;
+      const booking = await bookAppointment(
+        db,
+        auth.tenant,
+        { id: auth.user.id, ip: clientIp(c) },
+        {
+          patientId: form.patient_id!,
+          type: form.appointment_type,
+          clinicId: form.clinic_id!,
+          providerId: form.provider_id,
+          serviceId: form.service_id,
+          purchaseId: form.appointment_type === 'single' ? null : form.package_purchase_id,
+          groupSessionId: form.group_session_id,
+          start: form.start ? new Date(form.start) : null,
+          durationMinutes: form.duration,
+          idempotencyKey: form.idempotency_key,
+        },
+        clock(),
+      );
+      const details = await findAppointmentDetails(db, auth.tenant.id, booking.appointment.id);
+      const { t, locale } = view(c);
+      return c.html(
+        <>
+          <BookingConfirmation
+            t={t}
+            locale={locale}
+            timezone={auth.tenant.timezone}
+            details={details!}
+            booking={booking}
+          />
+          <Announcement message={t('appointmentBooked')} />
+        </>,
+      );
     },
   );
 

@@ -38,7 +38,7 @@ export function renderError(error: unknown, c: Context<AppEnv>) {
     const target = c.get('errorTarget');
     if (target) c.header('HX-Retarget', target);
     c.header('HX-Reswap', 'innerHTML');
-    return c.html(<ErrorFragment message={message} />, status);
+    return c.html(<ErrorFragment message={message} fields={fields} />, status);
   }
   const t = translator(c.get('locale') ?? 'en');
   c.status(status);

@@ -1,10 +1,15 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Context, ValidationTargets } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { BadRequest, ValidationFailed } from '../domain/errors.js';
 import type { AppEnv } from '../env.js';
 
 export type FieldErrors = Record<string, string>;
+
+/** A form field left empty (a cleared input, a "choose…" option) counts as not sent. */
+export function blankAsMissing<T extends z.ZodType>(schema: T) {
+  return z.union([z.literal('').transform(() => undefined), schema]).optional();
+}
 
 export function fieldErrorsOf(error: { issues: readonly z.core.$ZodIssue[] }): FieldErrors {
   const fields: FieldErrors = {};

@@ -14,11 +14,19 @@ export function ErrorPage({ t, title, message }: { t: Translate; title: string; 
   );
 }
 
-/** What an htmx request gets instead of a page: one alert to swap in place. */
-export function ErrorFragment({ message }: { message: string }) {
+/** What an htmx request gets instead of a page: one alert (with field errors) to swap in. */
+export function ErrorFragment(props: { message: string; fields?: Record<string, string> }) {
+  const fields = Object.values(props.fields ?? {});
   return (
-    <p class="alert alert-error" role="alert" id={ERROR_MESSAGE_ID}>
-      {message}
-    </p>
+    <div class="alert alert-error" role="alert" id={ERROR_MESSAGE_ID}>
+      <p>{props.message}</p>
+      {fields.length > 0 && (
+        <ul>
+          {fields.map((message) => (
+            <li>{message}</li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

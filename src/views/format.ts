@@ -13,17 +13,50 @@ export function formatMoney(amount: string, currency: string, locale: Locale): s
   return `${number} ${currency}`;
 }
 
-/** '2026-01-30' → '30 Jan 2026' / '30 يناير 2026'. */
-export function formatDate(date: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(intlLocale(locale), {
-    dateStyle: 'medium',
-    timeZone: 'UTC',
-  }).format(new Date(`${date}T00:00:00Z`));
-}
-
 export function localName(
   row: { name_en: string; name_ar: string | null },
   locale: Locale,
 ): string {
   return locale === 'ar' && row.name_ar ? row.name_ar : row.name_en;
+}
+
+/** '2026-12-02' → 'Wednesday, 2 December 2026' / 'الأربعاء، 2 ديسمبر 2026'. */
+export function formatLongDate(date: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(intlLocale(locale), {
+    dateStyle: 'full',
+    timeZone: 'UTC',
+  }).format(new Date(`${date}T00:00:00Z`));
+}
+
+/** An instant's wall-clock time in the tenant's zone, 24-hour: '09:00'. */
+export function formatTime(instant: Date, timezone: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(intlLocale(locale), {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone: timezone,
+  }).format(instant);
+}
+
+/** '09:00–09:45' in the tenant's zone. */
+export function formatTimeRange(start: Date, end: Date, timezone: string, locale: Locale): string {
+  return `${formatTime(start, timezone, locale)}–${formatTime(end, timezone, locale)}`;
+}
+
+/**
+ * An instant's calendar date in the tenant's zone, the month spelled out in both languages
+ * ('2 Dec 2026' / '2 ديسمبر 2026'; Arabic's `dateStyle: 'medium'` would be all digits).
+ */
+export function formatDateAt(instant: Date, timezone: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(intlLocale(locale), {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: timezone,
+  }).format(instant);
+}
+
+/** A 'YYYY-MM-DD' calendar date as formatDateAt writes it: '30 Jan 2026' / '30 يناير 2026'. */
+export function formatDate(date: string, locale: Locale): string {
+  return formatDateAt(new Date(`${date}T12:00:00Z`), 'UTC', locale);
 }

@@ -8,17 +8,34 @@ import {
   PACKAGE_MODAL_LOADING_ID,
 } from './package-modal.js';
 import { PackageSection } from './package-section.js';
+import { ScheduleFields } from './schedule-fields.js';
 import { PATIENT_RESULTS_ID, PatientChoice, PatientResults } from './patient-picker.js';
 
 export const PACKAGE_HINT_ID = 'package-hint';
+export const BOOKING_ERROR_ID = 'booking-error';
 export const ANNOUNCER_ID = 'announcer';
 
-export function BookingPage(props: { t: Translate; locale: Locale; clinics: ClinicOption[] }) {
+export function BookingPage(props: {
+  t: Translate;
+  locale: Locale;
+  clinics: ClinicOption[];
+  /** One per page: a double click or a retried submit books once. */
+  idempotencyKey: string;
+}) {
   const { t, locale } = props;
   return (
     <section class="card booking" aria-labelledby="booking-title">
       <h1 id="booking-title">{t('bookAppointment')}</h1>
-      <form id="booking-form" class="stack" autocomplete="off">
+      <form
+        id="booking-form"
+        class="stack"
+        autocomplete="off"
+        hx-post="/appointments/new/book"
+        hx-target="this"
+        hx-swap="outerHTML"
+        hx-disabled-elt="#book-button"
+      >
+        <input type="hidden" name="idempotency_key" value={props.idempotencyKey} />
         <div class="field">
           <label for="patient-search">{t('patient')}</label>
           <div class="search-row">
@@ -55,7 +72,7 @@ export function BookingPage(props: { t: Translate; locale: Locale; clinics: Clin
               name="appointment_type"
               value="single"
               checked
-              hx-get="/appointments/new/single"
+              hx-get="/appointments/new/reset"
               hx-trigger="change"
               hx-swap="none"
             />{' '}
@@ -71,13 +88,22 @@ export function BookingPage(props: { t: Translate; locale: Locale; clinics: Clin
               hx-include="[name=patient_id]"
               hx-trigger="change"
               hx-target={`#${PACKAGE_MODAL_BODY_ID}`}
+              hx-swap="innerHTML"
               hx-indicator={`#${PACKAGE_MODAL_LOADING_ID}`}
               aria-describedby={PACKAGE_HINT_ID}
             />{' '}
             {t('typePackage')}
           </label>
           <label>
-            <input type="radio" name="appointment_type" value="group" /> {t('typeGroup')}
+            <input
+              type="radio"
+              name="appointment_type"
+              value="group"
+              hx-get="/appointments/new/reset"
+              hx-trigger="change"
+              hx-swap="none"
+            />{' '}
+            {t('typeGroup')}
           </label>
           <p id={PACKAGE_HINT_ID} class="field-error" role="alert" hidden>
             {t('selectPatientFirst')}
@@ -87,6 +113,11 @@ export function BookingPage(props: { t: Translate; locale: Locale; clinics: Clin
         <PackageSection t={t} locale={locale} />
         <ClinicField t={t} locale={locale} clinics={props.clinics} />
         <ProviderField t={t} locale={locale} providers={null} />
+        <ScheduleFields t={t} locale={locale} state={null} slots={null} />
+        <div id={BOOKING_ERROR_ID} aria-live="assertive"></div>
+        <button type="submit" id="book-button" class="button primary">
+          {t('book')}
+        </button>
       </form>
 
       <dialog id={PACKAGE_MODAL_ID} aria-labelledby="package-modal-title" class="modal">

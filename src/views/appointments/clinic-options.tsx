@@ -28,6 +28,7 @@ export function ClinicField(props: {
         required
         hx-get="/appointments/new/providers"
         hx-trigger="change"
+        hx-include="#booking-form"
         hx-target={`#${PROVIDER_FIELD_ID}`}
         hx-swap="outerHTML"
       >
@@ -53,7 +54,16 @@ export function ProviderField(props: {
   return (
     <div id={PROVIDER_FIELD_ID} class="field" hx-swap-oob={props.oob ? 'true' : undefined}>
       <label for="provider">{t('provider')}</label>
-      <select id="provider" name="provider_id" required disabled={providers === null}>
+      <select
+        id="provider"
+        name="provider_id"
+        disabled={providers === null}
+        hx-get="/appointments/new/slots"
+        hx-trigger="change"
+        hx-include="#booking-form"
+        hx-target="#slot-list"
+        hx-swap="outerHTML"
+      >
         <option value="">
           {providers === null ? t('chooseClinicFirst') : t('chooseProvider')}
         </option>

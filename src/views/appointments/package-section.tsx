@@ -29,6 +29,7 @@ export function PackageSection(props: {
         class="link-button"
         hx-get={`/appointments/new/package-modal?patient_id=${purchase.patient_id}`}
         hx-target="#package-modal-body"
+        hx-swap="innerHTML"
         hx-indicator="#package-modal-loading"
       >
         {t('changePackage')}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestClient } from '../../support/client.js';
+import { demoIds, freeSlots, type DemoIds } from '../../support/booking.js';
 import { seedDemoFixture, type DemoFixture } from '../../support/demo.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
 
@@ -11,51 +12,18 @@ const MONDAY = '2026-11-30';
 let database: TestDatabase;
 let demo: DemoFixture;
 let desk: TestClient;
-let ids: Awaited<ReturnType<typeof loadIds>>;
+let ids: DemoIds;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   demo = await seedDemoFixture(database.db);
   desk = await demo.signIn('frontdesk@demo.test');
-  ids = await loadIds();
+  ids = await demoIds(database.db, demo.demo);
 });
 afterAll(() => database.close());
 
-async function loadIds() {
-  const named = async (table: 'clinics' | 'services' | 'providers', name: string) =>
-    (
-      await database.db
-        .selectFrom(table)
-        .select('id')
-        .where('tenant_id', '=', demo.demo)
-        .where('name_en', '=', name)
-        .executeTakeFirstOrThrow()
-    ).id;
-  return {
-    slp: await named('clinics', 'SLP Clinic'),
-    aba: await named('clinics', 'ABA Clinic'),
-    speech: await named('services', 'Speech Therapy Session'),
-    assessment: await named('services', 'Speech Assessment'),
-    aba_therapy: await named('services', 'ABA Therapy'),
-    huda: await named('providers', 'Dr. Huda Al-Zahrani'),
-    faisal: await named('providers', 'Dr. Faisal Al-Ghamdi'),
-    reem: await named('providers', 'Dr. Reem Al-Mutairi'),
-  };
-}
-
-interface SlotsBody {
-  success: boolean;
-  date: string;
-  slots: { start: string; end: string }[];
-}
-
-async function slots(providerId: string, date: string, patientId?: string, duration = 45) {
-  const patient = patientId ? `&patient_id=${patientId}` : '';
-  const response = await desk.request(
-    `/appointments/api/slots/?provider_id=${providerId}&date=${date}&duration=${duration}${patient}`,
-  );
-  expect(response.status).toBe(200);
-  return ((await response.json()) as SlotsBody).slots;
+function slots(providerId: string, date: string, patientId?: string, duration = 45) {
+  return freeSlots(desk, { providerId, date, patientId, duration });
 }
 
 function book(body: Record<string, unknown>, client = desk) {

@@ -1,0 +1,43 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { requireAuth } from '../auth/middleware.js';
+import { listClinics } from '../db/clinics.js';
+import { loadDayView } from '../db/day-view.js';
+import { localDate } from '../domain/dates.js';
+import { NotFound } from '../domain/errors.js';
+import type { AppDeps, AuthedEnv } from '../env.js';
+import { DayGrid, DayViewPage } from '../views/appointments/day-view.js';
+import { translator } from '../views/i18n.js';
+import { blankAsMissing, validated } from './validation.js';
+
+const dayViewQuery = z.object({
+  date: blankAsMissing(z.iso.date()),
+  clinic: blankAsMissing(z.uuid({ version: 'v4' })),
+});
+
+/**
+ * The day view: a clinic's appointments of one tenant-local day, one column per provider.
+ * Every signed-in role may read it. Mounted at /appointments, it answers that path only.
+ */
+export function dayViewRoutes({ db, clock }: AppDeps) {
+  const routes = new Hono<AuthedEnv>();
+
+  routes.get('/', requireAuth(), validated('query', dayViewQuery), async (c) => {
+    const { tenant } = c.var.auth;
+    const query = c.req.valid('query');
+    const today = localDate(tenant.timezone, clock());
+    const date = query.date ?? today;
+    const clinics = await listClinics(db, tenant.id);
+    const clinic = query.clinic ? clinics.find((option) => option.id === query.clinic) : clinics[0];
+    if (!clinic) throw new NotFound('Clinic not found.');
+
+    const day = await loadDayView(db, tenant.id, clinic.id, { date, timezone: tenant.timezone });
+    const locale = c.get('locale');
+    const t = translator(locale);
+    const props = { t, locale, timezone: tenant.timezone, date, today, clinics, clinic, day };
+    if (c.req.header('hx-request')) return c.html(<DayGrid {...props} />);
+    return c.render(<DayViewPage {...props} />, { title: t('dayView') });
+  });
+
+  return routes;
+}

@@ -1,0 +1,107 @@
+import { CSRF_FIELD } from '../../auth/csrf.js';
+import type { AppointmentDetails } from '../../db/appointments.js';
+import type { Locale } from '../../db/schema.js';
+import type { StepStatus } from '../../domain/appointments.js';
+import { localDate } from '../../domain/dates.js';
+import { formatDateAt, formatTimeRange } from '../format.js';
+import type { Translate } from '../i18n.js';
+import { AppointmentStatusBadge } from '../status-badges.js';
+
+export const APPOINTMENT_ID = 'appointment';
+export const APPOINTMENT_ERROR_ID = 'appointment-error';
+
+export interface AppointmentActions {
+  canCancel: boolean;
+  nextStatuses: StepStatus[];
+  csrfToken: string;
+}
+
+/** One appointment, and what the signed-in user may do with it. */
+export function AppointmentSection(props: {
+  t: Translate;
+  locale: Locale;
+  timezone: string;
+  details: AppointmentDetails;
+  actions: AppointmentActions;
+}) {
+  const { t, locale, timezone, details, actions } = props;
+  const ar = locale === 'ar';
+  const day = localDate(timezone, details.starts_at);
+  const action = (path: string) => ({
+    method: 'post' as const,
+    action: `/appointments/${details.id}/${path}`,
+    'hx-post': `/appointments/${details.id}/${path}`,
+    'hx-target': `#${APPOINTMENT_ID}`,
+    'hx-swap': 'outerHTML',
+    'hx-disabled-elt': 'find button',
+  });
+  return (
+    <section id={APPOINTMENT_ID} class="card stack" aria-labelledby="appointment-title">
+      <h1 id="appointment-title">
+        {ar && details.patient_ar ? details.patient_ar : details.patient_en}{' '}
+        <AppointmentStatusBadge t={t} status={details.status} />
+      </h1>
+      <dl class="facts">
+        <dt>{t('when')}</dt>
+        <dd>
+          {formatDateAt(details.starts_at, timezone, locale)}{' '}
+          <span dir="ltr">
+            {formatTimeRange(details.starts_at, details.ends_at, timezone, locale)}
+          </span>
+        </dd>
+        <dt>{t('service')}</dt>
+        <dd>{ar ? details.service_ar : details.service_en}</dd>
+        <dt>{t('provider')}</dt>
+        <dd>
+          {ar ? details.provider_ar : details.provider_en} ·{' '}
+          {ar ? details.clinic_ar : details.clinic_en}
+        </dd>
+        {details.session_number_in_package !== null && (
+          <>
+            <dt>{t('packageName')}</dt>
+            <dd>
+              {ar ? details.package_ar : details.package_en} ·{' '}
+              {t('sessionOfTotal', {
+                number: details.session_number_in_package,
+                total: details.total_sessions ?? 0,
+              })}
+            </dd>
+          </>
+        )}
+        {details.status_reason && (
+          <>
+            <dt>{t('reason')}</dt>
+            <dd>{details.status_reason}</dd>
+          </>
+        )}
+      </dl>
+      <div id={APPOINTMENT_ERROR_ID} aria-live="assertive"></div>
+      {actions.nextStatuses.length > 0 && (
+        <form {...action('status')} class="actions">
+          <input type="hidden" name={CSRF_FIELD} value={actions.csrfToken} />
+          {actions.nextStatuses.map((status) => (
+            <button type="submit" name="status" value={status} class="button">
+              {t(`markAs_${status}`)}
+            </button>
+          ))}
+        </form>
+      )}
+      {actions.canCancel && (
+        <form {...action('cancel')} class="stack cancel-form">
+          <input type="hidden" name={CSRF_FIELD} value={actions.csrfToken} />
+          <div class="field">
+            <label for="cancel-reason">{t('cancellationReason')}</label>
+            <input id="cancel-reason" name="reason" required maxlength={500} />
+          </div>
+          <button type="submit" class="button danger">
+            {t('cancelAppointment')}
+          </button>
+        </form>
+      )}
+      <p class="home-links">
+        <a href={`/appointments?date=${day}&clinic=${details.clinic_id}`}>{t('dayView')}</a>
+        <a href={`/patients/${details.patient_id}`}>{t('patientPage')}</a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,156 @@
+import type { GroupSessionOption } from '../../db/group-sessions.js';
+import type { Locale } from '../../db/schema.js';
+import type { ServiceOption } from '../../db/services.js';
+import { formatInstant, type Slot } from '../../domain/slots.js';
+import { formatDateAt, formatTime, formatTimeRange, localName } from '../format.js';
+import type { Translate } from '../i18n.js';
+
+export const SCHEDULE_FIELDS_ID = 'schedule-fields';
+export const SLOT_LIST_ID = 'slot-list';
+
+/** Every control below re-asks the server for the slots, sending the whole booking form. */
+const refreshSlots = {
+  'hx-get': '/appointments/new/slots',
+  'hx-trigger': 'change',
+  'hx-include': '#booking-form',
+  'hx-target': `#${SLOT_LIST_ID}`,
+  'hx-swap': 'outerHTML',
+  'hx-indicator': '#slots-indicator',
+};
+
+export interface ScheduleState {
+  services: ServiceOption[];
+  serviceId: string | null;
+  date: string;
+  /** Earliest date the picker offers: today at the tenant. */
+  minDate: string;
+  duration: number;
+}
+
+/** Service, date and duration (defaulting to the service's), then the free times. */
+export function ScheduleFields(props: {
+  t: Translate;
+  locale: Locale;
+  state: ScheduleState | null;
+  slots: SlotListProps['choices'];
+  oob?: boolean;
+}) {
+  const { t, locale, state } = props;
+  const oob = props.oob ? 'true' : undefined;
+  if (!state) return <div id={SCHEDULE_FIELDS_ID} hx-swap-oob={oob}></div>;
+  return (
+    <div id={SCHEDULE_FIELDS_ID} class="stack" hx-swap-oob={oob}>
+      <div class="field">
+        <label for="service">{t('service')}</label>
+        <select
+          id="service"
+          name="service_id"
+          required
+          hx-get="/appointments/new/schedule"
+          hx-trigger="change"
+          hx-include="#booking-form"
+          hx-target={`#${SCHEDULE_FIELDS_ID}`}
+          hx-swap="outerHTML"
+        >
+          {state.services.map((service) => (
+            <option value={service.id} selected={service.id === state.serviceId}>
+              {localName(service, locale)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field-row">
+        <div class="field">
+          <label for="date">{t('date')}</label>
+          <input
+            id="date"
+            name="date"
+            type="date"
+            required
+            value={state.date}
+            min={state.minDate}
+            {...refreshSlots}
+          />
+        </div>
+        <div class="field">
+          <label for="duration">{t('durationMinutes')}</label>
+          <input
+            id="duration"
+            name="duration"
+            type="number"
+            required
+            min={5}
+            max={480}
+            step={5}
+            value={String(state.duration)}
+            {...refreshSlots}
+          />
+        </div>
+      </div>
+      <SlotList t={t} locale={locale} choices={props.slots} />
+    </div>
+  );
+}
+
+export interface SlotListProps {
+  t: Translate;
+  locale: Locale;
+  /** null: nothing to show until a provider is chosen. */
+  choices:
+    | { kind: 'slots'; slots: Slot[]; timezone: string }
+    | { kind: 'groups'; sessions: GroupSessionOption[]; timezone: string }
+    | null;
+}
+
+export function SlotList({ t, locale, choices }: SlotListProps) {
+  return (
+    <fieldset id={SLOT_LIST_ID} class="slot-list" aria-live="polite">
+      <legend>
+        {choices?.kind === 'groups' ? t('groupSessions') : t('time')}{' '}
+        <span id="slots-indicator" class="htmx-indicator spinner">
+          {t('loading')}
+        </span>
+      </legend>
+      {choices === null && <p class="empty">{t('chooseProviderForSlots')}</p>}
+      {choices?.kind === 'slots' &&
+        (choices.slots.length === 0 ? (
+          <p class="empty">{t('noFreeSlots')}</p>
+        ) : (
+          <div class="slot-grid">
+            {choices.slots.map((slot) => (
+              <label class="slot">
+                <input
+                  type="radio"
+                  name="start"
+                  value={formatInstant(slot.start, choices.timezone)}
+                  required
+                />
+                <span dir="ltr">{formatTime(slot.start, choices.timezone, locale)}</span>
+              </label>
+            ))}
+          </div>
+        ))}
+      {choices?.kind === 'groups' &&
+        (choices.sessions.length === 0 ? (
+          <p class="empty">{t('noGroupSessions')}</p>
+        ) : (
+          <div class="stack">
+            {choices.sessions.map((session) => (
+              <label class="group-session">
+                <input type="radio" name="group_session_id" value={session.id} required />
+                <span>
+                  {formatDateAt(session.starts_at, choices.timezone, locale)}{' '}
+                  <span dir="ltr">
+                    {formatTimeRange(session.starts_at, session.ends_at, choices.timezone, locale)}
+                  </span>{' '}
+                  · {locale === 'ar' ? session.service_ar : session.service_en} ·{' '}
+                  {locale === 'ar' ? session.provider_ar : session.provider_en} ·{' '}
+                  {t('seatsLeft', { count: session.capacity - session.seats_taken })}
+                </span>
+              </label>
+            ))}
+          </div>
+        ))}
+    </fieldset>
+  );
+}

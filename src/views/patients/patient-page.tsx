@@ -1,0 +1,196 @@
+import type {
+  HistoryAppointment,
+  HistoryPurchase,
+  PatientHistory,
+} from '../../db/patient-history.js';
+import type { Locale, PurchaseStatus } from '../../db/schema.js';
+import { isExpired, sessionsRemaining } from '../../domain/purchases.js';
+import { formatDate, formatDateAt, formatTimeRange, localName } from '../format.js';
+import type { Translate } from '../i18n.js';
+import { AppointmentStatusBadge, isCancelled, PurchaseStatusBadge } from '../status-badges.js';
+
+export const PATIENT_PACKAGES_ID = 'patient-packages';
+export const PATIENT_APPOINTMENTS_ID = 'patient-appointments';
+
+interface PageProps {
+  t: Translate;
+  locale: Locale;
+  timezone: string;
+  today: string;
+  history: PatientHistory;
+}
+
+export function PatientPage({ t, locale, timezone, today, history }: PageProps) {
+  const { patient, purchases, appointments } = history;
+  const notRecorded = <span class="muted">{t('notRecorded')}</span>;
+  return (
+    <div class="stack patient-page">
+      <section class="card" aria-labelledby="patient-title">
+        <h1 id="patient-title">{localName(patient, locale)}</h1>
+        <dl class="facts" id="patient-details" aria-label={t('patientDetails')}>
+          <dt>{t('nameEn')}</dt>
+          <dd>
+            <span lang="en" dir="ltr">
+              {patient.name_en}
+            </span>
+          </dd>
+          <dt>{t('nameAr')}</dt>
+          <dd>
+            {patient.name_ar ? (
+              <span lang="ar" dir="rtl">
+                {patient.name_ar}
+              </span>
+            ) : (
+              notRecorded
+            )}
+          </dd>
+          <dt>{t('mrn')}</dt>
+          <dd>
+            <span dir="ltr">{patient.mrn}</span>
+          </dd>
+          <dt>{t('phone')}</dt>
+          <dd>{patient.phone ? <span dir="ltr">{patient.phone}</span> : notRecorded}</dd>
+          <dt>{t('dateOfBirth')}</dt>
+          <dd>{patient.date_of_birth ? formatDate(patient.date_of_birth, locale) : notRecorded}</dd>
+        </dl>
+      </section>
+
+      <section class="card" id={PATIENT_PACKAGES_ID} aria-labelledby="patient-packages-title">
+        <h2 id="patient-packages-title">{t('packagesHeading', { count: purchases.length })}</h2>
+        {purchases.length === 0 ? (
+          <p class="empty">{t('noPurchases')}</p>
+        ) : (
+          <div
+            class="table-scroll"
+            role="region"
+            aria-labelledby="patient-packages-title"
+            tabindex={0}
+          >
+            <table class="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('packageName')}</th>
+                  <th scope="col">{t('status')}</th>
+                  <th scope="col">{t('used')}</th>
+                  <th scope="col">{t('remaining')}</th>
+                  <th scope="col">{t('purchaseDate')}</th>
+                  <th scope="col">{t('expiryDate')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {purchases.map((purchase) => (
+                  <PurchaseRow t={t} locale={locale} today={today} purchase={purchase} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section
+        class="card"
+        id={PATIENT_APPOINTMENTS_ID}
+        aria-labelledby="patient-appointments-title"
+      >
+        <h2 id="patient-appointments-title">
+          {t('appointmentsHeading', { count: appointments.length })}
+        </h2>
+        {appointments.length === 0 ? (
+          <p class="empty">{t('noAppointments')}</p>
+        ) : (
+          <div
+            class="table-scroll"
+            role="region"
+            aria-labelledby="patient-appointments-title"
+            tabindex={0}
+          >
+            <table class="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('dateTime')}</th>
+                  <th scope="col">{t('clinic')}</th>
+                  <th scope="col">{t('provider')}</th>
+                  <th scope="col">{t('service')}</th>
+                  <th scope="col">{t('status')}</th>
+                  <th scope="col">{t('packageSession')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {appointments.map((appointment) => (
+                  <AppointmentRow
+                    t={t}
+                    locale={locale}
+                    timezone={timezone}
+                    appointment={appointment}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
+
+/** ACTIVE in the database but past its expiry date reads as expired, as in the package modal. */
+function shownStatus(purchase: HistoryPurchase, today: string): PurchaseStatus {
+  return purchase.status === 'ACTIVE' && isExpired(purchase, today) ? 'EXPIRED' : purchase.status;
+}
+
+function PurchaseRow(props: {
+  t: Translate;
+  locale: Locale;
+  today: string;
+  purchase: HistoryPurchase;
+}) {
+  const { t, locale, purchase } = props;
+  const status = shownStatus(purchase, props.today);
+  return (
+    <tr id={`purchase-${purchase.id}`} class={status === 'ACTIVE' ? undefined : 'history'}>
+      <th scope="row">{localName(purchase, locale)}</th>
+      <td>
+        <PurchaseStatusBadge t={t} status={status} />
+      </td>
+      <td class="usage">
+        <span dir="ltr">{`${purchase.sessions_used}/${purchase.total_sessions}`}</span>
+      </td>
+      <td class="remaining">{sessionsRemaining(purchase)}</td>
+      <td>{formatDate(purchase.purchase_date, locale)}</td>
+      <td>{formatDate(purchase.expiry_date, locale)}</td>
+    </tr>
+  );
+}
+
+function AppointmentRow(props: {
+  t: Translate;
+  locale: Locale;
+  timezone: string;
+  appointment: HistoryAppointment;
+}) {
+  const { t, locale, timezone, appointment: a } = props;
+  return (
+    <tr id={`appointment-${a.id}`} class={isCancelled(a.status) ? 'cancelled' : undefined}>
+      <td>
+        <a href={`/appointments/${a.id}`}>
+          {formatDateAt(a.starts_at, timezone, locale)}{' '}
+          <span class="time">{formatTimeRange(a.starts_at, a.ends_at, timezone, locale)}</span>
+        </a>
+      </td>
+      <td>{localName({ name_en: a.clinic_name_en, name_ar: a.clinic_name_ar }, locale)}</td>
+      <td>{localName({ name_en: a.provider_name_en, name_ar: a.provider_name_ar }, locale)}</td>
+      <td>{localName({ name_en: a.service_name_en, name_ar: a.service_name_ar }, locale)}</td>
+      <td>
+        <AppointmentStatusBadge t={t} status={a.status} />
+      </td>
+      <td class="package-session">
+        {a.session_number_in_package !== null && a.package_total_sessions !== null
+          ? t('sessionOfTotal', {
+              number: a.session_number_in_package,
+              total: a.package_total_sessions,
+            })
+          : '—'}
+      </td>
+    </tr>
+  );
+}

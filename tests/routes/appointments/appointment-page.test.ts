@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoIds, freeSlots, type DemoIds } from '../../support/booking.js';
+import { html, type TestClient } from '../../support/client.js';
+import { seedDemoFixture, type DemoFixture } from '../../support/demo.js';
+import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
+
+let database: TestDatabase;
+let demo: DemoFixture;
+let desk: TestClient;
+let ids: DemoIds;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  demo = await seedDemoFixture(database.db);
+  desk = await demo.signIn('frontdesk@demo.test');
+  ids = await demoIds(database.db, demo.demo);
+});
+afterAll(() => database.close());
+
+/** A package session of Layla's with `providerId` on `date`, booked through the API. */
+async function bookLayla(providerId: string, date = '2026-12-01') {
+  const layla = await demo.patient('Layla Al-Otaibi');
+  const [purchase] = await demo.purchasesOf(layla);
+  const [slot] = await freeSlots(desk, { providerId, date, patientId: layla });
+  const response = await desk.request('/appointments/api/book/', {
+    json: {
+      patient_id: layla,
+      appointment_type: 'package',
+      package_purchase_id: purchase!.id,
+      clinic_id: ids.slp,
+      provider_id: providerId,
+      start: slot!.start,
+      duration_minutes: 45,
+    },
+  });
+  expect(response.status).toBe(201);
+  return {
+    id: ((await response.json()) as { appointment_id: string }).appointment_id,
+    purchase: purchase!,
+  };
+}
+
+async function statusOf(id: string) {
+  return (
+    await database.db
+      .selectFrom('appointments')
+      .select('status')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+  ).status;
+}
+
+async function page(client: TestClient, id: string) {
+  const response = await client.request(`/appointments/${id}`);
+  return { response, page: html(await response.text()) };
+}
+
+describe('the appointment page', () => {
+  it('shows the appointment and the desk’s actions', async () => {
+    const { id } = await bookLayla(ids.faisal);
+    const { response, page: view } = await page(desk, id);
+    expect(response.status).toBe(200);
+    expect(view.querySelector('#appointment-title')?.text).toContain('Layla Al-Otaibi');
+    expect(view.querySelector('#appointment-title .badge')?.text).toBe('Booked');
+    expect(view.querySelectorAll('button[name="status"]').map((b) => b.text.trim())).toEqual([
+      'Confirm',
+      'Mark arrived',
+      'Mark no-show',
+    ]);
+    expect(view.querySelector('#cancel-reason')).not.toBeNull();
+  });
+
+  it('cancels in time with a reason: the session returns', async () => {
+    const { id, purchase } = await bookLayla(ids.faisal);
+    const used = async () =>
+      (
+        await database.db
+          .selectFrom('package_purchases')
+          .select('sessions_used')
+          .where('id', '=', purchase.id)
+          .executeTakeFirstOrThrow()
+      ).sessions_used;
+    const before = await used();
+    const response = await desk.request(`/appointments/${id}/cancel`, {
+      form: { reason: 'Family travel' },
+      htmx: true,
+    });
+    expect(response.status).toBe(200);
+    const view = html(await response.text());
+    expect(view.querySelector('#appointment-title .badge')?.text).toBe('Cancelled');
+    expect(view.text).toContain('Family travel');
+    expect(view.querySelector('#cancel-reason')).toBeNull();
+    expect(await used()).toBe(before - 1);
+  });
+
+  it('lets a plain form (no htmx) change the state and come back to the page', async () => {
+    const { id } = await bookLayla(ids.faisal);
+    const response = await desk.request(`/appointments/${id}/status`, {
+      form: { status: 'CONFIRMED' },
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`/appointments/${id}`);
+    expect(await statusOf(id)).toBe('CONFIRMED');
+  });
+
+  it('lets the provider mark their own appointment arrived and completed, not others’', async () => {
+    const provider = await demo.signIn('provider@demo.test'); // Dr. Huda Al-Zahrani
+    const own = await bookLayla(ids.huda, '2026-12-02');
+    const other = await bookLayla(ids.faisal, '2026-12-02');
+    for (const status of ['ARRIVED', 'COMPLETED']) {
+      const response = await provider.request(`/appointments/${own.id}/status`, {
+        form: { status },
+        htmx: true,
+      });
+      expect(response.status).toBe(200);
+    }
+    expect(await statusOf(own.id)).toBe('COMPLETED');
+    const refused = await provider.request(`/appointments/${other.id}/status`, {
+      form: { status: 'ARRIVED' },
+      htmx: true,
+    });
+    expect(refused.status).toBe(403);
+    expect((await page(provider, other.id)).page.querySelectorAll('#appointment button')).toEqual(
+      [],
+    );
+    const cancel = await provider.request(`/appointments/${other.id}/cancel`, {
+      form: { reason: 'x' },
+    });
+    expect(cancel.status).toBe(403);
+    expect(await statusOf(other.id)).toBe('BOOKED');
+  });
+
+  it('refuses an impossible change (409), a malformed id (400), another tenant (404)', async () => {
+    const { id } = await bookLayla(ids.faisal);
+    const completed = await desk.request(`/appointments/${id}/status`, {
+      form: { status: 'COMPLETED' },
+      htmx: true,
+    });
+    expect(completed.status).toBe(409);
+    expect(completed.headers.get('hx-retarget')).toBe('#appointment-error');
+    expect(await statusOf(id)).toBe('BOOKED');
+    expect((await desk.request('/appointments/42')).status).toBe(400);
+    const stranger = await demo.signIn('frontdesk@other.test');
+    expect((await page(stranger, id)).response.status).toBe(404);
+    const foreignCancel = await stranger.request(`/appointments/${id}/cancel`, {
+      form: { reason: 'x' },
+    });
+    expect(foreignCancel.status).toBe(404);
+    expect(await statusOf(id)).toBe('BOOKED');
+  });
+});

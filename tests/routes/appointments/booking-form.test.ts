@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoIds, freeSlots, type DemoIds } from '../../support/booking.js';
+import { html, type TestClient } from '../../support/client.js';
+import { seedDemoFixture, type DemoFixture } from '../../support/demo.js';
+import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
+
+const SUNDAY = '2026-11-29';
+
+let database: TestDatabase;
+let demo: DemoFixture;
+let desk: TestClient;
+let ids: DemoIds;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  demo = await seedDemoFixture(database.db);
+  desk = await demo.signIn('frontdesk@demo.test');
+  ids = await demoIds(database.db, demo.demo);
+});
+afterAll(() => database.close());
+
+async function fragment(path: string, query: Record<string, string>) {
+  const response = await desk.request(`${path}?${new URLSearchParams(query).toString()}`, {
+    htmx: true,
+  });
+  return { response, page: html(await response.text()) };
+}
+
+describe('choosing clinic, service, date and time', () => {
+  it('a clinic brings its providers and, for a package, only services with sessions left', async () => {
+    const sara = await demo.patient('Sara Al-Harbi');
+    const assigned = (await (
+      await desk.request('/appointments/api/assign-package/', {
+        json: { package_id: await demo.pkg('SLP Assessment + 4 Sessions'), patient_id: sara },
+      })
+    ).json()) as { package_purchase_id: string };
+    const { page } = await fragment('/appointments/new/providers', {
+      clinic_id: ids.slp,
+      patient_id: sara,
+      appointment_type: 'package',
+      package_purchase_id: assigned.package_purchase_id,
+    });
+    expect(page.querySelectorAll('#provider option').map((o) => o.text)).toContain(
+      'Dr. Huda Al-Zahrani',
+    );
+    expect(page.querySelectorAll('#service option').map((o) => o.text)).toEqual([
+      'Speech Assessment',
+      'Speech Therapy Session',
+    ]);
+    expect(page.querySelector('#duration')?.getAttribute('value')).toBe('60'); // the assessment's
+    expect(page.querySelector('#date')?.getAttribute('value')).toBe('2026-11-25');
+    expect(page.querySelector('#slot-list .empty')?.text).toBe(
+      'Choose a provider to see the free times.',
+    );
+  });
+
+  it('a service change takes its default duration', async () => {
+    const { page } = await fragment('/appointments/new/schedule', {
+      clinic_id: ids.slp,
+      service_id: ids.speech,
+      provider_id: ids.faisal,
+      date: SUNDAY,
+      duration: '60',
+    });
+    expect(page.querySelector('#duration')?.getAttribute('value')).toBe('45');
+    expect(page.querySelector('#date')?.getAttribute('value')).toBe(SUNDAY);
+    expect(page.querySelectorAll('#slot-list input[name="start"]')).toHaveLength(30);
+  });
+
+  it('lists the free times as radio buttons in the tenant zone', async () => {
+    const { page } = await fragment('/appointments/new/slots', {
+      provider_id: ids.faisal,
+      date: SUNDAY,
+      duration: '45',
+    });
+    const first = page.querySelector('#slot-list .slot');
+    expect(first?.querySelector('input')?.getAttribute('value')).toBe('2026-11-29T08:00:00+03:00');
+    expect(first?.text.trim()).toBe('08:00');
+    const friday = await fragment('/appointments/new/slots', {
+      provider_id: ids.faisal,
+      date: '2026-11-27',
+      duration: '45',
+    });
+    expect(friday.page.querySelector('#slot-list .empty')?.text).toBe(
+      'No free time on this day. Try another date.',
+    );
+  });
+
+  it('lists open group sessions for a group booking', async () => {
+    await database.db
+      .insertInto('group_sessions')
+      .values({
+        tenant_id: demo.demo,
+        clinic_id: ids.aba,
+        service_id: ids.aba_therapy,
+        provider_id: ids.reem,
+        starts_at: new Date('2026-12-02T10:00:00Z'),
+        ends_at: new Date('2026-12-02T11:00:00Z'),
+        capacity: 4,
+        seats_taken: 1,
+      })
+      .execute();
+    const { page } = await fragment('/appointments/new/slots', {
+      appointment_type: 'group',
+      clinic_id: ids.aba,
+      date: SUNDAY,
+      duration: '60',
+    });
+    const session = page.querySelector('#slot-list .group-session');
+    expect(session?.querySelector('input[name="group_session_id"]')).not.toBeNull();
+    expect(session?.text).toContain('3 seats left');
+    expect(session?.text).toContain('Dr. Reem Al-Mutairi');
+  });
+});
+
+describe('booking through the form', () => {
+  async function packageForm(patientName: string) {
+    const patientId = await demo.patient(patientName);
+    const [purchase] = await demo.purchasesOf(patientId);
+    const [slot] = await freeSlots(desk, { providerId: ids.huda, date: SUNDAY, patientId });
+    return {
+      patient_id: patientId,
+      appointment_type: 'package',
+      package_purchase_id: purchase!.id,
+      clinic_id: ids.slp,
+      provider_id: ids.huda,
+      service_id: ids.speech,
+      date: SUNDAY,
+      duration: '45',
+      start: slot!.start,
+      idempotency_key: crypto.randomUUID(),
+    };
+  }
+
+  it('books and answers with the confirmation, once for a double submit', async () => {
+    const form = await packageForm('Ahmed Al-Rashid');
+    const first = await desk.request('/appointments/new/book', { form, htmx: true });
+    const second = await desk.request('/appointments/new/book', { form, htmx: true });
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    const page = html(await first.text());
+    expect(page.querySelector('#booked-title')?.text).toBe('Appointment booked.');
+    expect(page.querySelector('#booked-session')?.text).toContain('Session 6 of 10');
+    expect(page.querySelector('#announcer')?.text).toBe('Appointment booked.');
+    const booked = await database.db
+      .selectFrom('appointments')
+      .select('id')
+      .where('idempotency_key', '=', form.idempotency_key)
+      .execute();
+    expect(booked).toHaveLength(1);
+  });
+
+  it('shows what is missing next to the form (422) and a taken slot (409)', async () => {
+    const form = await packageForm('Layla Al-Otaibi');
+    const missing = await desk.request('/appointments/new/book', {
+      form: { ...form, start: '' },
+      htmx: true,
+    });
+    expect(missing.status).toBe(422);
+    expect(missing.headers.get('hx-retarget')).toBe('#booking-error');
+    expect(html(await missing.text()).text).toContain('Choose a time.');
+
+    const ok = await desk.request('/appointments/new/book', { form, htmx: true });
+    expect(ok.status).toBe(200);
+    const sara = await demo.patient('Sara Al-Harbi');
+    const taken = await desk.request('/appointments/new/book', {
+      form: {
+        ...form,
+        patient_id: sara,
+        appointment_type: 'single',
+        package_purchase_id: '',
+        idempotency_key: crypto.randomUUID(),
+      },
+      htmx: true,
+    });
+    expect(taken.status).toBe(409);
+    expect(taken.headers.get('hx-retarget')).toBe('#booking-error');
+  });
+});
