@@ -41,13 +41,23 @@
     dialog.showModal();
   });
 
-  document.addEventListener('htmx:afterSwap', function (event) {
+  // After settling, when htmx has wired up the new buttons: focusing earlier would let a fast
+  // Enter press a button that does nothing yet.
+  document.addEventListener('htmx:afterSettle', function (event) {
     var target = event.detail.target;
     if (target.id === MODAL_BODY_ID) {
-      var first = target.querySelector('.package-card button, .modal-close');
+      // Straight to the likeliest choice: the suggested package, else the first one.
+      var first =
+        target.querySelector('.package-card.suggested button') ||
+        target.querySelector('.package-card button') ||
+        target.querySelector('.modal-close');
       if (first) first.focus();
     }
-    if (target.id === 'patient-choice') byId('package-hint').hidden = true;
+    // A new patient starts a new booking: a single session again, no hint left over.
+    if (target.id === 'patient-choice') {
+      byId('package-hint').hidden = true;
+      backToSingleSession();
+    }
   });
 
   // The server answers a chosen package with this event (HX-Trigger).
@@ -65,19 +75,10 @@
   document.addEventListener(
     'close',
     function (event) {
-      if (event.target.id !== 'package-modal' || packageChosen()) return;
-      var single = document.querySelector(
-        '#booking-form [name="appointment_type"][value="single"]',
-      );
-      if (single) single.checked = true;
+      if (event.target.id === 'package-modal' && !packageChosen()) backToSingleSession();
     },
     true,
   );
-
-  // A new patient starts a new booking: back to a single session.
-  document.addEventListener('htmx:afterSettle', function (event) {
-    if (event.detail.target.id === 'patient-choice') backToSingleSession();
-  });
 
   // Tab wraps inside an open dialog instead of leaving for the browser's toolbar.
   document.addEventListener('keydown', function (event) {

@@ -30,13 +30,16 @@ export function HomePage({
         <dt>{t('currency')}</dt>
         <dd>{tenant.currency}</dd>
       </dl>
-      {canBook && (
-        <p class="home-links">
+      <p class="home-links">
+        {canBook && (
           <a class="button primary" href="/appointments/new" id="book-link">
             {t('bookAppointment')}
           </a>
-        </p>
-      )}
+        )}
+        <a class="button" href="/appointments" id="day-view-link">
+          {t('dayView')}
+        </a>
+      </p>
     </section>
   );
 }

@@ -86,7 +86,8 @@ describe.skipIf(browserTestsSkipped)('the package modal in Chromium', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('#package-modal').getAttribute('open')).toBeNull();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('type-package');
-    expect(await page.getByLabel('Single session').isChecked()).toBe(true);
+    // The dialog's close event comes a moment after it closes.
+    await expect.poll(() => page.getByLabel('Single session').isChecked()).toBe(true);
     await page.close();
   });
 

@@ -1,0 +1,98 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed-demo.js';
+import {
+  ARTIFACTS_DIR,
+  browserTestsSkipped,
+  launchChromium,
+  startServer,
+} from '../support/browser.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+
+/** The whole flow of SPEC §1 with the keyboard only, from "Use package" to the day view. */
+describe.skipIf(browserTestsSkipped)('booking a package session in Chromium', () => {
+  let database: TestDatabase;
+  let server: { url: string; close(): Promise<void> };
+  let browser: Browser;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await seedDemo(database.db, new Date());
+    server = await startServer(database.db);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await database?.close();
+  });
+
+  async function tabTo(page: Page, selector: string) {
+    for (let i = 0; i < 40; i++) {
+      if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+      await page.keyboard.press('Tab');
+    }
+    throw new Error(`could not reach ${selector} with Tab`);
+  }
+
+  it('books with the keyboard alone and finds the appointment in the day view', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+    page.on('pageerror', (error) => {
+      throw error;
+    });
+    await page.goto(`${server.url}/login?next=/appointments/new`);
+    await page.keyboard.type('frontdesk@demo.test');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(DEMO_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#booking-title');
+
+    await tabTo(page, '#patient-search');
+    await page.keyboard.type('Ahmed');
+    await page.waitForSelector('#patient-results button');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#patient-choice [name="patient_id"]', { state: 'attached' });
+
+    await tabTo(page, '[name="appointment_type"]:checked'); // a radio group is one Tab stop
+    await page.keyboard.press('ArrowDown'); // Single session → Use package
+    await page.waitForSelector('#package-modal[open] .package-card.suggested');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toBe('Select this package');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#package-next-session');
+    await page.waitForSelector('#service');
+
+    await tabTo(page, '#provider');
+    await page.keyboard.press('ArrowDown'); // the first provider of SLP Clinic
+    await expect
+      .poll(() => page.locator('#slot-list').textContent())
+      .not.toContain('Choose a provider');
+    await tabTo(page, '#date');
+    const nextWeek = new Date(Date.now() + 7 * 86_400_000);
+    while ([5, 6].includes(nextWeek.getUTCDay())) nextWeek.setUTCDate(nextWeek.getUTCDate() + 1);
+    const [year, month, day] = nextWeek.toISOString().slice(0, 10).split('-');
+    await page.keyboard.type(`${month}${day}${year}`);
+    await page.keyboard.press('Tab'); // leaving the date sends its change
+    await expect.poll(() => page.locator('#slot-list .slot').count()).toBeGreaterThan(10);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/booking-form-en.png`, fullPage: true });
+
+    await tabTo(page, '#slot-list input[name="start"]');
+    await page.keyboard.press('Space');
+    await tabTo(page, '#book-button');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('#booked-title').textContent())
+      .toBe('Appointment booked.');
+    expect(await page.locator('#booked-session').textContent()).toContain('Session 6 of 10');
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/booking-confirmed-en.png`, fullPage: true });
+
+    await page.getByRole('link', { name: 'Day view' }).click();
+    await page.waitForSelector('#day-view');
+    expect(await page.locator('#day-view').textContent()).toContain('Ahmed Al-Rashid');
+    expect(await page.locator('#day-view').textContent()).toContain('SLP 6/10');
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/day-view-en.png`, fullPage: true });
+    await page.close();
+  }, 60_000);
+});
