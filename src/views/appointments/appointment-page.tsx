@@ -3,8 +3,9 @@ import type { AppointmentDetails } from '../../db/appointments.js';
 import type { Locale } from '../../db/schema.js';
 import type { StepStatus } from '../../domain/appointments.js';
 import { localDate } from '../../domain/dates.js';
-import { formatDateAt, formatTimeRange } from '../format.js';
+import { formatDateAt } from '../format.js';
 import type { Translate } from '../i18n.js';
+import { TimeRange } from '../time-range.js';
 import { AppointmentStatusBadge } from '../status-badges.js';
 
 export const APPOINTMENT_ID = 'appointment';
@@ -45,9 +46,12 @@ export function AppointmentSection(props: {
         <dt>{t('when')}</dt>
         <dd>
           {formatDateAt(details.starts_at, timezone, locale)}{' '}
-          <span dir="ltr">
-            {formatTimeRange(details.starts_at, details.ends_at, timezone, locale)}
-          </span>
+          <TimeRange
+            start={details.starts_at}
+            end={details.ends_at}
+            timezone={timezone}
+            locale={locale}
+          />
         </dd>
         <dt>{t('service')}</dt>
         <dd>{ar ? details.service_ar : details.service_en}</dd>

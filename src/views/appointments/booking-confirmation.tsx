@@ -1,8 +1,9 @@
 import type { AppointmentDetails, Booking } from '../../db/appointments.js';
 import type { Locale } from '../../db/schema.js';
 import { localDate } from '../../domain/dates.js';
-import { formatDateAt, formatTimeRange } from '../format.js';
+import { formatDateAt } from '../format.js';
 import type { Translate } from '../i18n.js';
+import { TimeRange } from '../time-range.js';
 
 /** Replaces the booking form once the appointment exists. */
 export function BookingConfirmation(props: {
@@ -31,9 +32,12 @@ export function BookingConfirmation(props: {
         <dt>{t('when')}</dt>
         <dd>
           {formatDateAt(details.starts_at, timezone, locale)}{' '}
-          <span dir="ltr">
-            {formatTimeRange(details.starts_at, details.ends_at, timezone, locale)}
-          </span>
+          <TimeRange
+            start={details.starts_at}
+            end={details.ends_at}
+            timezone={timezone}
+            locale={locale}
+          />
         </dd>
         {details.session_number_in_package !== null && (
           <>

@@ -2,8 +2,9 @@ import type { ClinicOption } from '../../db/clinics.js';
 import type { DayView, DayViewAppointment, DayViewProvider } from '../../db/day-view.js';
 import type { Locale } from '../../db/schema.js';
 import { addDays } from '../../domain/dates.js';
-import { formatLongDate, formatTimeRange, localName } from '../format.js';
+import { formatLongDate, localName } from '../format.js';
 import type { Translate } from '../i18n.js';
+import { TimeRange } from '../time-range.js';
 import { AppointmentStatusBadge, isCancelled } from '../status-badges.js';
 
 /** The grid htmx swaps when the day changes (it is also the fragment of an htmx GET). */
@@ -161,7 +162,9 @@ function AppointmentItem(props: DayViewProps & { appointment: DayViewAppointment
       class={`day-appointment${isCancelled(a.status) ? ' cancelled' : ''}`}
     >
       <a href={`/appointments/${a.id}`}>
-        <span class="time">{formatTimeRange(a.starts_at, a.ends_at, timezone, locale)}</span>
+        <span class="time">
+          <TimeRange start={a.starts_at} end={a.ends_at} timezone={timezone} locale={locale} />
+        </span>
         <span class="patient">{localName(patient, locale)}</span>
         <span class="service">{localName(service, locale)}</span>
         <span class="badges">

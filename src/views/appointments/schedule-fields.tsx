@@ -2,8 +2,9 @@ import type { GroupSessionOption } from '../../db/group-sessions.js';
 import type { Locale } from '../../db/schema.js';
 import type { ServiceOption } from '../../db/services.js';
 import { formatInstant, type Slot } from '../../domain/slots.js';
-import { formatDateAt, formatTime, formatTimeRange, localName } from '../format.js';
+import { formatDateAt, formatTime, localName } from '../format.js';
 import type { Translate } from '../i18n.js';
+import { TimeRange } from '../time-range.js';
 
 export const SCHEDULE_FIELDS_ID = 'schedule-fields';
 export const SLOT_LIST_ID = 'slot-list';
@@ -140,9 +141,12 @@ export function SlotList({ t, locale, choices }: SlotListProps) {
                 <input type="radio" name="group_session_id" value={session.id} required />
                 <span>
                   {formatDateAt(session.starts_at, choices.timezone, locale)}{' '}
-                  <span dir="ltr">
-                    {formatTimeRange(session.starts_at, session.ends_at, choices.timezone, locale)}
-                  </span>{' '}
+                  <TimeRange
+                    start={session.starts_at}
+                    end={session.ends_at}
+                    timezone={choices.timezone}
+                    locale={locale}
+                  />{' '}
                   · {locale === 'ar' ? session.service_ar : session.service_en} ·{' '}
                   {locale === 'ar' ? session.provider_ar : session.provider_en} ·{' '}
                   {t('seatsLeft', { count: session.capacity - session.seats_taken })}

@@ -5,8 +5,9 @@ import type {
 } from '../../db/patient-history.js';
 import type { Locale, PurchaseStatus } from '../../db/schema.js';
 import { isExpired, sessionsRemaining } from '../../domain/purchases.js';
-import { formatDate, formatDateAt, formatTimeRange, localName } from '../format.js';
+import { formatDate, formatDateAt, localName } from '../format.js';
 import type { Translate } from '../i18n.js';
+import { TimeRange } from '../time-range.js';
 import { AppointmentStatusBadge, isCancelled, PurchaseStatusBadge } from '../status-badges.js';
 
 export const PATIENT_PACKAGES_ID = 'patient-packages';
@@ -174,7 +175,9 @@ function AppointmentRow(props: {
       <td>
         <a href={`/appointments/${a.id}`}>
           {formatDateAt(a.starts_at, timezone, locale)}{' '}
-          <span class="time">{formatTimeRange(a.starts_at, a.ends_at, timezone, locale)}</span>
+          <span class="time">
+            <TimeRange start={a.starts_at} end={a.ends_at} timezone={timezone} locale={locale} />
+          </span>
         </a>
       </td>
       <td>{localName({ name_en: a.clinic_name_en, name_ar: a.clinic_name_ar }, locale)}</td>
