@@ -31,6 +31,9 @@ export function connectPostgres(connectionString: string, maxConnections = 10): 
       }) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection can die (server restart, pg_terminate_backend): the pool drops it and
+  // opens another on demand. Without a listener that error would end the process.
+  pool.on('error', (error) => console.error('PostgreSQL: idle connection lost:', error.message));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -34,9 +34,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     kind: 'postgres',
     async close() {
       await db.destroy();
-      await onServer(serverUrl, (admin) =>
-        sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin),
-      );
+      await onServer(serverUrl, (admin) => dropDatabase(admin, name));
     },
   };
 }
@@ -48,4 +46,22 @@ async function onServer(url: string, run: (admin: Database) => Promise<unknown>)
   } finally {
     await admin.destroy();
   }
+}
+
+/**
+ * The pool's connections may still be closing when destroy() returns: wait for them rather
+ * than terminate them (which would make them report errors), and force only as a last resort.
+ */
+async function dropDatabase(admin: Database, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      await sql`drop database if exists ${sql.id(name)}`.execute(admin);
+      return;
+    } catch (error) {
+      const objectInUse = (error as { code?: string }).code === '55006';
+      if (!objectInUse) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
 }
