@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
+import { appointmentRows, type AppointmentRow } from './appointment-rows.js';
 import type { Database } from './client.js';
 import { findPatient, type PatientSummary } from './patients.js';
-import type { AppointmentStatus, PurchaseStatus } from './schema.js';
+import type { PurchaseStatus } from './schema.js';
 
 export interface HistoryPurchase {
   id: string;
@@ -14,25 +15,10 @@ export interface HistoryPurchase {
   expiry_date: string;
 }
 
-export interface HistoryAppointment {
-  id: string;
-  starts_at: Date;
-  ends_at: Date;
-  status: AppointmentStatus;
-  clinic_name_en: string;
-  clinic_name_ar: string;
-  provider_name_en: string;
-  provider_name_ar: string;
-  service_name_en: string;
-  service_name_ar: string;
-  session_number_in_package: number | null;
-  package_total_sessions: number | null;
-}
-
 export interface PatientHistory {
   patient: PatientSummary;
   purchases: HistoryPurchase[];
-  appointments: HistoryAppointment[];
+  appointments: AppointmentRow[];
 }
 
 /**
@@ -72,44 +58,8 @@ export function listPatientAppointments(
   db: Database,
   tenantId: string,
   patientId: string,
-): Promise<HistoryAppointment[]> {
-  return db
-    .selectFrom('appointments')
-    .innerJoin('clinics', (join) =>
-      join
-        .onRef('clinics.tenant_id', '=', 'appointments.tenant_id')
-        .onRef('clinics.id', '=', 'appointments.clinic_id'),
-    )
-    .innerJoin('providers', (join) =>
-      join
-        .onRef('providers.tenant_id', '=', 'appointments.tenant_id')
-        .onRef('providers.id', '=', 'appointments.provider_id'),
-    )
-    .innerJoin('services', (join) =>
-      join
-        .onRef('services.tenant_id', '=', 'appointments.tenant_id')
-        .onRef('services.id', '=', 'appointments.service_id'),
-    )
-    .leftJoin('package_purchases', (join) =>
-      join
-        .onRef('package_purchases.tenant_id', '=', 'appointments.tenant_id')
-        .onRef('package_purchases.id', '=', 'appointments.package_purchase_id'),
-    )
-    .select([
-      'appointments.id',
-      'appointments.starts_at',
-      'appointments.ends_at',
-      'appointments.status',
-      'clinics.name_en as clinic_name_en',
-      'clinics.name_ar as clinic_name_ar',
-      'providers.name_en as provider_name_en',
-      'providers.name_ar as provider_name_ar',
-      'services.name_en as service_name_en',
-      'services.name_ar as service_name_ar',
-      'appointments.session_number_in_package',
-      'package_purchases.total_sessions as package_total_sessions',
-    ])
-    .where('appointments.tenant_id', '=', tenantId)
+): Promise<AppointmentRow[]> {
+  return appointmentRows(db, tenantId)
     .where('appointments.patient_id', '=', patientId)
     .orderBy('appointments.starts_at', 'desc')
     .orderBy('appointments.id')

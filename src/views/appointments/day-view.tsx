@@ -1,5 +1,7 @@
 import type { ClinicOption } from '../../db/clinics.js';
-import type { DayView, DayViewAppointment, DayViewProvider } from '../../db/day-view.js';
+import type { AppointmentRow } from '../../db/appointment-rows.js';
+import type { DayView } from '../../db/day-view.js';
+import type { ProviderOption } from '../../db/providers.js';
 import type { Locale } from '../../db/schema.js';
 import { addDays } from '../../domain/dates.js';
 import { formatLongDate, localName } from '../format.js';
@@ -72,8 +74,8 @@ export function DayViewPage(props: DayViewProps) {
 }
 
 interface Column {
-  provider: DayViewProvider;
-  appointments: DayViewAppointment[];
+  provider: ProviderOption;
+  appointments: AppointmentRow[];
 }
 
 /**
@@ -144,7 +146,7 @@ function ProviderColumn(props: DayViewProps & { column: Column }) {
   );
 }
 
-function AppointmentItem(props: DayViewProps & { appointment: DayViewAppointment }) {
+function AppointmentItem(props: DayViewProps & { appointment: AppointmentRow }) {
   const { t, locale, timezone, clinic, appointment: a } = props;
   const patient = { name_en: a.patient_name_en, name_ar: a.patient_name_ar };
   const service = { name_en: a.service_name_en, name_ar: a.service_name_ar };

@@ -1,8 +1,5 @@
-import type {
-  HistoryAppointment,
-  HistoryPurchase,
-  PatientHistory,
-} from '../../db/patient-history.js';
+import type { AppointmentRow } from '../../db/appointment-rows.js';
+import type { HistoryPurchase, PatientHistory } from '../../db/patient-history.js';
 import type { Locale, PurchaseStatus } from '../../db/schema.js';
 import { isExpired, sessionsRemaining } from '../../domain/purchases.js';
 import { formatDate, formatDateAt, localName } from '../format.js';
@@ -167,7 +164,7 @@ function AppointmentRow(props: {
   t: Translate;
   locale: Locale;
   timezone: string;
-  appointment: HistoryAppointment;
+  appointment: AppointmentRow;
 }) {
   const { t, locale, timezone, appointment: a } = props;
   return (
