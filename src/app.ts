@@ -14,6 +14,7 @@ import { bookingRoutes } from './routes/appointments.js';
 import { authRoutes } from './routes/auth.js';
 import { dayViewRoutes } from './routes/day-view.js';
 import { renderError, renderNotFound } from './routes/errors.js';
+import { eventRoutes } from './routes/events.js';
 import { homeRoutes } from './routes/home.js';
 import { patientRoutes } from './routes/patients.js';
 import { STATIC_DIR } from './views/assets.js';
@@ -30,6 +31,8 @@ const staticFiles = createMiddleware(async (c, next) => {
 /** Pages and fragments show patient data: never stored by browsers or proxies. */
 const dynamicResponseHeaders = createMiddleware(async (c, next) => {
   await next();
+  // An event stream (ids only) keeps the `no-cache` of streamSSE, the header SSE expects.
+  if (c.res.headers.get('Content-Type')?.startsWith('text/event-stream')) return;
   c.header('Cache-Control', 'no-store');
   c.header('Vary', 'HX-Request', { append: true });
 });
@@ -79,6 +82,7 @@ export function createApp(deps: AppDeps) {
   app.route('/appointments', dayViewRoutes(deps));
   app.route('/appointments', appointmentRoutes(deps));
   app.route('/patients', patientRoutes(deps));
+  app.route('/', eventRoutes(deps));
 
   app.notFound(renderNotFound);
   app.onError(renderError);

@@ -1,12 +1,15 @@
 import type { AuthContext } from './auth/session.js';
 import type { Database } from './db/client.js';
 import type { Locale } from './db/schema.js';
+import type { EventBus } from './events/bus.js';
 
 export type Clock = () => Date;
 
 export interface AppDeps {
   db: Database;
   clock: Clock;
+  /** Changes committed by any instance, for the open screens of this one (GET /events). */
+  bus: EventBus;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
-import { connect } from './db/client.js';
+import { connectWithEvents } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import { PGLITE_DIR } from './db/paths.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './db/seed-demo.js';
@@ -8,7 +8,7 @@ import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './db/seed-demo.js';
 const port = Number(process.env.PORT ?? 3000);
 const databaseUrl = process.env.DATABASE_URL;
 
-const db = connect({ databaseUrl, pgliteDir: PGLITE_DIR });
+const { db, bus } = connectWithEvents({ databaseUrl, pgliteDir: PGLITE_DIR });
 await migrateToLatest(db);
 if (!databaseUrl) {
   // The embedded database is for trying Raseed out: it always has the demo centre.
@@ -16,7 +16,7 @@ if (!databaseUrl) {
   console.log(seeded ? 'Demo data loaded.' : 'Demo data already present.');
 }
 
-const app = createApp({ db, clock: () => new Date() });
+const app = createApp({ db, clock: () => new Date(), bus });
 const server = serve({ fetch: app.fetch, port }, (info) => {
   console.log(`Raseed is listening on http://localhost:${info.port}`);
   console.log(
@@ -30,8 +30,12 @@ const server = serve({ fetch: app.fetch, port }, (info) => {
 
 function shutdown() {
   server.close();
-  // PGlite writes its files on close: wait for it before leaving.
-  void db.destroy().finally(() => process.exit(0));
+  // PGlite writes its files on close: wait for it before leaving. The bus listens on the
+  // database, so it goes first.
+  void bus
+    .close()
+    .then(() => db.destroy())
+    .finally(() => process.exit(0));
 }
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);

@@ -53,11 +53,14 @@
         target.querySelector('.modal-close');
       if (first) first.focus();
     }
-    // A new patient starts a new booking: a single session again, no hint left over.
-    if (target.id === 'patient-choice') {
-      byId('package-hint').hidden = true;
-      backToSingleSession();
-    }
+  });
+
+  // A new patient starts a new booking: a single session again, no hint left over. At once,
+  // on the swap: a quick "Use package" after it must not be undone.
+  document.addEventListener('htmx:afterSwap', function (event) {
+    if (event.detail.target.id !== 'patient-choice') return;
+    byId('package-hint').hidden = true;
+    backToSingleSession();
   });
 
   // The server answers a chosen package with this event (HX-Trigger).

@@ -18,7 +18,7 @@ export function isLocale(value: unknown): value is Locale {
 }
 
 /** Loads the session's user and tenant (or null) and the page language for every request. */
-export function loadSession({ db, clock }: AppDeps) {
+export function loadSession({ db, clock }: Pick<AppDeps, 'db' | 'clock'>) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = readSessionCookie(c);
     const auth = token ? await validateSessionToken(db, token, clock()) : null;

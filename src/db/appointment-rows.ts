@@ -64,3 +64,13 @@ export function appointmentRows(db: Database, tenantId: string) {
 export type AppointmentRow = Awaited<
   ReturnType<ReturnType<typeof appointmentRows>['executeTakeFirstOrThrow']>
 >;
+
+export function findAppointmentRow(
+  db: Database,
+  tenantId: string,
+  appointmentId: string,
+): Promise<AppointmentRow | undefined> {
+  return appointmentRows(db, tenantId)
+    .where('appointments.id', '=', appointmentId)
+    .executeTakeFirst();
+}

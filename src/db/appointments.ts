@@ -9,6 +9,7 @@ import {
 } from '../domain/appointments.js';
 import { localDate } from '../domain/dates.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../domain/errors.js';
+import { publishChange, type ChangeEvent } from '../events/bus.js';
 import { recordAudit } from './audit.js';
 import type { Database } from './client.js';
 import { findPatient } from './patients.js';
@@ -64,7 +65,8 @@ const appointmentColumns = [
  * the service's allotment are locked, checked (active, this patient's, sessions left, slot on
  * or before expiry), the smallest free session number taken and both counters raised. The
  * exclusion constraints stay the last word on overlaps (23P01 → 409). A repeated
- * idempotency key answers with the first booking.
+ * idempotency key answers with the first booking (and publishes nothing: nothing changed).
+ * Open screens hear of the booking at commit (events/bus.ts).
  */
 export function bookAppointment(
   db: Database,
@@ -131,6 +133,14 @@ export function bookAppointment(
       entityId: appointment.id,
       after: appointment,
       ip: actor.ip,
+    });
+    await publishChange(trx, {
+      tenant: tenant.id,
+      kind: 'appointment.booked',
+      provider: place.providerId,
+      date: localDate(tenant.timezone, place.start),
+      patient: request.patientId,
+      purchase: consumed?.purchaseId ?? null,
     });
     return bookingOf(trx, tenant, appointment);
   });
@@ -397,6 +407,7 @@ export function cancelAppointment(
       after: { status, reason, session_returned: sessionReturned },
       ip: actor.ip,
     });
+    await publishChange(trx, appointmentChange(tenant, 'appointment.cancelled', before));
     return { status, sessionReturned };
   });
 }
@@ -431,7 +442,28 @@ export function changeAppointmentStatus(
       after: { status, reason },
       ip: actor.ip,
     });
+    await publishChange(trx, appointmentChange(tenant, 'appointment.status', before));
   });
+}
+
+function appointmentChange(
+  tenant: TenantRef,
+  kind: 'appointment.cancelled' | 'appointment.status',
+  appointment: {
+    provider_id: string;
+    patient_id: string;
+    starts_at: Date;
+    package_purchase_id: string | null;
+  },
+): ChangeEvent {
+  return {
+    tenant: tenant.id,
+    kind,
+    provider: appointment.provider_id,
+    date: localDate(tenant.timezone, appointment.starts_at),
+    patient: appointment.patient_id,
+    purchase: appointment.package_purchase_id,
+  };
 }
 
 async function lockAppointment(db: Database, tenantId: string, appointmentId: string) {
@@ -444,6 +476,8 @@ async function lockAppointment(db: Database, tenantId: string, appointmentId: st
     )
     .select([
       'appointments.status',
+      'appointments.provider_id',
+      'appointments.patient_id',
       'appointments.starts_at',
       'appointments.package_purchase_id',
       'appointments.service_id',
@@ -496,53 +530,3 @@ async function returnSession(
     .where('service_id', '=', appointment.service_id)
     .execute();
 }
-
-/** One appointment with the names the appointment page shows. */
-export function findAppointmentDetails(db: Database, tenantId: string, appointmentId: string) {
-  return db
-    .selectFrom('appointments as a')
-    .innerJoin('patients as pt', (join) =>
-      join.onRef('pt.tenant_id', '=', 'a.tenant_id').onRef('pt.id', '=', 'a.patient_id'),
-    )
-    .innerJoin('providers as pr', (join) =>
-      join.onRef('pr.tenant_id', '=', 'a.tenant_id').onRef('pr.id', '=', 'a.provider_id'),
-    )
-    .innerJoin('clinics as c', (join) =>
-      join.onRef('c.tenant_id', '=', 'a.tenant_id').onRef('c.id', '=', 'a.clinic_id'),
-    )
-    .innerJoin('services as s', (join) =>
-      join.onRef('s.tenant_id', '=', 'a.tenant_id').onRef('s.id', '=', 'a.service_id'),
-    )
-    .leftJoin('package_purchases as pp', (join) =>
-      join.onRef('pp.tenant_id', '=', 'a.tenant_id').onRef('pp.id', '=', 'a.package_purchase_id'),
-    )
-    .select([
-      'a.id',
-      'a.kind',
-      'a.status',
-      'a.status_reason',
-      'a.starts_at',
-      'a.ends_at',
-      'a.session_number_in_package',
-      'a.patient_id',
-      'a.clinic_id',
-      'pt.name_en as patient_en',
-      'pt.name_ar as patient_ar',
-      'pt.mrn',
-      'pr.name_en as provider_en',
-      'pr.name_ar as provider_ar',
-      'pr.user_id as provider_user_id',
-      'c.name_en as clinic_en',
-      'c.name_ar as clinic_ar',
-      's.name_en as service_en',
-      's.name_ar as service_ar',
-      'pp.name_en as package_en',
-      'pp.name_ar as package_ar',
-      'pp.total_sessions',
-    ])
-    .where('a.tenant_id', '=', tenantId)
-    .where('a.id', '=', appointmentId)
-    .executeTakeFirst();
-}
-
-export type AppointmentDetails = NonNullable<Awaited<ReturnType<typeof findAppointmentDetails>>>;

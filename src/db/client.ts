@@ -5,9 +5,16 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { listenPglite, listenPostgres, type EventBus } from '../events/bus.js';
 import type { DB } from './schema.js';
 
 export type Database = Kysely<DB>;
+
+/** What the server needs: the database and the bus its changes arrive on. */
+export interface Connection {
+  db: Database;
+  bus: EventBus;
+}
 
 const DATE_OID = 1082;
 const INT8_OID = 20;
@@ -39,6 +46,16 @@ export function connectPostgres(connectionString: string, maxConnections = 10): 
 
 /** PGlite keeps its files in `dataDir`; without one it lives in memory (tests). */
 export function connectPglite(dataDir?: string): Database {
+  return openPglite(dataDir).db;
+}
+
+/** PGlite and the bus on its own LISTEN/NOTIFY (close the bus before the database). */
+export function connectPgliteWithEvents(dataDir?: string): Connection {
+  const { db, pglite } = openPglite(dataDir);
+  return { db, bus: listenPglite(pglite) };
+}
+
+function openPglite(dataDir: string | undefined) {
   // PGlite creates its own folder but not the parents (data/ is not in git).
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite({
@@ -46,11 +63,24 @@ export function connectPglite(dataDir?: string): Database {
     extensions: { btree_gist, pg_trgm },
     parsers: { [DATE_OID]: keepDateAsString, [INT8_OID]: Number },
   });
-  return new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  return { db: new Kysely<DB>({ dialect: new PGliteDialect(pglite) }), pglite };
 }
 
-export function connect(options: { databaseUrl?: string; pgliteDir?: string }): Database {
+interface ConnectOptions {
+  databaseUrl?: string;
+  pgliteDir?: string;
+}
+
+/** The database alone, for one-shot commands (migrate, seed). */
+export function connect(options: ConnectOptions): Database {
   return options.databaseUrl
     ? connectPostgres(options.databaseUrl)
     : connectPglite(options.pgliteDir);
+}
+
+/** For a server: on PostgreSQL the bus holds one more connection, for its LISTEN. */
+export function connectWithEvents(options: ConnectOptions): Connection {
+  return options.databaseUrl
+    ? { db: connectPostgres(options.databaseUrl), bus: listenPostgres(options.databaseUrl) }
+    : connectPgliteWithEvents(options.pgliteDir);
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { addDays } from '../domain/dates.js';
 import { Conflict, NotFound } from '../domain/errors.js';
 import { isExpired, sessionsRemaining } from '../domain/purchases.js';
+import { publishChange } from '../events/bus.js';
 import { recordAudit } from './audit.js';
 import type { Database } from './client.js';
 import { findPackage, totalSessions } from './packages.js';
@@ -164,6 +165,14 @@ export function assignPackage(
       entityId: inserted.id,
       after: { ...inserted, price: pkg.price, services: pkg.services },
       ip: input.ip,
+    });
+    await publishChange(trx, {
+      tenant: input.tenantId,
+      kind: 'package.assigned',
+      provider: null,
+      date: null,
+      patient: inserted.patient_id,
+      purchase: inserted.id,
     });
     return { purchase: inserted, created: true };
   });

@@ -2,11 +2,8 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES, canBook } from '../auth/roles.js';
-import {
-  cancelAppointment,
-  changeAppointmentStatus,
-  findAppointmentDetails,
-} from '../db/appointments.js';
+import { findAppointmentRow } from '../db/appointment-rows.js';
+import { cancelAppointment, changeAppointmentStatus } from '../db/appointments.js';
 import { CANCELLABLE, nextStatuses, STEP_STATUSES } from '../domain/appointments.js';
 import { NotFound } from '../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
@@ -29,7 +26,7 @@ export function appointmentRoutes({ db, clock }: AppDeps) {
   /** The section for this user: htmx swaps it in place, a plain form gets the whole page. */
   const renderAppointment = async (c: Context<AuthedEnv>, id: string, message?: string) => {
     const { auth } = c.var;
-    const details = await findAppointmentDetails(db, auth.tenant.id, id);
+    const details = await findAppointmentRow(db, auth.tenant.id, id);
     if (!details) throw new NotFound('Appointment not found.');
     const locale = c.get('locale');
     const t = translator(locale);

@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
-import { bookAppointment, findAppointmentDetails } from '../db/appointments.js';
+import { findAppointmentRow } from '../db/appointment-rows.js';
+import { bookAppointment } from '../db/appointments.js';
 import { clinicExists, clinicsForPurchase, listClinics } from '../db/clinics.js';
 import { listOpenGroupSessions } from '../db/group-sessions.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
@@ -50,8 +51,9 @@ const bookingFormQuery = z.object({
   clinic_id: optionalId,
   provider_id: optionalId,
   service_id: optionalId,
-  date: z.iso.date().catch(''),
-  duration: z.coerce.number().int().min(5).max(480).catch(DEFAULT_DURATION_MINUTES),
+  date: blankAsMissing(z.iso.date()),
+  duration: blankAsMissing(z.coerce.number().int().min(5).max(480)),
+  start: z.string().max(40).optional(),
 });
 type BookingFormQuery = z.infer<typeof bookingFormQuery>;
 
@@ -151,8 +153,8 @@ export function bookingRoutes({ db, clock }: AppDeps) {
       tenant,
       {
         provider_id: form.provider_id,
-        date: form.date,
-        duration: form.duration,
+        date: form.date ?? today(c),
+        duration: form.duration ?? DEFAULT_DURATION_MINUTES,
         patient_id: form.patient_id ?? undefined,
       },
       clock(),
@@ -325,8 +327,9 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   });
 
   routes.get('/slots', validated('query', bookingFormQuery), async (c) => {
-    const slots = await slotChoices(c, c.req.valid('query'));
-    return c.html(<SlotList {...view(c)} choices={slots} />);
+    const form = c.req.valid('query');
+    const slots = await slotChoices(c, form);
+    return c.html(<SlotList {...view(c)} choices={slots} selected={form.start} />);
   });
 
   routes.post(
@@ -354,7 +357,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
         },
         clock(),
       );
-      const details = await findAppointmentDetails(db, auth.tenant.id, booking.appointment.id);
+      const details = await findAppointmentRow(db, auth.tenant.id, booking.appointment.id);
       const { t, locale } = view(c);
       return c.html(
         <>

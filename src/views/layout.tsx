@@ -44,9 +44,15 @@ export function Layout({ title, locale, auth, children }: LayoutProps) {
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('app.css')} />
         <script src={assetUrl('vendor/htmx.min.js')} defer></script>
+        <script src={assetUrl('vendor/sse.min.js')} defer></script>
         <script src={assetUrl('app.js')} defer></script>
       </head>
-      <body hx-headers={csrfToken ? JSON.stringify({ [CSRF_HEADER]: csrfToken }) : undefined}>
+      {/* Signed in, the page listens to the tenant's changes (fragments re-fetch on them). */}
+      <body
+        hx-headers={csrfToken ? JSON.stringify({ [CSRF_HEADER]: csrfToken }) : undefined}
+        hx-ext={auth ? 'sse' : undefined}
+        sse-connect={auth ? '/events' : undefined}
+      >
         <a class="skip-link" href="#main">
           {t('skipToContent')}
         </a>

@@ -1,5 +1,6 @@
 import { createApp } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
+import type { EventBus } from '../../src/events/bus.js';
 
 /** A clock the test moves by hand. */
 export class TestClock {
@@ -10,6 +11,17 @@ export class TestClock {
   }
 }
 
-export function createTestApp(db: Database, clock = new TestClock()) {
-  return { app: createApp({ db, clock: clock.now }), clock };
+/**
+ * For apps whose tests do not watch changes: GET /events opens and never hears anything.
+ * To see changes, pass the TestDatabase's `bus`.
+ */
+export const unwiredBus: EventBus = {
+  subscribe: () => () => {},
+  ready: () => Promise.resolve(),
+  subscriberCount: () => 0,
+  close: () => Promise.resolve(),
+};
+
+export function createTestApp(db: Database, clock = new TestClock(), bus = unwiredBus) {
+  return { app: createApp({ db, clock: clock.now, bus }), clock };
 }

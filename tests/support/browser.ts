@@ -4,6 +4,8 @@ import { serve } from '@hono/node-server';
 import { chromium, type Browser } from 'playwright-core';
 import { createApp } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
+import type { EventBus } from '../../src/events/bus.js';
+import { unwiredBus } from './app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -31,9 +33,12 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** The real HTTP server on a free loopback port. */
-export async function startServer(db: Database): Promise<{ url: string; close(): Promise<void> }> {
-  const app = createApp({ db, clock: () => new Date() });
+/** The real HTTP server on a free loopback port; pass the TestDatabase's bus for live updates. */
+export async function startServer(
+  db: Database,
+  bus: EventBus = unwiredBus,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const app = createApp({ db, clock: () => new Date(), bus });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const listening = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
       resolve(listening),
@@ -42,6 +47,11 @@ export async function startServer(db: Database): Promise<{ url: string; close():
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Open event streams (GET /events) and idle keep-alive sockets would hold close() up.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
   };
 }

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { connectPglite, connectPostgres, type Database } from '../../src/db/client.js';
+import { connectPgliteWithEvents, connectPostgres, type Database } from '../../src/db/client.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { listenPostgres, type EventBus } from '../../src/events/bus.js';
 
 export interface TestDatabase {
   db: Database;
+  /** Listening (ready) when createTestDatabase returns, as a server's bus would be. */
+  bus: EventBus;
   kind: 'postgres' | 'pglite';
+  /** The database's address on PostgreSQL (null on PGlite), e.g. for a second bus. */
+  url: string | null;
   close(): Promise<void>;
 }
 
@@ -19,9 +24,19 @@ export const onRealPostgres = Boolean(process.env.TEST_DATABASE_URL);
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const db = connectPglite();
+    const { db, bus } = connectPgliteWithEvents();
     await migrateToLatest(db);
-    return { db, kind: 'pglite', close: () => db.destroy() };
+    await bus.ready();
+    return {
+      db,
+      bus,
+      kind: 'pglite',
+      url: null,
+      async close() {
+        await bus.close();
+        await db.destroy();
+      },
+    };
   }
   const name = `raseed_test_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
   await onServer(serverUrl, (admin) => sql`create database ${sql.id(name)}`.execute(admin));
@@ -29,10 +44,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   const db = connectPostgres(url.toString(), 20);
   await migrateToLatest(db);
+  const bus = listenPostgres(url.toString());
+  await bus.ready();
   return {
     db,
+    bus,
     kind: 'postgres',
+    url: url.toString(),
     async close() {
+      await bus.close();
       await db.destroy();
       await onServer(serverUrl, (admin) => dropDatabase(admin, name));
     },

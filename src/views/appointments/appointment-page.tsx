@@ -1,11 +1,10 @@
 import { CSRF_FIELD } from '../../auth/csrf.js';
-import type { AppointmentDetails } from '../../db/appointments.js';
+import type { AppointmentRow } from '../../db/appointment-rows.js';
 import type { Locale } from '../../db/schema.js';
 import type { StepStatus } from '../../domain/appointments.js';
 import { localDate } from '../../domain/dates.js';
-import { formatDateAt } from '../format.js';
 import type { Translate } from '../i18n.js';
-import { TimeRange } from '../time-range.js';
+import { AppointmentFacts } from './appointment-facts.js';
 import { AppointmentStatusBadge } from '../status-badges.js';
 
 export const APPOINTMENT_ID = 'appointment';
@@ -22,7 +21,7 @@ export function AppointmentSection(props: {
   t: Translate;
   locale: Locale;
   timezone: string;
-  details: AppointmentDetails;
+  details: AppointmentRow;
   actions: AppointmentActions;
 }) {
   const { t, locale, timezone, details, actions } = props;
@@ -39,46 +38,10 @@ export function AppointmentSection(props: {
   return (
     <section id={APPOINTMENT_ID} class="card stack" aria-labelledby="appointment-title">
       <h1 id="appointment-title">
-        {ar && details.patient_ar ? details.patient_ar : details.patient_en}{' '}
+        {ar && details.patient_name_ar ? details.patient_name_ar : details.patient_name_en}{' '}
         <AppointmentStatusBadge t={t} status={details.status} />
       </h1>
-      <dl class="facts">
-        <dt>{t('when')}</dt>
-        <dd>
-          {formatDateAt(details.starts_at, timezone, locale)}{' '}
-          <TimeRange
-            start={details.starts_at}
-            end={details.ends_at}
-            timezone={timezone}
-            locale={locale}
-          />
-        </dd>
-        <dt>{t('service')}</dt>
-        <dd>{ar ? details.service_ar : details.service_en}</dd>
-        <dt>{t('provider')}</dt>
-        <dd>
-          {ar ? details.provider_ar : details.provider_en} ·{' '}
-          {ar ? details.clinic_ar : details.clinic_en}
-        </dd>
-        {details.session_number_in_package !== null && (
-          <>
-            <dt>{t('packageName')}</dt>
-            <dd>
-              {ar ? details.package_ar : details.package_en} ·{' '}
-              {t('sessionOfTotal', {
-                number: details.session_number_in_package,
-                total: details.total_sessions ?? 0,
-              })}
-            </dd>
-          </>
-        )}
-        {details.status_reason && (
-          <>
-            <dt>{t('reason')}</dt>
-            <dd>{details.status_reason}</dd>
-          </>
-        )}
-      </dl>
+      <AppointmentFacts t={t} locale={locale} timezone={timezone} appointment={details} />
       <div id={APPOINTMENT_ERROR_ID} aria-live="assertive"></div>
       {actions.nextStatuses.length > 0 && (
         <form {...action('status')} class="actions">

@@ -6,6 +6,7 @@ import type { Locale } from '../../db/schema.js';
 import { addDays } from '../../domain/dates.js';
 import { formatLongDate, localName } from '../format.js';
 import type { Translate } from '../i18n.js';
+import { CHANGE_EVENTS } from '../live.js';
 import { TimeRange } from '../time-range.js';
 import { AppointmentStatusBadge, isCancelled } from '../status-badges.js';
 
@@ -107,8 +108,15 @@ function columnsOf(day: DayView): Column[] {
 export function DayGrid(props: DayViewProps) {
   const { t, locale, clinic, day } = props;
   const columns = columnsOf(day);
+  // Any booking, cancellation or state change at another desk re-fetches this grid.
   return (
-    <div id={DAY_VIEW_ID} class="day-view">
+    <div
+      id={DAY_VIEW_ID}
+      class="day-view"
+      hx-get={`/appointments?date=${props.date}&clinic=${clinic.id}`}
+      hx-trigger={CHANGE_EVENTS}
+      hx-swap="outerHTML"
+    >
       {day.appointments.length === 0 && (
         <p id={DAY_VIEW_EMPTY_ID} class="empty">
           {t('noAppointmentsOnDay', { clinic: localName(clinic, locale) })}

@@ -4,6 +4,7 @@ import type { ServiceOption } from '../../db/services.js';
 import { formatInstant, type Slot } from '../../domain/slots.js';
 import { formatDateAt, formatTime, localName } from '../format.js';
 import type { Translate } from '../i18n.js';
+import { CHANGE_EVENTS } from '../live.js';
 import { TimeRange } from '../time-range.js';
 
 export const SCHEDULE_FIELDS_ID = 'schedule-fields';
@@ -96,6 +97,8 @@ export function ScheduleFields(props: {
 export interface SlotListProps {
   t: Translate;
   locale: Locale;
+  /** The time already chosen ('start'), kept checked when the list is re-fetched. */
+  selected?: string | null;
   /** null: nothing to show until a provider is chosen. */
   choices:
     | { kind: 'slots'; slots: Slot[]; timezone: string }
@@ -103,9 +106,19 @@ export interface SlotListProps {
     | null;
 }
 
-export function SlotList({ t, locale, choices }: SlotListProps) {
+/** Re-fetched whenever another desk books or cancels, so a taken time disappears. */
+export function SlotList({ t, locale, choices, selected }: SlotListProps) {
   return (
-    <fieldset id={SLOT_LIST_ID} class="slot-list" aria-live="polite">
+    <fieldset
+      id={SLOT_LIST_ID}
+      class="slot-list"
+      aria-live="polite"
+      hx-get="/appointments/new/slots"
+      hx-trigger={CHANGE_EVENTS}
+      hx-include="#booking-form"
+      hx-target="this"
+      hx-swap="outerHTML"
+    >
       <legend>
         {choices?.kind === 'groups' ? t('groupSessions') : t('time')}{' '}
         <span id="slots-indicator" class="htmx-indicator spinner">
@@ -118,17 +131,21 @@ export function SlotList({ t, locale, choices }: SlotListProps) {
           <p class="empty">{t('noFreeSlots')}</p>
         ) : (
           <div class="slot-grid">
-            {choices.slots.map((slot) => (
-              <label class="slot">
-                <input
-                  type="radio"
-                  name="start"
-                  value={formatInstant(slot.start, choices.timezone)}
-                  required
-                />
-                <span dir="ltr">{formatTime(slot.start, choices.timezone, locale)}</span>
-              </label>
-            ))}
+            {choices.slots.map((slot) => {
+              const start = formatInstant(slot.start, choices.timezone);
+              return (
+                <label class="slot">
+                  <input
+                    type="radio"
+                    name="start"
+                    value={start}
+                    checked={start === selected}
+                    required
+                  />
+                  <span dir="ltr">{formatTime(slot.start, choices.timezone, locale)}</span>
+                </label>
+              );
+            })}
           </div>
         ))}
       {choices?.kind === 'groups' &&

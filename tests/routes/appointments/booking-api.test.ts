@@ -409,11 +409,48 @@ describe('group sessions', () => {
     expect((await join('Khalid Al-Dosari')).status).toBe(201);
     const full = await join('Noura Al-Shammari');
     expect(full.status).toBe(409);
+    expect(await full.json()).toMatchObject({
+      error: { message: 'This group session is full.' },
+    });
     const seats = await database.db
       .selectFrom('group_sessions')
       .select('seats_taken')
       .where('id', '=', group.id)
       .executeTakeFirstOrThrow();
     expect(seats.seats_taken).toBe(2);
+  });
+
+  it('may consume a package session of the group session’s service', async () => {
+    const group = await database.db
+      .insertInto('group_sessions')
+      .values({
+        tenant_id: demo.demo,
+        clinic_id: ids.aba,
+        service_id: ids.aba_therapy,
+        provider_id: ids.reem,
+        starts_at: new Date('2026-12-03T10:00:00Z'),
+        ends_at: new Date('2026-12-03T11:00:00Z'),
+        capacity: 4,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const omar = await demo.patient('Omar Al-Qahtani');
+    const aba = (await demo.purchasesOf(omar)).find((p) => p.name_en === '20 ABA Therapy Package')!;
+    const response = await book({
+      patient_id: omar,
+      appointment_type: 'group',
+      clinic_id: ids.aba,
+      provider_id: ids.reem,
+      group_session_id: group.id,
+      package_purchase_id: aba.id,
+      start: '2026-12-03T13:00:00+03:00',
+      duration_minutes: 60,
+    });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({
+      session_number_in_package: 3,
+      sessions_used: 3,
+      sessions_remaining: 17,
+    });
   });
 });

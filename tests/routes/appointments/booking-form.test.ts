@@ -86,6 +86,23 @@ describe('choosing clinic, service, date and time', () => {
     );
   });
 
+  it('answers a malformed date or duration with 400, a missing one with the defaults', async () => {
+    for (const query of [{ date: '2026-02-30' }, { date: 'soon' }, { duration: 'long' }]) {
+      const { response } = await fragment('/appointments/new/slots', {
+        provider_id: ids.faisal,
+        date: SUNDAY,
+        duration: '45',
+        ...query,
+      });
+      expect(response.status, JSON.stringify(query)).toBe(400);
+    }
+    const { response, page } = await fragment('/appointments/new/slots', {
+      provider_id: ids.faisal,
+    });
+    expect(response.status).toBe(200);
+    expect(page.querySelector('#slot-list legend')?.text).toContain('Time');
+  });
+
   it('lists open group sessions for a group booking', async () => {
     await database.db
       .insertInto('group_sessions')

@@ -1,0 +1,118 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed-demo.js';
+import {
+  ARTIFACTS_DIR,
+  browserTestsSkipped,
+  launchChromium,
+  startServer,
+} from '../support/browser.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+
+/** Two desks: a booking at one takes the slot away at the other and shows in the day view. */
+describe.skipIf(browserTestsSkipped)('live updates between desks', () => {
+  let database: TestDatabase;
+  let server: { url: string; close(): Promise<void> };
+  let browser: Browser;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await seedDemo(database.db, new Date());
+    server = await startServer(database.db, database.bus);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await database?.close();
+  });
+
+  async function signedIn(path: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 1000 } });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => {
+      throw error;
+    });
+    await page.goto(`${server.url}/login?next=${encodeURIComponent(path)}`);
+    await page.getByLabel('Email').fill('frontdesk@demo.test');
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByLabel('Password').press('Enter');
+    await page.waitForURL((url) => url.pathname !== '/login');
+    return page;
+  }
+
+  function nextWorkingDay(): string {
+    const day = new Date(Date.now() + 3 * 86_400_000);
+    while ([5, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);
+    return day.toISOString().slice(0, 10);
+  }
+
+  it('removes a slot booked at another desk and adds it to the day view', async () => {
+    const date = nextWorkingDay();
+    const ids = await database.db
+      .selectFrom('providers')
+      .innerJoin('provider_clinics', 'provider_clinics.provider_id', 'providers.id')
+      .innerJoin('clinics', 'clinics.id', 'provider_clinics.clinic_id')
+      .innerJoin('services', 'services.clinic_id', 'clinics.id')
+      .select(['providers.id as provider', 'clinics.id as clinic', 'services.id as service'])
+      .where('providers.name_en', '=', 'Dr. Faisal Al-Ghamdi')
+      .where('services.name_en', '=', 'Speech Therapy Session')
+      .executeTakeFirstOrThrow();
+    const sara = await database.db
+      .selectFrom('patients')
+      .select('id')
+      .where('name_en', '=', 'Sara Al-Harbi')
+      .executeTakeFirstOrThrow();
+
+    // Desk B looks at Dr. Faisal's free times; a third screen shows the day view.
+    const deskB = await signedIn('/appointments/new');
+    await deskB.locator('#clinic').selectOption({ label: 'SLP Clinic' });
+    await deskB.waitForSelector('#service');
+    await deskB.locator('#provider').selectOption({ label: 'Dr. Faisal Al-Ghamdi' });
+    await deskB.locator('#date').fill(date);
+    await deskB.locator('#date').dispatchEvent('change');
+    await expect.poll(() => deskB.locator('#slot-list .slot').count()).toBeGreaterThan(10);
+    const first = await deskB.locator('#slot-list .slot input').first().getAttribute('value');
+    const dayView = await signedIn(`/appointments?date=${date}&clinic=${ids.clinic}`);
+    expect(await dayView.locator('#day-view').textContent()).not.toContain('Sara Al-Harbi');
+    await deskB.screenshot({ path: `${ARTIFACTS_DIR}/live-before-en.png`, fullPage: true });
+
+    // Desk A books that time (through the JSON API, as its page's front-end would).
+    const deskA = await signedIn('/');
+    const status = await deskA.evaluate(
+      async ({ body }) => {
+        const token = document.querySelector('meta[name="csrf-token"]')!.getAttribute('content')!;
+        const response = await fetch('/appointments/api/book/', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrftoken': token },
+          body: JSON.stringify(body),
+        });
+        return response.status;
+      },
+      {
+        body: {
+          patient_id: sara.id,
+          appointment_type: 'single',
+          service_id: ids.service,
+          clinic_id: ids.clinic,
+          provider_id: ids.provider,
+          start: first,
+          duration_minutes: 45,
+        },
+      },
+    );
+    expect(status).toBe(201);
+    const bookedAt = Date.now();
+
+    await expect
+      .poll(() => deskB.locator(`#slot-list input[value="${first}"]`).count(), { timeout: 2000 })
+      .toBe(0);
+    const slotGoneAfter = Date.now() - bookedAt;
+    await expect
+      .poll(() => dayView.locator('#day-view').textContent(), { timeout: 2000 })
+      .toContain('Sara Al-Harbi');
+    console.log(`live update: slot gone at the other desk ${slotGoneAfter} ms after the booking`);
+    await deskB.screenshot({ path: `${ARTIFACTS_DIR}/live-after-en.png`, fullPage: true });
+    await dayView.screenshot({ path: `${ARTIFACTS_DIR}/live-day-view-en.png`, fullPage: true });
+  });
+});
