@@ -260,6 +260,22 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     },
   );
 
+  /** The package section alone, re-fetched when another desk books or cancels. */
+  routes.get(
+    '/package-section',
+    validated('query', z.object({ patient_id: uuid, package_purchase_id: uuid })),
+    async (c) => {
+      const { patient_id, package_purchase_id } = c.req.valid('query');
+      const chosen = await findBookablePurchase(
+        db,
+        c.var.auth.tenant.id,
+        { purchaseId: package_purchase_id, patientId: patient_id },
+        today(c),
+      );
+      return c.html(<PackageSection {...view(c)} chosen={chosen} />);
+    },
+  );
+
   routes.post(
     '/assign',
     errorsInModal,

@@ -2,6 +2,7 @@ import type { PurchaseSummary } from '../../db/purchases.js';
 import type { Locale } from '../../db/schema.js';
 import { formatDate, localName } from '../format.js';
 import type { Translate } from '../i18n.js';
+import { CHANGE_EVENTS } from '../live.js';
 
 export const PACKAGE_SECTION_ID = 'package-section';
 
@@ -17,7 +18,16 @@ export function PackageSection(props: {
   if (!chosen) return <div id={PACKAGE_SECTION_ID} hx-swap-oob={oob}></div>;
   const { purchase, nextSession } = chosen;
   return (
-    <div id={PACKAGE_SECTION_ID} class="package-section" hx-swap-oob={oob}>
+    // Another desk booking or cancelling on this purchase changes the next session number.
+    <div
+      id={PACKAGE_SECTION_ID}
+      class="package-section"
+      hx-swap-oob={oob}
+      hx-get={`/appointments/new/package-section?patient_id=${purchase.patient_id}&package_purchase_id=${purchase.id}`}
+      hx-trigger={CHANGE_EVENTS}
+      hx-target="this"
+      hx-swap="outerHTML"
+    >
       <input type="hidden" name="package_purchase_id" value={purchase.id} />
       <h3>{localName(purchase, locale)}</h3>
       <p id="package-next-session">

@@ -194,3 +194,42 @@ describe('booking through the form', () => {
     expect(taken.headers.get('hx-retarget')).toBe('#booking-error');
   });
 });
+
+describe('the package section', () => {
+  it('re-renders with the next free session number, and refuses another patient', async () => {
+    const noura = await demo.patient('Noura Al-Shammari');
+    const [purchase] = await demo.purchasesOf(noura);
+    const query = { patient_id: noura, package_purchase_id: purchase!.id };
+    const before = await fragment('/appointments/new/package-section', query);
+    expect(before.page.querySelector('#package-next-session')?.text).toBe(
+      'Session 5 of 12 will be booked.',
+    );
+    expect(before.page.querySelector('#package-section')?.getAttribute('hx-trigger')).toContain(
+      'sse:appointment.booked',
+    );
+    const [slot] = await freeSlots(desk, { providerId: ids.faisal, date: '2026-12-09' });
+    const booked = await desk.request('/appointments/api/book/', {
+      json: {
+        patient_id: noura,
+        appointment_type: 'package',
+        package_purchase_id: purchase!.id,
+        service_id: ids.speech,
+        clinic_id: ids.slp,
+        provider_id: ids.faisal,
+        start: slot!.start,
+        duration_minutes: 45,
+      },
+    });
+    expect(booked.status).toBe(201);
+    const after = await fragment('/appointments/new/package-section', query);
+    expect(after.page.querySelector('#package-next-session')?.text).toBe(
+      'Session 6 of 12 will be booked.',
+    );
+    const sara = await demo.patient('Sara Al-Harbi');
+    const foreign = await fragment('/appointments/new/package-section', {
+      ...query,
+      patient_id: sara,
+    });
+    expect(foreign.response.status).toBe(404);
+  });
+});
