@@ -1,30 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed-demo.js';
-import {
-  ARTIFACTS_DIR,
-  browserTestsSkipped,
-  launchChromium,
-  startServer,
-} from '../support/browser.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { ARTIFACTS_DIR, browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
 
 /** The whole flow of SPEC §1 with the keyboard only, from "Use package" to the day view. */
 describe.skipIf(browserTestsSkipped)('booking a package session in Chromium', () => {
-  let database: TestDatabase;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    await seedDemo(database.db, new Date());
-    server = await startServer(database.db);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await database?.close();
+  const fixture = useBrowserFixture(async (db) => {
+    await seedDemo(db, new Date());
   });
 
   async function tabTo(page: Page, selector: string) {
@@ -36,11 +18,11 @@ describe.skipIf(browserTestsSkipped)('booking a package session in Chromium', ()
   }
 
   it('books with the keyboard alone and finds the appointment in the day view', async () => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+    const page = await fixture.browser.newPage({ viewport: { width: 1100, height: 1000 } });
     page.on('pageerror', (error) => {
       throw error;
     });
-    await page.goto(`${server.url}/login?next=/appointments/new`);
+    await page.goto(`${fixture.server.url}/login?next=/appointments/new`);
     await page.keyboard.type('frontdesk@demo.test');
     await page.keyboard.press('Tab');
     await page.keyboard.type(DEMO_PASSWORD);

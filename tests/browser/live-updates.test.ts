@@ -1,39 +1,21 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed-demo.js';
-import {
-  ARTIFACTS_DIR,
-  browserTestsSkipped,
-  launchChromium,
-  startServer,
-} from '../support/browser.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { ARTIFACTS_DIR, browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
 
 /** Two desks: a booking at one takes the slot away at the other and shows in the day view. */
 describe.skipIf(browserTestsSkipped)('live updates between desks', () => {
-  let database: TestDatabase;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    await seedDemo(database.db, new Date());
-    server = await startServer(database.db, database.bus);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await database?.close();
+  const fixture = useBrowserFixture(async (db) => {
+    await seedDemo(db, new Date());
   });
 
   async function signedIn(path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 1000 } });
+    const context = await fixture.browser.newContext({ viewport: { width: 1100, height: 1000 } });
     const page = await context.newPage();
     page.on('pageerror', (error) => {
       throw error;
     });
-    await page.goto(`${server.url}/login?next=${encodeURIComponent(path)}`);
+    await page.goto(`${fixture.server.url}/login?next=${encodeURIComponent(path)}`);
     await page.getByLabel('Email').fill('frontdesk@demo.test');
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByLabel('Password').press('Enter');
@@ -49,7 +31,7 @@ describe.skipIf(browserTestsSkipped)('live updates between desks', () => {
 
   it('removes a slot booked at another desk and adds it to the day view', async () => {
     const date = nextWorkingDay();
-    const ids = await database.db
+    const ids = await fixture.database.db
       .selectFrom('providers')
       .innerJoin('provider_clinics', 'provider_clinics.provider_id', 'providers.id')
       .innerJoin('clinics', 'clinics.id', 'provider_clinics.clinic_id')
@@ -58,7 +40,7 @@ describe.skipIf(browserTestsSkipped)('live updates between desks', () => {
       .where('providers.name_en', '=', 'Dr. Faisal Al-Ghamdi')
       .where('services.name_en', '=', 'Speech Therapy Session')
       .executeTakeFirstOrThrow();
-    const sara = await database.db
+    const sara = await fixture.database.db
       .selectFrom('patients')
       .select('id')
       .where('name_en', '=', 'Sara Al-Harbi')

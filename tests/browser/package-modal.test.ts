@@ -1,37 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed-demo.js';
-import {
-  ARTIFACTS_DIR,
-  browserTestsSkipped,
-  launchChromium,
-  startServer,
-} from '../support/browser.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { ARTIFACTS_DIR, browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
 
 describe.skipIf(browserTestsSkipped)('the package modal in Chromium', () => {
-  let database: TestDatabase;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    await seedDemo(database.db, new Date());
-    server = await startServer(database.db);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await database?.close();
+  const fixture = useBrowserFixture(async (db) => {
+    await seedDemo(db, new Date());
   });
 
   async function bookingPage(email = 'frontdesk@demo.test'): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const page = await fixture.browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.on('pageerror', (error) => {
       throw error;
     });
-    await page.goto(`${server.url}/login?next=/appointments/new`);
+    await page.goto(`${fixture.server.url}/login?next=/appointments/new`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByLabel('Password').press('Enter');
@@ -121,7 +103,7 @@ describe.skipIf(browserTestsSkipped)('the package modal in Chromium', () => {
       'Package assigned: 20 ABA Therapy Package.',
     );
     expect(await page.locator('#clinic option').allTextContents()).toEqual(['ABA Clinic']);
-    const purchases = await database.db
+    const purchases = await fixture.database.db
       .selectFrom('package_purchases')
       .innerJoin('patients', 'patients.id', 'package_purchases.patient_id')
       .select('package_purchases.id')

@@ -1,35 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ARTIFACTS_DIR,
-  browserTestsSkipped,
-  launchChromium,
-  startServer,
-} from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS_DIR, browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
 import { createTenant, createUser, TEST_PASSWORD } from '../support/factories.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 describe.skipIf(browserTestsSkipped)('signing in with Chromium', () => {
-  let database: TestDatabase;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
   let email: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    const tenant = await createTenant(database.db, { name: 'Browser Centre' });
-    email = (await createUser(database.db, tenant.id, { name: 'Noura Desk' })).email;
-    server = await startServer(database.db);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await database?.close();
+  const fixture = useBrowserFixture(async (db) => {
+    const tenant = await createTenant(db, { name: 'Browser Centre' });
+    email = (await createUser(db, tenant.id, { name: 'Noura Desk' })).email;
   });
 
   it('signs in with the keyboard, switches to Arabic and signs out', async () => {
-    const page = await browser.newPage();
+    const page = await fixture.browser.newPage();
     // Script errors and CSP violations; a refused sign-in (401) is not one.
     const consoleErrors: string[] = [];
     page.on('pageerror', (error) => consoleErrors.push(error.message));
@@ -39,7 +20,7 @@ describe.skipIf(browserTestsSkipped)('signing in with Chromium', () => {
       }
     });
 
-    await page.goto(`${server.url}/`);
+    await page.goto(`${fixture.server.url}/`);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
     await page.screenshot({ path: `${ARTIFACTS_DIR}/login-en.png` });
 

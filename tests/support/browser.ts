@@ -2,10 +2,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
 import type { EventBus } from '../../src/events/bus.js';
 import { unwiredBus } from './app.js';
+import { createTestDatabase, type TestDatabase } from './test-db.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -54,4 +56,30 @@ export async function startServer(
         if ('closeAllConnections' in server) server.closeAllConnections();
       }),
   };
+}
+
+export interface BrowserFixture {
+  database: TestDatabase;
+  server: { url: string; close(): Promise<void> };
+  browser: Browser;
+}
+
+/**
+ * For a browser test's describe block: a fresh database (filled by `prepare`), the real server
+ * on it with live updates wired, and Chromium; all closed after the block.
+ */
+export function useBrowserFixture(prepare: (db: Database) => Promise<unknown>): BrowserFixture {
+  const fixture = {} as BrowserFixture;
+  beforeAll(async () => {
+    fixture.database = await createTestDatabase();
+    await prepare(fixture.database.db);
+    fixture.server = await startServer(fixture.database.db, fixture.database.bus);
+    fixture.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await fixture.browser?.close();
+    await fixture.server?.close();
+    await fixture.database?.close();
+  });
+  return fixture;
 }
