@@ -97,6 +97,11 @@ export function bookAppointment(
     if (request.type === 'package' && !request.purchaseId) {
       throw new ValidationFailed({ package_purchase_id: 'Choose the package to book on.' });
     }
+    if (request.type === 'single' && request.purchaseId) {
+      throw new ValidationFailed({
+        package_purchase_id: 'A single session is not booked on a package.',
+      });
+    }
     const purchase = request.purchaseId
       ? await lockUsablePurchase(trx, tenant.id, request.patientId, request.purchaseId)
       : null;

@@ -302,6 +302,13 @@ describe('booking on a package', () => {
     expect((await book({ ...single, patient_id: sara, provider_id: ids.reem })).status).toBe(404);
     expect((await book({ ...single, patient_id: sara, start: 'tomorrow' })).status).toBe(422);
     expect((await book({ ...single, patient_id: sara, duration_minutes: '45' })).status).toBe(422);
+    const [ahmeds] = await demo.purchasesOf(await demo.patient('Ahmed Al-Rashid'));
+    const singleOnPackage = await book({
+      ...single,
+      patient_id: sara,
+      package_purchase_id: ahmeds!.id,
+    });
+    expect(singleOnPackage.status).toBe(422);
     expect(
       (await book({ ...single, patient_id: sara, start: '2026-11-26T09:07:00+03:00' })).status,
     ).toBe(409); // not a slot
