@@ -131,18 +131,6 @@ export async function invalidateSession(db: Database, sessionId: string): Promis
   await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
 }
 
-export async function invalidateUserSessions(
-  db: Database,
-  tenantId: string,
-  userId: string,
-): Promise<void> {
-  await db
-    .deleteFrom('sessions')
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .execute();
-}
-
 function isHttps(c: Context): boolean {
   return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
 }
