@@ -8,6 +8,7 @@ import {
   type StepStatus,
 } from '../domain/appointments.js';
 import { localDate } from '../domain/dates.js';
+import { checkBookable } from '../domain/purchases.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../domain/errors.js';
 import { publishChange, type ChangeEvent } from '../events/bus.js';
 import { recordAudit } from './audit.js';
@@ -298,12 +299,7 @@ async function lockUsablePurchase(
     .where('id', '=', purchaseId)
     .forUpdate()
     .executeTakeFirst();
-  if (!purchase || purchase.patient_id !== patientId) throw new NotFound('Package not found.');
-  if (purchase.sessions_used >= purchase.total_sessions) {
-    throw new Conflict('No sessions are left on this package.');
-  }
-  if (purchase.status !== 'ACTIVE') throw new Conflict('This package can no longer be used.');
-  return purchase;
+  return checkBookable(purchase, patientId);
 }
 
 /** Takes one session of the (locked) purchase for `place`'s service, on or before expiry. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { addDays } from '../domain/dates.js';
 import { Conflict, NotFound } from '../domain/errors.js';
-import { isExpired, sessionsRemaining } from '../domain/purchases.js';
+import { checkBookable } from '../domain/purchases.js';
 import { publishChange } from '../events/bus.js';
 import { recordAudit } from './audit.js';
 import type { Database } from './client.js';
@@ -204,13 +204,11 @@ export async function findBookablePurchase(
   ids: { purchaseId: string; patientId: string },
   today: string,
 ): Promise<{ purchase: PurchaseSummary; nextSession: number }> {
-  const purchase = await findPurchase(db, tenantId, ids.purchaseId);
-  if (!purchase || purchase.patient_id !== ids.patientId) throw new NotFound('Package not found.');
-  if (isExpired(purchase, today)) {
-    throw new Conflict(`This package expired on ${purchase.expiry_date}.`);
-  }
-  if (sessionsRemaining(purchase) <= 0) throw new Conflict('No sessions are left on this package.');
-  if (purchase.status !== 'ACTIVE') throw new Conflict('This package can no longer be used.');
+  const purchase = checkBookable(
+    await findPurchase(db, tenantId, ids.purchaseId),
+    ids.patientId,
+    today,
+  );
   const nextSession = await nextSessionNumber(db, tenantId, purchase);
   if (nextSession === null) throw new Conflict('No sessions are left on this package.');
   return { purchase, nextSession };

@@ -1,4 +1,6 @@
-/** Rules about a patient's purchases as the package modal shows them. Pure functions. */
+/** Rules about a patient's purchases. Pure functions. */
+
+import { Conflict, NotFound } from './errors.js';
 
 export interface PurchaseFacts {
   id: string;
@@ -35,4 +37,23 @@ export function orderForModal<T extends PurchaseFacts>(purchases: T[], today: st
 /** The one to suggest: the usable purchase that expires first. */
 export function suggestedPurchaseId(purchases: PurchaseFacts[], today: string): string | null {
   return orderForModal(purchases, today).find((p) => isUsable(p, today))?.id ?? null;
+}
+
+/**
+ * The purchase a booking may use: this patient's (else 404, as if it did not exist), not
+ * expired on `today` when given (a booking checks its slot's date instead), with sessions
+ * left and still active (else 409 with the reason).
+ */
+export function checkBookable<T extends PurchaseFacts & { patient_id: string }>(
+  purchase: T | undefined,
+  patientId: string,
+  today?: string,
+): T {
+  if (!purchase || purchase.patient_id !== patientId) throw new NotFound('Package not found.');
+  if (today !== undefined && isExpired(purchase, today)) {
+    throw new Conflict(`This package expired on ${purchase.expiry_date}.`);
+  }
+  if (sessionsRemaining(purchase) <= 0) throw new Conflict('No sessions are left on this package.');
+  if (purchase.status !== 'ACTIVE') throw new Conflict('This package can no longer be used.');
+  return purchase;
 }

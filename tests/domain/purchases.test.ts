@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkBookable,
   isExpired,
   isUsable,
   orderForModal,
@@ -7,6 +8,7 @@ import {
   suggestedPurchaseId,
   type PurchaseFacts,
 } from '../../src/domain/purchases.js';
+import { Conflict, NotFound } from '../../src/domain/errors.js';
 
 const TODAY = '2026-11-25';
 
@@ -65,5 +67,25 @@ describe('the modal order', () => {
     const input = [late, soon];
     orderForModal(input, TODAY);
     expect(input.map((p) => p.id)).toEqual(['late', 'soon']);
+  });
+});
+
+describe('a purchase a booking may use', () => {
+  const mine = { ...purchase('p'), patient_id: 'patient-1' };
+
+  it('is this patient’s, else it does not exist (404)', () => {
+    expect(checkBookable(mine, 'patient-1')).toBe(mine);
+    expect(() => checkBookable(mine, 'patient-2')).toThrow(NotFound);
+    expect(() => checkBookable(undefined, 'patient-1')).toThrow(NotFound);
+  });
+
+  it('is refused with the reason when expired (if asked), exhausted or no longer active', () => {
+    const expired = { ...mine, expiry_date: '2026-11-01' };
+    expect(() => checkBookable(expired, 'patient-1', TODAY)).toThrow('expired on 2026-11-01');
+    expect(checkBookable(expired, 'patient-1')).toBe(expired); // a booking checks its slot date
+    expect(() => checkBookable({ ...mine, sessions_used: 10 }, 'patient-1')).toThrow(
+      'No sessions are left',
+    );
+    expect(() => checkBookable({ ...mine, status: 'TRANSFERRED' }, 'patient-1')).toThrow(Conflict);
   });
 });
