@@ -15,9 +15,9 @@ import { Announcement } from '../views/appointments/booking-page.js';
 import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
 import { clientIp } from './request.js';
-import { validated } from './validation.js';
+import { uuid, validated } from './validation.js';
 
-const idParam = z.object({ id: z.uuid({ version: 'v4' }) });
+const idParam = z.object({ id: uuid });
 
 /** One appointment's page, its cancellation and its state changes. */
 export function appointmentRoutes({ db, clock }: AppDeps) {

@@ -16,14 +16,12 @@ import { formatInstant } from '../domain/slots.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { clientIp } from './request.js';
 import { findSlotsFor, slotQuery } from './slots.js';
-import { validated } from './validation.js';
+import { uuid, validated } from './validation.js';
 
 /**
  * The JSON API of SPEC §4, for the existing front-ends and integrations: URLs and shapes are
  * fixed. Names are the English ones; dates 'YYYY-MM-DD'; prices JSON numbers.
  */
-
-const uuid = z.uuid({ version: 'v4' });
 
 export function appointmentsApi({ db, clock }: AppDeps) {
   const api = new Hono<AuthedEnv>();

@@ -31,12 +31,11 @@ import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
 import { clientIp } from './request.js';
 import { findSlotsFor } from './slots.js';
-import { blankAsMissing, validated } from './validation.js';
+import { blankAsMissing, uuid, validated } from './validation.js';
 
 /** Tells app.js to close the package modal once the chosen package is in the form. */
 const CLOSE_MODAL_EVENT = 'raseed:close-package-modal';
 
-const uuid = z.uuid({ version: 'v4' });
 /** A select's "choose…" option sends an empty string: no choice yet. */
 const optionalId = blankAsMissing(uuid).transform((id) => id ?? null);
 

@@ -8,11 +8,11 @@ import { NotFound } from '../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { DayGrid, DayViewPage } from '../views/appointments/day-view.js';
 import { translator } from '../views/i18n.js';
-import { blankAsMissing, validated } from './validation.js';
+import { blankAsMissing, uuid, validated } from './validation.js';
 
 const dayViewQuery = z.object({
   date: blankAsMissing(z.iso.date()),
-  clinic: blankAsMissing(z.uuid({ version: 'v4' })),
+  clinic: blankAsMissing(uuid),
 });
 
 /**

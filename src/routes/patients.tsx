@@ -8,14 +8,14 @@ import { NotFound } from '../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { translator } from '../views/i18n.js';
 import { PatientPage } from '../views/patients/patient-page.js';
-import { validated } from './validation.js';
+import { uuid, validated } from './validation.js';
 
 /** A patient's record: details, every package purchase, every appointment. All roles. */
 export function patientRoutes({ db, clock }: AppDeps) {
   const routes = new Hono<AuthedEnv>();
   routes.use(requireAuth());
 
-  routes.get('/:id', validated('param', z.object({ id: z.uuid({ version: 'v4' }) })), async (c) => {
+  routes.get('/:id', validated('param', z.object({ id: uuid })), async (c) => {
     const { tenant } = c.var.auth;
     const today = localDate(tenant.timezone, clock());
     const history = await loadPatientHistory(db, tenant.id, c.req.valid('param').id, today);

@@ -5,13 +5,14 @@ import { providerExists } from '../db/providers.js';
 import { findFreeSlots } from '../db/schedule.js';
 import { NotFound } from '../domain/errors.js';
 import type { Slot } from '../domain/slots.js';
+import { uuid } from './validation.js';
 
 /** The slot query of the JSON API and of the booking form (the same names in both). */
 export const slotQuery = z.object({
-  provider_id: z.uuid({ version: 'v4' }),
+  provider_id: uuid,
   date: z.iso.date(),
   duration: z.coerce.number().int().min(5).max(480),
-  patient_id: z.uuid({ version: 'v4' }).optional(),
+  patient_id: uuid.optional(),
 });
 
 export async function findSlotsFor(

@@ -6,6 +6,9 @@ import type { AppEnv } from '../env.js';
 
 export type FieldErrors = Record<string, string>;
 
+/** Ids are UUIDs v4 everywhere (gen_random_uuid). */
+export const uuid = z.uuid({ version: 'v4' });
+
 /** A form field left empty (a cleared input, a "choose…" option) counts as not sent. */
 export function blankAsMissing<T extends z.ZodType>(schema: T) {
   return z.union([z.literal('').transform(() => undefined), schema]).optional();

@@ -3,6 +3,7 @@ import type { ProviderOption } from '../../db/providers.js';
 import type { Locale } from '../../db/schema.js';
 import { localName } from '../format.js';
 import type { Translate } from '../i18n.js';
+import { refreshSlots } from './schedule-fields.js';
 
 export const CLINIC_FIELD_ID = 'clinic-field';
 export const PROVIDER_FIELD_ID = 'provider-field';
@@ -54,16 +55,7 @@ export function ProviderField(props: {
   return (
     <div id={PROVIDER_FIELD_ID} class="field" hx-swap-oob={props.oob ? 'true' : undefined}>
       <label for="provider">{t('provider')}</label>
-      <select
-        id="provider"
-        name="provider_id"
-        disabled={providers === null}
-        hx-get="/appointments/new/slots"
-        hx-trigger="change"
-        hx-include="#booking-form"
-        hx-target="#slot-list"
-        hx-swap="outerHTML"
-      >
+      <select id="provider" name="provider_id" disabled={providers === null} {...refreshSlots}>
         <option value="">
           {providers === null ? t('chooseClinicFirst') : t('chooseProvider')}
         </option>

@@ -10,8 +10,11 @@ import { TimeRange } from '../time-range.js';
 export const SCHEDULE_FIELDS_ID = 'schedule-fields';
 export const SLOT_LIST_ID = 'slot-list';
 
-/** Every control below re-asks the server for the slots, sending the whole booking form. */
-const refreshSlots = {
+/**
+ * For every control the free times depend on (provider, date, duration): a change re-asks the
+ * server for the slots, sending the whole booking form.
+ */
+export const refreshSlots = {
   'hx-get': '/appointments/new/slots',
   'hx-trigger': 'change',
   'hx-include': '#booking-form',
