@@ -1,6 +1,6 @@
 import type { Locale, Role } from '../db/schema.js';
 
-const en = {
+const coreEn = {
   appName: 'Raseed',
   skipToContent: 'Skip to content',
   signIn: 'Sign in',
@@ -138,9 +138,7 @@ const en = {
   role_FINANCE: 'Finance',
 };
 
-export type MessageKey = keyof typeof en;
-
-const ar: Record<MessageKey, string> = {
+const coreAr: Record<keyof typeof coreEn, string> = {
   appName: 'رصيد',
   skipToContent: 'انتقل إلى المحتوى',
   signIn: 'تسجيل الدخول',
@@ -277,6 +275,15 @@ const ar: Record<MessageKey, string> = {
   role_PROVIDER: 'مقدم الخدمة',
   role_FINANCE: 'المالية',
 };
+
+/*
+ * Each area keeps its strings in a module of its own (English, and Arabic with the same keys)
+ * and adds them here, so the dictionaries stay one typed whole.
+ */
+const en = { ...coreEn };
+const ar: Record<MessageKey, string> = { ...coreAr };
+
+export type MessageKey = keyof typeof en;
 
 const messages: Record<Locale, Record<MessageKey, string>> = { en, ar };
 
