@@ -1,6 +1,7 @@
 /** Rules about a patient's purchases. Pure functions. */
 
-import { Conflict, NotFound } from './errors.js';
+import { addDays } from './dates.js';
+import { Conflict, NotFound, ValidationFailed } from './errors.js';
 
 export interface PurchaseFacts {
   id: string;
@@ -56,4 +57,39 @@ export function checkBookable<T extends PurchaseFacts & { patient_id: string }>(
   if (sessionsRemaining(purchase) <= 0) throw new Conflict('No sessions are left on this package.');
   if (purchase.status !== 'ACTIVE') throw new Conflict('This package can no longer be used.');
   return purchase;
+}
+
+/** An extension of a purchase's validity: to a given date, or by a number of days. */
+export type ExpiryExtension = { date: string } | { days: number };
+
+export const MAX_EXTENSION_DAYS = 3650;
+
+/** Purchases whose validity may still be extended: not used up, cancelled or transferred. */
+export function isExtendable(purchase: { status: string }): boolean {
+  return purchase.status === 'ACTIVE' || purchase.status === 'EXPIRED';
+}
+
+/** A new expiry date that is not later than the current one, or too far after it: 422. */
+export class ExpiryRefused extends ValidationFailed {
+  constructor(
+    readonly problem: 'notLater' | 'tooFar',
+    readonly currentExpiry: string,
+  ) {
+    super({
+      expiry_date:
+        problem === 'notLater'
+          ? `The new expiry date must be later than ${currentExpiry}.`
+          : `The new expiry date must be within ${MAX_EXTENSION_DAYS} days of ${currentExpiry}.`,
+    });
+  }
+}
+
+/** The expiry date after an extension: later than the current one, by at most MAX_EXTENSION_DAYS. */
+export function extendedExpiry(currentExpiry: string, extension: ExpiryExtension): string {
+  const date = 'days' in extension ? addDays(currentExpiry, extension.days) : extension.date;
+  if (date <= currentExpiry) throw new ExpiryRefused('notLater', currentExpiry);
+  if (date > addDays(currentExpiry, MAX_EXTENSION_DAYS)) {
+    throw new ExpiryRefused('tooFar', currentExpiry);
+  }
+  return date;
 }

@@ -17,6 +17,7 @@ export const CHANGE_KINDS = [
   'appointment.cancelled',
   'appointment.status',
   'package.assigned',
+  'package.extended',
 ] as const;
 
 /** Ids only: browsers re-fetch what they show, through the usual authorised routes. */

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkBookable,
+  ExpiryRefused,
+  extendedExpiry,
   isExpired,
+  isExtendable,
   isUsable,
+  MAX_EXTENSION_DAYS,
   orderForModal,
   sessionsRemaining,
   suggestedPurchaseId,
@@ -87,5 +91,31 @@ describe('a purchase a booking may use', () => {
       'No sessions are left',
     );
     expect(() => checkBookable({ ...mine, status: 'TRANSFERRED' }, 'patient-1')).toThrow(Conflict);
+  });
+});
+
+describe('extendedExpiry', () => {
+  it('moves the expiry by days, or to a later date', () => {
+    expect(extendedExpiry('2026-12-01', { days: 30 })).toBe('2026-12-31');
+    expect(extendedExpiry('2026-02-28', { days: 1 })).toBe('2026-03-01');
+    expect(extendedExpiry('2026-12-01', { date: '2026-12-02' })).toBe('2026-12-02');
+  });
+
+  it('refuses a date that is not later, or more than ten years later', () => {
+    for (const date of ['2026-12-01', '2026-11-30']) {
+      expect(() => extendedExpiry('2026-12-01', { date })).toThrow(
+        expect.objectContaining({ status: 422, problem: 'notLater', currentExpiry: '2026-12-01' }),
+      );
+    }
+    expect(extendedExpiry('2026-12-01', { days: MAX_EXTENSION_DAYS })).toBe('2036-11-28');
+    expect(() => extendedExpiry('2026-12-01', { date: '2036-11-29' })).toThrow(ExpiryRefused);
+  });
+
+  it('extends active and expired purchases only', () => {
+    expect(
+      ['ACTIVE', 'EXPIRED', 'COMPLETED', 'CANCELLED', 'TRANSFERRED'].filter((status) =>
+        isExtendable({ status }),
+      ),
+    ).toEqual(['ACTIVE', 'EXPIRED']);
   });
 });

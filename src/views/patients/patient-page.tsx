@@ -1,7 +1,14 @@
+import { CSRF_FIELD } from '../../auth/csrf.js';
 import type { AppointmentRow } from '../../db/appointment-rows.js';
 import type { HistoryPurchase, PatientHistory } from '../../db/patient-history.js';
 import type { Locale, PurchaseStatus } from '../../db/schema.js';
-import { isExpired, sessionsRemaining } from '../../domain/purchases.js';
+import { addDays } from '../../domain/dates.js';
+import {
+  isExpired,
+  isExtendable,
+  MAX_EXTENSION_DAYS,
+  sessionsRemaining,
+} from '../../domain/purchases.js';
 import { formatDate, formatDateAt, localName } from '../format.js';
 import type { Translate } from '../i18n.js';
 import { TimeRange } from '../time-range.js';
@@ -10,15 +17,30 @@ import { AppointmentStatusBadge, isCancelled, PurchaseStatusBadge } from '../sta
 export const PATIENT_PACKAGES_ID = 'patient-packages';
 export const PATIENT_APPOINTMENTS_ID = 'patient-appointments';
 
+/** The extension form as submitted, shown again with its field errors (422). */
+export interface ExtendFormState {
+  purchaseId: string;
+  values: { expiry_date?: string; days?: string; reason?: string };
+  errors: { expiry_date?: string; days?: string; reason?: string };
+}
+
+/** Package operations this user may run (ADMIN), and the form that failed validation. */
+export interface PackageOperations {
+  canExtend: boolean;
+  csrfToken: string;
+  form?: ExtendFormState;
+}
+
 interface PageProps {
   t: Translate;
   locale: Locale;
   timezone: string;
   today: string;
   history: PatientHistory;
+  operations: PackageOperations;
 }
 
-export function PatientPage({ t, locale, timezone, today, history }: PageProps) {
+export function PatientPage({ t, locale, timezone, today, history, operations }: PageProps) {
   const { patient, purchases, appointments } = history;
   const notRecorded = <span class="muted">{t('notRecorded')}</span>;
   return (
@@ -73,11 +95,19 @@ export function PatientPage({ t, locale, timezone, today, history }: PageProps) 
                   <th scope="col">{t('remaining')}</th>
                   <th scope="col">{t('purchaseDate')}</th>
                   <th scope="col">{t('expiryDate')}</th>
+                  {operations.canExtend && <th scope="col">{t('packageActions')}</th>}
                 </tr>
               </thead>
               <tbody>
                 {purchases.map((purchase) => (
-                  <PurchaseRow t={t} locale={locale} today={today} purchase={purchase} />
+                  <PurchaseRow
+                    t={t}
+                    locale={locale}
+                    today={today}
+                    patientId={patient.id}
+                    purchase={purchase}
+                    operations={operations}
+                  />
                 ))}
               </tbody>
             </table>
@@ -140,9 +170,11 @@ function PurchaseRow(props: {
   t: Translate;
   locale: Locale;
   today: string;
+  patientId: string;
   purchase: HistoryPurchase;
+  operations: PackageOperations;
 }) {
-  const { t, locale, purchase } = props;
+  const { t, locale, purchase, operations } = props;
   const status = shownStatus(purchase, props.today);
   return (
     <tr id={`purchase-${purchase.id}`} class={status === 'ACTIVE' ? undefined : 'history'}>
@@ -156,7 +188,104 @@ function PurchaseRow(props: {
       <td class="remaining">{sessionsRemaining(purchase)}</td>
       <td>{formatDate(purchase.purchase_date, locale)}</td>
       <td>{formatDate(purchase.expiry_date, locale)}</td>
+      {operations.canExtend && (
+        <td>
+          {isExtendable(purchase) && (
+            <ExtendExpiryForm
+              t={t}
+              locale={locale}
+              patientId={props.patientId}
+              purchase={purchase}
+              csrfToken={operations.csrfToken}
+              form={operations.form?.purchaseId === purchase.id ? operations.form : undefined}
+            />
+          )}
+        </td>
+      )}
     </tr>
+  );
+}
+
+/** Opened from its row; open again, with the submitted values, when it failed validation. */
+function ExtendExpiryForm(props: {
+  t: Translate;
+  locale: Locale;
+  patientId: string;
+  purchase: HistoryPurchase;
+  csrfToken: string;
+  form: ExtendFormState | undefined;
+}) {
+  const { t, purchase, form } = props;
+  const values = form?.values ?? {};
+  const errors = form?.errors ?? {};
+  const id = (field: string) => `extend-${field}-${purchase.id}`;
+  const described = (field: keyof ExtendFormState['errors']) => ({
+    'aria-invalid': errors[field] ? ('true' as const) : undefined,
+    'aria-describedby': errors[field] ? id(`${field}-error`) : undefined,
+  });
+  const error = (field: keyof ExtendFormState['errors']) =>
+    errors[field] && (
+      <p class="field-error" id={id(`${field}-error`)}>
+        {errors[field]}
+      </p>
+    );
+  return (
+    <details class="package-operation" open={form !== undefined}>
+      <summary>{t('extendExpiry')}</summary>
+      <form
+        method="post"
+        action={`/patients/${props.patientId}/packages/${purchase.id}/extend`}
+        class="stack extend-form"
+        id={id('form')}
+        novalidate
+      >
+        <input type="hidden" name={CSRF_FIELD} value={props.csrfToken} />
+        <p class="muted">
+          {t('currentExpiry', { date: formatDate(purchase.expiry_date, props.locale) })}
+        </p>
+        <div class="field">
+          <label for={id('date')}>{t('newExpiryDate')}</label>
+          <input
+            id={id('date')}
+            name="expiry_date"
+            type="date"
+            min={addDays(purchase.expiry_date, 1)}
+            value={values.expiry_date ?? ''}
+            {...described('expiry_date')}
+          />
+          {error('expiry_date')}
+        </div>
+        <div class="field">
+          <label for={id('days')}>{t('extendByDays')}</label>
+          <input
+            id={id('days')}
+            name="days"
+            type="number"
+            inputmode="numeric"
+            min={1}
+            max={MAX_EXTENSION_DAYS}
+            value={values.days ?? ''}
+            {...described('days')}
+          />
+          {error('days')}
+        </div>
+        <div class="field">
+          <label for={id('reason')}>{t('extensionReason')}</label>
+          <input
+            id={id('reason')}
+            name="reason"
+            required
+            maxlength={500}
+            value={values.reason ?? ''}
+            {...described('reason')}
+          />
+          {error('reason')}
+        </div>
+        <button type="submit" class="button">
+          {t('extendExpiry')}
+        </button>
+      </form>
+    </details>
   );
 }
 
