@@ -7,6 +7,7 @@ import type { Database } from '../../src/db/client.js';
  * - a purchase's sessions_used (and each service's) equals its consuming appointments (all but
  *   CANCELLED), within 0..total, and the purchase is COMPLETED exactly when it is used up;
  * - live session numbers of a purchase are unique and within 1..total;
+ * - no consuming appointment falls after its purchase's expiry date (in the tenant's zone);
  * - no two slot-holding appointments overlap for one patient, or for one provider (group
  *   appointments share their provider's time on purpose);
  * - a group session's seats_taken equals its appointments not cancelled.
@@ -20,10 +21,14 @@ export async function invariantViolations(
   const providers = sql.join(scope.providerIds?.length ? scope.providerIds : [null]);
   const groups = sql.join(scope.groupSessionIds?.length ? scope.groupSessionIds : [null]);
   const { rows } = await sql<{ violation: string }>`
-    with consuming as (
-      select * from appointments where status <> 'CANCELLED' and package_purchase_id is not null
+    with scoped as (
+      select * from appointments
+      where tenant_id = (select tenant_id from patients where id = ${scope.patientIds[0]})
+        and (patient_id in (${patients}) or provider_id in (${providers}))
+    ), consuming as (
+      select * from scoped where status <> 'CANCELLED' and package_purchase_id is not null
     ), holding as (
-      select * from appointments where status in ('BOOKED', 'CONFIRMED', 'ARRIVED', 'COMPLETED')
+      select * from scoped where status in ('BOOKED', 'CONFIRMED', 'ARRIVED', 'COMPLETED')
     )
     select format('purchase %s: sessions_used %s, %s consuming appointments, total %s, %s',
         p.id, p.sessions_used, used.count, p.total_sessions, p.status) as violation
@@ -57,6 +62,14 @@ export async function invariantViolations(
     where c.patient_id in (${patients})
     group by c.package_purchase_id, c.session_number_in_package, p.total_sessions
     having count(*) > 1 or c.session_number_in_package not between 1 and p.total_sessions
+    union all
+    select format('purchase %s: appointment %s on %s, after the expiry date %s',
+        p.id, c.id, (c.starts_at at time zone t.timezone)::date, p.expiry_date)
+    from consuming c
+    join package_purchases p on p.tenant_id = c.tenant_id and p.id = c.package_purchase_id
+    join tenants t on t.id = c.tenant_id
+    where c.patient_id in (${patients})
+      and (c.starts_at at time zone t.timezone)::date > p.expiry_date
     union all
     select format('patient %s: appointments %s and %s overlap', a.patient_id, a.id, b.id)
     from holding a

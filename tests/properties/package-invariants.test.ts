@@ -1,0 +1,310 @@
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cancellationOutcome } from '../../src/domain/appointments.js';
+import { demoIds, type DemoIds } from '../support/booking.js';
+import type { TestClient } from '../support/client.js';
+import { DEMO_NOW, seedDemoFixture, type DemoFixture } from '../support/demo.js';
+import { createPackage } from '../support/factories.js';
+import { invariantViolations } from '../support/invariants.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+
+/**
+ * Random sequences of what a desk does to packages — assign, book single and package sessions
+ * at valid and invalid times, join a group, cancel in and out of the window, mark no-shows,
+ * extend — sent through the app as an administrator. After every step the database must still
+ * hold every invariant (support/invariants.ts), and no answer may be a 5xx.
+ *
+ * Each run is isolated: two fresh patients, two fresh providers and a group session of its own.
+ * The clock stands at DEMO_NOW (Wednesday 25 November 2026, 12:00 in Riyadh): tomorrow morning
+ * is inside the 24-hour cancellation window, tomorrow afternoon outside; the packages expire on
+ * Sunday 29 November, so Monday and Tuesday can only be booked after an extension.
+ */
+
+const RUNS = Number(process.env.FC_RUNS ?? 1000);
+const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+
+const DAYS = ['2026-11-25', '2026-11-26', '2026-11-29', '2026-11-30', '2026-12-01'];
+/** 07:30 to 16:00 in quarter hours: the ends fall outside the 08:00–16:00 working day. */
+const QUARTERS = 35;
+const DURATIONS = [30, 45, 60];
+
+/** Tomorrow 14:00 in Riyadh: outside the cancellation window. */
+const GROUP_START = '2026-11-26T11:00:00Z';
+
+const patientIndex = fc.constantFrom(0, 1);
+const assign = fc.record({
+  kind: fc.constant('assign'),
+  pkg: fc.constantFrom(0, 1),
+  patient: patientIndex,
+  reuseKey: fc.boolean(),
+});
+/**
+ * Which purchase a booking uses: none (a single session), or one of the run's purchases, the
+ * patient's own ones mostly, another patient's now and then (which must be refused).
+ */
+const purchaseChoice = fc.oneof(
+  { arbitrary: fc.constant(null), weight: 1 },
+  { arbitrary: fc.record({ index: fc.nat(3), foreign: fc.constant(false) }), weight: 4 },
+  { arbitrary: fc.record({ index: fc.nat(3), foreign: fc.constant(true) }), weight: 1 },
+);
+const command = fc.oneof(
+  { arbitrary: assign, weight: 2 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('book'),
+      patient: patientIndex,
+      purchase: purchaseChoice,
+      provider: fc.constantFrom(0, 1),
+      service: fc.constantFrom(0, 1),
+      day: fc.integer({ min: 0, max: DAYS.length - 1 }),
+      quarter: fc.integer({ min: 0, max: QUARTERS - 1 }),
+      duration: fc.constantFrom(...DURATIONS),
+    }),
+    weight: 5,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('join'),
+      patient: patientIndex,
+      purchase: purchaseChoice,
+    }),
+    weight: 1,
+  },
+  { arbitrary: fc.record({ kind: fc.constant('cancel'), appointment: fc.nat(7) }), weight: 3 },
+  { arbitrary: fc.record({ kind: fc.constant('noShow'), appointment: fc.nat(7) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('extend'),
+      purchase: fc.nat(3),
+      days: fc.integer({ min: 1, max: 3 }),
+    }),
+    weight: 1,
+  },
+);
+/** Every run starts by selling a package, then does up to MAX_STEPS other things. */
+const MAX_STEPS = Number(process.env.FC_STEPS ?? 5);
+const runCommands = fc
+  .tuple(assign, fc.array(command, { maxLength: MAX_STEPS }))
+  .map(([first, rest]) => [first, ...rest]);
+type Command = typeof command extends fc.Arbitrary<infer T> ? T : never;
+
+let database: TestDatabase;
+let demo: DemoFixture;
+let admin: TestClient;
+let ids: DemoIds;
+let packageIds: string[];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  demo = await seedDemoFixture(database.db);
+  admin = await demo.signIn('admin@demo.test');
+  ids = await demoIds(database.db, demo.demo);
+  const shortLived = { validity_days: 4 };
+  packageIds = [
+    (
+      await createPackage(
+        database.db,
+        demo.demo,
+        [{ serviceId: ids.speech, sessions: 3 }],
+        shortLived,
+      )
+    ).id,
+    (
+      await createPackage(
+        database.db,
+        demo.demo,
+        [
+          { serviceId: ids.speech, sessions: 2 },
+          { serviceId: ids.assessment, sessions: 1 },
+        ],
+        shortLived,
+      )
+    ).id,
+  ];
+});
+afterAll(() => database.close());
+
+/**
+ * Two patients, two providers of the SLP clinic (Sunday–Thursday 08:00–16:00) and a group
+ * session of two seats with the second one: one statement, as a thousand runs each make them.
+ */
+async function freshRun() {
+  const tenant = demo.demo;
+  const { rows } = await sql<{ patients: string[]; providers: string[]; group_id: string }>`
+    with patients as (
+      insert into patients (tenant_id, mrn, name_en, name_ar)
+      select ${tenant}, 'PROP-' || gen_random_uuid(), 'Property Patient ' || i, 'مريض'
+      from generate_series(0, 1) as i
+      returning id
+    ), providers as (
+      insert into providers (tenant_id, name_en, name_ar)
+      select ${tenant}, 'Property Provider ' || i, 'أخصائي' from generate_series(0, 1) as i
+      returning id
+    ), clinics as (
+      insert into provider_clinics (tenant_id, provider_id, clinic_id)
+      select ${tenant}, id, ${ids.slp} from providers
+    ), schedules as (
+      insert into provider_schedules (tenant_id, provider_id, weekday, start_time, end_time)
+      select ${tenant}, id, weekday, '08:00', '16:00'
+      from providers cross join generate_series(0, 4) as weekday
+    ), grouped as (
+      insert into group_sessions
+        (tenant_id, clinic_id, service_id, provider_id, starts_at, ends_at, capacity)
+      select ${tenant}, ${ids.slp}, ${ids.speech}, max(id::text)::uuid,
+        ${GROUP_START}::timestamptz, ${GROUP_START}::timestamptz + interval '1 hour', 2
+      from providers
+      returning id, provider_id
+    )
+    select
+      (select array_agg(id::text order by id) from patients) as patients,
+      (select array_agg(id::text order by id::text desc) from providers) as providers,
+      (select id from grouped) as group_id
+  `.execute(database.db);
+  const { patients, providers, group_id } = rows[0]!;
+  return {
+    patients,
+    /** The group session's provider is providers[0]. */
+    providers,
+    groupId: group_id,
+    purchases: [] as { id: string; patient: number }[],
+    appointments: [] as { id: string; startsAt: Date }[],
+    lastKey: null as string | null,
+  };
+}
+type Run = Awaited<ReturnType<typeof freshRun>>;
+
+const riyadh = (day: number, quarter: number) => {
+  const minutes = 7 * 60 + 30 + quarter * 15;
+  const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
+  const mm = String(minutes % 60).padStart(2, '0');
+  return `${DAYS[day]}T${hh}:${mm}:00+03:00`;
+};
+
+const json = async (response: Response) =>
+  (await response.json()) as Record<string, unknown> & { error?: { message: string } };
+
+/** Sends one command and checks what its answer may be; false when there was nothing to send. */
+async function perform(run: Run, step: Command): Promise<boolean> {
+  switch (step.kind) {
+    case 'assign': {
+      const key = step.reuseKey && run.lastKey ? run.lastKey : crypto.randomUUID();
+      run.lastKey = key;
+      const response = await admin.request('/appointments/api/assign-package/', {
+        json: {
+          package_id: packageIds[step.pkg],
+          patient_id: run.patients[step.patient],
+          idempotency_key: key,
+        },
+      });
+      expect([200, 409]).toContain(response.status);
+      if (response.status === 200) {
+        const { package_purchase_id: id } = await json(response);
+        if (!run.purchases.some((p) => p.id === id)) {
+          run.purchases.push({ id: id as string, patient: step.patient });
+        }
+      }
+      return true;
+    }
+    case 'book':
+    case 'join': {
+      const choice = step.purchase;
+      const candidates = run.purchases.filter(
+        (p) => choice && (choice.foreign || p.patient === step.patient),
+      );
+      const purchase =
+        choice && candidates.length ? candidates[choice.index % candidates.length]! : null;
+      const body =
+        step.kind === 'join'
+          ? {
+              appointment_type: 'group',
+              group_session_id: run.groupId,
+              provider_id: run.providers[0],
+              start: GROUP_START,
+              duration_minutes: 60,
+            }
+          : {
+              appointment_type: purchase ? 'package' : 'single',
+              service_id: step.service ? ids.assessment : ids.speech,
+              provider_id: run.providers[step.provider],
+              start: riyadh(step.day, step.quarter),
+              duration_minutes: step.duration,
+            };
+      const response = await admin.request('/appointments/api/book/', {
+        json: {
+          patient_id: run.patients[step.patient],
+          clinic_id: ids.slp,
+          ...(purchase && { package_purchase_id: purchase.id }),
+          ...body,
+        },
+      });
+      // 404: a purchase of the run's other patient.
+      expect([201, 404, 409]).toContain(response.status);
+      if (response.status === 404) expect(purchase?.patient).not.toBe(step.patient);
+      if (response.status === 201) {
+        const { appointment_id: id, start } = await json(response);
+        run.appointments.push({ id: id as string, startsAt: new Date(start as string) });
+      }
+      return true;
+    }
+    case 'cancel': {
+      const appointment = run.appointments[step.appointment % run.appointments.length];
+      if (!appointment) return false;
+      const response = await admin.request(
+        `/appointments/api/appointments/${appointment.id}/cancel/`,
+        {
+          json: { reason: 'Property test' },
+        },
+      );
+      expect([200, 409]).toContain(response.status);
+      if (response.status === 200) {
+        const { status } = await json(response);
+        expect(status).toBe(cancellationOutcome(appointment.startsAt, DEMO_NOW, 24));
+      }
+      return true;
+    }
+    case 'noShow': {
+      const appointment = run.appointments[step.appointment % run.appointments.length];
+      if (!appointment) return false;
+      const response = await admin.request(`/appointments/${appointment.id}/status`, {
+        form: { status: 'NO_SHOW' },
+      });
+      expect([303, 409]).toContain(response.status);
+      return true;
+    }
+    case 'extend': {
+      const purchase = run.purchases[step.purchase % run.purchases.length];
+      if (!purchase) return false;
+      const response = await admin.request(
+        `/patients/${run.patients[purchase.patient]}/packages/${purchase.id}/extend`,
+        { form: { days: String(step.days), expiry_date: '', reason: 'Property test' } },
+      );
+      // 409: used up (COMPLETED), which cannot be extended.
+      expect([303, 409]).toContain(response.status);
+      return true;
+    }
+  }
+}
+
+describe('package invariants under random desk work', () => {
+  it(`hold after every step of ${RUNS} random runs`, async () => {
+    console.info(`Property test seed: ${SEED} (set FC_SEED=${SEED} to replay)`);
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(runCommands, async (commands) => {
+        const run = await freshRun();
+        for (const [index, step] of commands.entries()) {
+          if (!(await perform(run, step))) continue;
+          const violations = await invariantViolations(database.db, {
+            patientIds: run.patients,
+            providerIds: run.providers,
+            groupSessionIds: [run.groupId],
+          });
+          expect(violations, `after step ${index}: ${JSON.stringify(step)}`).toEqual([]);
+        }
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+    console.info(`Property test: ${RUNS} runs in ${Date.now() - started} ms`);
+  }, 300_000);
+});
