@@ -106,6 +106,10 @@ export function bookAppointment(
     const purchase = request.purchaseId
       ? await lockUsablePurchase(trx, tenant.id, request.patientId, request.purchaseId)
       : null;
+    await lockCalendars(trx, tenant.id, {
+      patientId: request.patientId,
+      providerId: request.type === 'group' ? null : request.providerId,
+    });
     const place =
       request.type === 'group'
         ? await takeGroupSeat(trx, tenant.id, request, now)
@@ -336,6 +340,23 @@ async function consumeSession(
     .where('id', '=', purchase.id)
     .execute();
   return { purchaseId: purchase.id, sessionNumber };
+}
+
+/**
+ * Serialises the bookings of one patient, and of one provider, until the first one commits, so
+ * the free-slot check sees what the others booked and answers with its friendly 409. Without
+ * it, two overlapping inserts each wait on the other's exclusion check, and PostgreSQL breaks
+ * that deadlock only after a second. The locks are always taken in the same order (by key).
+ */
+async function lockCalendars(
+  db: Database,
+  tenantId: string,
+  owners: { patientId: string; providerId: string | null },
+): Promise<void> {
+  const keys = [`${tenantId}:patient:${owners.patientId}`];
+  if (owners.providerId) keys.push(`${tenantId}:provider:${owners.providerId}`);
+  const locks = keys.sort().map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  await sql`select ${sql.join(locks)}`.execute(db);
 }
 
 /** Serialises requests carrying the same idempotency key until the first one commits. */

@@ -6,6 +6,9 @@ const CONFLICT_MESSAGES: Record<string, string> = {
   '23505': 'This was already recorded. Please refresh and try again.',
   '23514': 'That would break a rule of the package (no sessions left?). Please refresh.',
   '40001': 'Someone else changed this at the same moment. Please try again.',
+  // Two overlapping inserts of one patient (or provider) wait on each other's exclusion check;
+  // PostgreSQL aborts one of them, and the other one's booking stands.
+  '40P01': 'Someone else changed this at the same moment. Please try again.',
 };
 
 export function conflictFromDatabaseError(error: unknown): Conflict | null {

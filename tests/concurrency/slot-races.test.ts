@@ -4,6 +4,8 @@ import { createAppointment, createGroupSession, createPatient } from '../support
 import { invariantViolations } from '../support/invariants.js';
 import { conflictMessages, race, racesSkipped, ROUNDS, tally, useRaceFixture } from './races.js';
 
+const SLOT_TAKEN = 'This time is not available any more. Please choose another slot.';
+
 /** Races for one provider's time and for the last seat of a group session. */
 describe.skipIf(racesSkipped)('slot and seat races on PostgreSQL', () => {
   const fixture = useRaceFixture();
@@ -52,6 +54,8 @@ describe.skipIf(racesSkipped)('slot and seat races on PostgreSQL', () => {
         conflicts: 48,
         serverErrors: 0,
       });
+      // Queued on the provider's calendar lock, each loser saw the time taken.
+      expect(conflictMessages(outcomes)).toEqual({ [SLOT_TAKEN]: 48 });
       const won = await database.db
         .selectFrom('appointments')
         .select(['starts_at', 'ends_at'])
@@ -66,6 +70,49 @@ describe.skipIf(racesSkipped)('slot and seat races on PostgreSQL', () => {
       expect(won[1]!.starts_at).toEqual(new Date(riyadh(date, boundary)));
       expect(
         await invariantViolations(database.db, { patientIds: racers, providerIds: [ids.huda] }),
+      ).toEqual([]);
+    }
+  });
+
+  it(`gives one patient one of 21 overlapping ranges with three providers, ${ROUNDS} times`, async () => {
+    const { database, demo, ids } = fixture;
+    const places = [
+      { provider_id: ids.huda, clinic_id: ids.slp, service_id: ids.speech },
+      { provider_id: ids.faisal, clinic_id: ids.slp, service_id: ids.speech },
+      { provider_id: ids.reem, clinic_id: ids.aba, service_id: ids.aba_therapy },
+    ];
+    const days = ['2027-03-07', '2027-03-08', '2027-03-09', '2027-03-10', '2027-03-11'];
+    for (let round = 0; round < ROUNDS; round++) {
+      const patient = await createPatient(database.db, demo.demo);
+      const date = days[Math.floor(round / 4)]!;
+      const boundary = 9 * 60 + (round % 4) * 120;
+      // Every range covers the quarter hour before the boundary, each with another provider.
+      const outcomes = await race(
+        Array.from({ length: 21 }, (_, i) => {
+          const duration = 15 * ((i % 4) + 1);
+          return () =>
+            fixture.desk.request('/appointments/api/book/', {
+              json: {
+                patient_id: patient.id,
+                appointment_type: 'single',
+                ...places[i % 3],
+                start: riyadh(date, boundary - duration),
+                duration_minutes: duration,
+              },
+            });
+        }),
+      );
+      expect(tally(outcomes), `round ${round}`).toEqual({
+        succeeded: 1,
+        conflicts: 20,
+        serverErrors: 0,
+      });
+      expect(conflictMessages(outcomes)).toEqual({ [SLOT_TAKEN]: 20 });
+      expect(
+        await invariantViolations(database.db, {
+          patientIds: [patient.id],
+          providerIds: places.map((place) => place.provider_id),
+        }),
       ).toEqual([]);
     }
   });
