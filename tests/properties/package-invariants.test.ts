@@ -106,7 +106,7 @@ beforeAll(async () => {
       await createPackage(
         database.db,
         demo.demo,
-        [{ serviceId: ids.speech, sessions: 3 }],
+        [{ serviceId: ids.speech, sessions: 2 }],
         shortLived,
       )
     ).id,
@@ -115,7 +115,7 @@ beforeAll(async () => {
         database.db,
         demo.demo,
         [
-          { serviceId: ids.speech, sessions: 2 },
+          { serviceId: ids.speech, sessions: 1 },
           { serviceId: ids.assessment, sessions: 1 },
         ],
         shortLived,
