@@ -10,7 +10,7 @@ import {
   sessionsRemaining,
 } from '../../domain/purchases.js';
 import { formatDate, formatDateAt, localName } from '../format.js';
-import type { Translate } from '../i18n.js';
+import type { MessageKey, Translate } from '../i18n.js';
 import { TimeRange } from '../time-range.js';
 import { AppointmentStatusBadge, isCancelled, PurchaseStatusBadge } from '../status-badges.js';
 
@@ -219,16 +219,29 @@ function ExtendExpiryForm(props: {
   const values = form?.values ?? {};
   const errors = form?.errors ?? {};
   const id = (field: string) => `extend-${field}-${purchase.id}`;
-  const described = (field: keyof ExtendFormState['errors']) => ({
-    'aria-invalid': errors[field] ? ('true' as const) : undefined,
-    'aria-describedby': errors[field] ? id(`${field}-error`) : undefined,
-  });
-  const error = (field: keyof ExtendFormState['errors']) =>
-    errors[field] && (
-      <p class="field-error" id={id(`${field}-error`)}>
-        {errors[field]}
-      </p>
-    );
+  /** A labelled input showing its submitted value and its error, if any. */
+  const field = (
+    name: keyof ExtendFormState['errors'],
+    label: MessageKey,
+    input: Record<string, string | number | boolean>,
+  ) => (
+    <div class="field">
+      <label for={id(name)}>{t(label)}</label>
+      <input
+        id={id(name)}
+        name={name}
+        value={values[name] ?? ''}
+        aria-invalid={errors[name] ? 'true' : undefined}
+        aria-describedby={errors[name] ? id(`${name}-error`) : undefined}
+        {...input}
+      />
+      {errors[name] && (
+        <p class="field-error" id={id(`${name}-error`)}>
+          {errors[name]}
+        </p>
+      )}
+    </div>
+  );
   return (
     <details class="package-operation" open={form !== undefined}>
       <summary>{t('extendExpiry')}</summary>
@@ -243,44 +256,17 @@ function ExtendExpiryForm(props: {
         <p class="muted">
           {t('currentExpiry', { date: formatDate(purchase.expiry_date, props.locale) })}
         </p>
-        <div class="field">
-          <label for={id('date')}>{t('newExpiryDate')}</label>
-          <input
-            id={id('date')}
-            name="expiry_date"
-            type="date"
-            min={addDays(purchase.expiry_date, 1)}
-            value={values.expiry_date ?? ''}
-            {...described('expiry_date')}
-          />
-          {error('expiry_date')}
-        </div>
-        <div class="field">
-          <label for={id('days')}>{t('extendByDays')}</label>
-          <input
-            id={id('days')}
-            name="days"
-            type="number"
-            inputmode="numeric"
-            min={1}
-            max={MAX_EXTENSION_DAYS}
-            value={values.days ?? ''}
-            {...described('days')}
-          />
-          {error('days')}
-        </div>
-        <div class="field">
-          <label for={id('reason')}>{t('extensionReason')}</label>
-          <input
-            id={id('reason')}
-            name="reason"
-            required
-            maxlength={500}
-            value={values.reason ?? ''}
-            {...described('reason')}
-          />
-          {error('reason')}
-        </div>
+        {field('expiry_date', 'newExpiryDate', {
+          type: 'date',
+          min: addDays(purchase.expiry_date, 1),
+        })}
+        {field('days', 'extendByDays', {
+          type: 'number',
+          inputmode: 'numeric',
+          min: 1,
+          max: MAX_EXTENSION_DAYS,
+        })}
+        {field('reason', 'extensionReason', { required: true, maxlength: 500 })}
         <button type="submit" class="button">
           {t('extendExpiry')}
         </button>
