@@ -8,6 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { csrfProtection } from './auth/csrf.js';
 import { loadSession } from './auth/middleware.js';
 import type { AppDeps, AppEnv } from './env.js';
+import { adminClinicRoutes } from './routes/admin/clinics.js';
 import { appointmentRoutes } from './routes/appointment.js';
 import { appointmentsApi } from './routes/appointments-api.js';
 import { bookingRoutes } from './routes/appointments.js';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps) {
   app.route('/appointments', dayViewRoutes(deps));
   app.route('/appointments', appointmentRoutes(deps));
   app.route('/patients', patientRoutes(deps));
+  app.route('/admin/clinics', adminClinicRoutes(deps));
   app.route('/', eventRoutes(deps));
 
   app.notFound(renderNotFound);
