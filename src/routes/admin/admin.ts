@@ -2,10 +2,10 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../../auth/middleware.js';
 import type { Actor } from '../../db/audit.js';
-import { Unauthenticated } from '../../domain/errors.js';
+import { Unauthenticated, ValidationFailed } from '../../domain/errors.js';
 import type { AppEnv, AuthedEnv } from '../../env.js';
 import { clientIp } from '../request.js';
-import { uuid } from '../validation.js';
+import { uuid, type FieldErrors } from '../validation.js';
 
 /** Every administration screen: signed in (else the login page), ADMIN only (else 403). */
 export function adminRoutes() {
@@ -58,4 +58,10 @@ export function listField<T extends z.ZodType>(item: T) {
       value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value],
     z.array(item),
   );
+}
+
+/** A form the domain refused (ValidationFailed): its field errors, to re-render it. */
+export function fieldsOfRefusal(error: unknown): FieldErrors {
+  if (error instanceof ValidationFailed && error.fields) return error.fields;
+  throw error;
 }
