@@ -9,6 +9,7 @@ import { csrfProtection } from './auth/csrf.js';
 import { loadSession } from './auth/middleware.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { adminClinicRoutes } from './routes/admin/clinics.js';
+import { adminPackageRoutes } from './routes/admin/packages.js';
 import { adminServiceRoutes } from './routes/admin/services.js';
 import { appointmentRoutes } from './routes/appointment.js';
 import { appointmentsApi } from './routes/appointments-api.js';
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps) {
   app.route('/patients', patientRoutes(deps));
   app.route('/admin/clinics', adminClinicRoutes(deps));
   app.route('/admin/services', adminServiceRoutes(deps));
+  app.route('/admin/packages', adminPackageRoutes(deps));
   app.route('/', eventRoutes(deps));
 
   app.notFound(renderNotFound);
