@@ -10,6 +10,7 @@ import { loadSession } from './auth/middleware.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { adminClinicRoutes } from './routes/admin/clinics.js';
 import { adminPackageRoutes } from './routes/admin/packages.js';
+import { adminProviderRoutes } from './routes/admin/providers.js';
 import { adminServiceRoutes } from './routes/admin/services.js';
 import { appointmentRoutes } from './routes/appointment.js';
 import { appointmentsApi } from './routes/appointments-api.js';
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps) {
   app.route('/admin/clinics', adminClinicRoutes(deps));
   app.route('/admin/services', adminServiceRoutes(deps));
   app.route('/admin/packages', adminPackageRoutes(deps));
+  app.route('/admin/providers', adminProviderRoutes(deps));
   app.route('/', eventRoutes(deps));
 
   app.notFound(renderNotFound);
