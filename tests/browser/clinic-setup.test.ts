@@ -31,12 +31,25 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
   const save = (page: Page) => page.locator('form .actions button[type="submit"]').click();
 
   async function screenshotAdminPages(page: Page, locale: 'en' | 'ar') {
+    const provider = await fixture.database.db
+      .selectFrom('providers')
+      .select('id')
+      .where('tenant_id', '=', ids.tenant)
+      .executeTakeFirstOrThrow();
+    const providerPages = ['edit', 'schedule', 'time-off'].map(
+      (page) => `/admin/providers/${provider.id}/${page}`,
+    );
     for (const area of ['clinics', 'services', 'packages', 'providers']) {
       for (const path of [`/admin/${area}`, `/admin/${area}/new`]) {
         await page.goto(`${fixture.server.url}${path}`);
         const name = `${path.slice(1).replaceAll('/', '-')}-${locale}.png`;
         await page.screenshot({ path: `${ARTIFACTS_DIR}/${name}`, fullPage: true });
       }
+    }
+    for (const [index, path] of providerPages.entries()) {
+      await page.goto(`${fixture.server.url}${path}`);
+      const name = `admin-provider-${['edit', 'schedule', 'time-off'][index]}-${locale}.png`;
+      await page.screenshot({ path: `${ARTIFACTS_DIR}/${name}`, fullPage: true });
     }
   }
 

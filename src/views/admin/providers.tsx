@@ -71,7 +71,7 @@ export function ProvidersPage(props: { t: Translate; locale: Locale; providers: 
                 <th scope="col">{t('provider')}</th>
                 <th scope="col">{t('providerClinics')}</th>
                 <th scope="col">{t('weeklySchedule')}</th>
-                <th scope="col">{t('linkedUser')}</th>
+                <th scope="col">{t('linkedUserColumn')}</th>
                 <th scope="col">{t('adminActions')}</th>
               </tr>
             </thead>
@@ -321,7 +321,7 @@ export function SchedulePage(
                   const rowLabel = `${t(weekdayKey(day))} ${index + 1}`;
                   return (
                     <div>
-                      <div class="time-range-fields">
+                      <div class="time-range-fields" dir="ltr">
                         {timeInput(
                           `start_${day}[]`,
                           startId,
