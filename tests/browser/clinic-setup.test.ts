@@ -149,13 +149,18 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
     // One clinic, one service, one provider: each is chosen for the desk.
     await page.waitForSelector('#provider');
     await page.locator('#provider').selectOption({ label: 'Dr. Noura' });
+    await expect
+      .poll(() => page.locator('#slot-list').textContent(), { timeout: 10_000 })
+      .not.toContain('Choose a provider');
     const tomorrow = localDate('Asia/Riyadh', new Date(Date.now() + 86_400_000));
     await page.locator('#date').fill(tomorrow);
-    await expect.poll(() => page.locator('#slot-list .slot').count()).toBeGreaterThan(5);
+    await expect
+      .poll(() => page.locator('#slot-list .slot').count(), { timeout: 10_000 })
+      .toBeGreaterThan(5);
     await page.locator('#slot-list .slot').first().click();
     await page.locator('#book-button').click();
     await expect
-      .poll(() => page.locator('#booked-title').textContent())
+      .poll(() => page.locator('#booked-title').textContent(), { timeout: 10_000 })
       .toBe('Appointment booked.');
     expect(await page.locator('#booked-session').textContent()).toContain('Session 1 of 8');
     await page.screenshot({ path: `${ARTIFACTS_DIR}/clinic-setup-booked-en.png`, fullPage: true });

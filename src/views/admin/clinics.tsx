@@ -1,7 +1,7 @@
 import type { ClinicOption, ClinicValues } from '../../db/clinics.js';
 import type { FieldErrors } from '../../routes/validation.js';
 import type { Translate } from '../i18n.js';
-import { AdminForm, FormButtons, ListCard, TextField } from './form.js';
+import { FormCard, NameFields, RowLink, FormButtons, ListCard, TextField } from './form.js';
 
 export const CLINICS_ID = 'admin-clinics';
 export const CLINIC_FORM_ID = 'clinic-form';
@@ -37,10 +37,11 @@ export function ClinicsPage({ t, clinics }: { t: Translate; clinics: ClinicOptio
                 </td>
                 <td>{clinic.specialty}</td>
                 <td>
-                  <a href={`/admin/clinics/${clinic.id}/edit`}>
-                    {t('adminEdit')}
-                    <span class="visually-hidden"> {clinic.name_en}</span>
-                  </a>
+                  <RowLink
+                    href={`/admin/clinics/${clinic.id}/edit`}
+                    label={t('adminEdit')}
+                    name={clinic.name_en}
+                  />
                 </td>
               </tr>
             ))}
@@ -62,44 +63,16 @@ export function ClinicFormPage(props: {
 }) {
   const { t, values, errors } = props;
   return (
-    <section class="card narrow-form" aria-labelledby="clinic-form-title">
-      <h1 id="clinic-form-title">{props.title}</h1>
-      <AdminForm
+    <FormCard {...props} id={CLINIC_FORM_ID}>
+      <NameFields t={t} values={values} errors={errors} />
+      <TextField
         t={t}
-        id={CLINIC_FORM_ID}
-        action={props.action}
-        csrfToken={props.csrfToken}
-        formToken={props.formToken}
+        name="specialty"
+        label={t('specialty')}
+        value={values.specialty}
         errors={errors}
-      >
-        <TextField
-          t={t}
-          name="name_en"
-          label={t('nameEn')}
-          value={values.name_en}
-          errors={errors}
-          lang="en"
-          dir="ltr"
-          autofocus
-        />
-        <TextField
-          t={t}
-          name="name_ar"
-          label={t('nameAr')}
-          value={values.name_ar}
-          errors={errors}
-          lang="ar"
-          dir="rtl"
-        />
-        <TextField
-          t={t}
-          name="specialty"
-          label={t('specialty')}
-          value={values.specialty}
-          errors={errors}
-        />
-        <FormButtons t={t} listHref="/admin/clinics" />
-      </AdminForm>
-    </section>
+      />
+      <FormButtons t={t} listHref="/admin/clinics" />
+    </FormCard>
   );
 }

@@ -4,7 +4,15 @@ import type { AdminService } from '../../db/services.js';
 import type { FieldErrors } from '../../routes/validation.js';
 import { formatMoney, localName } from '../format.js';
 import { sessionCount, type Translate } from '../i18n.js';
-import { AdminForm, errorText, FormButtons, ListCard, TextField } from './form.js';
+import {
+  FormCard,
+  NameFields,
+  RowLink,
+  errorText,
+  FormButtons,
+  ListCard,
+  TextField,
+} from './form.js';
 
 export const PACKAGES_ID = 'admin-packages';
 export const PACKAGE_FORM_ID = 'package-form';
@@ -51,10 +59,11 @@ function PackageTable(
                       .join(locale === 'ar' ? '، ' : ', ')}
                   </td>
                   <td>
-                    <a href={`/admin/packages/${pkg.id}/edit`}>
-                      {t('adminEdit')}
-                      <span class="visually-hidden"> {pkg.name_en}</span>
-                    </a>
+                    <RowLink
+                      href={`/admin/packages/${pkg.id}/edit`}
+                      label={t('adminEdit')}
+                      name={pkg.name_en}
+                    />
                   </td>
                 </tr>
               ))}
@@ -186,94 +195,67 @@ export function PackageFormPage(props: {
 }) {
   const { t, values, errors } = props;
   return (
-    <section class="card narrow-form" aria-labelledby="package-form-title">
-      <h1 id="package-form-title">{props.title}</h1>
-      <AdminForm
-        t={t}
-        id={PACKAGE_FORM_ID}
-        action={props.action}
-        csrfToken={props.csrfToken}
-        formToken={props.formToken}
-        errors={errors}
-      >
-        {/* Enter in a text field presses the first submit button: make it "Save". */}
-        <button type="submit" class="visually-hidden" tabindex={-1} aria-hidden="true">
-          {t('adminSave')}
-        </button>
+    <FormCard {...props} id={PACKAGE_FORM_ID}>
+      {/* Enter in a text field presses the first submit button: make it "Save". */}
+      <button type="submit" class="visually-hidden" tabindex={-1} aria-hidden="true">
+        {t('adminSave')}
+      </button>
+      <NameFields t={t} values={values} errors={errors} />
+      <div class="field-row">
         <TextField
           t={t}
-          name="name_en"
-          label={t('nameEn')}
-          value={values.name_en}
-          errors={errors}
-          lang="en"
+          name="price"
+          label={t('priceAmount', { currency: props.currency })}
+          help={t('priceHelp')}
+          value={values.price}
+          inputmode="decimal"
           dir="ltr"
+          errors={errors}
         />
         <TextField
           t={t}
-          name="name_ar"
-          label={t('nameAr')}
-          value={values.name_ar}
+          name="validity_days"
+          label={t('validityDaysLabel')}
+          value={values.validity_days}
+          inputmode="numeric"
+          dir="ltr"
           errors={errors}
-          lang="ar"
-          dir="rtl"
         />
-        <div class="field-row">
-          <TextField
+      </div>
+      <label class="check">
+        <input type="checkbox" name="active" id="active" value="on" checked={values.active} />
+        {t('activeLabel')}
+      </label>
+      <fieldset
+        id="package-services"
+        aria-describedby={errors.services ? 'services-help services-error' : 'services-help'}
+      >
+        <legend>{t('packageServices')}</legend>
+        <p class="help" id="services-help">
+          {t('packageServicesHelp')}
+        </p>
+        {values.rows.map((row, index) => (
+          <ServiceRow
             t={t}
-            name="price"
-            label={t('priceAmount', { currency: props.currency })}
-            help={t('priceHelp')}
-            value={values.price}
-            inputmode="decimal"
-            dir="ltr"
+            locale={props.locale}
+            index={index}
+            row={row}
+            services={props.services}
             errors={errors}
           />
-          <TextField
-            t={t}
-            name="validity_days"
-            label={t('validityDaysLabel')}
-            value={values.validity_days}
-            inputmode="numeric"
-            dir="ltr"
-            errors={errors}
-          />
-        </div>
-        <label class="check">
-          <input type="checkbox" name="active" id="active" value="on" checked={values.active} />
-          {t('activeLabel')}
-        </label>
-        <fieldset
-          id="package-services"
-          aria-describedby={errors.services ? 'services-help services-error' : 'services-help'}
-        >
-          <legend>{t('packageServices')}</legend>
-          <p class="help" id="services-help">
-            {t('packageServicesHelp')}
+        ))}
+        {errors.services && (
+          <p class="field-error" id="services-error">
+            {errorText(t, errors.services)}
           </p>
-          {values.rows.map((row, index) => (
-            <ServiceRow
-              t={t}
-              locale={props.locale}
-              index={index}
-              row={row}
-              services={props.services}
-              errors={errors}
-            />
-          ))}
-          {errors.services && (
-            <p class="field-error" id="services-error">
-              {errorText(t, errors.services)}
-            </p>
-          )}
-          <p>
-            <button type="submit" name="_row" value="add" class="button" id="add-service-row">
-              {t('addServiceRow')}
-            </button>
-          </p>
-        </fieldset>
-        <FormButtons t={t} listHref="/admin/packages" />
-      </AdminForm>
-    </section>
+        )}
+        <p>
+          <button type="submit" name="_row" value="add" class="button" id="add-service-row">
+            {t('addServiceRow')}
+          </button>
+        </p>
+      </fieldset>
+      <FormButtons t={t} listHref="/admin/packages" />
+    </FormCard>
   );
 }

@@ -8,6 +8,9 @@ import type { MessageKey, Translate } from '../i18n.js';
 import { TimeRange } from '../time-range.js';
 import {
   AdminForm,
+  FormCard,
+  NameFields,
+  RowLink,
   CheckboxGroup,
   errorText,
   FormButtons,
@@ -89,22 +92,25 @@ export function ProvidersPage(props: { t: Translate; locale: Locale; providers: 
                   <td>
                     <ul class="plain-list">
                       <li>
-                        <a href={`/admin/providers/${provider.id}/edit`}>
-                          {t('adminEdit')}
-                          <span class="visually-hidden"> {provider.name_en}</span>
-                        </a>
+                        <RowLink
+                          href={`/admin/providers/${provider.id}/edit`}
+                          label={t('adminEdit')}
+                          name={provider.name_en}
+                        />
                       </li>
                       <li>
-                        <a href={`/admin/providers/${provider.id}/schedule`}>
-                          {t('weeklySchedule')}
-                          <span class="visually-hidden"> {provider.name_en}</span>
-                        </a>
+                        <RowLink
+                          href={`/admin/providers/${provider.id}/schedule`}
+                          label={t('weeklySchedule')}
+                          name={provider.name_en}
+                        />
                       </li>
                       <li>
-                        <a href={`/admin/providers/${provider.id}/time-off`}>
-                          {t('timeOff')}
-                          <span class="visually-hidden"> {provider.name_en}</span>
-                        </a>
+                        <RowLink
+                          href={`/admin/providers/${provider.id}/time-off`}
+                          label={t('timeOff')}
+                          name={provider.name_en}
+                        />
                       </li>
                     </ul>
                   </td>
@@ -202,68 +208,48 @@ export function ProviderFormPage(
 ) {
   const { t, values, errors } = props;
   return (
-    <section class="card narrow-form" aria-labelledby="provider-form-title">
-      <h1 id="provider-form-title">{props.title}</h1>
-      {props.providerId && (
-        <p class="actions">
-          <a href={`/admin/providers/${props.providerId}/schedule`}>{t('weeklySchedule')}</a>
-          <a href={`/admin/providers/${props.providerId}/time-off`}>{t('timeOff')}</a>
-        </p>
-      )}
-      <AdminForm
+    <FormCard
+      {...props}
+      id={PROVIDER_FORM_ID}
+      before={
+        <>
+          {props.providerId && (
+            <p class="actions">
+              <a href={`/admin/providers/${props.providerId}/schedule`}>{t('weeklySchedule')}</a>
+              <a href={`/admin/providers/${props.providerId}/time-off`}>{t('timeOff')}</a>
+            </p>
+          )}
+        </>
+      }
+    >
+      <Stranded {...props} />
+      <NameFields t={t} values={values} errors={errors} />
+      <CheckboxGroup
         t={t}
-        id={PROVIDER_FORM_ID}
-        action={props.action}
-        csrfToken={props.csrfToken}
-        formToken={props.formToken}
+        name="clinic_ids"
+        label={t('providerClinics')}
+        values={values.clinic_ids}
+        options={props.clinics.map((clinic) => ({
+          value: clinic.id,
+          label: localName(clinic, props.locale),
+        }))}
         errors={errors}
-      >
-        <Stranded {...props} />
-        <TextField
-          t={t}
-          name="name_en"
-          label={t('nameEn')}
-          value={values.name_en}
-          errors={errors}
-          lang="en"
-          dir="ltr"
-        />
-        <TextField
-          t={t}
-          name="name_ar"
-          label={t('nameAr')}
-          value={values.name_ar}
-          errors={errors}
-          lang="ar"
-          dir="rtl"
-        />
-        <CheckboxGroup
-          t={t}
-          name="clinic_ids"
-          label={t('providerClinics')}
-          values={values.clinic_ids}
-          options={props.clinics.map((clinic) => ({
-            value: clinic.id,
-            label: localName(clinic, props.locale),
-          }))}
-          errors={errors}
-        />
-        <SelectField
-          t={t}
-          name="user_id"
-          label={t('linkedUser')}
-          help={t('linkedUserHelp')}
-          value={values.user_id}
-          placeholder={t('noLinkedUser')}
-          options={props.users.map((user) => ({
-            value: user.id,
-            label: `${user.name} (${user.email})`,
-          }))}
-          errors={errors}
-        />
-        <FormButtons t={t} listHref="/admin/providers" />
-      </AdminForm>
-    </section>
+      />
+      <SelectField
+        t={t}
+        name="user_id"
+        label={t('linkedUser')}
+        help={t('linkedUserHelp')}
+        value={values.user_id}
+        placeholder={t('noLinkedUser')}
+        options={props.users.map((user) => ({
+          value: user.id,
+          label: `${user.name} (${user.email})`,
+        }))}
+        errors={errors}
+      />
+      <FormButtons t={t} listHref="/admin/providers" />
+    </FormCard>
   );
 }
 

@@ -4,7 +4,15 @@ import type { AdminService } from '../../db/services.js';
 import type { FieldErrors } from '../../routes/validation.js';
 import { formatMoney, localName } from '../format.js';
 import type { Translate } from '../i18n.js';
-import { AdminForm, FormButtons, ListCard, SelectField, TextField } from './form.js';
+import {
+  FormCard,
+  NameFields,
+  RowLink,
+  FormButtons,
+  ListCard,
+  SelectField,
+  TextField,
+} from './form.js';
 
 export const SERVICES_ID = 'admin-services';
 export const SERVICE_FORM_ID = 'service-form';
@@ -59,10 +67,11 @@ export function ServicesPage(props: {
                   <td>{t('minutes', { count: service.default_duration_minutes })}</td>
                   <td>{formatMoney(service.price, props.currency, locale)}</td>
                   <td>
-                    <a href={`/admin/services/${service.id}/edit`}>
-                      {t('adminEdit')}
-                      <span class="visually-hidden"> {service.name_en}</span>
-                    </a>
+                    <RowLink
+                      href={`/admin/services/${service.id}/edit`}
+                      label={t('adminEdit')}
+                      name={service.name_en}
+                    />
                   </td>
                 </tr>
               ))}
@@ -97,69 +106,42 @@ export function ServiceFormPage(props: {
 }) {
   const { t, values, errors } = props;
   return (
-    <section class="card narrow-form" aria-labelledby="service-form-title">
-      <h1 id="service-form-title">{props.title}</h1>
-      <AdminForm
+    <FormCard {...props} id={SERVICE_FORM_ID}>
+      <SelectField
         t={t}
-        id={SERVICE_FORM_ID}
-        action={props.action}
-        csrfToken={props.csrfToken}
-        formToken={props.formToken}
+        name="clinic_id"
+        label={t('clinic')}
+        value={values.clinic_id}
+        placeholder={t('chooseClinic')}
+        options={props.clinics.map((clinic) => ({
+          value: clinic.id,
+          label: localName(clinic, props.locale),
+        }))}
         errors={errors}
-      >
-        <SelectField
-          t={t}
-          name="clinic_id"
-          label={t('clinic')}
-          value={values.clinic_id}
-          placeholder={t('chooseClinic')}
-          options={props.clinics.map((clinic) => ({
-            value: clinic.id,
-            label: localName(clinic, props.locale),
-          }))}
-          errors={errors}
-        />
+      />
+      <NameFields t={t} values={values} errors={errors} />
+      <div class="field-row">
         <TextField
           t={t}
-          name="name_en"
-          label={t('nameEn')}
-          value={values.name_en}
-          errors={errors}
-          lang="en"
+          name="default_duration_minutes"
+          label={t('defaultDuration')}
+          value={values.default_duration_minutes}
+          inputmode="numeric"
           dir="ltr"
+          errors={errors}
         />
         <TextField
           t={t}
-          name="name_ar"
-          label={t('nameAr')}
-          value={values.name_ar}
+          name="price"
+          label={t('priceAmount', { currency: props.currency })}
+          help={t('priceHelp')}
+          value={values.price}
+          inputmode="decimal"
+          dir="ltr"
           errors={errors}
-          lang="ar"
-          dir="rtl"
         />
-        <div class="field-row">
-          <TextField
-            t={t}
-            name="default_duration_minutes"
-            label={t('defaultDuration')}
-            value={values.default_duration_minutes}
-            inputmode="numeric"
-            dir="ltr"
-            errors={errors}
-          />
-          <TextField
-            t={t}
-            name="price"
-            label={t('priceAmount', { currency: props.currency })}
-            help={t('priceHelp')}
-            value={values.price}
-            inputmode="decimal"
-            dir="ltr"
-            errors={errors}
-          />
-        </div>
-        <FormButtons t={t} listHref="/admin/services" />
-      </AdminForm>
-    </section>
+      </div>
+      <FormButtons t={t} listHref="/admin/services" />
+    </FormCard>
   );
 }
