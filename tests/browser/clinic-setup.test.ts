@@ -1,9 +1,13 @@
+import { createRequire } from 'node:module';
+import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { localDate } from '../../src/domain/dates.js';
 import { ARTIFACTS_DIR, browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
 import { createPatient, createTenant, createUser, TEST_PASSWORD } from '../support/factories.js';
+
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /**
  * Issue 10's "done": from an empty tenant with only an administrator, the centre is set up
@@ -44,17 +48,33 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
         await page.goto(`${fixture.server.url}${path}`);
         const name = `${path.slice(1).replaceAll('/', '-')}-${locale}.png`;
         await page.screenshot({ path: `${ARTIFACTS_DIR}/${name}`, fullPage: true });
+        expect(await axeViolations(page), path).toEqual([]);
       }
     }
     for (const [index, path] of providerPages.entries()) {
       await page.goto(`${fixture.server.url}${path}`);
       const name = `admin-provider-${['edit', 'schedule', 'time-off'][index]}-${locale}.png`;
       await page.screenshot({ path: `${ARTIFACTS_DIR}/${name}`, fullPage: true });
+      expect(await axeViolations(page), path).toEqual([]);
     }
   }
 
+  /** axe-core's rule ids that fail on the page (CSP is bypassed to inject it). */
+  async function axeViolations(page: Page): Promise<string[]> {
+    await page.addScriptTag({ path: AXE_SOURCE });
+    return page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe;
+      const results = await axe.run();
+      return results.violations.map((violation) => `${violation.id}: ${violation.nodes.length}`);
+    });
+  }
+
   it('sets up clinic, service, package and provider, then sells and books', async () => {
-    const page = await fixture.browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const context = await fixture.browser.newContext({
+      viewport: { width: 1100, height: 900 },
+      bypassCSP: true, // for axe-core only: the app's own pages never need it
+    });
+    const page = await context.newPage();
     page.on('pageerror', (error) => {
       throw error;
     });
@@ -164,7 +184,7 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
       .toBe('Appointment booked.');
     expect(await page.locator('#booked-session').textContent()).toContain('Session 1 of 8');
     await page.screenshot({ path: `${ARTIFACTS_DIR}/clinic-setup-booked-en.png`, fullPage: true });
-    await page.close();
+    await context.close();
 
     const purchase = await db
       .selectFrom('package_purchases')

@@ -28,7 +28,7 @@ function PackageTable(
 ) {
   const { t, locale } = props;
   return (
-    <section id={props.id} aria-labelledby={`${props.id}-title`}>
+    <div id={props.id}>
       <h2 id={`${props.id}-title`}>{props.title}</h2>
       {props.packages.length === 0 ? (
         <p class="empty">{t('noPackages')}</p>
@@ -71,7 +71,7 @@ function PackageTable(
           </table>
         </div>
       )}
-    </section>
+    </div>
   );
 }
 

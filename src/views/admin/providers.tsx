@@ -62,12 +62,7 @@ export function ProvidersPage(props: { t: Translate; locale: Locale; providers: 
       {props.providers.length === 0 ? (
         <p class="empty">{t('noProvidersYet')}</p>
       ) : (
-        <div
-          class="table-scroll"
-          role="region"
-          aria-labelledby={`${PROVIDERS_ID}-title`}
-          tabindex={0}
-        >
+        <div class="table-scroll">
           <table class="data-table">
             <thead>
               <tr>
