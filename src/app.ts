@@ -8,6 +8,10 @@ import { secureHeaders } from 'hono/secure-headers';
 import { csrfProtection } from './auth/csrf.js';
 import { loadSession } from './auth/middleware.js';
 import type { AppDeps, AppEnv } from './env.js';
+import { adminClinicRoutes } from './routes/admin/clinics.js';
+import { adminPackageRoutes } from './routes/admin/packages.js';
+import { adminProviderRoutes } from './routes/admin/providers.js';
+import { adminServiceRoutes } from './routes/admin/services.js';
 import { appointmentRoutes } from './routes/appointment.js';
 import { appointmentsApi } from './routes/appointments-api.js';
 import { bookingRoutes } from './routes/appointments.js';
@@ -82,6 +86,10 @@ export function createApp(deps: AppDeps) {
   app.route('/appointments', dayViewRoutes(deps));
   app.route('/appointments', appointmentRoutes(deps));
   app.route('/patients', patientRoutes(deps));
+  app.route('/admin/clinics', adminClinicRoutes(deps));
+  app.route('/admin/services', adminServiceRoutes(deps));
+  app.route('/admin/packages', adminPackageRoutes(deps));
+  app.route('/admin/providers', adminProviderRoutes(deps));
   app.route('/', eventRoutes(deps));
 
   app.notFound(renderNotFound);

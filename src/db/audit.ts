@@ -1,5 +1,11 @@
 import type { Database } from './client.js';
 
+/** Who makes a change, for its audit row. */
+export interface Actor {
+  id: string;
+  ip: string | null;
+}
+
 export interface AuditEntry {
   tenantId: string;
   actorId: string | null;

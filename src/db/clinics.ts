@@ -1,4 +1,7 @@
+import { NotFound } from '../domain/errors.js';
+import { recordAudit, type Actor } from './audit.js';
 import type { Database } from './client.js';
+import { createOnce } from './form-submissions.js';
 
 export interface ClinicOption {
   id: string;
@@ -77,4 +80,81 @@ export function clinicsForPackage(
       ),
     )
     .execute();
+}
+
+export interface ClinicValues {
+  name_en: string;
+  name_ar: string;
+  specialty: string;
+}
+
+export function findClinic(
+  db: Database,
+  tenantId: string,
+  clinicId: string,
+): Promise<ClinicOption | undefined> {
+  return db
+    .selectFrom('clinics')
+    .select(['id', 'name_en', 'name_ar', 'specialty'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', clinicId)
+    .executeTakeFirst();
+}
+
+/** A new clinic, once per form token (a double submit answers with the first one's id). */
+export function createClinic(
+  db: Database,
+  tenantId: string,
+  actor: Actor,
+  formToken: string,
+  values: ClinicValues,
+): Promise<{ id: string; created: boolean }> {
+  return db.transaction().execute((trx) =>
+    createOnce(trx, tenantId, { token: formToken, entity: 'clinic' }, async () => {
+      const { id } = await trx
+        .insertInto('clinics')
+        .values({ tenant_id: tenantId, ...values })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        tenantId,
+        actorId: actor.id,
+        ip: actor.ip,
+        action: 'clinic.create',
+        entity: 'clinic',
+        entityId: id,
+        after: values,
+      });
+      return id;
+    }),
+  );
+}
+
+export function updateClinic(
+  db: Database,
+  tenantId: string,
+  actor: Actor,
+  clinicId: string,
+  values: ClinicValues,
+): Promise<void> {
+  return db.transaction().execute(async (trx) => {
+    const before = await findClinic(trx, tenantId, clinicId);
+    if (!before) throw new NotFound('Clinic not found.');
+    await trx
+      .updateTable('clinics')
+      .set(values)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', clinicId)
+      .execute();
+    await recordAudit(trx, {
+      tenantId,
+      actorId: actor.id,
+      ip: actor.ip,
+      action: 'clinic.update',
+      entity: 'clinic',
+      entityId: clinicId,
+      before,
+      after: values,
+    });
+  });
 }

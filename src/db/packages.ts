@@ -1,5 +1,8 @@
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { NotFound, ValidationFailed } from '../domain/errors.js';
+import { recordAudit, type Actor } from './audit.js';
 import type { Database } from './client.js';
+import { createOnce } from './form-submissions.js';
 
 export interface PackageService {
   service_id: string;
@@ -81,4 +84,118 @@ export function findPackage(
   packageId: string,
 ): Promise<CatalogueEntry | undefined> {
   return catalogueQuery(db, tenantId).where('packages.id', '=', packageId).executeTakeFirst();
+}
+
+/** The whole catalogue for the administrator: on sale first, then by name. */
+export function listCatalogue(db: Database, tenantId: string): Promise<CatalogueEntry[]> {
+  return catalogueQuery(db, tenantId)
+    .orderBy('packages.active', 'desc')
+    .orderBy('packages.name_en')
+    .execute();
+}
+
+export interface PackageValues {
+  name_en: string;
+  name_ar: string;
+  /** numeric(12,2) as text */
+  price: string;
+  validity_days: number;
+  active: boolean;
+  services: { service_id: string; sessions: number }[];
+}
+
+/** Every service of the package must be one of the tenant's (else: a field error). */
+async function writePackageServices(
+  db: Database,
+  tenantId: string,
+  packageId: string,
+  services: PackageValues['services'],
+) {
+  const known = await db
+    .selectFrom('services')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where(
+      'id',
+      'in',
+      services.map((service) => service.service_id),
+    )
+    .execute();
+  if (known.length !== new Set(services.map((service) => service.service_id)).size) {
+    throw new ValidationFailed({ services: 'errChooseService' });
+  }
+  await db
+    .deleteFrom('package_services')
+    .where('tenant_id', '=', tenantId)
+    .where('package_id', '=', packageId)
+    .execute();
+  await db
+    .insertInto('package_services')
+    .values(services.map((service) => ({ tenant_id: tenantId, package_id: packageId, ...service })))
+    .execute();
+}
+
+export function createPackage(
+  db: Database,
+  tenantId: string,
+  actor: Actor,
+  formToken: string,
+  values: PackageValues,
+): Promise<{ id: string; created: boolean }> {
+  const { services, ...columns } = values;
+  return db.transaction().execute((trx) =>
+    createOnce(trx, tenantId, { token: formToken, entity: 'package' }, async () => {
+      const { id } = await trx
+        .insertInto('packages')
+        .values({ tenant_id: tenantId, ...columns })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await writePackageServices(trx, tenantId, id, services);
+      await recordAudit(trx, {
+        tenantId,
+        actorId: actor.id,
+        ip: actor.ip,
+        action: 'package.create',
+        entity: 'package',
+        entityId: id,
+        after: values,
+      });
+      return id;
+    }),
+  );
+}
+
+/**
+ * Changes the package as sold from now on. Purchases already sold keep their own snapshot
+ * (names, price, sessions in package_purchases and purchase_services): nothing here touches them.
+ */
+export function updatePackage(
+  db: Database,
+  tenantId: string,
+  actor: Actor,
+  packageId: string,
+  values: PackageValues,
+): Promise<void> {
+  const { services, ...columns } = values;
+  return db.transaction().execute(async (trx) => {
+    const before = await findPackage(trx, tenantId, packageId);
+    if (!before) throw new NotFound('Package not found.');
+    await trx
+      .updateTable('packages')
+      .set(columns)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', packageId)
+      .execute();
+    await writePackageServices(trx, tenantId, packageId, services);
+    await recordAudit(trx, {
+      tenantId,
+      actorId: actor.id,
+      ip: actor.ip,
+      action: 'package.update',
+      entity: 'package',
+      entityId: packageId,
+      before,
+      after: values,
+    });
+  });
 }

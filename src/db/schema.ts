@@ -204,6 +204,15 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+export interface FormSubmissionsTable {
+  tenant_id: string;
+  token: string;
+  entity: string;
+  /** Null only while the claiming transaction is still creating the row. */
+  entity_id: string | null;
+  created_at: DefaultedTimestamp;
+}
+
 export interface DB {
   tenants: TenantsTable;
   users: UsersTable;
@@ -222,6 +231,7 @@ export interface DB {
   group_sessions: GroupSessionsTable;
   appointments: AppointmentsTable;
   audit_log: AuditLogTable;
+  form_submissions: FormSubmissionsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

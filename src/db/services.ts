@@ -1,4 +1,8 @@
+import { NotFound, ValidationFailed } from '../domain/errors.js';
+import { recordAudit, type Actor } from './audit.js';
 import type { Database } from './client.js';
+import { clinicExists } from './clinics.js';
+import { createOnce } from './form-submissions.js';
 
 export interface ServiceOption {
   id: string;
@@ -55,4 +59,118 @@ export function listBookableServices(
     );
   }
   return query.orderBy('services.name_en').execute();
+}
+
+export interface ServiceValues {
+  clinic_id: string;
+  name_en: string;
+  name_ar: string;
+  default_duration_minutes: number;
+  /** numeric(12,2) as text, e.g. '350.00' */
+  price: string;
+}
+
+export interface AdminService extends ServiceValues {
+  id: string;
+  clinic_en: string;
+  clinic_ar: string;
+}
+
+function adminServices(db: Database, tenantId: string) {
+  return db
+    .selectFrom('services')
+    .innerJoin('clinics', (join) =>
+      join
+        .onRef('clinics.tenant_id', '=', 'services.tenant_id')
+        .onRef('clinics.id', '=', 'services.clinic_id'),
+    )
+    .select([
+      ...serviceColumns,
+      'services.price',
+      'clinics.name_en as clinic_en',
+      'clinics.name_ar as clinic_ar',
+    ])
+    .where('services.tenant_id', '=', tenantId);
+}
+
+/** Every service with its clinic, clinic by clinic. */
+export function listServicesByClinic(db: Database, tenantId: string): Promise<AdminService[]> {
+  return adminServices(db, tenantId)
+    .orderBy('clinics.name_en')
+    .orderBy('services.name_en')
+    .execute();
+}
+
+export function findAdminService(
+  db: Database,
+  tenantId: string,
+  serviceId: string,
+): Promise<AdminService | undefined> {
+  return adminServices(db, tenantId).where('services.id', '=', serviceId).executeTakeFirst();
+}
+
+/** A clinic id from the form must be one of this tenant's clinics (else: a field error). */
+async function checkClinic(db: Database, tenantId: string, clinicId: string) {
+  if (!(await clinicExists(db, tenantId, clinicId))) {
+    throw new ValidationFailed({ clinic_id: 'errChooseClinic' });
+  }
+}
+
+export function createService(
+  db: Database,
+  tenantId: string,
+  actor: Actor,
+  formToken: string,
+  values: ServiceValues,
+): Promise<{ id: string; created: boolean }> {
+  return db.transaction().execute((trx) =>
+    createOnce(trx, tenantId, { token: formToken, entity: 'service' }, async () => {
+      await checkClinic(trx, tenantId, values.clinic_id);
+      const { id } = await trx
+        .insertInto('services')
+        .values({ tenant_id: tenantId, ...values })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        tenantId,
+        actorId: actor.id,
+        ip: actor.ip,
+        action: 'service.create',
+        entity: 'service',
+        entityId: id,
+        after: values,
+      });
+      return id;
+    }),
+  );
+}
+
+export function updateService(
+  db: Database,
+  tenantId: string,
+  actor: Actor,
+  serviceId: string,
+  values: ServiceValues,
+): Promise<void> {
+  return db.transaction().execute(async (trx) => {
+    const before = await findAdminService(trx, tenantId, serviceId);
+    if (!before) throw new NotFound('Service not found.');
+    await checkClinic(trx, tenantId, values.clinic_id);
+    await trx
+      .updateTable('services')
+      .set(values)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', serviceId)
+      .execute();
+    await recordAudit(trx, {
+      tenantId,
+      actorId: actor.id,
+      ip: actor.ip,
+      action: 'service.update',
+      entity: 'service',
+      entityId: serviceId,
+      before,
+      after: values,
+    });
+  });
 }

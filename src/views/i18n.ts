@@ -1,5 +1,6 @@
 import type { Locale, Role } from '../db/schema.js';
 import { packageOperationsAr, packageOperationsEn } from './messages/package-operations.js';
+import { adminCatalogueAr, adminCatalogueEn } from './messages/admin-catalogue.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -281,8 +282,8 @@ const coreAr: Record<keyof typeof coreEn, string> = {
  * Each area keeps its strings in a module of its own (English, and Arabic with the same keys)
  * and adds them here, so the dictionaries stay one typed whole.
  */
-const en = { ...coreEn, ...packageOperationsEn };
-const ar: Record<MessageKey, string> = { ...coreAr, ...packageOperationsAr };
+const en = { ...coreEn, ...packageOperationsEn, ...adminCatalogueEn };
+const ar: Record<MessageKey, string> = { ...coreAr, ...packageOperationsAr, ...adminCatalogueAr };
 
 export type MessageKey = keyof typeof en;
 
@@ -322,4 +323,9 @@ export function roleKey(role: Role): MessageKey {
 
 export function otherLocale(locale: Locale): Locale {
   return locale === 'ar' ? 'en' : 'ar';
+}
+
+/** Field errors carry message keys (see views/admin/form.tsx); anything else is not one. */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
 }

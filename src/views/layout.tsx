@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { AuthContext } from '../auth/session.js';
 import { CSRF_FIELD, CSRF_HEADER } from '../auth/csrf.js';
 import type { Locale } from '../db/schema.js';
+import { AdminNav } from './admin/admin-nav.js';
 import { assetUrl } from './assets.js';
 import { otherLocale, translator } from './i18n.js';
 
@@ -27,10 +28,12 @@ export interface LayoutProps {
   title: string;
   locale: Locale;
   auth: AuthContext | null;
+  /** The request's path, to mark the current screen in the navigation. */
+  path: string;
   children?: Child;
 }
 
-export function Layout({ title, locale, auth, children }: LayoutProps) {
+export function Layout({ title, locale, auth, path, children }: LayoutProps) {
   const t = translator(locale);
   const csrfToken = auth?.session.csrfToken;
   return (
@@ -87,6 +90,7 @@ export function Layout({ title, locale, auth, children }: LayoutProps) {
             </nav>
           )}
         </header>
+        {auth?.user.role === 'ADMIN' && <AdminNav t={t} path={path} />}
         <main id="main" tabindex={-1}>
           {children}
         </main>

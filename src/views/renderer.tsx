@@ -14,7 +14,7 @@ export const pageRenderer = jsxRenderer(({ children, title }, c) => {
   // jsxRenderer types its context without the app's variables.
   const { locale, auth } = (c as Context<AppEnv>).var;
   return (
-    <Layout title={title} locale={locale} auth={auth}>
+    <Layout title={title} locale={locale} auth={auth} path={c.req.path}>
       {children}
     </Layout>
   );

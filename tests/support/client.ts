@@ -7,7 +7,7 @@ type App = Pick<Hono<never>, 'request'>;
 
 export interface RequestOptions {
   method?: string;
-  form?: Record<string, string>;
+  form?: Record<string, string> | URLSearchParams;
   json?: unknown;
   headers?: Record<string, string>;
   /** Sends HX-Request like htmx does. */

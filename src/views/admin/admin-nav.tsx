@@ -1,0 +1,25 @@
+import type { MessageKey, Translate } from '../i18n.js';
+
+const LINKS: { href: string; label: MessageKey }[] = [
+  { href: '/admin/clinics', label: 'adminClinics' },
+  { href: '/admin/services', label: 'adminServices' },
+  { href: '/admin/packages', label: 'adminPackages' },
+  { href: '/admin/providers', label: 'adminProviders' },
+];
+
+/** The administrator's screens, under the top bar (ADMIN only). */
+export function AdminNav({ t, path }: { t: Translate; path: string }) {
+  return (
+    <nav class="admin-nav" aria-label={t('adminNav')} id="admin-nav">
+      <ul>
+        {LINKS.map((link) => (
+          <li>
+            <a href={link.href} aria-current={path.startsWith(link.href) ? 'page' : undefined}>
+              {t(link.label)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
