@@ -9,7 +9,12 @@ import { listOpenGroupSessions } from '../db/group-sessions.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
 import { findPatient, searchPatients } from '../db/patients.js';
 import { listProvidersForClinic } from '../db/providers.js';
-import { assignPackage, findBookablePurchase, type PurchaseSummary } from '../db/purchases.js';
+import {
+  assignPackage,
+  findBookablePurchase,
+  findPurchase,
+  type PurchaseSummary,
+} from '../db/purchases.js';
 import { listBookableServices } from '../db/services.js';
 import { localDate } from '../domain/dates.js';
 import { BadRequest, NotFound } from '../domain/errors.js';
@@ -128,6 +133,23 @@ export function bookingRoutes({ db, clock }: AppDeps) {
       minDate: today(c),
       duration: service?.default_duration_minutes ?? DEFAULT_DURATION_MINUTES,
     };
+  };
+
+  /**
+   * The clinic and purchase the form narrows by must be the tenant's: another tenant's id
+   * answers 404 rather than an empty list.
+   */
+  const checkNarrowingIds = async (
+    c: Context<AuthedEnv>,
+    form: { clinic_id: string | null; package_purchase_id?: string | null },
+  ) => {
+    const tenantId = c.var.auth.tenant.id;
+    if (form.clinic_id && !(await clinicExists(db, tenantId, form.clinic_id))) {
+      throw new NotFound('Clinic not found.');
+    }
+    if (form.package_purchase_id && !(await findPurchase(db, tenantId, form.package_purchase_id))) {
+      throw new NotFound('Package purchase not found.');
+    }
   };
 
   /** Free times of the chosen provider, or the open group sessions for a group booking. */
@@ -313,8 +335,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
         </>,
       );
     }
-    if (!(await clinicExists(db, tenant.id, form.clinic_id)))
-      throw new NotFound('Clinic not found.');
+    await checkNarrowingIds(c, form);
     const providers = await listProvidersForClinic(db, tenant.id, form.clinic_id);
     const schedule = await scheduleState(c, form.clinic_id, {
       purchaseId: form.package_purchase_id,
@@ -332,6 +353,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   routes.get('/schedule', validated('query', bookingFormQuery), async (c) => {
     const form = c.req.valid('query');
     if (!form.clinic_id) throw new BadRequest('Choose a clinic first.');
+    await checkNarrowingIds(c, form);
     const schedule = await scheduleState(c, form.clinic_id, {
       purchaseId: form.package_purchase_id,
       serviceId: form.service_id,
@@ -343,6 +365,9 @@ export function bookingRoutes({ db, clock }: AppDeps) {
 
   routes.get('/slots', validated('query', bookingFormQuery), async (c) => {
     const form = c.req.valid('query');
+    // A provider's slots check their ids themselves (findSlotsFor); group sessions, the clinic.
+    if (form.appointment_type === 'group')
+      await checkNarrowingIds(c, { clinic_id: form.clinic_id });
     const slots = await slotChoices(c, form);
     return c.html(<SlotList {...view(c)} choices={slots} selected={form.start} />);
   });
