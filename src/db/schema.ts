@@ -204,6 +204,14 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+/** Failed sign-ins by `account:<email>` or `ip:<address>` (not tenant-owned). */
+export interface LoginThrottlesTable {
+  key: string;
+  failures: number;
+  last_failure_at: Timestamp;
+  locked_until: Timestamp | null;
+}
+
 export interface DB {
   tenants: TenantsTable;
   users: UsersTable;
@@ -222,6 +230,7 @@ export interface DB {
   group_sessions: GroupSessionsTable;
   appointments: AppointmentsTable;
   audit_log: AuditLogTable;
+  login_throttles: LoginThrottlesTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

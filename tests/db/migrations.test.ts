@@ -34,6 +34,8 @@ const SPEC_TABLES = [
   'audit_log',
 ];
 const KYSELY_TABLES = ['kysely_migration', 'kysely_migration_lock'];
+/** Tables outside any tenant: failed sign-ins come before a tenant is known. */
+const GLOBAL_TABLES = ['login_throttles'];
 
 async function createEmptyDatabase(): Promise<{ db: Database; close(): Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
@@ -110,7 +112,7 @@ describe('migrateToLatest', () => {
 
   it('applies nothing on a second run', async () => {
     expect(await migrateToLatest(db)).toEqual([]);
-    expect(await tablesIn(db)).toEqual([...SPEC_TABLES, ...KYSELY_TABLES].sort());
+    expect(await tablesIn(db)).toEqual([...SPEC_TABLES, ...GLOBAL_TABLES, ...KYSELY_TABLES].sort());
   });
 
   it('installs btree_gist and pg_trgm', async () => {
@@ -122,8 +124,8 @@ describe('migrateToLatest', () => {
 });
 
 describe('the migrated schema', () => {
-  it('has exactly the tables of SPEC §3 (and Kysely’s bookkeeping)', async () => {
-    expect(await tablesIn(db)).toEqual([...SPEC_TABLES, ...KYSELY_TABLES].sort());
+  it('has exactly the tables of SPEC §3 (and the sign-in throttle, Kysely’s bookkeeping)', async () => {
+    expect(await tablesIn(db)).toEqual([...SPEC_TABLES, ...GLOBAL_TABLES, ...KYSELY_TABLES].sort());
   });
 
   it('gives every tenant-owned table a non-null uuid tenant_id', async () => {
@@ -236,6 +238,6 @@ describe('down migrations', () => {
     expect(await tablesIn(db)).toEqual(KYSELY_TABLES);
 
     expect(await migrateToLatest(db)).toEqual(firstRun);
-    expect(await tablesIn(db)).toEqual([...SPEC_TABLES, ...KYSELY_TABLES].sort());
+    expect(await tablesIn(db)).toEqual([...SPEC_TABLES, ...GLOBAL_TABLES, ...KYSELY_TABLES].sort());
   });
 });

@@ -20,6 +20,8 @@ export interface RequestOptions {
 export class TestClient {
   readonly cookies = new Map<string, string>();
   csrfToken: string | undefined;
+  /** The client's address as the Node server would see it (app.request() has no socket). */
+  remoteAddress: string | undefined;
 
   constructor(private readonly app: App) {}
 
@@ -42,7 +44,10 @@ export class TestClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
     }
-    const response = await this.app.request(path, { method, headers, body });
+    const socket = this.remoteAddress
+      ? { incoming: { socket: { remoteAddress: this.remoteAddress } } }
+      : undefined;
+    const response = await this.app.request(path, { method, headers, body }, socket);
     this.storeCookies(response);
     return response;
   }
