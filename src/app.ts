@@ -11,6 +11,7 @@ import type { AppDeps, AppEnv } from './env.js';
 import { appointmentRoutes } from './routes/appointment.js';
 import { appointmentsApi } from './routes/appointments-api.js';
 import { bookingRoutes } from './routes/appointments.js';
+import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { dayViewRoutes } from './routes/day-view.js';
 import { renderError, renderNotFound } from './routes/errors.js';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps) {
   app.route('/appointments', dayViewRoutes(deps));
   app.route('/appointments', appointmentRoutes(deps));
   app.route('/patients', patientRoutes(deps));
+  app.route('/admin/audit', auditRoutes(deps));
   app.route('/', eventRoutes(deps));
 
   app.notFound(renderNotFound);

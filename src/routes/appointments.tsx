@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
 import { findAppointmentRow } from '../db/appointment-rows.js';
+import { recordPatientPackagesView } from '../db/audit.js';
 import { bookAppointment } from '../db/appointments.js';
 import { clinicExists, clinicsForPurchase, listClinics } from '../db/clinics.js';
 import { listOpenGroupSessions } from '../db/group-sessions.js';
@@ -221,12 +222,18 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   routes.get('/reset', async (c) => c.html(await freshChoices(c)));
 
   routes.get('/package-modal', validated('query', z.object({ patient_id: uuid })), async (c) => {
-    const { tenant } = c.var.auth;
+    const { tenant, user } = c.var.auth;
     const data = await loadPatientPackages(
       db,
       tenant.id,
       c.req.valid('query').patient_id,
       localDate(tenant.timezone, clock()),
+    );
+    await recordPatientPackagesView(
+      db,
+      { tenantId: tenant.id, actorId: user.id, ip: clientIp(c) },
+      data.patient.id,
+      'package_modal',
     );
     return c.html(
       <PackageModalBody

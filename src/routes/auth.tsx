@@ -139,7 +139,12 @@ export function authRoutes({ db, clock }: AppDeps) {
     validated('form', z.object({ locale: z.enum(['en', 'ar']) })),
     async (c) => {
       const { auth } = c.var;
-      await setUserLocale(db, auth.tenant.id, auth.user.id, c.req.valid('form').locale);
+      await setUserLocale(
+        db,
+        { tenantId: auth.tenant.id, id: auth.user.id, locale: auth.user.locale },
+        c.req.valid('form').locale,
+        clientIp(c),
+      );
       return c.redirect(sameSiteReferrerPath(c) ?? '/', 303);
     },
   );

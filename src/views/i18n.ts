@@ -1,4 +1,5 @@
 import type { Locale, Role } from '../db/schema.js';
+import { auditAr, auditEn } from './messages/audit.js';
 import { signInAr, signInEn } from './messages/sign-in.js';
 
 const coreEn = {
@@ -281,8 +282,8 @@ const coreAr: Record<keyof typeof coreEn, string> = {
  * Each area keeps its strings in a module of its own (English, and Arabic with the same keys)
  * and adds them here, so the dictionaries stay one typed whole.
  */
-const en = { ...coreEn, ...signInEn };
-const ar: Record<MessageKey, string> = { ...coreAr, ...signInAr };
+const en = { ...coreEn, ...signInEn, ...auditEn };
+const ar: Record<MessageKey, string> = { ...coreAr, ...signInAr, ...auditAr };
 
 export type MessageKey = keyof typeof en;
 
