@@ -17,7 +17,7 @@ import { formatInstant } from '../domain/slots.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { clientIp } from './request.js';
 import { findSlotsFor, slotQuery } from './slots.js';
-import { uuid, validated } from './validation.js';
+import { instant, text, uuid, validated } from './validation.js';
 
 /**
  * The JSON API of SPEC §4, for the existing front-ends and integrations: URLs and shapes are
@@ -78,7 +78,7 @@ export function appointmentsApi({ db, clock }: AppDeps) {
       z.object({
         package_id: uuid,
         patient_id: uuid,
-        idempotency_key: z.string().min(8).max(100).optional(),
+        idempotency_key: text().min(8).max(100).optional(),
       }),
     ),
     async (c) => {
@@ -173,10 +173,10 @@ export function appointmentsApi({ db, clock }: AppDeps) {
         service_id: uuid.optional(),
         clinic_id: uuid,
         provider_id: uuid,
-        start: z.iso.datetime({ offset: true }),
+        start: instant,
         duration_minutes: z.number().int().min(5).max(480),
         group_session_id: uuid.optional(),
-        idempotency_key: z.string().min(8).max(100).optional(),
+        idempotency_key: text().min(8).max(100).optional(),
       }),
     ),
     async (c) => {
@@ -224,7 +224,7 @@ export function appointmentsApi({ db, clock }: AppDeps) {
     '/appointments/:id/cancel/',
     requireRole(...BOOKING_ROLES),
     validated('param', z.object({ id: uuid })),
-    validated('json', z.object({ reason: z.string().trim().min(1).max(500) })),
+    validated('json', z.object({ reason: text().trim().min(1).max(500) })),
     async (c) => {
       const { auth } = c.var;
       const { status, sessionReturned } = await cancelAppointment(

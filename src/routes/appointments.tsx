@@ -37,7 +37,7 @@ import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
 import { clientIp } from './request.js';
 import { findSlotsFor } from './slots.js';
-import { blankAsMissing, uuid, validated } from './validation.js';
+import { blankAsMissing, calendarDate, instant, text, uuid, validated } from './validation.js';
 
 /** Tells app.js to close the package modal once the chosen package is in the form. */
 const CLOSE_MODAL_EVENT = 'raseed:close-package-modal';
@@ -56,7 +56,7 @@ const bookingFormQuery = z.object({
   clinic_id: optionalId,
   provider_id: optionalId,
   service_id: optionalId,
-  date: blankAsMissing(z.iso.date()),
+  date: blankAsMissing(calendarDate),
   duration: blankAsMissing(z.coerce.number().int().min(5).max(480)),
   start: z.string().max(40).optional(),
 });
@@ -71,9 +71,9 @@ const bookingForm = z
     provider_id: optionalId,
     service_id: optionalId,
     group_session_id: optionalId,
-    start: blankAsMissing(z.iso.datetime({ offset: true })),
+    start: blankAsMissing(instant),
     duration: z.coerce.number().int().min(5).max(480),
-    idempotency_key: z.string().min(8).max(100),
+    idempotency_key: text().min(8).max(100),
   })
   .superRefine((form, ctx) => {
     const missing = (path: string, message: string) =>
@@ -197,7 +197,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
 
   routes.get(
     '/patients',
-    validated('query', z.object({ q: z.string().trim().max(100).default('') })),
+    validated('query', z.object({ q: text().trim().max(100).default('') })),
     async (c) => {
       const { q } = c.req.valid('query');
       const patients = q.length >= 2 ? await searchPatients(db, c.var.auth.tenant.id, q) : null;
@@ -309,7 +309,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     errorsInModal,
     validated(
       'form',
-      z.object({ patient_id: uuid, package_id: uuid, idempotency_key: z.string().min(8).max(100) }),
+      z.object({ patient_id: uuid, package_id: uuid, idempotency_key: text().min(8).max(100) }),
     ),
     async (c) => {
       const { auth } = c.var;

@@ -11,7 +11,7 @@ import {
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { AuditPage } from '../views/audit/audit-page.js';
 import { translator } from '../views/i18n.js';
-import { blankAsMissing, uuid, validated } from './validation.js';
+import { blankAsMissing, calendarDate, uuid, validated } from './validation.js';
 
 const PAGE_SIZE = 50;
 
@@ -20,8 +20,8 @@ const auditQuery = z.object({
   entity: blankAsMissing(z.enum(AUDIT_ENTITIES)),
   actor: blankAsMissing(uuid),
   entity_id: blankAsMissing(uuid),
-  from: blankAsMissing(z.iso.date()),
-  to: blankAsMissing(z.iso.date()),
+  from: blankAsMissing(calendarDate),
+  to: blankAsMissing(calendarDate),
   before: blankAsMissing(uuid),
 });
 

@@ -25,9 +25,10 @@ import { translator } from '../views/i18n.js';
 import { clientIp } from './request.js';
 import { validated, validatedForm } from './validation.js';
 
-/** Only paths of this site: never `//evil.example` or an absolute URL. */
+/** Only paths of this site: never `//evil.example`, an absolute URL or a control character. */
 function safeNextPath(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+  return typeof next === 'string' && /^\/(?![/\\])[^\u0000-\u001f\u007f]*$/.test(next) ? next : '/';
 }
 
 const loginForm = z.object({

@@ -14,6 +14,8 @@ export interface RequestOptions {
   htmx?: boolean;
   /** Sends the session's CSRF token (as htmx and the JSON front-end do). Default: true. */
   csrf?: boolean;
+  /** A body sent as is (with the content-type of `headers`), e.g. malformed JSON. */
+  rawBody?: string | ReadableStream<Uint8Array>;
 }
 
 /** A browser stand-in for app.request(): keeps cookies and the CSRF token between requests. */
@@ -36,7 +38,7 @@ export class TestClient {
     if (method !== 'GET' && options.csrf !== false && this.csrfToken) {
       headers['x-csrftoken'] ??= this.csrfToken;
     }
-    let body: string | undefined;
+    let body: RequestInit['body'] = options.rawBody;
     if (options.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(options.form).toString();
@@ -47,7 +49,9 @@ export class TestClient {
     const socket = this.remoteAddress
       ? { incoming: { socket: { remoteAddress: this.remoteAddress } } }
       : undefined;
-    const response = await this.app.request(path, { method, headers, body }, socket);
+    // A stream body needs half duplex (fetch's rule), e.g. a chunked upload without a length.
+    const duplex = body instanceof ReadableStream ? { duplex: 'half' } : {};
+    const response = await this.app.request(path, { method, headers, body, ...duplex }, socket);
     this.storeCookies(response);
     return response;
   }
