@@ -250,3 +250,47 @@ describe('unsafe routes × roles', () => {
     expect([...unsafe].filter((route) => !covered.has(route))).toEqual([]);
   });
 });
+
+describe('CSRF on every unsafe route', () => {
+  const forgeries: [string, Record<string, string>][] = [
+    ['no token', {}],
+    ['a wrong token', { 'x-csrftoken': 'not-the-session-token' }],
+    ['another origin', { origin: 'https://evil.example' }],
+  ];
+  const cases = MATRIX.flatMap((row, index) =>
+    forgeries.map(([forgery, headers]) => [row.route, index, forgery, headers] as const),
+  );
+  it.each(cases)(
+    '%s (line %i) with %s → 403, nothing changed',
+    async (_, index, forgery, headers) => {
+      const client = await demo.signIn('admin@demo.test');
+      const { path, ...options } = await MATRIX[index]!.request();
+      const before = await tenantChecksum(database.db, demo.demo);
+      const response = await client.request(path, {
+        ...options,
+        headers,
+        csrf: forgery === 'another origin',
+      });
+      expect(response.status).toBe(403);
+      expect(await tenantChecksum(database.db, demo.demo)).toEqual(before);
+    },
+  );
+});
+
+describe('patient data is never stored by browsers or proxies', () => {
+  it.each([
+    ['the patient page', () => `/patients/${patient}`, false],
+    ['the package modal', () => `/appointments/new/package-modal?patient_id=${patient}`, true],
+    [
+      'the JSON packages',
+      () => `/appointments/api/packages-for-patient/?patient=${patient}`,
+      false,
+    ],
+    ['a patient search', () => '/appointments/new/patients?q=Sara', true],
+    ['the day view fragment', () => '/appointments', true],
+    ['an error', () => '/patients/00000000-0000-4000-8000-000000000000', false],
+  ])('%s: Cache-Control no-store', async (_, path, htmx) => {
+    const response = await desk.request(path(), { htmx });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+});
