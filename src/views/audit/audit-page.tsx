@@ -200,8 +200,10 @@ function Values({ label, values }: { label: string; values: unknown }) {
       <dt>{label}</dt>
       {pairs.map(([key, value]) => (
         <dd>
-          {key && <span class="audit-key">{key}: </span>}
-          <span dir="ltr">{typeof value === 'string' ? value : JSON.stringify(value)}</span>
+          <bdi dir="ltr">
+            {key && <span class="audit-key">{key}: </span>}
+            {typeof value === 'string' ? value : JSON.stringify(value)}
+          </bdi>
         </dd>
       ))}
     </dl>
