@@ -89,21 +89,24 @@ function fieldsOf(names: string[]) {
 
 type Body = { contentType?: string; body: string };
 
+/** Fields as a query string or form body: strings as they are, other values as JSON. */
+function asParams(value: Record<string, unknown>): string {
+  return new URLSearchParams(
+    Object.entries(value).map(([key, field]) => [
+      key,
+      typeof field === 'string' ? field : JSON.stringify(field),
+    ]),
+  ).toString();
+}
+
 /** JSON (well or badly formed), a form, or the right fields in the wrong content type. */
 function bodyOf(names: string[]): fc.Arbitrary<Body> {
   const fields = fieldsOf(names);
-  const asForm = (value: Record<string, unknown>) =>
-    new URLSearchParams(
-      Object.entries(value).map(([key, field]) => [
-        key,
-        typeof field === 'string' ? field : JSON.stringify(field),
-      ]),
-    ).toString();
   return fc.oneof(
     fields.map((value) => ({ contentType: 'application/json', body: JSON.stringify(value) })),
     fields.map((value) => ({
       contentType: 'application/x-www-form-urlencoded',
-      body: asForm(value),
+      body: asParams(value),
     })),
     fc.jsonValue().map((value) => ({
       contentType: 'application/json',
@@ -121,14 +124,7 @@ function bodyOf(names: string[]): fc.Arbitrary<Body> {
 }
 
 function queryOf(names: string[]) {
-  return fieldsOf(names).map((value) =>
-    new URLSearchParams(
-      Object.entries(value).map(([key, field]) => [
-        key,
-        typeof field === 'string' ? field : JSON.stringify(field),
-      ]),
-    ).toString(),
-  );
+  return fieldsOf(names).map(asParams);
 }
 
 interface Endpoint {
