@@ -15,6 +15,7 @@ import { adminServiceRoutes } from './routes/admin/services.js';
 import { appointmentRoutes } from './routes/appointment.js';
 import { appointmentsApi } from './routes/appointments-api.js';
 import { bookingRoutes } from './routes/appointments.js';
+import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { dayViewRoutes } from './routes/day-view.js';
 import { renderError, renderNotFound } from './routes/errors.js';
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps) {
   app.route('/admin/services', adminServiceRoutes(deps));
   app.route('/admin/packages', adminPackageRoutes(deps));
   app.route('/admin/providers', adminProviderRoutes(deps));
+  app.route('/admin/audit', auditRoutes(deps));
   app.route('/', eventRoutes(deps));
 
   app.notFound(renderNotFound);

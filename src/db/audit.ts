@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database } from './client.js';
 
 /** Who makes a change, for its audit row. */
@@ -31,5 +32,136 @@ export async function recordAudit(db: Database, entry: AuditEntry): Promise<void
       after: entry.after === undefined ? null : JSON.stringify(entry.after),
       ip: entry.ip ?? null,
     })
+    .execute();
+}
+
+/** Opening a patient's packages is audited too: one insert, outside any transaction. */
+export function recordPatientPackagesView(
+  db: Database,
+  viewer: { tenantId: string; actorId: string; ip: string | null },
+  patientId: string,
+  screen: 'package_modal' | 'packages_api' | 'patient_page',
+): Promise<void> {
+  return recordAudit(db, {
+    tenantId: viewer.tenantId,
+    actorId: viewer.actorId,
+    action: 'patient.packages_viewed',
+    entity: 'patient',
+    entityId: patientId,
+    after: { screen },
+    ip: viewer.ip,
+  });
+}
+
+/** Every action the code records, for the audit page's filter. */
+export const AUDIT_ACTIONS = [
+  'appointment.book',
+  'appointment.cancel',
+  'appointment.status',
+  'package.assign',
+  'patient.packages_viewed',
+  'user.locale',
+  'user.sign_in',
+  'user.sign_in_refused',
+] as const;
+
+export const AUDIT_ENTITIES = ['appointment', 'package_purchase', 'patient', 'user'] as const;
+
+export interface AuditFilter {
+  action?: string;
+  entity?: string;
+  actorId?: string;
+  entityId?: string;
+  /** Tenant-local calendar dates, both included. */
+  from?: string;
+  to?: string;
+  /** Keyset: entries older than the entry with this id (its exact `at`, not a rounded copy). */
+  before?: string;
+}
+
+export interface AuditEntryRow {
+  id: string;
+  at: Date;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  actor_name: string | null;
+  actor_email: string | null;
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+}
+
+/**
+ * A page of the tenant's audit log, newest first, by keyset on (at, id) so that every page
+ * costs the same; `limit + 1` rows are read to know whether there is an older page.
+ */
+export async function listAuditEntries(
+  db: Database,
+  tenant: { id: string; timezone: string },
+  filter: AuditFilter,
+  limit: number,
+): Promise<{ entries: AuditEntryRow[]; hasMore: boolean }> {
+  let query = db
+    .selectFrom('audit_log')
+    .leftJoin('users', (join) =>
+      join
+        .onRef('users.tenant_id', '=', 'audit_log.tenant_id')
+        .onRef('users.id', '=', 'audit_log.actor_id'),
+    )
+    .select([
+      'audit_log.id',
+      'audit_log.at',
+      'audit_log.action',
+      'audit_log.entity',
+      'audit_log.entity_id',
+      'audit_log.before',
+      'audit_log.after',
+      'audit_log.ip',
+      'users.name as actor_name',
+      'users.email as actor_email',
+    ])
+    .where('audit_log.tenant_id', '=', tenant.id);
+  if (filter.action) query = query.where('audit_log.action', '=', filter.action);
+  if (filter.entity) query = query.where('audit_log.entity', '=', filter.entity);
+  if (filter.actorId) query = query.where('audit_log.actor_id', '=', filter.actorId);
+  if (filter.entityId) query = query.where('audit_log.entity_id', '=', filter.entityId);
+  if (filter.from) {
+    query = query.where(
+      'audit_log.at',
+      '>=',
+      sql<Date>`(${filter.from}::date)::timestamp at time zone ${tenant.timezone}`,
+    );
+  }
+  if (filter.to) {
+    query = query.where(
+      'audit_log.at',
+      '<',
+      sql<Date>`(${filter.to}::date + 1)::timestamp at time zone ${tenant.timezone}`,
+    );
+  }
+  if (filter.before) {
+    query = query.where(
+      sql<boolean>`(audit_log.at, audit_log.id) < (
+        select cursor.at, cursor.id from audit_log cursor
+        where cursor.tenant_id = ${tenant.id} and cursor.id = ${filter.before})`,
+    );
+  }
+  const rows = await query
+    .orderBy('audit_log.at', 'desc')
+    .orderBy('audit_log.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  return { entries: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+/** Who may appear as the actor of an entry: the tenant's users, by name. */
+export function listAuditActors(db: Database, tenantId: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'name', 'email'])
+    .where('tenant_id', '=', tenantId)
+    .orderBy('name')
+    .orderBy('email')
     .execute();
 }

@@ -7,6 +7,7 @@ import * as createPurchases from './migrations/2026-11-25T10-30_create_purchases
 import * as createAppointments from './migrations/2026-11-25T10-40_create_appointments.js';
 import * as createAuditLog from './migrations/2026-11-25T10-50_create_audit_log.js';
 import * as createFormSubmissions from './migrations/2026-11-26T13-00_create_form_submissions.js';
+import * as createLoginThrottles from './migrations/2026-11-26T10-00_create_login_throttles.js';
 
 /** Listed explicitly (not read from the folder) so they run the same under tsx, tests and builds. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-25T10-40_create_appointments': createAppointments,
   '2026-11-25T10-50_create_audit_log': createAuditLog,
   '2026-11-26T13-00_create_form_submissions': createFormSubmissions,
+  '2026-11-26T10-00_create_login_throttles': createLoginThrottles,
 };
 
 export async function migrateToLatest(db: Database): Promise<string[]> {

@@ -213,6 +213,14 @@ export interface FormSubmissionsTable {
   created_at: DefaultedTimestamp;
 }
 
+/** Failed sign-ins by `account:<email>` or `ip:<address>` (not tenant-owned). */
+export interface LoginThrottlesTable {
+  key: string;
+  failures: number;
+  last_failure_at: Timestamp;
+  locked_until: Timestamp | null;
+}
+
 export interface DB {
   tenants: TenantsTable;
   users: UsersTable;
@@ -232,6 +240,7 @@ export interface DB {
   appointments: AppointmentsTable;
   audit_log: AuditLogTable;
   form_submissions: FormSubmissionsTable;
+  login_throttles: LoginThrottlesTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

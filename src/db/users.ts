@@ -1,3 +1,4 @@
+import { recordAudit } from './audit.js';
 import type { Database } from './client.js';
 import type { Locale } from './schema.js';
 
@@ -9,16 +10,29 @@ export function findUserByEmail(db: Database, email: string) {
     .executeTakeFirst();
 }
 
-export async function setUserLocale(
+/** The user's language, audited with the one it replaces. */
+export function setUserLocale(
   db: Database,
-  tenantId: string,
-  userId: string,
+  user: { tenantId: string; id: string; locale: Locale },
   locale: Locale,
+  ip: string | null,
 ): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({ locale })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', userId)
-    .execute();
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ locale })
+      .where('tenant_id', '=', user.tenantId)
+      .where('id', '=', user.id)
+      .execute();
+    await recordAudit(trx, {
+      tenantId: user.tenantId,
+      actorId: user.id,
+      action: 'user.locale',
+      entity: 'user',
+      entityId: user.id,
+      before: { locale: user.locale },
+      after: { locale },
+      ip,
+    });
+  });
 }

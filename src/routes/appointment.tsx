@@ -15,7 +15,7 @@ import { Announcement } from '../views/appointments/booking-page.js';
 import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
 import { clientIp } from './request.js';
-import { uuid, validated } from './validation.js';
+import { text, uuid, validated } from './validation.js';
 
 const idParam = z.object({ id: uuid });
 
@@ -74,7 +74,7 @@ export function appointmentRoutes({ db, clock }: AppDeps) {
     requireRole(...BOOKING_ROLES),
     showErrorsIn(`#${APPOINTMENT_ERROR_ID}`),
     validated('param', idParam),
-    validated('form', z.object({ reason: z.string().trim().min(1).max(500) })),
+    validated('form', z.object({ reason: text().trim().min(1).max(500) })),
     async (c) => {
       const { auth } = c.var;
       const { id } = c.req.valid('param');

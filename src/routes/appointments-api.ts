@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
 import { bookAppointment, cancelAppointment } from '../db/appointments.js';
+import { recordPatientPackagesView } from '../db/audit.js';
 import { clinicExists, clinicsForPackage, clinicsForPurchase } from '../db/clinics.js';
 import { findPackage, totalSessions } from '../db/packages.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
@@ -16,7 +17,7 @@ import { formatInstant } from '../domain/slots.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { clientIp } from './request.js';
 import { findSlotsFor, slotQuery } from './slots.js';
-import { uuid, validated } from './validation.js';
+import { instant, text, uuid, validated } from './validation.js';
 
 /**
  * The JSON API of SPEC §4, for the existing front-ends and integrations: URLs and shapes are
@@ -28,9 +29,15 @@ export function appointmentsApi({ db, clock }: AppDeps) {
   api.use(requireAuth());
 
   api.get('/packages-for-patient/', validated('query', z.object({ patient: uuid })), async (c) => {
-    const { tenant } = c.var.auth;
+    const { tenant, user } = c.var.auth;
     const today = localDate(tenant.timezone, clock());
     const data = await loadPatientPackages(db, tenant.id, c.req.valid('query').patient, today);
+    await recordPatientPackagesView(
+      db,
+      { tenantId: tenant.id, actorId: user.id, ip: clientIp(c) },
+      data.patient.id,
+      'packages_api',
+    );
     return c.json({
       success: true,
       patient_id: data.patient.id,
@@ -71,7 +78,7 @@ export function appointmentsApi({ db, clock }: AppDeps) {
       z.object({
         package_id: uuid,
         patient_id: uuid,
-        idempotency_key: z.string().min(8).max(100).optional(),
+        idempotency_key: text().min(8).max(100).optional(),
       }),
     ),
     async (c) => {
@@ -166,10 +173,10 @@ export function appointmentsApi({ db, clock }: AppDeps) {
         service_id: uuid.optional(),
         clinic_id: uuid,
         provider_id: uuid,
-        start: z.iso.datetime({ offset: true }),
+        start: instant,
         duration_minutes: z.number().int().min(5).max(480),
         group_session_id: uuid.optional(),
-        idempotency_key: z.string().min(8).max(100).optional(),
+        idempotency_key: text().min(8).max(100).optional(),
       }),
     ),
     async (c) => {
@@ -217,7 +224,7 @@ export function appointmentsApi({ db, clock }: AppDeps) {
     '/appointments/:id/cancel/',
     requireRole(...BOOKING_ROLES),
     validated('param', z.object({ id: uuid })),
-    validated('json', z.object({ reason: z.string().trim().min(1).max(500) })),
+    validated('json', z.object({ reason: text().trim().min(1).max(500) })),
     async (c) => {
       const { auth } = c.var;
       const { status, sessionReturned } = await cancelAppointment(

@@ -3,13 +3,19 @@ import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
 import { findAppointmentRow } from '../db/appointment-rows.js';
+import { recordPatientPackagesView } from '../db/audit.js';
 import { bookAppointment } from '../db/appointments.js';
 import { clinicExists, clinicsForPurchase, listClinics } from '../db/clinics.js';
 import { listOpenGroupSessions } from '../db/group-sessions.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
 import { findPatient, searchPatients } from '../db/patients.js';
 import { listProvidersForClinic } from '../db/providers.js';
-import { assignPackage, findBookablePurchase, type PurchaseSummary } from '../db/purchases.js';
+import {
+  assignPackage,
+  findBookablePurchase,
+  findPurchase,
+  type PurchaseSummary,
+} from '../db/purchases.js';
 import { listBookableServices } from '../db/services.js';
 import { localDate } from '../domain/dates.js';
 import { BadRequest, NotFound } from '../domain/errors.js';
@@ -31,7 +37,7 @@ import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
 import { clientIp } from './request.js';
 import { findSlotsFor } from './slots.js';
-import { blankAsMissing, uuid, validated } from './validation.js';
+import { blankAsMissing, calendarDate, instant, text, uuid, validated } from './validation.js';
 
 /** Tells app.js to close the package modal once the chosen package is in the form. */
 const CLOSE_MODAL_EVENT = 'raseed:close-package-modal';
@@ -50,7 +56,7 @@ const bookingFormQuery = z.object({
   clinic_id: optionalId,
   provider_id: optionalId,
   service_id: optionalId,
-  date: blankAsMissing(z.iso.date()),
+  date: blankAsMissing(calendarDate),
   duration: blankAsMissing(z.coerce.number().int().min(5).max(480)),
   start: z.string().max(40).optional(),
 });
@@ -65,9 +71,9 @@ const bookingForm = z
     provider_id: optionalId,
     service_id: optionalId,
     group_session_id: optionalId,
-    start: blankAsMissing(z.iso.datetime({ offset: true })),
+    start: blankAsMissing(instant),
     duration: z.coerce.number().int().min(5).max(480),
-    idempotency_key: z.string().min(8).max(100),
+    idempotency_key: text().min(8).max(100),
   })
   .superRefine((form, ctx) => {
     const missing = (path: string, message: string) =>
@@ -130,6 +136,23 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     };
   };
 
+  /**
+   * The clinic and purchase the form narrows by must be the tenant's: another tenant's id
+   * answers 404 rather than an empty list.
+   */
+  const checkNarrowingIds = async (
+    c: Context<AuthedEnv>,
+    form: { clinic_id: string | null; package_purchase_id?: string | null },
+  ) => {
+    const tenantId = c.var.auth.tenant.id;
+    if (form.clinic_id && !(await clinicExists(db, tenantId, form.clinic_id))) {
+      throw new NotFound('Clinic not found.');
+    }
+    if (form.package_purchase_id && !(await findPurchase(db, tenantId, form.package_purchase_id))) {
+      throw new NotFound('Package purchase not found.');
+    }
+  };
+
   /** Free times of the chosen provider, or the open group sessions for a group booking. */
   const slotChoices = async (
     c: Context<AuthedEnv>,
@@ -174,7 +197,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
 
   routes.get(
     '/patients',
-    validated('query', z.object({ q: z.string().trim().max(100).default('') })),
+    validated('query', z.object({ q: text().trim().max(100).default('') })),
     async (c) => {
       const { q } = c.req.valid('query');
       const patients = q.length >= 2 ? await searchPatients(db, c.var.auth.tenant.id, q) : null;
@@ -199,12 +222,18 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   routes.get('/reset', async (c) => c.html(await freshChoices(c)));
 
   routes.get('/package-modal', validated('query', z.object({ patient_id: uuid })), async (c) => {
-    const { tenant } = c.var.auth;
+    const { tenant, user } = c.var.auth;
     const data = await loadPatientPackages(
       db,
       tenant.id,
       c.req.valid('query').patient_id,
       localDate(tenant.timezone, clock()),
+    );
+    await recordPatientPackagesView(
+      db,
+      { tenantId: tenant.id, actorId: user.id, ip: clientIp(c) },
+      data.patient.id,
+      'package_modal',
     );
     return c.html(
       <PackageModalBody
@@ -280,7 +309,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     errorsInModal,
     validated(
       'form',
-      z.object({ patient_id: uuid, package_id: uuid, idempotency_key: z.string().min(8).max(100) }),
+      z.object({ patient_id: uuid, package_id: uuid, idempotency_key: text().min(8).max(100) }),
     ),
     async (c) => {
       const { auth } = c.var;
@@ -313,8 +342,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
         </>,
       );
     }
-    if (!(await clinicExists(db, tenant.id, form.clinic_id)))
-      throw new NotFound('Clinic not found.');
+    await checkNarrowingIds(c, form);
     const providers = await listProvidersForClinic(db, tenant.id, form.clinic_id);
     const schedule = await scheduleState(c, form.clinic_id, {
       purchaseId: form.package_purchase_id,
@@ -332,6 +360,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   routes.get('/schedule', validated('query', bookingFormQuery), async (c) => {
     const form = c.req.valid('query');
     if (!form.clinic_id) throw new BadRequest('Choose a clinic first.');
+    await checkNarrowingIds(c, form);
     const schedule = await scheduleState(c, form.clinic_id, {
       purchaseId: form.package_purchase_id,
       serviceId: form.service_id,
@@ -343,6 +372,9 @@ export function bookingRoutes({ db, clock }: AppDeps) {
 
   routes.get('/slots', validated('query', bookingFormQuery), async (c) => {
     const form = c.req.valid('query');
+    // A provider's slots check their ids themselves (findSlotsFor); group sessions, the clinic.
+    if (form.appointment_type === 'group')
+      await checkNarrowingIds(c, { clinic_id: form.clinic_id });
     const slots = await slotChoices(c, form);
     return c.html(<SlotList {...view(c)} choices={slots} selected={form.start} />);
   });

@@ -10,15 +10,25 @@ import {
   invalidateSession,
   setSessionCookie,
 } from '../auth/session.js';
+import { recordAudit } from '../db/audit.js';
+import {
+  accountKey,
+  clearFailures,
+  isLocked,
+  recordFailure,
+  signInKeys,
+} from '../db/login-throttles.js';
 import { findUserByEmail, setUserLocale } from '../db/users.js';
 import type { AppDeps, AppEnv, AuthedEnv } from '../env.js';
 import { LoginPage, type LoginFormState } from '../views/auth/login-page.js';
 import { translator } from '../views/i18n.js';
+import { clientIp } from './request.js';
 import { validated, validatedForm } from './validation.js';
 
-/** Only paths of this site: never `//evil.example` or an absolute URL. */
+/** Only paths of this site: never `//evil.example`, an absolute URL or a control character. */
 function safeNextPath(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+  return typeof next === 'string' && /^\/(?![/\\])[^\u0000-\u001f\u007f]*$/.test(next) ? next : '/';
 }
 
 const loginForm = z.object({
@@ -27,7 +37,7 @@ const loginForm = z.object({
   next: z.string().max(2048).optional(),
 });
 
-function renderLogin(c: Context<AppEnv>, status: 200 | 401 | 422, form: LoginFormState) {
+function renderLogin(c: Context<AppEnv>, status: 200 | 401 | 422 | 429, form: LoginFormState) {
   c.status(status);
   const t = translator(c.get('locale'));
   return c.render(<LoginPage t={t} form={form} />, { title: t('signIn') });
@@ -63,15 +73,36 @@ export function authRoutes({ db, clock }: AppDeps) {
     }),
     async (c) => {
       const { email, password, next } = c.req.valid('form');
+      const t = translator(c.get('locale'));
+      const ip = clientIp(c);
+      const keys = signInKeys(email, ip);
       const user = await findUserByEmail(db, email);
+      // Known or unknown email, locked or not: the same answers, so nothing tells them apart.
+      const refuse = async (status: 401 | 429, reason: string) => {
+        if (user) {
+          await recordAudit(db, {
+            tenantId: user.tenant_id,
+            actorId: null,
+            action: 'user.sign_in_refused',
+            entity: 'user',
+            entityId: user.id,
+            after: { reason },
+            ip,
+          });
+        }
+        const error = status === 429 ? t('tooManyAttempts') : t('badCredentials');
+        return renderLogin(c, status, { email, next: safeNextPath(next), error });
+      };
+      if (await isLocked(db, keys, clock())) return refuse(429, 'throttled');
       const valid =
         user && user.active
           ? await verifyPassword(user.password_hash, password)
           : await verifyAgainstDummy(password);
       if (!user || !valid) {
-        const t = translator(c.get('locale'));
-        return renderLogin(c, 401, { email, next: safeNextPath(next), error: t('badCredentials') });
+        await recordFailure(db, keys, clock());
+        return refuse(401, user?.active === false ? 'inactive' : 'wrong_password');
       }
+      await clearFailures(db, accountKey(email));
       // A fresh session (and CSRF token) at every sign-in; an earlier one on this browser ends.
       const previous = c.get('auth');
       if (previous) await invalidateSession(db, previous.session.id);
@@ -82,6 +113,14 @@ export function authRoutes({ db, clock }: AppDeps) {
         { tenantId: user.tenant_id, userId: user.id },
         clock(),
       );
+      await recordAudit(db, {
+        tenantId: user.tenant_id,
+        actorId: user.id,
+        action: 'user.sign_in',
+        entity: 'user',
+        entityId: user.id,
+        ip,
+      });
       setSessionCookie(c, token, session.expiresAt);
       return c.redirect(safeNextPath(next), 303);
     },
@@ -101,7 +140,12 @@ export function authRoutes({ db, clock }: AppDeps) {
     validated('form', z.object({ locale: z.enum(['en', 'ar']) })),
     async (c) => {
       const { auth } = c.var;
-      await setUserLocale(db, auth.tenant.id, auth.user.id, c.req.valid('form').locale);
+      await setUserLocale(
+        db,
+        { tenantId: auth.tenant.id, id: auth.user.id, locale: auth.user.locale },
+        c.req.valid('form').locale,
+        clientIp(c),
+      );
       return c.redirect(sameSiteReferrerPath(c) ?? '/', 303);
     },
   );

@@ -8,10 +8,10 @@ import { NotFound } from '../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { DayGrid, DayViewPage } from '../views/appointments/day-view.js';
 import { translator } from '../views/i18n.js';
-import { blankAsMissing, uuid, validated } from './validation.js';
+import { blankAsMissing, calendarDate, uuid, validated } from './validation.js';
 
 const dayViewQuery = z.object({
-  date: blankAsMissing(z.iso.date()),
+  date: blankAsMissing(calendarDate),
   clinic: blankAsMissing(uuid),
 });
 

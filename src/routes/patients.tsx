@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
+import { recordPatientPackagesView } from '../db/audit.js';
 import { extendExpiry } from '../db/package-operations.js';
 import { loadPatientHistory } from '../db/patient-history.js';
 import { formatDate, localName } from '../views/format.js';
@@ -40,6 +41,12 @@ export function patientRoutes({ db, clock }: AppDeps) {
     const today = localDate(tenant.timezone, clock());
     const history = await loadPatientHistory(db, tenant.id, patientId, today);
     if (!history) throw new NotFound('Patient not found.');
+    await recordPatientPackagesView(
+      db,
+      { tenantId: tenant.id, actorId: user.id, ip: clientIp(c) },
+      history.patient.id,
+      'patient_page',
+    );
     const locale = c.get('locale');
     const t = translator(locale);
     if (form) c.status(422);

@@ -5,12 +5,12 @@ import { providerExists } from '../db/providers.js';
 import { findFreeSlots } from '../db/schedule.js';
 import { NotFound } from '../domain/errors.js';
 import type { Slot } from '../domain/slots.js';
-import { uuid } from './validation.js';
+import { calendarDate, uuid } from './validation.js';
 
 /** The slot query of the JSON API and of the booking form (the same names in both). */
 export const slotQuery = z.object({
   provider_id: uuid,
-  date: z.iso.date(),
+  date: calendarDate,
   duration: z.coerce.number().int().min(5).max(480),
   patient_id: uuid.optional(),
 });

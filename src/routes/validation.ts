@@ -9,6 +9,34 @@ export type FieldErrors = Record<string, string>;
 /** Ids are UUIDs v4 everywhere (gen_random_uuid). */
 export const uuid = z.uuid({ version: 'v4' });
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text PostgreSQL can store: no NUL character, no lone UTF-16 surrogate (invalid UTF-8). */
+export function text() {
+  return z.string().refine((value) => !value.includes('\u0000') && !LONE_SURROGATE.test(value), {
+    message: 'Invalid characters.',
+  });
+}
+
+/** The years a clinic's calendar can mean; beyond them PostgreSQL and luxon disagree or fail. */
+const FIRST_DATE = '2000-01-01';
+const LAST_DATE = '2999-12-31';
+const OUT_OF_RANGE = `Use a date between ${FIRST_DATE} and ${LAST_DATE}.`;
+
+/** A 'YYYY-MM-DD' calendar date that exists, within FIRST_DATE..LAST_DATE. */
+export const calendarDate = z.iso
+  .date()
+  .refine((date) => date >= FIRST_DATE && date <= LAST_DATE, OUT_OF_RANGE);
+
+/** An ISO 8601 instant with its offset, within the same years. */
+export const instant = z.iso.datetime({ offset: true }).refine((value) => {
+  const time = Date.parse(value);
+  // A malformed value has failed the format check already: nothing more to say here.
+  if (Number.isNaN(time)) return true;
+  const utcDate = new Date(time).toISOString().slice(0, 10);
+  return utcDate >= FIRST_DATE && utcDate <= LAST_DATE;
+}, OUT_OF_RANGE);
+
 /** A form field left empty (a cleared input, a "choose…" option) counts as not sent. */
 export function blankAsMissing<T extends z.ZodType>(schema: T) {
   return z.union([z.literal('').transform(() => undefined), schema]).optional();

@@ -1,6 +1,8 @@
 import type { Locale, Role } from '../db/schema.js';
 import { packageOperationsAr, packageOperationsEn } from './messages/package-operations.js';
 import { adminCatalogueAr, adminCatalogueEn } from './messages/admin-catalogue.js';
+import { auditAr, auditEn } from './messages/audit.js';
+import { signInAr, signInEn } from './messages/sign-in.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -282,8 +284,14 @@ const coreAr: Record<keyof typeof coreEn, string> = {
  * Each area keeps its strings in a module of its own (English, and Arabic with the same keys)
  * and adds them here, so the dictionaries stay one typed whole.
  */
-const en = { ...coreEn, ...packageOperationsEn, ...adminCatalogueEn };
-const ar: Record<MessageKey, string> = { ...coreAr, ...packageOperationsAr, ...adminCatalogueAr };
+const en = { ...coreEn, ...packageOperationsEn, ...adminCatalogueEn, ...signInEn, ...auditEn };
+const ar: Record<MessageKey, string> = {
+  ...coreAr,
+  ...packageOperationsAr,
+  ...adminCatalogueAr,
+  ...signInAr,
+  ...auditAr,
+};
 
 export type MessageKey = keyof typeof en;
 

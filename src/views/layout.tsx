@@ -68,6 +68,11 @@ export function Layout({ title, locale, auth, path, children }: LayoutProps) {
               <span>
                 {auth.user.name} · {auth.tenant.name}
               </span>
+              {auth.user.role === 'ADMIN' && (
+                <a href="/admin/audit" id="nav-audit">
+                  {t('auditLog')}
+                </a>
+              )}
               <form method="post" action="/account/locale">
                 <input type="hidden" name={CSRF_FIELD} value={csrfToken} />
                 <input type="hidden" name="locale" value={otherLocale(locale)} />

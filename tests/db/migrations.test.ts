@@ -36,6 +36,8 @@ const SPEC_TABLES = [
 /** Bookkeeping of the app beyond the SPEC's model: the "new …" forms' tokens. */
 const APP_TABLES = ['form_submissions'];
 const KYSELY_TABLES = ['kysely_migration', 'kysely_migration_lock'];
+/** Tables outside any tenant: failed sign-ins come before a tenant is known. */
+const GLOBAL_TABLES = ['login_throttles'];
 
 async function createEmptyDatabase(): Promise<{ db: Database; close(): Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
@@ -112,7 +114,9 @@ describe('migrateToLatest', () => {
 
   it('applies nothing on a second run', async () => {
     expect(await migrateToLatest(db)).toEqual([]);
-    expect(await tablesIn(db)).toEqual([...SPEC_TABLES, ...APP_TABLES, ...KYSELY_TABLES].sort());
+    expect(await tablesIn(db)).toEqual(
+      [...SPEC_TABLES, ...APP_TABLES, ...GLOBAL_TABLES, ...KYSELY_TABLES].sort(),
+    );
   });
 
   it('installs btree_gist and pg_trgm', async () => {
@@ -124,8 +128,10 @@ describe('migrateToLatest', () => {
 });
 
 describe('the migrated schema', () => {
-  it('has exactly the tables of SPEC §3 (and the app’s and Kysely’s bookkeeping)', async () => {
-    expect(await tablesIn(db)).toEqual([...SPEC_TABLES, ...APP_TABLES, ...KYSELY_TABLES].sort());
+  it('has exactly the tables of SPEC §3 (and the app’s bookkeeping, the sign-in throttle, Kysely’s)', async () => {
+    expect(await tablesIn(db)).toEqual(
+      [...SPEC_TABLES, ...APP_TABLES, ...GLOBAL_TABLES, ...KYSELY_TABLES].sort(),
+    );
   });
 
   it('gives every tenant-owned table a non-null uuid tenant_id', async () => {
@@ -238,6 +244,8 @@ describe('down migrations', () => {
     expect(await tablesIn(db)).toEqual(KYSELY_TABLES);
 
     expect(await migrateToLatest(db)).toEqual(firstRun);
-    expect(await tablesIn(db)).toEqual([...SPEC_TABLES, ...APP_TABLES, ...KYSELY_TABLES].sort());
+    expect(await tablesIn(db)).toEqual(
+      [...SPEC_TABLES, ...APP_TABLES, ...GLOBAL_TABLES, ...KYSELY_TABLES].sort(),
+    );
   });
 });

@@ -14,12 +14,16 @@ export interface RequestOptions {
   htmx?: boolean;
   /** Sends the session's CSRF token (as htmx and the JSON front-end do). Default: true. */
   csrf?: boolean;
+  /** A body sent as is (with the content-type of `headers`), e.g. malformed JSON. */
+  rawBody?: string | ReadableStream<Uint8Array>;
 }
 
 /** A browser stand-in for app.request(): keeps cookies and the CSRF token between requests. */
 export class TestClient {
   readonly cookies = new Map<string, string>();
   csrfToken: string | undefined;
+  /** The client's address as the Node server would see it (app.request() has no socket). */
+  remoteAddress: string | undefined;
 
   constructor(private readonly app: App) {}
 
@@ -34,7 +38,7 @@ export class TestClient {
     if (method !== 'GET' && options.csrf !== false && this.csrfToken) {
       headers['x-csrftoken'] ??= this.csrfToken;
     }
-    let body: string | undefined;
+    let body: RequestInit['body'] = options.rawBody;
     if (options.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(options.form).toString();
@@ -42,7 +46,12 @@ export class TestClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
     }
-    const response = await this.app.request(path, { method, headers, body });
+    const socket = this.remoteAddress
+      ? { incoming: { socket: { remoteAddress: this.remoteAddress } } }
+      : undefined;
+    // A stream body needs half duplex (fetch's rule), e.g. a chunked upload without a length.
+    const duplex = body instanceof ReadableStream ? { duplex: 'half' } : {};
+    const response = await this.app.request(path, { method, headers, body, ...duplex }, socket);
     this.storeCookies(response);
     return response;
   }

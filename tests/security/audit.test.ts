@@ -1,0 +1,295 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordAudit } from '../../src/db/audit.js';
+import { createTestApp } from '../support/app.js';
+import { demoIds, freeSlots, type DemoIds } from '../support/booking.js';
+import { html, TestClient } from '../support/client.js';
+import { seedDemoFixture, type DemoFixture } from '../support/demo.js';
+import { createUser, TEST_PASSWORD } from '../support/factories.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+
+let database: TestDatabase;
+let demo: DemoFixture;
+let ids: DemoIds;
+let desk: TestClient;
+let admin: TestClient;
+let deskId: string;
+let patient: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  demo = await seedDemoFixture(database.db);
+  ids = await demoIds(database.db, demo.demo);
+  desk = await demo.signIn('frontdesk@demo.test');
+  admin = await demo.signIn('admin@demo.test');
+  deskId = (await userByEmail('frontdesk@demo.test')).id;
+  patient = await demo.patient('Sara Al-Harbi');
+});
+afterAll(() => database.close());
+
+function userByEmail(email: string) {
+  return database.db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
+}
+
+/** The newest audit row of the demo centre. */
+function lastEntry() {
+  return database.db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('tenant_id', '=', demo.demo)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+}
+
+async function bookSara(client = desk): Promise<string> {
+  const [slot] = await freeSlots(desk, {
+    providerId: ids.faisal,
+    date: '2026-12-07',
+    patientId: patient,
+  });
+  const response = await client.request('/appointments/api/book/', {
+    json: {
+      patient_id: patient,
+      appointment_type: 'single',
+      clinic_id: ids.slp,
+      provider_id: ids.faisal,
+      service_id: ids.speech,
+      start: slot!.start,
+      duration_minutes: 45,
+    },
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { appointment_id: string }).appointment_id;
+}
+
+describe('every change is audited with actor, action, entity, before and after', () => {
+  it('assigning a package', async () => {
+    const response = await desk.request('/appointments/api/assign-package/', {
+      json: { patient_id: patient, package_id: await demo.pkg('20 ABA Therapy Package') },
+    });
+    const { package_purchase_id } = (await response.json()) as { package_purchase_id: string };
+    const entry = await lastEntry();
+    expect(entry).toMatchObject({
+      actor_id: deskId,
+      action: 'package.assign',
+      entity: 'package_purchase',
+      entity_id: package_purchase_id,
+      before: null,
+    });
+    expect(entry.after).toMatchObject({
+      patient_id: patient,
+      total_sessions: 20,
+      price: '5000.00',
+    });
+  });
+
+  it('booking', async () => {
+    const id = await bookSara();
+    const entry = await lastEntry();
+    expect(entry).toMatchObject({
+      actor_id: deskId,
+      action: 'appointment.book',
+      entity: 'appointment',
+      entity_id: id,
+      before: null,
+    });
+    expect(entry.after).toMatchObject({ id, status: 'BOOKED' });
+  });
+
+  it('cancelling', async () => {
+    const id = await bookSara();
+    await desk.request(`/appointments/api/appointments/${id}/cancel/`, {
+      json: { reason: 'Family travel' },
+    });
+    expect(await lastEntry()).toMatchObject({
+      actor_id: deskId,
+      action: 'appointment.cancel',
+      entity: 'appointment',
+      entity_id: id,
+      before: { status: 'BOOKED' },
+      after: { status: 'CANCELLED', reason: 'Family travel', session_returned: false },
+    });
+  });
+
+  it('a state change', async () => {
+    const id = await bookSara();
+    const response = await admin.request(`/appointments/${id}/status`, {
+      form: { status: 'CONFIRMED' },
+      htmx: true,
+    });
+    expect(response.status).toBe(200);
+    expect(await lastEntry()).toMatchObject({
+      actor_id: (await userByEmail('admin@demo.test')).id,
+      action: 'appointment.status',
+      entity_id: id,
+      before: { status: 'BOOKED' },
+      after: { status: 'CONFIRMED', reason: null },
+    });
+  });
+
+  it('a change of language', async () => {
+    const finance = await demo.signIn('finance@demo.test');
+    expect((await finance.request('/account/locale', { form: { locale: 'ar' } })).status).toBe(303);
+    expect(await lastEntry()).toMatchObject({
+      actor_id: (await userByEmail('finance@demo.test')).id,
+      action: 'user.locale',
+      entity: 'user',
+      before: { locale: 'en' },
+      after: { locale: 'ar' },
+    });
+  });
+});
+
+describe("every view of a patient's packages is audited", () => {
+  it.each([
+    ['package_modal', () => `/appointments/new/package-modal?patient_id=${patient}`],
+    ['packages_api', () => `/appointments/api/packages-for-patient/?patient=${patient}`],
+    ['patient_page', () => `/patients/${patient}`],
+  ])('%s', async (screen, path) => {
+    const response = await desk.request(path(), { htmx: screen === 'package_modal' });
+    expect(response.status).toBe(200);
+    expect(await lastEntry()).toMatchObject({
+      actor_id: deskId,
+      action: 'patient.packages_viewed',
+      entity: 'patient',
+      entity_id: patient,
+      after: { screen },
+    });
+  });
+
+  it('not when the patient is unknown', async () => {
+    const before = await lastEntry();
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect((await desk.request(`/patients/${unknown}`)).status).toBe(404);
+    expect((await lastEntry()).id).toBe(before.id);
+  });
+});
+
+describe('the audit page', () => {
+  async function auditPage(query = '', client = admin) {
+    const response = await client.request(`/admin/audit${query}`);
+    return { response, page: html(await response.text()) };
+  }
+  const rowActions = (page: ReturnType<typeof html>) =>
+    page.querySelectorAll('#audit-entries tbody tr').map((row) => row.getAttribute('data-action'));
+
+  it('is for administrators: other roles 403, signed out to the login', async () => {
+    for (const email of ['frontdesk@demo.test', 'provider@demo.test', 'finance@demo.test']) {
+      expect((await (await demo.signIn(email)).request('/admin/audit')).status).toBe(403);
+    }
+    const signedOut = await new TestClient(createTestApp(database.db).app).request('/admin/audit');
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get('location')).toBe('/login?next=%2Fadmin%2Faudit');
+  });
+
+  it('is linked from the navigation for administrators only', async () => {
+    const adminHome = html(await (await admin.request('/')).text());
+    expect(adminHome.querySelector('#nav-audit')?.getAttribute('href')).toBe('/admin/audit');
+    const deskHome = html(await (await desk.request('/')).text());
+    expect(deskHome.querySelector('#nav-audit')).toBeNull();
+  });
+
+  it('shows the newest first, readable, and no-store', async () => {
+    const id = await bookSara();
+    const { response, page } = await auditPage();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const first = page.querySelector('#audit-entries tbody tr')!;
+    expect(first.getAttribute('data-action')).toBe('appointment.book');
+    const text = first.text.replace(/\s+/g, ' ');
+    expect(text).toContain('Appointment booked');
+    expect(text).toContain('Appointment');
+    expect(text).toContain('status: BOOKED');
+    expect(first.querySelector('a')?.getAttribute('href')).toBe(`/appointments/${id}`);
+    const times = page
+      .querySelectorAll('#audit-entries time')
+      .map((time) => time.getAttribute('datetime')!);
+    expect(times).toEqual([...times].sort().reverse());
+  });
+
+  it('filters by action, entity, actor, record and dates', async () => {
+    const views = await auditPage('?action=patient.packages_viewed');
+    expect(new Set(rowActions(views.page))).toEqual(new Set(['patient.packages_viewed']));
+    const byPatient = await auditPage(`?entity=patient&entity_id=${patient}`);
+    expect(rowActions(byPatient.page).length).toBeGreaterThan(0);
+    for (const row of byPatient.page.querySelectorAll('#audit-entries tbody tr a')) {
+      expect(row.getAttribute('href')).toBe(`/patients/${patient}`);
+    }
+    const byFinance = await auditPage(`?actor=${(await userByEmail('finance@demo.test')).id}`);
+    expect(rowActions(byFinance.page)).toContain('user.locale');
+    expect(rowActions(byFinance.page)).not.toContain('appointment.book');
+    // the rows were written by the database's clock (now); none fall in 2020
+    const past = await auditPage('?from=2020-01-01&to=2020-12-31');
+    expect(past.page.querySelector('#audit-empty')?.text).toBe('No entries match these filters.');
+    const today = new Date().toISOString().slice(0, 10);
+    const around = await auditPage(`?from=${today}&to=${today}&action=appointment.book`);
+    expect(rowActions(around.page).length).toBeGreaterThan(0);
+  });
+
+  it('pages 50 at a time, older pages by keyset, without gaps or repeats', async () => {
+    for (let i = 0; i < 60; i++) {
+      await recordAudit(database.db, {
+        tenantId: demo.demo,
+        actorId: deskId,
+        action: 'patient.packages_viewed',
+        entity: 'patient',
+        entityId: patient,
+        after: { screen: 'patient_page', n: i },
+      });
+    }
+    const total = Number(
+      (
+        await database.db
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll().as('count'))
+          .where('tenant_id', '=', demo.demo)
+          .where('action', '=', 'patient.packages_viewed')
+          .executeTakeFirstOrThrow()
+      ).count,
+    );
+    const seen: string[] = [];
+    let query: string | null = '?action=patient.packages_viewed';
+    while (query) {
+      const { page } = await auditPage(query);
+      const rows = page.querySelectorAll('#audit-entries tbody tr');
+      expect(rows.length).toBeLessThanOrEqual(50);
+      seen.push(...rows.map((row) => row.toString()));
+      query =
+        page.querySelector('#audit-older')?.getAttribute('href')?.replace('/admin/audit', '') ??
+        null;
+      if (query) expect(query).toContain('action=patient.packages_viewed');
+    }
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+  });
+
+  it('speaks Arabic', async () => {
+    const arabic = await demo.signIn('admin@demo.test');
+    await arabic.request('/account/locale', { form: { locale: 'ar' } });
+    const { page } = await auditPage('?action=user.locale', arabic);
+    expect(page.querySelector('html')?.getAttribute('dir')).toBe('rtl');
+    expect(page.querySelector('#audit-title')?.text).toBe('سجل التدقيق');
+    expect(page.querySelector('#audit-entries tbody tr')?.text).toContain('تغيير اللغة');
+  });
+
+  it('refuses malformed filters with 400', async () => {
+    for (const query of ['?actor=nope', '?from=2026-13-01', '?action=drop', '?before=1']) {
+      expect((await auditPage(query)).response.status).toBe(400);
+    }
+  });
+
+  it("shows another tenant's administrator nothing of this centre", async () => {
+    const otherAdmin = await createUser(database.db, demo.other, { role: 'ADMIN' });
+    const client = new TestClient(createTestApp(database.db).app);
+    await client.login(otherAdmin.email, TEST_PASSWORD);
+    const { page } = await auditPage(`?entity_id=${patient}`, client);
+    expect(page.querySelector('#audit-empty')).not.toBeNull();
+    const all = await auditPage('', client);
+    expect(all.page.toString()).not.toContain(patient);
+    expect(all.page.toString()).not.toContain('frontdesk@demo.test');
+  });
+});

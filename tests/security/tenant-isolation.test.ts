@@ -1,0 +1,426 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import type { Role } from '../../src/db/schema.js';
+import { createTestApp, TestClock, unwiredBus } from '../support/app.js';
+import { demoIds } from '../support/booking.js';
+import { TestClient, type RequestOptions } from '../support/client.js';
+import { DEMO_NOW, seedDemoFixture, type DemoFixture } from '../support/demo.js';
+import { createGroupSession, createUser, TEST_PASSWORD } from '../support/factories.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { tenantChecksum } from './tenant-checksum.js';
+
+/**
+ * Tenant B's staff, signed in, call every route with tenant A's ids: each answers 404 (never
+ * 403, 200 or 500), shows nothing of A, and leaves every one of A's tables as it was.
+ */
+
+let database: TestDatabase;
+let demo: DemoFixture;
+let a: Awaited<ReturnType<typeof tenantAIds>>;
+let b: Awaited<ReturnType<typeof tenantBIds>>;
+const clients = new Map<Role, TestClient>();
+
+async function tenantAIds() {
+  const { db } = database;
+  const ids = await demoIds(db, demo.demo);
+  const patient = await demo.patient('Ahmed Al-Rashid');
+  const [purchase] = await demo.purchasesOf(patient);
+  const appointment = await db
+    .selectFrom('appointments')
+    .select('id')
+    .where('tenant_id', '=', demo.demo)
+    .where('patient_id', '=', patient)
+    .where('status', '=', 'BOOKED')
+    .executeTakeFirstOrThrow();
+  const admin = await db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', 'admin@demo.test')
+    .executeTakeFirstOrThrow();
+  const group = await createGroupSession(
+    db,
+    {
+      tenant: { id: demo.demo },
+      clinic: { id: ids.slp },
+      service: { id: ids.speech },
+      provider: { id: ids.huda },
+    },
+    { starts_at: new Date('2026-12-01T06:00:00Z') },
+  );
+  return {
+    ...ids,
+    patient,
+    purchase: purchase!.id,
+    package: await demo.pkg('20 ABA Therapy Package'),
+    appointment: appointment.id,
+    group: group.id,
+    admin: admin.id,
+  };
+}
+
+/** B's own rows, to mix with A's (B's patient on A's purchase, B's clinic with A's service…). */
+async function tenantBIds() {
+  const { db } = database;
+  const first = (table: 'clinics' | 'providers' | 'patients') =>
+    db
+      .selectFrom(table)
+      .select('id')
+      .where('tenant_id', '=', demo.other)
+      .orderBy('id')
+      .executeTakeFirstOrThrow()
+      .then((row) => row.id);
+  return {
+    clinic: await first('clinics'),
+    provider: await first('providers'),
+    patient: await first('patients'),
+  };
+}
+
+interface Row {
+  /** `METHOD /path` as Hono registered it: the completeness test matches on this. */
+  route: string;
+  /** Built once the ids exist. */
+  request: () => { path: string } & Pick<RequestOptions, 'form' | 'json' | 'htmx'>;
+  /** Who of tenant B calls it, when the route is not for the front desk. */
+  as?: Role;
+}
+
+const KEY = 'isolation-key-1';
+const when = '2026-12-01T09:00:00+03:00';
+const bookingForm = () => ({
+  patient_id: a.patient,
+  appointment_type: 'package',
+  package_purchase_id: a.purchase,
+  clinic_id: a.slp,
+  provider_id: a.huda,
+  service_id: a.speech,
+  start: when,
+  duration: '45',
+  idempotency_key: KEY,
+});
+const bookingJson = () => ({
+  patient_id: a.patient,
+  appointment_type: 'package',
+  package_purchase_id: a.purchase,
+  clinic_id: a.slp,
+  provider_id: a.huda,
+  start: when,
+  duration_minutes: 45,
+});
+
+/** One line per request; several lines may exercise one route with different ids. */
+const ROWS: Row[] = [
+  // Pages
+  { route: 'GET /patients/:id', request: () => ({ path: `/patients/${a.patient}` }) },
+  { route: 'GET /appointments/:id', request: () => ({ path: `/appointments/${a.appointment}` }) },
+  { route: 'GET /appointments', request: () => ({ path: `/appointments?clinic=${a.slp}` }) },
+  // Booking-page fragments
+  {
+    route: 'GET /appointments/new/patient',
+    request: () => ({ path: `/appointments/new/patient?patient_id=${a.patient}`, htmx: true }),
+  },
+  {
+    route: 'GET /appointments/new/package-modal',
+    request: () => ({
+      path: `/appointments/new/package-modal?patient_id=${a.patient}`,
+      htmx: true,
+    }),
+  },
+  {
+    route: 'GET /appointments/new/package',
+    request: () => ({
+      path: `/appointments/new/package?patient_id=${a.patient}&package_purchase_id=${a.purchase}`,
+      htmx: true,
+    }),
+  },
+  {
+    route: 'GET /appointments/new/package',
+    request: () => ({
+      path: `/appointments/new/package?patient_id=${b.patient}&package_purchase_id=${a.purchase}`,
+      htmx: true,
+    }),
+  },
+  {
+    route: 'GET /appointments/new/package-section',
+    request: () => ({
+      path: `/appointments/new/package-section?patient_id=${a.patient}&package_purchase_id=${a.purchase}`,
+      htmx: true,
+    }),
+  },
+  {
+    route: 'GET /appointments/new/providers',
+    request: () => ({ path: `/appointments/new/providers?clinic_id=${a.slp}`, htmx: true }),
+  },
+  {
+    route: 'GET /appointments/new/schedule',
+    request: () => ({ path: `/appointments/new/schedule?clinic_id=${a.slp}`, htmx: true }),
+  },
+  {
+    route: 'GET /appointments/new/schedule',
+    request: () => ({
+      path: `/appointments/new/schedule?clinic_id=${b.clinic}&package_purchase_id=${a.purchase}`,
+      htmx: true,
+    }),
+  },
+  {
+    route: 'GET /appointments/new/slots',
+    request: () => ({
+      path: `/appointments/new/slots?provider_id=${a.huda}&date=2026-12-01`,
+      htmx: true,
+    }),
+  },
+  {
+    route: 'GET /appointments/new/slots',
+    request: () => ({
+      path: `/appointments/new/slots?provider_id=${b.provider}&date=2026-12-01&patient_id=${a.patient}`,
+      htmx: true,
+    }),
+  },
+  {
+    route: 'GET /appointments/new/slots',
+    request: () => ({
+      path: `/appointments/new/slots?appointment_type=group&clinic_id=${a.slp}`,
+      htmx: true,
+    }),
+  },
+  {
+    route: 'POST /appointments/new/assign',
+    request: () => ({
+      path: '/appointments/new/assign',
+      form: { patient_id: a.patient, package_id: a.package, idempotency_key: KEY },
+      htmx: true,
+    }),
+  },
+  {
+    route: 'POST /appointments/new/assign',
+    request: () => ({
+      path: '/appointments/new/assign',
+      form: { patient_id: b.patient, package_id: a.package, idempotency_key: KEY },
+      htmx: true,
+    }),
+  },
+  {
+    route: 'POST /appointments/new/book',
+    request: () => ({ path: '/appointments/new/book', form: bookingForm(), htmx: true }),
+  },
+  {
+    route: 'POST /appointments/new/book',
+    request: () => ({
+      path: '/appointments/new/book',
+      form: { ...bookingForm(), patient_id: b.patient },
+      htmx: true,
+    }),
+  },
+  {
+    route: 'POST /appointments/new/book',
+    request: () => ({
+      path: '/appointments/new/book',
+      form: {
+        ...bookingForm(),
+        appointment_type: 'group',
+        group_session_id: a.group,
+        package_purchase_id: '',
+      },
+      htmx: true,
+    }),
+  },
+  // Appointment actions
+  {
+    route: 'POST /appointments/:id/cancel',
+    request: () => ({
+      path: `/appointments/${a.appointment}/cancel`,
+      form: { reason: 'isolation' },
+      htmx: true,
+    }),
+  },
+  {
+    route: 'POST /appointments/:id/status',
+    request: () => ({
+      path: `/appointments/${a.appointment}/status`,
+      form: { status: 'CONFIRMED' },
+      htmx: true,
+    }),
+  },
+  // JSON API
+  {
+    route: 'GET /appointments/api/packages-for-patient/',
+    request: () => ({ path: `/appointments/api/packages-for-patient/?patient=${a.patient}` }),
+  },
+  {
+    route: 'POST /appointments/api/assign-package/',
+    request: () => ({
+      path: '/appointments/api/assign-package/',
+      json: { package_id: a.package, patient_id: a.patient },
+    }),
+  },
+  {
+    route: 'POST /appointments/api/assign-package/',
+    request: () => ({
+      path: '/appointments/api/assign-package/',
+      json: { package_id: a.package, patient_id: b.patient },
+    }),
+  },
+  {
+    route: 'GET /appointments/api/package-clinics/',
+    request: () => ({
+      path: `/appointments/api/package-clinics/?package_purchase_id=${a.purchase}`,
+    }),
+  },
+  {
+    route: 'GET /appointments/api/package-clinics/',
+    request: () => ({ path: `/appointments/api/package-clinics/?package_id=${a.package}` }),
+  },
+  {
+    route: 'GET /appointments/api/providers/',
+    request: () => ({ path: `/appointments/api/providers/?clinic_id=${a.slp}` }),
+  },
+  {
+    route: 'GET /appointments/api/providers/',
+    request: () => ({
+      path: `/appointments/api/providers/?clinic_id=${b.clinic}&service_id=${a.speech}`,
+    }),
+  },
+  {
+    route: 'GET /appointments/api/slots/',
+    request: () => ({
+      path: `/appointments/api/slots/?provider_id=${a.huda}&date=2026-12-01&duration=45`,
+    }),
+  },
+  {
+    route: 'GET /appointments/api/slots/',
+    request: () => ({
+      path: `/appointments/api/slots/?provider_id=${b.provider}&date=2026-12-01&duration=45&patient_id=${a.patient}`,
+    }),
+  },
+  {
+    route: 'POST /appointments/api/book/',
+    request: () => ({ path: '/appointments/api/book/', json: bookingJson() }),
+  },
+  {
+    route: 'POST /appointments/api/book/',
+    request: () => ({
+      path: '/appointments/api/book/',
+      json: { ...bookingJson(), patient_id: b.patient },
+    }),
+  },
+  {
+    route: 'POST /appointments/api/book/',
+    request: () => ({
+      path: '/appointments/api/book/',
+      json: {
+        ...bookingJson(),
+        appointment_type: 'group',
+        group_session_id: a.group,
+        package_purchase_id: undefined,
+      },
+    }),
+  },
+  {
+    route: 'POST /appointments/api/appointments/:id/cancel/',
+    request: () => ({
+      path: `/appointments/api/appointments/${a.appointment}/cancel/`,
+      json: { reason: 'isolation' },
+    }),
+  },
+];
+
+/** Routes that take no id of a tenant: what they show comes from the session's tenant alone. */
+const WITHOUT_IDS = new Set([
+  'GET /login',
+  'POST /login',
+  'POST /logout',
+  'POST /account/locale',
+  'GET /',
+  'GET /appointments/new',
+  'GET /appointments/new/patients', // a search: see "searches" below
+  'GET /appointments/new/reset',
+  'GET /admin/audit', // ids there are filters: another tenant's match nothing (tests/security/audit.test.ts)
+  'GET /events', // the stream carries only the session's tenant: tests/events/stream.test.ts
+]);
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  demo = await seedDemoFixture(database.db);
+  a = await tenantAIds();
+  b = await tenantBIds();
+  clients.set('FRONT_DESK', await demo.signIn('frontdesk@other.test'));
+  const otherAdmin = await createUser(database.db, demo.other, { role: 'ADMIN' });
+  const admin = new TestClient(createTestApp(database.db, new TestClock(DEMO_NOW)).app);
+  await admin.login(otherAdmin.email, TEST_PASSWORD);
+  clients.set('ADMIN', admin);
+});
+afterAll(() => database.close());
+
+/** Strings of tenant A that must never reach B. */
+function leaksOfA(): string[] {
+  return [
+    a.patient,
+    a.purchase,
+    a.package,
+    a.appointment,
+    a.slp,
+    a.huda,
+    a.speech,
+    a.group,
+    'Ahmed',
+    'أحمد',
+    'Huda',
+    '>SLP Clinic<',
+  ];
+}
+
+describe("tenant B's staff with tenant A's ids", () => {
+  it.each(
+    ROWS.map(
+      (row) =>
+        [
+          `${row.route} ${ROWS.filter((r) => r.route === row.route).indexOf(row) + 1}`,
+          row,
+        ] as const,
+    ),
+  )('%s → 404, nothing of A shown, nothing of A changed', async (_, row) => {
+    const before = await tenantChecksum(database.db, demo.demo);
+    const { path, ...options } = row.request();
+    const response = await clients.get(row.as ?? 'FRONT_DESK')!.request(path, options);
+    const body = await response.text();
+    expect(response.status, body.slice(0, 300)).toBe(404);
+    for (const leak of leaksOfA()) expect(body).not.toContain(leak);
+    expect(await tenantChecksum(database.db, demo.demo)).toEqual(before);
+  });
+});
+
+/** `METHOD /path` of every handler the app registers (middleware is registered as ALL). */
+function registeredRoutes(): string[] {
+  const app = createApp({ db: database.db, clock: () => DEMO_NOW, bus: unwiredBus });
+  const routes = app.routes.filter((route) => route.method !== 'ALL');
+  return [...new Set(routes.map((route) => `${route.method} ${route.path}`))];
+}
+
+describe('the table above', () => {
+  it('covers every route of the app: a new route needs a line there (or in WITHOUT_IDS)', () => {
+    const covered = new Set([...ROWS.map((row) => row.route), ...WITHOUT_IDS]);
+    expect(registeredRoutes().filter((route) => !covered.has(route))).toEqual([]);
+  });
+
+  it('names only routes that exist', () => {
+    const registered = new Set(registeredRoutes());
+    const named = [...ROWS.map((row) => row.route), ...WITHOUT_IDS];
+    expect(named.filter((route) => !registered.has(route))).toEqual([]);
+  });
+});
+
+describe('routes without ids', () => {
+  it.each([
+    '/',
+    '/appointments/new',
+    '/appointments/new/reset',
+    '/appointments/new/patients?q=Ahmed',
+    '/appointments/new/patients?q=أحمد',
+    '/appointments/new/patients?q=MRN',
+  ])("%s shows tenant B's data only", async (path) => {
+    const response = await clients.get('FRONT_DESK')!.request(path, { htmx: path.includes('?') });
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    for (const leak of leaksOfA()) expect(body).not.toContain(leak);
+  });
+});
