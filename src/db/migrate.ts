@@ -6,6 +6,7 @@ import * as createPatients from './migrations/2026-11-25T10-20_create_patients.j
 import * as createPurchases from './migrations/2026-11-25T10-30_create_purchases.js';
 import * as createAppointments from './migrations/2026-11-25T10-40_create_appointments.js';
 import * as createAuditLog from './migrations/2026-11-25T10-50_create_audit_log.js';
+import * as patientRegistrationAndFormTokens from './migrations/2026-11-26T12-00_patient_registration_and_form_tokens.js';
 
 /** Listed explicitly (not read from the folder) so they run the same under tsx, tests and builds. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-25T10-30_create_purchases': createPurchases,
   '2026-11-25T10-40_create_appointments': createAppointments,
   '2026-11-25T10-50_create_audit_log': createAuditLog,
+  '2026-11-26T12-00_patient_registration_and_form_tokens': patientRegistrationAndFormTokens,
 };
 
 export async function migrateToLatest(db: Database): Promise<string[]> {

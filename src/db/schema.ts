@@ -204,6 +204,19 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+export interface PatientMrnCountersTable {
+  tenant_id: string;
+  last_number: number;
+}
+
+export interface FormSubmissionsTable {
+  tenant_id: string;
+  token: string;
+  entity: string;
+  entity_id: string | null;
+  created_at: DefaultedTimestamp;
+}
+
 export interface DB {
   tenants: TenantsTable;
   users: UsersTable;
@@ -222,6 +235,8 @@ export interface DB {
   group_sessions: GroupSessionsTable;
   appointments: AppointmentsTable;
   audit_log: AuditLogTable;
+  patient_mrn_counters: PatientMrnCountersTable;
+  form_submissions: FormSubmissionsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

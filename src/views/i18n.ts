@@ -1,4 +1,5 @@
 import type { Locale, Role } from '../db/schema.js';
+import { patientsAr, patientsEn } from './messages/patients.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -280,8 +281,8 @@ const coreAr: Record<keyof typeof coreEn, string> = {
  * Each area keeps its strings in a module of its own (English, and Arabic with the same keys)
  * and adds them here, so the dictionaries stay one typed whole.
  */
-const en = { ...coreEn };
-const ar: Record<MessageKey, string> = { ...coreAr };
+const en = { ...coreEn, ...patientsEn };
+const ar: Record<MessageKey, string> = { ...coreAr, ...patientsAr };
 
 export type MessageKey = keyof typeof en;
 
@@ -313,6 +314,11 @@ export function sessionCount(locale: Locale, count: number): string {
   const forms = sessionCounts[locale];
   const form = forms[new Intl.PluralRules(locale).select(count)] ?? forms.other;
   return form.replace('{count}', String(count));
+}
+
+/** Field errors carry message keys (see routes/validation.ts); anything else shows as is. */
+export function isMessageKey(text: string): text is MessageKey {
+  return Object.hasOwn(en, text);
 }
 
 export function roleKey(role: Role): MessageKey {

@@ -33,6 +33,8 @@ const SPEC_TABLES = [
   'appointments',
   'audit_log',
 ];
+/** Bookkeeping beside them: MRN counters and the tokens of submitted create forms. */
+const SUPPORT_TABLES = ['form_submissions', 'patient_mrn_counters'];
 const KYSELY_TABLES = ['kysely_migration', 'kysely_migration_lock'];
 
 async function createEmptyDatabase(): Promise<{ db: Database; close(): Promise<void> }> {
@@ -110,7 +112,9 @@ describe('migrateToLatest', () => {
 
   it('applies nothing on a second run', async () => {
     expect(await migrateToLatest(db)).toEqual([]);
-    expect(await tablesIn(db)).toEqual([...SPEC_TABLES, ...KYSELY_TABLES].sort());
+    expect(await tablesIn(db)).toEqual(
+      [...SPEC_TABLES, ...SUPPORT_TABLES, ...KYSELY_TABLES].sort(),
+    );
   });
 
   it('installs btree_gist and pg_trgm', async () => {
@@ -123,7 +127,9 @@ describe('migrateToLatest', () => {
 
 describe('the migrated schema', () => {
   it('has exactly the tables of SPEC §3 (and Kysely’s bookkeeping)', async () => {
-    expect(await tablesIn(db)).toEqual([...SPEC_TABLES, ...KYSELY_TABLES].sort());
+    expect(await tablesIn(db)).toEqual(
+      [...SPEC_TABLES, ...SUPPORT_TABLES, ...KYSELY_TABLES].sort(),
+    );
   });
 
   it('gives every tenant-owned table a non-null uuid tenant_id', async () => {
@@ -131,7 +137,9 @@ describe('the migrated schema', () => {
       select table_name, data_type, is_nullable from information_schema.columns
       where table_schema = 'public' and column_name = 'tenant_id'
       order by table_name`.execute(db);
-    const tenantOwned = SPEC_TABLES.filter((table) => table !== 'tenants').sort();
+    const tenantOwned = [...SPEC_TABLES, ...SUPPORT_TABLES]
+      .filter((table) => table !== 'tenants')
+      .sort();
     expect(rows.map((row) => row.table_name)).toEqual(tenantOwned);
     for (const row of rows) {
       expect([row.table_name, row.data_type, row.is_nullable]).toEqual([
@@ -236,6 +244,8 @@ describe('down migrations', () => {
     expect(await tablesIn(db)).toEqual(KYSELY_TABLES);
 
     expect(await migrateToLatest(db)).toEqual(firstRun);
-    expect(await tablesIn(db)).toEqual([...SPEC_TABLES, ...KYSELY_TABLES].sort());
+    expect(await tablesIn(db)).toEqual(
+      [...SPEC_TABLES, ...SUPPORT_TABLES, ...KYSELY_TABLES].sort(),
+    );
   });
 });
