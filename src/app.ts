@@ -8,6 +8,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import { csrfProtection } from './auth/csrf.js';
 import { loadSession } from './auth/middleware.js';
 import type { AppDeps, AppEnv } from './env.js';
+import { settingsRoutes } from './routes/admin/settings.js';
+import { userAdminRoutes } from './routes/admin/users.js';
 import { appointmentRoutes } from './routes/appointment.js';
 import { appointmentsApi } from './routes/appointments-api.js';
 import { bookingRoutes } from './routes/appointments.js';
@@ -82,6 +84,8 @@ export function createApp(deps: AppDeps) {
   app.route('/appointments', dayViewRoutes(deps));
   app.route('/appointments', appointmentRoutes(deps));
   app.route('/patients', patientRoutes(deps));
+  app.route('/admin/users', userAdminRoutes(deps));
+  app.route('/admin/settings', settingsRoutes(deps));
   app.route('/', eventRoutes(deps));
 
   app.notFound(renderNotFound);

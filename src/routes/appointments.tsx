@@ -30,10 +30,10 @@ import {
 import { localName } from '../views/format.js';
 import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
-import { registerFromForm, registrationForm, submittedValues } from './patient-form.js';
+import { registerFromForm, registrationForm } from './patient-form.js';
 import { clientIp } from './request.js';
 import { findSlotsFor } from './slots.js';
-import { blankAsMissing, uuid, validated, validatedForm } from './validation.js';
+import { blankAsMissing, submittedValues, uuid, validated, validatedForm } from './validation.js';
 
 /** Tells app.js to close the package modal once the chosen package is in the form. */
 const CLOSE_MODAL_EVENT = 'raseed:close-package-modal';

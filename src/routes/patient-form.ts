@@ -14,7 +14,6 @@ import {
   normalisePhone,
   PHONE_PATTERN,
 } from '../domain/patients.js';
-import type { FormState } from '../views/form-fields.js';
 import type { FieldErrors } from './validation.js';
 
 /** Field messages are message keys: the form shows them in the page's language. */
@@ -71,15 +70,6 @@ export function detailsOf(form: PatientDetails): PatientDetails {
 export function dateOfBirthErrors(dateOfBirth: string | null, today: string): FieldErrors | null {
   const problem = dateOfBirth ? dateOfBirthProblem(dateOfBirth, today) : null;
   return problem ? { date_of_birth: problem } : null;
-}
-
-/** The submitted text of each field, for re-rendering a form as it was sent. */
-export function submittedValues(submitted: Record<string, unknown>): FormState['values'] {
-  return Object.fromEntries(
-    Object.entries(submitted).filter(
-      (entry): entry is [string, string] => typeof entry[1] === 'string',
-    ),
-  );
 }
 
 export type RegistrationOutcome =

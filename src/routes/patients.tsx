@@ -19,10 +19,9 @@ import {
   patientEditForm,
   registerFromForm,
   registrationForm,
-  submittedValues,
 } from './patient-form.js';
 import { clientIp } from './request.js';
-import { uuid, validated, validatedForm } from './validation.js';
+import { submittedValues, uuid, validated, validatedForm } from './validation.js';
 
 const PAGE_SIZE = 50;
 

@@ -1,4 +1,5 @@
 import type { Locale, Role } from '../db/schema.js';
+import { adminAr, adminEn } from './messages/admin.js';
 import { patientsAr, patientsEn } from './messages/patients.js';
 
 const coreEn = {
@@ -281,8 +282,8 @@ const coreAr: Record<keyof typeof coreEn, string> = {
  * Each area keeps its strings in a module of its own (English, and Arabic with the same keys)
  * and adds them here, so the dictionaries stay one typed whole.
  */
-const en = { ...coreEn, ...patientsEn };
-const ar: Record<MessageKey, string> = { ...coreAr, ...patientsAr };
+const en = { ...coreEn, ...patientsEn, ...adminEn };
+const ar: Record<MessageKey, string> = { ...coreAr, ...patientsAr, ...adminAr };
 
 export type MessageKey = keyof typeof en;
 
