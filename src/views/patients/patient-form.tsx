@@ -2,7 +2,7 @@ import type { PatientSummary } from '../../db/patients.js';
 import type { Locale } from '../../db/schema.js';
 import { PATIENT_CHOICE_ID } from '../appointments/patient-picker.js';
 import { FormErrorSummary, PostForm, TextField, type FormState } from '../form-fields.js';
-import { localName } from '../format.js';
+import { formatDate, localName } from '../format.js';
 import type { Translate } from '../i18n.js';
 
 export const PATIENT_MODAL_ID = 'patient-modal';
@@ -106,7 +106,7 @@ function DuplicateWarning(props: {
               <span dir="ltr">
                 {patient.mrn}
                 {patient.phone ? ` · ${patient.phone}` : ''}
-                {patient.date_of_birth ? ` · ${patient.date_of_birth}` : ''}
+                {patient.date_of_birth ? ` · ${formatDate(patient.date_of_birth, locale)}` : ''}
               </span>
             </span>
             {props.atBookingDesk ? (
