@@ -134,3 +134,28 @@ export function PostForm(props: {
     </form>
   );
 }
+
+/** A password input: never filled back in, left to right in Arabic pages too. */
+export function PasswordField(
+  props: Omit<FieldProps, 'type' | 'dir' | 'max' | 'min'> & { autocomplete: string },
+) {
+  return <TextField {...props} type="password" required dir="ltr" />;
+}
+
+/** Submit, and a way back without saving. */
+export function FormActions(props: {
+  submitLabel: string;
+  cancelLabel: string;
+  cancelHref: string;
+}) {
+  return (
+    <p class="actions">
+      <button type="submit" class="button primary">
+        {props.submitLabel}
+      </button>
+      <a class="button" href={props.cancelHref}>
+        {props.cancelLabel}
+      </a>
+    </p>
+  );
+}

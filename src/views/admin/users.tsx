@@ -1,7 +1,9 @@
 import type { UserSummary } from '../../db/users.js';
 import type { Role } from '../../db/schema.js';
 import {
+  FormActions,
   FormErrorSummary,
+  PasswordField,
   PostForm,
   SelectField,
   TextField,
@@ -138,26 +140,20 @@ export function NewUserPage(props: {
           autocomplete="off"
           dir="ltr"
         />
-        <TextField
+        <PasswordField
           t={t}
           form={form}
           name="password"
           id="user-password"
           label={t('initialPassword')}
           help={t('initialPasswordHelp')}
-          type="password"
-          required
           autocomplete="new-password"
-          dir="ltr"
         />
-        <p class="actions">
-          <button type="submit" class="button primary">
-            {t('createUser')}
-          </button>
-          <a class="button" href="/admin/users">
-            {t('cancel')}
-          </a>
-        </p>
+        <FormActions
+          submitLabel={t('createUser')}
+          cancelLabel={t('cancel')}
+          cancelHref="/admin/users"
+        />
       </PostForm>
     </section>
   );
@@ -191,14 +187,11 @@ export function EditUserPage(props: {
         <PostForm action={`/admin/users/${user.id}`} csrfToken={csrfToken} id="user-form">
           <FormErrorSummary t={t} form={props.profile} />
           <ProfileFields t={t} form={props.profile} />
-          <p class="actions">
-            <button type="submit" class="button primary">
-              {t('saveChanges')}
-            </button>
-            <a class="button" href="/admin/users">
-              {t('cancel')}
-            </a>
-          </p>
+          <FormActions
+            submitLabel={t('saveChanges')}
+            cancelLabel={t('cancel')}
+            cancelHref="/admin/users"
+          />
         </PostForm>
       </section>
       <section class="card" aria-labelledby="reset-password-title">
@@ -209,16 +202,13 @@ export function EditUserPage(props: {
           csrfToken={csrfToken}
           id="reset-password-form"
         >
-          <TextField
+          <PasswordField
             t={t}
             form={props.password}
             name="password"
             id="reset-password"
             label={t('newTemporaryPassword')}
-            type="password"
-            required
             autocomplete="new-password"
-            dir="ltr"
           />
           <button type="submit" class="button">
             {t('resetPassword')}

@@ -1,4 +1,4 @@
-import { FormErrorSummary, PostForm, TextField, type FormState } from '../form-fields.js';
+import { FormErrorSummary, PasswordField, PostForm, type FormState } from '../form-fields.js';
 import type { Translate } from '../i18n.js';
 
 export function PasswordPage(props: {
@@ -8,21 +8,6 @@ export function PasswordPage(props: {
   changed: boolean;
 }) {
   const { t, form } = props;
-  const password = (name: string, id: string, label: string, autocomplete: string) => (
-    <TextField
-      t={t}
-      form={form}
-      name={name}
-      id={id}
-      label={label}
-      type="password"
-      required
-      autocomplete={autocomplete}
-      dir="ltr"
-      help={name === 'new_password' ? t('newPasswordHelp') : undefined}
-      autofocus={name === 'current_password'}
-    />
-  );
   return (
     <section class="card narrow" aria-labelledby="password-title">
       <h1 id="password-title">{t('changePassword')}</h1>
@@ -33,9 +18,32 @@ export function PasswordPage(props: {
       )}
       <PostForm action="/account/password" csrfToken={props.csrfToken} id="password-form">
         <FormErrorSummary t={t} form={form} />
-        {password('current_password', 'current-password', t('currentPassword'), 'current-password')}
-        {password('new_password', 'new-password', t('newPassword'), 'new-password')}
-        {password('confirm_password', 'confirm-password', t('confirmPassword'), 'new-password')}
+        <PasswordField
+          t={t}
+          form={form}
+          name="current_password"
+          id="current-password"
+          label={t('currentPassword')}
+          autocomplete="current-password"
+          autofocus
+        />
+        <PasswordField
+          t={t}
+          form={form}
+          name="new_password"
+          id="new-password"
+          label={t('newPassword')}
+          help={t('newPasswordHelp')}
+          autocomplete="new-password"
+        />
+        <PasswordField
+          t={t}
+          form={form}
+          name="confirm_password"
+          id="confirm-password"
+          label={t('confirmPassword')}
+          autocomplete="new-password"
+        />
         <button type="submit" class="button primary">
           {t('changePassword')}
         </button>

@@ -1,7 +1,13 @@
 import type { PatientSummary } from '../../db/patients.js';
 import type { Locale } from '../../db/schema.js';
 import { PATIENT_CHOICE_ID } from '../appointments/patient-picker.js';
-import { FormErrorSummary, PostForm, TextField, type FormState } from '../form-fields.js';
+import {
+  FormActions,
+  FormErrorSummary,
+  PostForm,
+  TextField,
+  type FormState,
+} from '../form-fields.js';
 import { formatDate, localName } from '../format.js';
 import type { Translate } from '../i18n.js';
 
@@ -240,14 +246,11 @@ export function EditPatientPage(props: FormProps & { patient: PatientSummary; cs
       >
         <FormErrorSummary t={t} form={form} />
         <PatientFields t={t} locale={locale} form={form} mrnRequired />
-        <p class="actions">
-          <button type="submit" class="button primary">
-            {t('saveChanges')}
-          </button>
-          <a class="button" href={`/patients/${patient.id}`}>
-            {t('cancel')}
-          </a>
-        </p>
+        <FormActions
+          submitLabel={t('saveChanges')}
+          cancelLabel={t('cancel')}
+          cancelHref={`/patients/${patient.id}`}
+        />
       </PostForm>
     </section>
   );
