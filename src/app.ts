@@ -12,6 +12,8 @@ import { adminClinicRoutes } from './routes/admin/clinics.js';
 import { adminPackageRoutes } from './routes/admin/packages.js';
 import { adminProviderRoutes } from './routes/admin/providers.js';
 import { adminServiceRoutes } from './routes/admin/services.js';
+import { settingsRoutes } from './routes/admin/settings.js';
+import { userAdminRoutes } from './routes/admin/users.js';
 import { appointmentRoutes } from './routes/appointment.js';
 import { appointmentsApi } from './routes/appointments-api.js';
 import { bookingRoutes } from './routes/appointments.js';
@@ -92,6 +94,8 @@ export function createApp(deps: AppDeps) {
   app.route('/admin/packages', adminPackageRoutes(deps));
   app.route('/admin/providers', adminProviderRoutes(deps));
   app.route('/admin/audit', auditRoutes(deps));
+  app.route('/admin/users', userAdminRoutes(deps));
+  app.route('/admin/settings', settingsRoutes(deps));
   app.route('/', eventRoutes(deps));
 
   app.notFound(renderNotFound);

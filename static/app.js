@@ -4,6 +4,7 @@
   'use strict';
 
   var MODAL_BODY_ID = 'package-modal-body';
+  var PATIENT_MODAL_BODY_ID = 'patient-modal-body';
 
   function byId(id) {
     return document.getElementById(id);
@@ -33,11 +34,13 @@
     }
   });
 
-  // The modal opens as soon as its content is asked for, empty but for its loading line.
+  // A modal opens as soon as its content is asked for, empty but for its loading line.
   document.addEventListener('htmx:beforeRequest', function (event) {
-    var dialog = byId('package-modal');
-    if (event.detail.target.id !== MODAL_BODY_ID || !dialog || dialog.open) return;
-    event.detail.target.replaceChildren();
+    var target = event.detail.target;
+    if (target.id !== MODAL_BODY_ID && target.id !== PATIENT_MODAL_BODY_ID) return;
+    var dialog = target.closest('dialog');
+    if (!dialog || dialog.open) return;
+    target.replaceChildren();
     dialog.showModal();
   });
 
@@ -53,6 +56,14 @@
         target.querySelector('.modal-close');
       if (first) first.focus();
     }
+    if (target.id === PATIENT_MODAL_BODY_ID) {
+      // The first field to fix, else the possible duplicates, else the first field.
+      var field =
+        target.querySelector('[aria-invalid="true"]') ||
+        target.querySelector('#possible-duplicates button') ||
+        target.querySelector('[autofocus]');
+      if (field) field.focus();
+    }
   });
 
   // A new patient starts a new booking: a single session again, no hint left over. At once,
@@ -61,6 +72,12 @@
     if (event.detail.target.id !== 'patient-choice') return;
     byId('package-hint').hidden = true;
     backToSingleSession();
+    // Registered or picked from the quick-add dialog: on with the booking.
+    var quickAdd = byId('patient-modal');
+    if (quickAdd && quickAdd.open) {
+      quickAdd.close();
+      document.querySelector('#booking-form [name="appointment_type"]:checked').focus();
+    }
   });
 
   // The server answers a chosen package with this event (HX-Trigger).

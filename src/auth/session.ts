@@ -131,6 +131,21 @@ export async function invalidateSession(db: Database, sessionId: string): Promis
   await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
 }
 
+/** Ends every session of a user at once (deactivated, password changed or reset). */
+export async function invalidateUserSessions(
+  db: Database,
+  tenantId: string,
+  userId: string,
+  except?: { sessionId: string },
+): Promise<void> {
+  let query = db
+    .deleteFrom('sessions')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId);
+  if (except) query = query.where('id', '<>', except.sessionId);
+  await query.execute();
+}
+
 function isHttps(c: Context): boolean {
   return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
 }

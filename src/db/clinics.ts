@@ -1,7 +1,7 @@
 import { NotFound } from '../domain/errors.js';
 import { recordAudit, type Actor } from './audit.js';
 import type { Database } from './client.js';
-import { createOnce } from './form-submissions.js';
+import { submitOnce } from './form-submissions.js';
 
 export interface ClinicOption {
   id: string;
@@ -110,7 +110,7 @@ export function createClinic(
   values: ClinicValues,
 ): Promise<{ id: string; created: boolean }> {
   return db.transaction().execute((trx) =>
-    createOnce(trx, tenantId, { token: formToken, entity: 'clinic' }, async () => {
+    submitOnce(trx, { tenantId, token: formToken, entity: 'clinic' }, async () => {
       const { id } = await trx
         .insertInto('clinics')
         .values({ tenant_id: tenantId, ...values })

@@ -6,8 +6,8 @@ import * as createPatients from './migrations/2026-11-25T10-20_create_patients.j
 import * as createPurchases from './migrations/2026-11-25T10-30_create_purchases.js';
 import * as createAppointments from './migrations/2026-11-25T10-40_create_appointments.js';
 import * as createAuditLog from './migrations/2026-11-25T10-50_create_audit_log.js';
-import * as createFormSubmissions from './migrations/2026-11-26T13-00_create_form_submissions.js';
 import * as createLoginThrottles from './migrations/2026-11-26T10-00_create_login_throttles.js';
+import * as patientRegistrationAndFormTokens from './migrations/2026-11-26T12-00_patient_registration_and_form_tokens.js';
 
 /** Listed explicitly (not read from the folder) so they run the same under tsx, tests and builds. */
 const migrations: Record<string, Migration> = {
@@ -17,8 +17,8 @@ const migrations: Record<string, Migration> = {
   '2026-11-25T10-30_create_purchases': createPurchases,
   '2026-11-25T10-40_create_appointments': createAppointments,
   '2026-11-25T10-50_create_audit_log': createAuditLog,
-  '2026-11-26T13-00_create_form_submissions': createFormSubmissions,
   '2026-11-26T10-00_create_login_throttles': createLoginThrottles,
+  '2026-11-26T12-00_patient_registration_and_form_tokens': patientRegistrationAndFormTokens,
 };
 
 export async function migrateToLatest(db: Database): Promise<string[]> {

@@ -2,7 +2,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { NotFound, ValidationFailed } from '../domain/errors.js';
 import { recordAudit, type Actor } from './audit.js';
 import type { Database } from './client.js';
-import { createOnce } from './form-submissions.js';
+import { submitOnce } from './form-submissions.js';
 
 export interface PackageService {
   service_id: string;
@@ -144,7 +144,7 @@ export function createPackage(
 ): Promise<{ id: string; created: boolean }> {
   const { services, ...columns } = values;
   return db.transaction().execute((trx) =>
-    createOnce(trx, tenantId, { token: formToken, entity: 'package' }, async () => {
+    submitOnce(trx, { tenantId, token: formToken, entity: 'package' }, async () => {
       const { id } = await trx
         .insertInto('packages')
         .values({ tenant_id: tenantId, ...columns })

@@ -1,5 +1,9 @@
 import { sql } from 'kysely';
+import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
+import { formatGeneratedMrn, GENERATED_MRN_PREFIX } from '../domain/patients.js';
+import { recordAudit } from './audit.js';
 import type { Database } from './client.js';
+import { submitOnce } from './form-submissions.js';
 
 export const PATIENT_SEARCH_LIMIT = 20;
 
@@ -26,6 +30,7 @@ export function searchPatients(
   db: Database,
   tenantId: string,
   text: string,
+  page: { limit: number; offset: number } = { limit: PATIENT_SEARCH_LIMIT, offset: 0 },
 ): Promise<PatientSummary[]> {
   const contains = `%${escapeLike(text)}%`;
   const digits = text.replace(/\D/g, '');
@@ -42,7 +47,9 @@ export function searchPatients(
       ]),
     )
     .orderBy(sql`lower(name_en)`)
-    .limit(PATIENT_SEARCH_LIMIT)
+    .orderBy('id')
+    .limit(page.limit)
+    .offset(page.offset)
     .execute();
 }
 
@@ -57,4 +64,196 @@ export function findPatient(
     .where('tenant_id', '=', tenantId)
     .where('id', '=', patientId)
     .executeTakeFirst();
+}
+
+export interface PatientDetails {
+  name_en: string;
+  name_ar: string | null;
+  phone: string | null;
+  date_of_birth: string | null;
+}
+
+/** Someone with the same phone, or the same English name and date of birth, may be the same. */
+export function findPossibleDuplicates(
+  db: Database,
+  tenantId: string,
+  details: PatientDetails,
+): Promise<PatientSummary[]> {
+  const { phone, name_en, date_of_birth } = details;
+  return db
+    .selectFrom('patients')
+    .select(summaryColumns)
+    .where('tenant_id', '=', tenantId)
+    .where((eb) =>
+      eb.or([
+        ...(phone ? [eb('phone', '=', phone)] : []),
+        ...(date_of_birth
+          ? [
+              eb.and([
+                eb(sql`lower(name_en)`, '=', name_en.toLowerCase()),
+                eb('date_of_birth', '=', date_of_birth),
+              ]),
+            ]
+          : []),
+      ]),
+    )
+    .orderBy(sql`lower(name_en)`)
+    .limit(DUPLICATE_LIMIT)
+    .execute();
+}
+
+const DUPLICATE_LIMIT = 10;
+
+/** The desk asked to be told before registering someone who may already be on file. */
+export class PossibleDuplicates extends Conflict {
+  constructor(readonly matches: PatientSummary[]) {
+    super('A patient with the same phone, or the same name and date of birth, already exists.');
+  }
+}
+
+function mrnTaken(db: Database, tenantId: string, mrn: string, exceptId?: string) {
+  let query = db
+    .selectFrom('patients')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('mrn', '=', mrn);
+  if (exceptId) query = query.where('id', '<>', exceptId);
+  return query.executeTakeFirst().then(Boolean);
+}
+
+/**
+ * The tenant's next generated MRN. The counter row stays locked until the caller's
+ * transaction ends, so concurrent registrations take numbers one after the other. Its first
+ * value continues after the highest generated-looking MRN already on file (imports, demo
+ * data); numbers someone typed by hand in between are skipped.
+ */
+async function takeNextMrn(trx: Database, tenantId: string): Promise<string> {
+  for (;;) {
+    const counter =
+      (await trx
+        .updateTable('patient_mrn_counters')
+        .set((eb) => ({ last_number: eb('last_number', '+', 1) }))
+        .where('tenant_id', '=', tenantId)
+        .returning('last_number')
+        .executeTakeFirst()) ??
+      (await trx
+        .insertInto('patient_mrn_counters')
+        .columns(['tenant_id', 'last_number'])
+        .expression(
+          trx
+            .selectFrom('patients')
+            .select([
+              sql<string>`${tenantId}::uuid`.as('tenant_id'),
+              sql<number>`coalesce(max(substring(mrn from ${GENERATED_MRN_DIGITS})::int), 0) + 1`.as(
+                'last_number',
+              ),
+            ])
+            .where('tenant_id', '=', tenantId)
+            .where('mrn', '~', GENERATED_MRN_REGEX),
+        )
+        .onConflict((oc) =>
+          oc
+            .column('tenant_id')
+            .doUpdateSet({ last_number: sql`patient_mrn_counters.last_number + 1` }),
+        )
+        .returning('last_number')
+        .executeTakeFirstOrThrow());
+    const mrn = formatGeneratedMrn(counter.last_number);
+    if (!(await mrnTaken(trx, tenantId, mrn))) return mrn;
+  }
+}
+
+const GENERATED_MRN_REGEX = `^${GENERATED_MRN_PREFIX}[0-9]{1,9}$`;
+const GENERATED_MRN_DIGITS = `^${GENERATED_MRN_PREFIX}([0-9]{1,9})$`;
+
+export interface Actor {
+  tenantId: string;
+  userId: string;
+  ip: string | null;
+}
+
+/**
+ * Registers a patient (MRN typed, or the next generated one) with an audit row, once per form
+ * token. Unless `confirmDuplicate`, refuses with PossibleDuplicates when someone alike exists.
+ */
+export function registerPatient(
+  db: Database,
+  actor: Actor,
+  input: {
+    formToken: string;
+    details: PatientDetails;
+    mrn: string | null;
+    confirmDuplicate: boolean;
+  },
+): Promise<{ id: string; created: boolean }> {
+  return db.transaction().execute((trx) =>
+    submitOnce(
+      trx,
+      { tenantId: actor.tenantId, token: input.formToken, entity: 'patient' },
+      async () => {
+        if (!input.confirmDuplicate) {
+          const matches = await findPossibleDuplicates(trx, actor.tenantId, input.details);
+          if (matches.length > 0) throw new PossibleDuplicates(matches);
+        }
+        if (input.mrn && (await mrnTaken(trx, actor.tenantId, input.mrn))) {
+          throw new ValidationFailed({ mrn: 'mrnTaken' });
+        }
+        const mrn = input.mrn ?? (await takeNextMrn(trx, actor.tenantId));
+        const patient = await trx
+          .insertInto('patients')
+          .values({ tenant_id: actor.tenantId, mrn, ...input.details })
+          .returning(summaryColumns)
+          .executeTakeFirstOrThrow();
+        await recordAudit(trx, {
+          tenantId: actor.tenantId,
+          actorId: actor.userId,
+          action: 'patient.register',
+          entity: 'patient',
+          entityId: patient.id,
+          after: patient,
+          ip: actor.ip,
+        });
+        return patient.id;
+      },
+    ),
+  );
+}
+
+/** Changes a patient's details (MRN included) with an audit row of before and after. */
+export function updatePatient(
+  db: Database,
+  actor: Actor,
+  patientId: string,
+  input: { details: PatientDetails; mrn: string },
+): Promise<void> {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom('patients')
+      .select(summaryColumns)
+      .where('tenant_id', '=', actor.tenantId)
+      .where('id', '=', patientId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!before) throw new NotFound('Patient not found.');
+    if (await mrnTaken(trx, actor.tenantId, input.mrn, patientId)) {
+      throw new ValidationFailed({ mrn: 'mrnTaken' });
+    }
+    const after = await trx
+      .updateTable('patients')
+      .set({ mrn: input.mrn, ...input.details })
+      .where('tenant_id', '=', actor.tenantId)
+      .where('id', '=', patientId)
+      .returning(summaryColumns)
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      tenantId: actor.tenantId,
+      actorId: actor.userId,
+      action: 'patient.update',
+      entity: 'patient',
+      entityId: patientId,
+      before,
+      after,
+      ip: actor.ip,
+    });
+  });
 }

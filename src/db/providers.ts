@@ -12,7 +12,7 @@ import type { WorkingHours } from '../domain/slots.js';
 import { appointmentRows } from './appointment-rows.js';
 import { recordAudit, type Actor } from './audit.js';
 import type { Database } from './client.js';
-import { createOnce } from './form-submissions.js';
+import { submitOnce } from './form-submissions.js';
 
 export interface ProviderOption {
   id: string;
@@ -239,7 +239,7 @@ export function createProvider(
 ): Promise<{ id: string; created: boolean }> {
   const { clinic_ids, ...columns } = values;
   return db.transaction().execute((trx) =>
-    createOnce(trx, tenantId, { token: formToken, entity: 'provider' }, async () => {
+    submitOnce(trx, { tenantId, token: formToken, entity: 'provider' }, async () => {
       await checkProviderLinks(trx, tenantId, null, values);
       const { id } = await trx
         .insertInto('providers')
@@ -374,7 +374,7 @@ export function addTimeOff(
 ): Promise<{ id: string; created: boolean }> {
   return db.transaction().execute(async (trx) => {
     await existingProvider(trx, tenantId, providerId);
-    return createOnce(trx, tenantId, { token: formToken, entity: 'time_off' }, async () => {
+    return submitOnce(trx, { tenantId, token: formToken, entity: 'time_off' }, async () => {
       const live = await listLiveAppointments(trx, tenantId, providerId, policy.now);
       const kept = refuseStranding(
         duringTimeOff(live, { start: off.starts_at, end: off.ends_at }),

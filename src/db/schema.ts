@@ -204,6 +204,11 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+export interface PatientMrnCountersTable {
+  tenant_id: string;
+  last_number: number;
+}
+
 export interface FormSubmissionsTable {
   tenant_id: string;
   token: string;
@@ -241,6 +246,7 @@ export interface DB {
   audit_log: AuditLogTable;
   form_submissions: FormSubmissionsTable;
   login_throttles: LoginThrottlesTable;
+  patient_mrn_counters: PatientMrnCountersTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

@@ -2,7 +2,7 @@ import { NotFound, ValidationFailed } from '../domain/errors.js';
 import { recordAudit, type Actor } from './audit.js';
 import type { Database } from './client.js';
 import { clinicExists } from './clinics.js';
-import { createOnce } from './form-submissions.js';
+import { submitOnce } from './form-submissions.js';
 
 export interface ServiceOption {
   id: string;
@@ -124,7 +124,7 @@ export function createService(
   values: ServiceValues,
 ): Promise<{ id: string; created: boolean }> {
   return db.transaction().execute((trx) =>
-    createOnce(trx, tenantId, { token: formToken, entity: 'service' }, async () => {
+    submitOnce(trx, { tenantId, token: formToken, entity: 'service' }, async () => {
       await checkClinic(trx, tenantId, values.clinic_id);
       const { id } = await trx
         .insertInto('services')

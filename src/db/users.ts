@@ -1,6 +1,10 @@
+import { invalidateUserSessions } from '../auth/session.js';
+import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import { recordAudit } from './audit.js';
 import type { Database } from './client.js';
-import type { Locale } from './schema.js';
+import { submitOnce } from './form-submissions.js';
+import type { Actor } from './patients.js';
+import type { Locale, Role } from './schema.js';
 
 export function findUserByEmail(db: Database, email: string) {
   return db
@@ -35,4 +39,233 @@ export function setUserLocale(
       ip,
     });
   });
+}
+
+export interface UserSummary {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  locale: Locale;
+  active: boolean;
+}
+
+/** What the audit log keeps of a user: never the password hash. */
+const summaryColumns = ['id', 'email', 'name', 'role', 'locale', 'active'] as const;
+
+export function listUsers(db: Database, tenantId: string): Promise<UserSummary[]> {
+  return db
+    .selectFrom('users')
+    .select(summaryColumns)
+    .where('tenant_id', '=', tenantId)
+    .orderBy('active', 'desc')
+    .orderBy('name')
+    .orderBy('email')
+    .execute();
+}
+
+export function findUser(
+  db: Database,
+  tenantId: string,
+  userId: string,
+): Promise<UserSummary | undefined> {
+  return db
+    .selectFrom('users')
+    .select(summaryColumns)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+}
+
+/** A change that would leave the tenant without an active administrator. */
+export class LastAdmin extends Conflict {
+  constructor() {
+    super('The centre needs at least one active administrator.');
+  }
+}
+
+/**
+ * Locks the user's row after the tenant's row. Every change of a role or of `active` takes
+ * the tenant's lock first, so such changes of one tenant run one after the other: two admins
+ * demoting each other at once cannot both see the other one still in place.
+ */
+async function lockUserOfTenant(trx: Database, actor: Actor, userId: string) {
+  await trx
+    .selectFrom('tenants')
+    .select('id')
+    .where('id', '=', actor.tenantId)
+    .forNoKeyUpdate()
+    .executeTakeFirstOrThrow();
+  const user = await trx
+    .selectFrom('users')
+    .select(summaryColumns)
+    .where('tenant_id', '=', actor.tenantId)
+    .where('id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!user) throw new NotFound('User not found.');
+  return user;
+}
+
+/** Refuses when `before` is the last active admin and `after` no longer is one. */
+async function keepAnAdmin(
+  trx: Database,
+  tenantId: string,
+  before: UserSummary,
+  after: { role: Role; active: boolean },
+): Promise<void> {
+  const wasAdmin = before.role === 'ADMIN' && before.active;
+  const staysAdmin = after.role === 'ADMIN' && after.active;
+  if (!wasAdmin || staysAdmin) return;
+  const other = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('role', '=', 'ADMIN')
+    .where('active', '=', true)
+    .where('id', '<>', before.id)
+    .executeTakeFirst();
+  if (!other) throw new LastAdmin();
+}
+
+async function auditUser(
+  trx: Database,
+  actor: Actor,
+  action: string,
+  userId: string,
+  change: { before?: unknown; after?: unknown },
+) {
+  await recordAudit(trx, {
+    tenantId: actor.tenantId,
+    actorId: actor.userId,
+    action,
+    entity: 'user',
+    entityId: userId,
+    ...change,
+    ip: actor.ip,
+  });
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  locale: Locale;
+  passwordHash: string;
+}
+
+/** Creates a user once per form token; an email already in use (in any tenant) is refused. */
+export function createTenantUser(
+  db: Database,
+  actor: Actor,
+  formToken: string,
+  user: NewUser,
+): Promise<{ id: string; created: boolean }> {
+  return db.transaction().execute((trx) =>
+    submitOnce(trx, { tenantId: actor.tenantId, token: formToken, entity: 'user' }, async () => {
+      if (await findUserByEmail(trx, user.email))
+        throw new ValidationFailed({ email: 'emailTaken' });
+      const created = await trx
+        .insertInto('users')
+        .values({
+          tenant_id: actor.tenantId,
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          locale: user.locale,
+          password_hash: user.passwordHash,
+        })
+        .returning(summaryColumns)
+        .executeTakeFirstOrThrow();
+      await auditUser(trx, actor, 'user.create', created.id, { after: created });
+      return created.id;
+    }),
+  );
+}
+
+/** Name, role and language; never leaves the tenant without an active admin. */
+export function updateTenantUser(
+  db: Database,
+  actor: Actor,
+  userId: string,
+  change: { name: string; role: Role; locale: Locale },
+): Promise<void> {
+  return db.transaction().execute(async (trx) => {
+    const before = await lockUserOfTenant(trx, actor, userId);
+    await keepAnAdmin(trx, actor.tenantId, before, { role: change.role, active: before.active });
+    const after = await trx
+      .updateTable('users')
+      .set(change)
+      .where('tenant_id', '=', actor.tenantId)
+      .where('id', '=', userId)
+      .returning(summaryColumns)
+      .executeTakeFirstOrThrow();
+    await auditUser(trx, actor, 'user.update', userId, { before, after });
+  });
+}
+
+/** Deactivating ends the user's sessions at once; they can no longer sign in. */
+export function setUserActive(
+  db: Database,
+  actor: Actor,
+  userId: string,
+  active: boolean,
+): Promise<void> {
+  return db.transaction().execute(async (trx) => {
+    const before = await lockUserOfTenant(trx, actor, userId);
+    await keepAnAdmin(trx, actor.tenantId, before, { role: before.role, active });
+    const after = await trx
+      .updateTable('users')
+      .set({ active })
+      .where('tenant_id', '=', actor.tenantId)
+      .where('id', '=', userId)
+      .returning(summaryColumns)
+      .executeTakeFirstOrThrow();
+    if (!active) await invalidateUserSessions(trx, actor.tenantId, userId);
+    await auditUser(trx, actor, active ? 'user.activate' : 'user.deactivate', userId, {
+      before,
+      after,
+    });
+  });
+}
+
+/**
+ * Sets a new password. An admin's reset ends all the user's sessions; changing one's own
+ * keeps the session it is done from (`keepSession`), which the caller then rotates.
+ */
+export function setUserPassword(
+  db: Database,
+  actor: Actor,
+  userId: string,
+  passwordHash: string,
+  keepSession?: { sessionId: string },
+): Promise<void> {
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('users')
+      .set({ password_hash: passwordHash })
+      .where('tenant_id', '=', actor.tenantId)
+      .where('id', '=', userId)
+      .returning('id')
+      .executeTakeFirst();
+    if (!updated) throw new NotFound('User not found.');
+    await invalidateUserSessions(trx, actor.tenantId, userId, keepSession);
+    const action = keepSession ? 'user.password_change' : 'user.password_reset';
+    await auditUser(trx, actor, action, userId, { after: { sessions_ended: true } });
+  });
+}
+
+/** The stored hash, to check a user's current password before changing it. */
+export async function passwordHashOf(
+  db: Database,
+  tenantId: string,
+  userId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return row?.password_hash;
 }

@@ -26,6 +26,7 @@ import { ClinicField, ProviderField } from '../views/appointments/clinic-options
 import { PackageModalBody, PACKAGE_MODAL_ERROR_ID } from '../views/appointments/package-modal.js';
 import { PackageSection } from '../views/appointments/package-section.js';
 import { PatientChoice, PatientResults } from '../views/appointments/patient-picker.js';
+import { PATIENT_MODAL_BODY_ID, QuickAddPatient } from '../views/patients/patient-form.js';
 import {
   ScheduleFields,
   SlotList,
@@ -35,9 +36,19 @@ import {
 import { localName } from '../views/format.js';
 import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
+import { registerFromForm, registrationForm } from './patient-form.js';
 import { clientIp } from './request.js';
 import { findSlotsFor } from './slots.js';
-import { blankAsMissing, calendarDate, instant, text, uuid, validated } from './validation.js';
+import {
+  blankAsMissing,
+  calendarDate,
+  instant,
+  submittedValues,
+  text,
+  uuid,
+  validated,
+  validatedForm,
+} from './validation.js';
 
 /** Tells app.js to close the package modal once the chosen package is in the form. */
 const CLOSE_MODAL_EVENT = 'raseed:close-package-modal';
@@ -205,10 +216,10 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     },
   );
 
-  routes.get('/patient', validated('query', z.object({ patient_id: uuid })), async (c) => {
-    const patient = await findPatient(db, c.var.auth.tenant.id, c.req.valid('query').patient_id);
+  /** A new patient starts a new booking: results, package and clinic choice reset. */
+  const patientChosen = async (c: Context<AuthedEnv>, patientId: string) => {
+    const patient = await findPatient(db, c.var.auth.tenant.id, patientId);
     if (!patient) throw new NotFound('Patient not found.');
-    // A new patient starts a new booking: results, package and clinic choice reset.
     return c.html(
       <>
         <PatientChoice {...view(c)} patient={patient} />
@@ -216,7 +227,77 @@ export function bookingRoutes({ db, clock }: AppDeps) {
         {await freshChoices(c)}
       </>,
     );
-  });
+  };
+
+  routes.get('/patient', validated('query', z.object({ patient_id: uuid })), (c) =>
+    patientChosen(c, c.req.valid('query').patient_id),
+  );
+
+  /** The quick-add dialog, filled with what the search was typed as (a phone or a name). */
+  routes.get(
+    '/patient-form',
+    validated('query', z.object({ q: z.string().trim().max(100).default('') })),
+    (c) => {
+      const { q } = c.req.valid('query');
+      const field = /^[\d\s+()-]+$/.test(q)
+        ? 'phone'
+        : /\p{Script=Arabic}/u.test(q)
+          ? 'name_ar'
+          : 'name_en';
+      return c.html(
+        <QuickAddPatient
+          {...view(c)}
+          form={{ values: { [field]: q } }}
+          formToken={crypto.randomUUID()}
+        />,
+      );
+    },
+  );
+
+  /** Invalid or possibly duplicate: the form again, in the dialog instead of the choice. */
+  const quickAddAgain = (
+    c: Context<AuthedEnv>,
+    status: 409 | 422,
+    props: Omit<Parameters<typeof QuickAddPatient>[0], 't' | 'locale'>,
+  ) => {
+    c.header('HX-Retarget', `#${PATIENT_MODAL_BODY_ID}`);
+    c.header('HX-Reswap', 'innerHTML');
+    c.status(status);
+    return c.html(<QuickAddPatient {...view(c)} {...props} />);
+  };
+
+  routes.post(
+    '/register',
+    validatedForm(registrationForm, (c, errors, submitted) =>
+      quickAddAgain(c as Context<AuthedEnv>, 422, {
+        form: { values: submittedValues(submitted), errors },
+        formToken:
+          typeof submitted.form_token === 'string' ? submitted.form_token : crypto.randomUUID(),
+      }),
+    ),
+    async (c) => {
+      const form = c.req.valid('form');
+      const { auth } = c.var;
+      const outcome = await registerFromForm(
+        db,
+        { tenantId: auth.tenant.id, userId: auth.user.id, ip: clientIp(c) },
+        form,
+        today(c),
+      );
+      if (outcome.ok) return patientChosen(c, outcome.id);
+      const values = submittedValues(await c.req.parseBody());
+      return outcome.status === 409
+        ? quickAddAgain(c, 409, {
+            form: { values },
+            formToken: form.form_token,
+            duplicates: outcome.duplicates,
+          })
+        : quickAddAgain(c, 422, {
+            form: { values, errors: outcome.errors },
+            formToken: form.form_token,
+          });
+    },
+  );
 
   /** Single session or group: no package, every clinic. */
   routes.get('/reset', async (c) => c.html(await freshChoices(c)));

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { isLocale, LANGUAGE_COOKIE, requireAuth } from '../auth/middleware.js';
-import { verifyAgainstDummy, verifyPassword } from '../auth/password.js';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../auth/password.js';
 import {
   createSession,
   deleteSessionCookie,
@@ -18,12 +18,14 @@ import {
   recordFailure,
   signInKeys,
 } from '../db/login-throttles.js';
-import { findUserByEmail, setUserLocale } from '../db/users.js';
+import { findUserByEmail, passwordHashOf, setUserLocale, setUserPassword } from '../db/users.js';
 import type { AppDeps, AppEnv, AuthedEnv } from '../env.js';
 import { LoginPage, type LoginFormState } from '../views/auth/login-page.js';
+import { PasswordPage } from '../views/auth/password-page.js';
+import type { FormState } from '../views/form-fields.js';
 import { translator } from '../views/i18n.js';
 import { clientIp } from './request.js';
-import { validated, validatedForm } from './validation.js';
+import { newPassword, validated, validatedForm } from './validation.js';
 
 /** Only paths of this site: never `//evil.example`, an absolute URL or a control character. */
 function safeNextPath(next: unknown): string {
@@ -36,6 +38,32 @@ const loginForm = z.object({
   password: z.string().min(1).max(1024),
   next: z.string().max(2048).optional(),
 });
+
+const passwordForm = z.object({
+  current_password: z.string({ error: 'fieldRequired' }).min(1, 'fieldRequired').max(1024),
+  new_password: newPassword,
+  confirm_password: z.string({ error: 'fieldRequired' }).min(1, 'fieldRequired').max(1024),
+});
+
+/** Passwords never go back into the page: a form with errors comes back empty. */
+function renderPassword(
+  c: Context<AuthedEnv>,
+  status: 200 | 422,
+  errors?: FormState['errors'],
+  changed = false,
+) {
+  c.status(status);
+  const t = translator(c.get('locale'));
+  return c.render(
+    <PasswordPage
+      t={t}
+      form={{ values: {}, errors }}
+      csrfToken={c.var.auth.session.csrfToken}
+      changed={changed}
+    />,
+    { title: t('changePassword') },
+  );
+}
 
 function renderLogin(c: Context<AppEnv>, status: 200 | 401 | 422 | 429, form: LoginFormState) {
   c.status(status);
@@ -147,6 +175,48 @@ export function authRoutes({ db, clock }: AppDeps) {
         clientIp(c),
       );
       return c.redirect(sameSiteReferrerPath(c) ?? '/', 303);
+    },
+  );
+
+  account.get(
+    '/password',
+    validated('query', z.object({ changed: z.literal('1').optional() })),
+    (c) => renderPassword(c, 200, undefined, c.req.valid('query').changed === '1'),
+  );
+
+  /** A new password ends the user's other sessions; this one continues under a new token. */
+  account.post(
+    '/password',
+    validatedForm(passwordForm, (c, errors) =>
+      renderPassword(c as Context<AuthedEnv>, 422, errors),
+    ),
+    async (c) => {
+      const { auth } = c.var;
+      const form = c.req.valid('form');
+      if (form.new_password !== form.confirm_password) {
+        return renderPassword(c, 422, { confirm_password: 'passwordsDiffer' });
+      }
+      const storedHash = await passwordHashOf(db, auth.tenant.id, auth.user.id);
+      if (!storedHash || !(await verifyPassword(storedHash, form.current_password))) {
+        return renderPassword(c, 422, { current_password: 'currentPasswordWrong' });
+      }
+      await setUserPassword(
+        db,
+        { tenantId: auth.tenant.id, userId: auth.user.id, ip: clientIp(c) },
+        auth.user.id,
+        await hashPassword(form.new_password),
+        { sessionId: auth.session.id },
+      );
+      await invalidateSession(db, auth.session.id);
+      const token = generateSessionToken();
+      const session = await createSession(
+        db,
+        token,
+        { tenantId: auth.tenant.id, userId: auth.user.id },
+        clock(),
+      );
+      setSessionCookie(c, token, session.expiresAt);
+      return c.redirect('/account/password?changed=1', 303);
     },
   );
   routes.route('/account', account);

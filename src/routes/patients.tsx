@@ -1,18 +1,30 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
+import { BOOKING_ROLES, canBook } from '../auth/roles.js';
 import { recordPatientPackagesView } from '../db/audit.js';
 import { extendExpiry } from '../db/package-operations.js';
 import { loadPatientHistory } from '../db/patient-history.js';
-import { formatDate, localName } from '../views/format.js';
+import { findPatient, searchPatients, updatePatient } from '../db/patients.js';
 import { localDate } from '../domain/dates.js';
-import { NotFound } from '../domain/errors.js';
+import { NotFound, ValidationFailed } from '../domain/errors.js';
 import { ExpiryRefused, MAX_EXTENSION_DAYS } from '../domain/purchases.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
+import type { FormState } from '../views/form-fields.js';
+import { formatDate, localName } from '../views/format.js';
 import { translator } from '../views/i18n.js';
+import { EditPatientPage, NewPatientPage } from '../views/patients/patient-form.js';
+import { PatientListPage } from '../views/patients/patient-list.js';
 import { PatientPage, type ExtendFormState } from '../views/patients/patient-page.js';
+import {
+  dateOfBirthErrors,
+  detailsOf,
+  patientEditForm,
+  registerFromForm,
+  registrationForm,
+} from './patient-form.js';
 import { clientIp } from './request.js';
-import { blankAsMissing, uuid, validated, validatedForm } from './validation.js';
+import { blankAsMissing, submittedValues, uuid, validated, validatedForm } from './validation.js';
 
 const extendForm = z
   .object({
@@ -27,19 +39,123 @@ const extendForm = z
 
 const formText = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
-/** A patient's record: details, every package purchase, every appointment. All roles. */
+const PAGE_SIZE = 50;
+
+const listQuery = z.object({
+  q: z.string().trim().max(100).default(''),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+});
+
+const patientParam = validated('param', z.object({ id: uuid }));
+
+/** After a redirect, the patient page says what just happened. */
+const doneQuery = validated(
+  'query',
+  z.object({ done: z.enum(['registered', 'updated']).optional() }),
+);
+
+function view(c: Context<AuthedEnv>) {
+  const locale = c.get('locale');
+  return { t: translator(locale), locale, csrfToken: c.var.auth.session.csrfToken };
+}
+
+/**
+ * The patients list and a patient's record (all roles); registering and editing are for the
+ * front desk and administrators.
+ */
 export function patientRoutes({ db, clock }: AppDeps) {
   const routes = new Hono<AuthedEnv>();
   routes.use(requireAuth());
+  const registrar = requireRole(...BOOKING_ROLES);
+
+  const today = (c: Context<AuthedEnv>) => localDate(c.var.auth.tenant.timezone, clock());
+  const actor = (c: Context<AuthedEnv>) => ({
+    tenantId: c.var.auth.tenant.id,
+    userId: c.var.auth.user.id,
+    ip: clientIp(c),
+  });
+
+  routes.get('/', validated('query', listQuery), async (c) => {
+    const { q, page } = c.req.valid('query');
+    const found = await searchPatients(db, c.var.auth.tenant.id, q, {
+      limit: PAGE_SIZE + 1,
+      offset: (page - 1) * PAGE_SIZE,
+    });
+    const { t, locale } = view(c);
+    return c.render(
+      <PatientListPage
+        t={t}
+        locale={locale}
+        q={q}
+        page={page}
+        patients={found.slice(0, PAGE_SIZE)}
+        hasNextPage={found.length > PAGE_SIZE}
+        canRegister={canBook(c.var.auth.user.role)}
+      />,
+      { title: t('patients') },
+    );
+  });
+
+  const renderNew = (
+    c: Context<AuthedEnv>,
+    status: 200 | 409 | 422,
+    form: FormState,
+    extra: {
+      formToken?: string;
+      duplicates?: Parameters<typeof NewPatientPage>[0]['duplicates'];
+    } = {},
+  ) => {
+    const props = view(c);
+    c.status(status);
+    return c.render(
+      <NewPatientPage
+        {...props}
+        form={form}
+        formToken={extra.formToken ?? crypto.randomUUID()}
+        duplicates={extra.duplicates}
+      />,
+      { title: props.t('newPatient') },
+    );
+  };
+
+  routes.get('/new', registrar, (c) => renderNew(c, 200, { values: {} }));
+
+  routes.post(
+    '/',
+    registrar,
+    validatedForm(registrationForm, (c, errors, submitted) =>
+      renderNew(
+        c as Context<AuthedEnv>,
+        422,
+        { values: submittedValues(submitted), errors },
+        {
+          formToken: typeof submitted.form_token === 'string' ? submitted.form_token : undefined,
+        },
+      ),
+    ),
+    async (c) => {
+      const form = c.req.valid('form');
+      const outcome = await registerFromForm(db, actor(c), form, today(c));
+      if (outcome.ok) return c.redirect(`/patients/${outcome.id}?done=registered`, 303);
+      const values = submittedValues(await c.req.parseBody());
+      return outcome.status === 409
+        ? renderNew(
+            c,
+            409,
+            { values },
+            { formToken: form.form_token, duplicates: outcome.duplicates },
+          )
+        : renderNew(c, 422, { values, errors: outcome.errors }, { formToken: form.form_token });
+    },
+  );
 
   const renderPatient = async (
     c: Context<AuthedEnv>,
     patientId: string,
-    form?: ExtendFormState,
+    options: { form?: ExtendFormState; done?: 'registered' | 'updated' } = {},
   ) => {
     const { tenant, user, session } = c.var.auth;
-    const today = localDate(tenant.timezone, clock());
-    const history = await loadPatientHistory(db, tenant.id, patientId, today);
+    const history = await loadPatientHistory(db, tenant.id, patientId, today(c));
     if (!history) throw new NotFound('Patient not found.');
     await recordPatientPackagesView(
       db,
@@ -47,24 +163,90 @@ export function patientRoutes({ db, clock }: AppDeps) {
       history.patient.id,
       'patient_page',
     );
-    const locale = c.get('locale');
-    const t = translator(locale);
-    if (form) c.status(422);
+    const { t, locale } = view(c);
+    if (options.form) c.status(422);
     return c.render(
       <PatientPage
         t={t}
         locale={locale}
         timezone={tenant.timezone}
-        today={today}
+        today={today(c)}
         history={history}
-        operations={{ canExtend: user.role === 'ADMIN', csrfToken: session.csrfToken, form }}
+        operations={{
+          canExtend: user.role === 'ADMIN',
+          csrfToken: session.csrfToken,
+          form: options.form,
+        }}
+        canEdit={canBook(user.role)}
+        done={options.done}
       />,
       { title: localName(history.patient, locale) },
     );
   };
 
-  routes.get('/:id', validated('param', z.object({ id: uuid })), (c) =>
-    renderPatient(c, c.req.valid('param').id),
+  routes.get('/:id', patientParam, doneQuery, (c) =>
+    renderPatient(c, c.req.valid('param').id, { done: c.req.valid('query').done }),
+  );
+
+  const renderEdit = async (
+    c: Context<AuthedEnv>,
+    patientId: string,
+    status: 200 | 422,
+    form?: FormState,
+  ) => {
+    const patient = await findPatient(db, c.var.auth.tenant.id, patientId);
+    if (!patient) throw new NotFound('Patient not found.');
+    const props = view(c);
+    c.status(status);
+    return c.render(
+      <EditPatientPage
+        {...props}
+        patient={patient}
+        form={
+          form ?? {
+            values: {
+              ...patient,
+              name_ar: patient.name_ar ?? '',
+              phone: patient.phone ?? '',
+              date_of_birth: patient.date_of_birth ?? '',
+            },
+          }
+        }
+      />,
+      { title: props.t('editPatient') },
+    );
+  };
+
+  routes.get('/:id/edit', registrar, patientParam, (c) =>
+    renderEdit(c, c.req.valid('param').id, 200),
+  );
+
+  routes.post(
+    '/:id/edit',
+    registrar,
+    patientParam,
+    validatedForm(patientEditForm, (c, errors, submitted) => {
+      const context = c as Context<AuthedEnv>;
+      return renderEdit(context, context.req.param('id') ?? '', 422, {
+        values: submittedValues(submitted),
+        errors,
+      });
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const form = c.req.valid('form');
+      const invalid = async (errors: Record<string, string>) =>
+        renderEdit(c, id, 422, { values: submittedValues(await c.req.parseBody()), errors });
+      const dateErrors = dateOfBirthErrors(form.date_of_birth, today(c));
+      if (dateErrors) return invalid(dateErrors);
+      try {
+        await updatePatient(db, actor(c), id, { details: detailsOf(form), mrn: form.mrn });
+      } catch (error) {
+        if (error instanceof ValidationFailed && error.fields) return invalid(error.fields);
+        throw error;
+      }
+      return c.redirect(`/patients/${id}?done=updated`, 303);
+    },
   );
 
   /** SPEC §2 package operation: ADMIN moves a purchase's expiry later, with a reason. */
@@ -83,16 +265,18 @@ export function patientRoutes({ db, clock }: AppDeps) {
       const dateValid = !dateGiven || z.iso.date().safeParse(values.expiry_date).success;
       const params = c.req.param() as { id: string; purchaseId: string };
       return renderPatient(c as unknown as Context<AuthedEnv>, params.id, {
-        purchaseId: params.purchaseId,
-        values,
-        errors: {
-          expiry_date: !fields.expiry_date
-            ? undefined
-            : dateValid
-              ? t('extendChooseOne')
-              : t('extendDateInvalid'),
-          days: fields.days ? t('extendDaysInvalid') : undefined,
-          reason: fields.reason ? t('fieldRequired') : undefined,
+        form: {
+          purchaseId: params.purchaseId,
+          values,
+          errors: {
+            expiry_date: !fields.expiry_date
+              ? undefined
+              : dateValid
+                ? t('extendChooseOne')
+                : t('extendDateInvalid'),
+            days: fields.days ? t('extendDaysInvalid') : undefined,
+            reason: fields.reason ? t('fieldRequired') : undefined,
+          },
         },
       });
     }),
@@ -115,14 +299,16 @@ export function patientRoutes({ db, clock }: AppDeps) {
         const t = translator(c.get('locale'));
         const key = error.problem === 'notLater' ? 'extendDateNotLater' : 'extendDateTooFar';
         return renderPatient(c, id, {
-          purchaseId,
-          values: {
-            expiry_date: form.expiry_date,
-            days: form.days?.toString(),
-            reason: form.reason,
-          },
-          errors: {
-            expiry_date: t(key, { date: formatDate(error.currentExpiry, c.get('locale')) }),
+          form: {
+            purchaseId,
+            values: {
+              expiry_date: form.expiry_date,
+              days: form.days?.toString(),
+              reason: form.reason,
+            },
+            errors: {
+              expiry_date: t(key, { date: formatDate(error.currentExpiry, c.get('locale')) }),
+            },
           },
         });
       }

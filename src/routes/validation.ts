@@ -3,6 +3,7 @@ import type { Context, ValidationTargets } from 'hono';
 import { z } from 'zod';
 import { BadRequest, ValidationFailed } from '../domain/errors.js';
 import type { AppEnv } from '../env.js';
+import type { FormState } from '../views/form-fields.js';
 
 export type FieldErrors = Record<string, string>;
 
@@ -88,4 +89,20 @@ export function validatedForm<T extends z.ZodType>(
       result.data as Record<string, unknown>,
     );
   });
+}
+
+/** A password someone sets (new user, reset, change); field messages are message keys. */
+export const newPassword = z
+  .string({ error: 'fieldRequired' })
+  .min(1, 'fieldRequired')
+  .min(10, 'passwordTooShort')
+  .max(200, 'passwordTooLong');
+
+/** The submitted text of each field, for re-rendering a form as it was sent. */
+export function submittedValues(submitted: Record<string, unknown>): FormState['values'] {
+  return Object.fromEntries(
+    Object.entries(submitted).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
 }

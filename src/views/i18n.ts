@@ -3,6 +3,8 @@ import { packageOperationsAr, packageOperationsEn } from './messages/package-ope
 import { adminCatalogueAr, adminCatalogueEn } from './messages/admin-catalogue.js';
 import { auditAr, auditEn } from './messages/audit.js';
 import { signInAr, signInEn } from './messages/sign-in.js';
+import { adminAr, adminEn } from './messages/admin.js';
+import { patientsAr, patientsEn } from './messages/patients.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -284,13 +286,23 @@ const coreAr: Record<keyof typeof coreEn, string> = {
  * Each area keeps its strings in a module of its own (English, and Arabic with the same keys)
  * and adds them here, so the dictionaries stay one typed whole.
  */
-const en = { ...coreEn, ...packageOperationsEn, ...adminCatalogueEn, ...signInEn, ...auditEn };
+const en = {
+  ...coreEn,
+  ...packageOperationsEn,
+  ...adminCatalogueEn,
+  ...signInEn,
+  ...auditEn,
+  ...patientsEn,
+  ...adminEn,
+};
 const ar: Record<MessageKey, string> = {
   ...coreAr,
   ...packageOperationsAr,
   ...adminCatalogueAr,
   ...signInAr,
   ...auditAr,
+  ...patientsAr,
+  ...adminAr,
 };
 
 export type MessageKey = keyof typeof en;
@@ -325,15 +337,15 @@ export function sessionCount(locale: Locale, count: number): string {
   return form.replace('{count}', String(count));
 }
 
+/** Field errors carry message keys (routes/validation.ts, views/admin/form.tsx); anything else shows as is. */
+export function isMessageKey(text: string): text is MessageKey {
+  return Object.hasOwn(en, text);
+}
+
 export function roleKey(role: Role): MessageKey {
   return `role_${role}`;
 }
 
 export function otherLocale(locale: Locale): Locale {
   return locale === 'ar' ? 'en' : 'ar';
-}
-
-/** Field errors carry message keys (see views/admin/form.tsx); anything else is not one. */
-export function isMessageKey(key: string): key is MessageKey {
-  return Object.hasOwn(en, key);
 }

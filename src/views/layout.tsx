@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { canBook } from '../auth/roles.js';
 import type { AuthContext } from '../auth/session.js';
 import { CSRF_FIELD, CSRF_HEADER } from '../auth/csrf.js';
 import type { Locale } from '../db/schema.js';
@@ -63,16 +64,19 @@ export function Layout({ title, locale, auth, path, children }: LayoutProps) {
           <a class="brand" href="/">
             {t('appName')}
           </a>
+          {auth && (
+            <nav class="main-nav" aria-label={t('mainNavigation')}>
+              {canBook(auth.user.role) && <a href="/appointments/new">{t('bookAppointment')}</a>}
+              <a href="/appointments">{t('dayView')}</a>
+              <a href="/patients">{t('patients')}</a>
+            </nav>
+          )}
           {auth ? (
             <nav class="topbar-user" aria-label={t('signedInAs')}>
               <span>
                 {auth.user.name} · {auth.tenant.name}
               </span>
-              {auth.user.role === 'ADMIN' && (
-                <a href="/admin/audit" id="nav-audit">
-                  {t('auditLog')}
-                </a>
-              )}
+              <a href="/account/password">{t('changePassword')}</a>
               <form method="post" action="/account/locale">
                 <input type="hidden" name={CSRF_FIELD} value={csrfToken} />
                 <input type="hidden" name="locale" value={otherLocale(locale)} />

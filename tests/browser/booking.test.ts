@@ -70,7 +70,7 @@ describe.skipIf(browserTestsSkipped)('booking a package session in Chromium', ()
     expect(await page.locator('#booked-session').textContent()).toContain('Session 6 of 10');
     await page.screenshot({ path: `${ARTIFACTS_DIR}/booking-confirmed-en.png`, fullPage: true });
 
-    await page.getByRole('link', { name: 'Day view' }).click();
+    await page.locator('#main').getByRole('link', { name: 'Day view' }).click();
     await page.waitForSelector('#day-view');
     expect(await page.locator('#day-view').textContent()).toContain('Ahmed Al-Rashid');
     expect(await page.locator('#day-view').textContent()).toContain('SLP 6/10');

@@ -33,8 +33,8 @@ const SPEC_TABLES = [
   'appointments',
   'audit_log',
 ];
-/** Bookkeeping of the app beyond the SPEC's model: the "new …" forms' tokens. */
-const APP_TABLES = ['form_submissions'];
+/** Bookkeeping of the app beyond the SPEC's model: MRN counters and the tokens of submitted create forms. */
+const APP_TABLES = ['form_submissions', 'patient_mrn_counters'];
 const KYSELY_TABLES = ['kysely_migration', 'kysely_migration_lock'];
 /** Tables outside any tenant: failed sign-ins come before a tenant is known. */
 const GLOBAL_TABLES = ['login_throttles'];

@@ -5,6 +5,9 @@ const LINKS: { href: string; label: MessageKey }[] = [
   { href: '/admin/services', label: 'adminServices' },
   { href: '/admin/packages', label: 'adminPackages' },
   { href: '/admin/providers', label: 'adminProviders' },
+  { href: '/admin/users', label: 'users' },
+  { href: '/admin/settings', label: 'settings' },
+  { href: '/admin/audit', label: 'auditLog' },
 ];
 
 /** The administrator's screens, under the top bar (ADMIN only). */
@@ -14,7 +17,11 @@ export function AdminNav({ t, path }: { t: Translate; path: string }) {
       <ul>
         {LINKS.map((link) => (
           <li>
-            <a href={link.href} aria-current={path.startsWith(link.href) ? 'page' : undefined}>
+            <a
+              href={link.href}
+              id={`nav-${link.href.slice('/admin/'.length)}`}
+              aria-current={path.startsWith(link.href) ? 'page' : undefined}
+            >
               {t(link.label)}
             </a>
           </li>

@@ -10,6 +10,7 @@ import {
 import { PackageSection } from './package-section.js';
 import { ScheduleFields } from './schedule-fields.js';
 import { PATIENT_RESULTS_ID, PatientChoice, PatientResults } from './patient-picker.js';
+import { PatientModal } from '../patients/patient-form.js';
 
 export const PACKAGE_HINT_ID = 'package-hint';
 export const BOOKING_ERROR_ID = 'booking-error';
@@ -126,6 +127,7 @@ export function BookingPage(props: {
         </p>
         <div id={PACKAGE_MODAL_BODY_ID}></div>
       </dialog>
+      <PatientModal t={t} />
       <div id={ANNOUNCER_ID} class="visually-hidden" role="status" aria-live="polite"></div>
     </section>
   );

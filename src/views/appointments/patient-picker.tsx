@@ -2,6 +2,7 @@ import type { PatientSummary } from '../../db/patients.js';
 import type { Locale } from '../../db/schema.js';
 import { localName } from '../format.js';
 import type { Translate } from '../i18n.js';
+import { PATIENT_MODAL_BODY_ID } from '../patients/patient-form.js';
 
 export const PATIENT_RESULTS_ID = 'patient-results';
 export const PATIENT_CHOICE_ID = 'patient-choice';
@@ -15,7 +16,23 @@ export function PatientResults(props: {
   const { t, locale, patients } = props;
   return (
     <div id={PATIENT_RESULTS_ID} hx-swap-oob={props.oob ? 'true' : undefined}>
-      {patients?.length === 0 && <p class="empty">{t('noPatientsFound')}</p>}
+      {patients?.length === 0 && (
+        <div class="no-match">
+          <p class="empty">{t('noPatientsFound')}</p>
+          <button
+            type="button"
+            class="button"
+            id="register-patient-button"
+            hx-get="/appointments/new/patient-form"
+            hx-include="#patient-search"
+            hx-target={`#${PATIENT_MODAL_BODY_ID}`}
+            hx-swap="innerHTML"
+            hx-indicator="#patient-modal-loading"
+          >
+            {t('registerNewPatient')}
+          </button>
+        </div>
+      )}
       {patients && patients.length > 0 && (
         <ul class="result-list" aria-label={t('searchResults')}>
           {patients.map((patient) => (

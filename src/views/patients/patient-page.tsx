@@ -38,15 +38,40 @@ interface PageProps {
   today: string;
   history: PatientHistory;
   operations: PackageOperations;
+  /** The front desk and administrators may edit the details. */
+  canEdit: boolean;
+  /** Just registered or updated (after the redirect of the form). */
+  done?: 'registered' | 'updated';
 }
 
-export function PatientPage({ t, locale, timezone, today, history, operations }: PageProps) {
+export function PatientPage({
+  t,
+  locale,
+  timezone,
+  today,
+  history,
+  operations,
+  canEdit,
+  done,
+}: PageProps) {
   const { patient, purchases, appointments } = history;
   const notRecorded = <span class="muted">{t('notRecorded')}</span>;
   return (
     <div class="stack patient-page">
+      {done && (
+        <p class="alert alert-ok" role="status" id="patient-notice">
+          {t(done === 'registered' ? 'patientRegistered' : 'patientUpdated')}
+        </p>
+      )}
       <section class="card" aria-labelledby="patient-title">
-        <h1 id="patient-title">{localName(patient, locale)}</h1>
+        <div class="heading-row">
+          <h1 id="patient-title">{localName(patient, locale)}</h1>
+          {canEdit && (
+            <a class="button" href={`/patients/${patient.id}/edit`} id="edit-patient-link">
+              {t('editPatient')}
+            </a>
+          )}
+        </div>
         <dl class="facts" id="patient-details" aria-label={t('patientDetails')}>
           <dt>{t('nameEn')}</dt>
           <dd>

@@ -1,0 +1,82 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { requireAuth, requireRole } from '../../auth/middleware.js';
+import {
+  findTenantSettings,
+  isSupportedCurrency,
+  isSupportedTimeZone,
+  supportedTimeZones,
+  updateTenantSettings,
+} from '../../db/tenants.js';
+import type { AppDeps, AuthedEnv } from '../../env.js';
+import { SettingsPage } from '../../views/admin/settings.js';
+import type { FormState } from '../../views/form-fields.js';
+import { translator } from '../../views/i18n.js';
+import { clientIp } from '../request.js';
+import { submittedValues, validated, validatedForm } from '../validation.js';
+
+const settingsForm = z.object({
+  name: z.string({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),
+  timezone: z.string({ error: 'timezoneInvalid' }).refine(isSupportedTimeZone, 'timezoneInvalid'),
+  currency: z
+    .string({ error: 'fieldRequired' })
+    .trim()
+    .toUpperCase()
+    .min(1, 'fieldRequired')
+    .refine(isSupportedCurrency, 'currencyInvalid'),
+  cancellation_window_hours: z
+    .string({ error: 'fieldRequired' })
+    .trim()
+    .min(1, 'fieldRequired')
+    .regex(/^\d{1,3}$/, 'hoursInvalid')
+    .transform(Number)
+    .pipe(z.number().max(168, 'hoursInvalid')),
+});
+
+/** The centre's name, time zone, currency and cancellation window (ADMIN only). */
+export function settingsRoutes({ db }: AppDeps) {
+  const routes = new Hono<AuthedEnv>();
+  routes.use(requireAuth(), requireRole('ADMIN'));
+
+  const render = (c: Context<AuthedEnv>, status: 200 | 422, form: FormState, saved = false) => {
+    const t = translator(c.get('locale'));
+    c.status(status);
+    return c.render(
+      <SettingsPage
+        t={t}
+        form={form}
+        timeZones={supportedTimeZones()}
+        csrfToken={c.var.auth.session.csrfToken}
+        saved={saved}
+      />,
+      { title: t('centreSettings') },
+    );
+  };
+
+  routes.get('/', validated('query', z.object({ saved: z.literal('1').optional() })), async (c) => {
+    const settings = await findTenantSettings(db, c.var.auth.tenant.id);
+    const values = {
+      ...settings,
+      cancellation_window_hours: String(settings.cancellation_window_hours),
+    };
+    return render(c, 200, { values }, c.req.valid('query').saved === '1');
+  });
+
+  routes.post(
+    '/',
+    validatedForm(settingsForm, (c, errors, submitted) =>
+      render(c as Context<AuthedEnv>, 422, { values: submittedValues(submitted), errors }),
+    ),
+    async (c) => {
+      const { auth } = c.var;
+      await updateTenantSettings(
+        db,
+        { tenantId: auth.tenant.id, userId: auth.user.id, ip: clientIp(c) },
+        c.req.valid('form'),
+      );
+      return c.redirect('/admin/settings?saved=1', 303);
+    },
+  );
+
+  return routes;
+}

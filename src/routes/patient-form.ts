@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import type { Database } from '../db/client.js';
+import {
+  PossibleDuplicates,
+  registerPatient,
+  type Actor,
+  type PatientDetails,
+  type PatientSummary,
+} from '../db/patients.js';
+import { ValidationFailed } from '../domain/errors.js';
+import {
+  dateOfBirthProblem,
+  MRN_PATTERN,
+  normalisePhone,
+  PHONE_PATTERN,
+} from '../domain/patients.js';
+import type { FieldErrors } from './validation.js';
+
+/** Field messages are message keys: the form shows them in the page's language. */
+const name = z.string({ error: 'fieldRequired' }).trim().max(100, 'nameTooLong');
+const optionalText = (max: number, message: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, message)
+    .optional()
+    .transform((text) => text || null);
+
+const details = {
+  name_en: name.min(1, 'fieldRequired'),
+  name_ar: optionalText(100, 'nameTooLong'),
+  phone: z
+    .string({ error: 'fieldRequired' })
+    .max(40, 'phoneInvalid')
+    .transform(normalisePhone)
+    .pipe(z.string().min(1, 'fieldRequired').regex(PHONE_PATTERN, 'phoneInvalid')),
+  date_of_birth: z
+    .union([z.literal(''), z.iso.date('dateInvalid')])
+    .optional()
+    .transform((date) => date || null),
+};
+
+const mrn = z.string().trim().max(30, 'mrnInvalid').regex(MRN_PATTERN, 'mrnInvalid');
+
+export const registrationForm = z.object({
+  ...details,
+  mrn: z
+    .union([z.literal(''), mrn])
+    .optional()
+    .transform((text) => text || null),
+  form_token: z.string().min(16).max(100),
+  confirm_duplicate: z.literal('1').optional(),
+});
+
+export const patientEditForm = z.object({
+  ...details,
+  mrn: z.string({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').pipe(mrn),
+});
+
+export function detailsOf(form: PatientDetails): PatientDetails {
+  return {
+    name_en: form.name_en,
+    name_ar: form.name_ar,
+    phone: form.phone,
+    date_of_birth: form.date_of_birth,
+  };
+}
+
+/** What zod cannot know: the tenant's today. */
+export function dateOfBirthErrors(dateOfBirth: string | null, today: string): FieldErrors | null {
+  const problem = dateOfBirth ? dateOfBirthProblem(dateOfBirth, today) : null;
+  return problem ? { date_of_birth: problem } : null;
+}
+
+export type RegistrationOutcome =
+  | { ok: true; id: string; created: boolean }
+  | { ok: false; status: 409; duplicates: PatientSummary[] }
+  | { ok: false; status: 422; errors: FieldErrors };
+
+/** The quick-add dialog and the new-patient page register the same way. */
+export async function registerFromForm(
+  db: Database,
+  actor: Actor,
+  form: z.infer<typeof registrationForm>,
+  today: string,
+): Promise<RegistrationOutcome> {
+  const errors = dateOfBirthErrors(form.date_of_birth, today);
+  if (errors) return { ok: false, status: 422, errors };
+  try {
+    const patient = await registerPatient(db, actor, {
+      formToken: form.form_token,
+      details: detailsOf(form),
+      mrn: form.mrn,
+      confirmDuplicate: form.confirm_duplicate === '1',
+    });
+    return { ok: true, ...patient };
+  } catch (error) {
+    if (error instanceof PossibleDuplicates) {
+      return { ok: false, status: 409, duplicates: error.matches };
+    }
+    if (error instanceof ValidationFailed && error.fields) {
+      return { ok: false, status: 422, errors: error.fields };
+    }
+    throw error;
+  }
+}

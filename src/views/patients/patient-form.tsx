@@ -1,0 +1,257 @@
+import type { PatientSummary } from '../../db/patients.js';
+import type { Locale } from '../../db/schema.js';
+import { PATIENT_CHOICE_ID } from '../appointments/patient-picker.js';
+import {
+  FormActions,
+  FormErrorSummary,
+  PostForm,
+  TextField,
+  type FormState,
+} from '../form-fields.js';
+import { formatDate, localName } from '../format.js';
+import type { Translate } from '../i18n.js';
+
+export const PATIENT_MODAL_ID = 'patient-modal';
+export const PATIENT_MODAL_BODY_ID = 'patient-modal-body';
+export const PATIENT_FORM_ID = 'patient-form';
+export const DUPLICATES_ID = 'possible-duplicates';
+
+interface FormProps {
+  t: Translate;
+  locale: Locale;
+  form: FormState;
+}
+
+/** The details every registration and edit asks for; the MRN may stay empty when registering. */
+function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: boolean }) {
+  return (
+    <>
+      <div class="field-row">
+        <TextField
+          t={t}
+          form={form}
+          name="name_en"
+          id="patient-name-en"
+          label={t('nameEn')}
+          required
+          autofocus
+          autocomplete="off"
+          lang="en"
+          dir="ltr"
+        />
+        <TextField
+          t={t}
+          form={form}
+          name="name_ar"
+          id="patient-name-ar"
+          label={t('nameAr')}
+          help={t('nameArHelp')}
+          autocomplete="off"
+          lang="ar"
+          dir="rtl"
+        />
+      </div>
+      <div class="field-row">
+        <TextField
+          t={t}
+          form={form}
+          name="phone"
+          id="patient-phone"
+          label={t('phone')}
+          help={t('phoneHelp')}
+          type="tel"
+          required
+          autocomplete="off"
+          dir="ltr"
+        />
+        <TextField
+          t={t}
+          form={form}
+          name="date_of_birth"
+          id="patient-date-of-birth"
+          label={t('dateOfBirth')}
+          type="date"
+          dir="ltr"
+        />
+        <TextField
+          t={t}
+          form={form}
+          name="mrn"
+          id="patient-mrn"
+          label={t('mrn')}
+          help={mrnRequired ? undefined : t('mrnHelp')}
+          required={mrnRequired}
+          autocomplete="off"
+          dir="ltr"
+        />
+      </div>
+    </>
+  );
+}
+
+/**
+ * Patients who may be the one being registered. At the booking desk "use this patient"
+ * selects one (as a search result does); on the patients page it opens their record.
+ */
+function DuplicateWarning(props: {
+  t: Translate;
+  locale: Locale;
+  matches: PatientSummary[];
+  atBookingDesk: boolean;
+}) {
+  const { t, locale } = props;
+  return (
+    <section id={DUPLICATES_ID} class="alert alert-warning" aria-labelledby="duplicates-title">
+      <h2 id="duplicates-title">{t('possibleDuplicates')}</h2>
+      <p>{t('possibleDuplicatesIntro')}</p>
+      <ul class="duplicate-list">
+        {props.matches.map((patient) => (
+          <li>
+            <span>
+              <strong>{localName(patient, locale)}</strong>{' '}
+              <span dir="ltr">
+                {patient.mrn}
+                {patient.phone ? ` · ${patient.phone}` : ''}
+                {patient.date_of_birth ? ` · ${formatDate(patient.date_of_birth, locale)}` : ''}
+              </span>
+            </span>
+            {props.atBookingDesk ? (
+              <button
+                type="button"
+                class="button"
+                hx-get={`/appointments/new/patient?patient_id=${patient.id}`}
+                hx-target={`#${PATIENT_CHOICE_ID}`}
+                hx-swap="outerHTML"
+              >
+                {t('useThisPatient')}
+              </button>
+            ) : (
+              <a class="button" href={`/patients/${patient.id}`}>
+                {t('openPatient')}
+              </a>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+interface RegistrationProps extends FormProps {
+  /** The form's one-time token: its second submit answers with the patient of the first. */
+  formToken: string;
+  duplicates?: PatientSummary[];
+}
+
+function RegistrationBody(props: RegistrationProps & { atBookingDesk: boolean }) {
+  const { t, locale, form, duplicates } = props;
+  return (
+    <>
+      <FormErrorSummary t={t} form={form} />
+      {duplicates && duplicates.length > 0 && (
+        <DuplicateWarning
+          t={t}
+          locale={locale}
+          matches={duplicates}
+          atBookingDesk={props.atBookingDesk}
+        />
+      )}
+      <input type="hidden" name="form_token" value={props.formToken} />
+      <PatientFields t={t} locale={locale} form={form} mrnRequired={false} />
+      <p class="actions">
+        <button type="submit" class="button primary">
+          {t('registerPatient')}
+        </button>
+        {duplicates && duplicates.length > 0 && (
+          <button type="submit" class="button" name="confirm_duplicate" value="1">
+            {t('registerAnyway')}
+          </button>
+        )}
+        {props.atBookingDesk ? (
+          <button type="button" class="button" data-close-dialog>
+            {t('cancel')}
+          </button>
+        ) : (
+          <a class="button" href="/patients">
+            {t('cancel')}
+          </a>
+        )}
+      </p>
+    </>
+  );
+}
+
+/** The quick-add form in the booking page's dialog; success selects the new patient. */
+export function QuickAddPatient(props: RegistrationProps) {
+  const { t } = props;
+  return (
+    <div class="modal-content">
+      <header class="modal-header">
+        <h2 id="patient-modal-title">{t('registerNewPatient')}</h2>
+        <button type="button" class="modal-close" data-close-dialog aria-label={t('close')}>
+          ×
+        </button>
+      </header>
+      <form
+        id={PATIENT_FORM_ID}
+        class="stack"
+        novalidate
+        autocomplete="off"
+        hx-post="/appointments/new/register"
+        hx-target={`#${PATIENT_CHOICE_ID}`}
+        hx-swap="outerHTML"
+        hx-disabled-elt="find button[type=submit]"
+      >
+        <RegistrationBody {...props} atBookingDesk />
+      </form>
+    </div>
+  );
+}
+
+/** The booking page's dialog the quick-add form opens in (outside the booking form). */
+export function PatientModal({ t }: { t: Translate }) {
+  return (
+    <dialog id={PATIENT_MODAL_ID} aria-labelledby="patient-modal-title" class="modal">
+      <p class="loading htmx-indicator" id="patient-modal-loading" role="status">
+        {t('loading')}
+      </p>
+      <div id={PATIENT_MODAL_BODY_ID}></div>
+    </dialog>
+  );
+}
+
+export function NewPatientPage(props: RegistrationProps & { csrfToken: string }) {
+  const { t } = props;
+  return (
+    <section class="card" aria-labelledby="new-patient-title">
+      <h1 id="new-patient-title">{t('newPatient')}</h1>
+      <PostForm action="/patients" csrfToken={props.csrfToken} id={PATIENT_FORM_ID}>
+        <RegistrationBody {...props} atBookingDesk={false} />
+      </PostForm>
+    </section>
+  );
+}
+
+export function EditPatientPage(props: FormProps & { patient: PatientSummary; csrfToken: string }) {
+  const { t, locale, form, patient } = props;
+  return (
+    <section class="card" aria-labelledby="edit-patient-title">
+      <h1 id="edit-patient-title">
+        {t('editPatient')}: {localName(patient, locale)}
+      </h1>
+      <PostForm
+        action={`/patients/${patient.id}/edit`}
+        csrfToken={props.csrfToken}
+        id={PATIENT_FORM_ID}
+      >
+        <FormErrorSummary t={t} form={form} />
+        <PatientFields t={t} locale={locale} form={form} mrnRequired />
+        <FormActions
+          submitLabel={t('saveChanges')}
+          cancelLabel={t('cancel')}
+          cancelHref={`/patients/${patient.id}`}
+        />
+      </PostForm>
+    </section>
+  );
+}
