@@ -151,7 +151,7 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
     ).id;
     await signIn(page, emails.desk);
     expect(await page.locator('#admin-nav').count()).toBe(0);
-    await page.getByRole('link', { name: 'Book appointment' }).click();
+    await page.locator('#book-link').click();
     await page.waitForSelector('#booking-title');
     await page.locator('#patient-search').fill('Walk-in');
     await page.locator('#patient-results button').first().click();

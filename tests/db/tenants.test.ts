@@ -60,7 +60,7 @@ describe('createTenantWithAdmin', () => {
     const client = new TestClient(createTestApp(database.db).app);
     await client.login('owner@alnoor.test', input.adminPassword);
     const home = html(await (await client.request('/')).text());
-    expect(home.querySelector('nav.main-nav a[href="/admin/settings"]')).not.toBeNull();
+    expect(home.querySelector('nav#admin-nav a[href="/admin/settings"]')).not.toBeNull();
   });
 
   it.each([
