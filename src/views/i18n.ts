@@ -1,4 +1,5 @@
 import type { Locale, Role } from '../db/schema.js';
+import { memoize } from './format.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -309,9 +310,11 @@ const sessionCounts: Record<Locale, PluralForms> = {
   },
 };
 
+const pluralRules = memoize((locale: Locale) => new Intl.PluralRules(locale));
+
 export function sessionCount(locale: Locale, count: number): string {
   const forms = sessionCounts[locale];
-  const form = forms[new Intl.PluralRules(locale).select(count)] ?? forms.other;
+  const form = forms[pluralRules(locale).select(count)] ?? forms.other;
   return form.replace('{count}', String(count));
 }
 
