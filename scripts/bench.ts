@@ -125,7 +125,7 @@ function hotRoutes(f: Fixture): Route[] {
   const slotDate = (n: number) => workdayFrom(f.today, 1 + (n % 40));
   let buyer = 0;
   return [
-    { name: 'floor (select 1)', method: 'GET', next: () => ({ path: '/bench/floor' }) },
+    { name: 'floor', method: 'GET', next: () => ({ path: '/bench/floor' }) },
     {
       name: 'package modal',
       method: 'GET',
