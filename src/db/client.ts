@@ -38,6 +38,10 @@ export function connectPostgres(connectionString: string, maxConnections = 10): 
   const pool = new pg.Pool({
     connectionString,
     max: maxConnections,
+    // Statements are prepared (below) and every one is an index lookup by tenant and id: plan
+    // them once. In the default mode PostgreSQL keeps re-planning those whose generic plan it
+    // estimates dearer (ranges, IN lists), which is where the time goes (docs/performance.md).
+    options: '-c plan_cache_mode=force_generic_plan',
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === DATE_OID) return keepDateAsString;
