@@ -122,7 +122,8 @@ async function benchDatabase(db: Database, url: string, fixture: Fixture): Promi
 
 function hotRoutes(f: Fixture): Route[] {
   const pick = <T>(list: T[], n: number): T => list[n % list.length]!;
-  const slotDate = (n: number) => workdayFrom(f.today, 1 + (n % 40));
+  const slotDates = workdays(addDays(f.today, 1), 40);
+  const slotDate = (n: number) => pick(slotDates, n);
   let buyer = 0;
   return [
     { name: 'floor', method: 'GET', next: () => ({ path: '/bench/floor' }) },
@@ -198,13 +199,16 @@ async function prepareBooking(db: Database, f: Fixture, route: Route): Promise<v
   const buyers = new Map(f.buyers.map((b) => [b.patientId, b]));
   const purchases = rows.map((row) => ({ ...row, buyer: buyers.get(row.patient_id)! }));
   if (purchases.length === 0) throw new Error('Run the assign route before book.');
+  // Beyond the seeded three months, before the new purchases expire (180 days).
+  const dates = workdays(addDays(f.today, 100), 60);
   const providerSlots = new Map<string, number>();
   route.next = (n) => {
     const purchase = purchases[n % purchases.length]!;
     const { buyer } = purchase;
     const slot = providerSlots.get(buyer.providerId) ?? 0;
     providerSlots.set(buyer.providerId, slot + 1);
-    const date = workdayFrom(f.today, 100 + Math.floor(slot / 8));
+    const date = dates[Math.floor(slot / 8)];
+    if (!date) throw new Error(`Provider ${buyer.providerId} has no free hour left to book.`);
     const start = DateTime.fromISO(`${date}T${String(8 + (slot % 8)).padStart(2, '0')}:00`, {
       zone: f.timezone,
     }).toISO({ suppressMilliseconds: true });
@@ -224,11 +228,13 @@ async function prepareBooking(db: Database, f: Fixture, route: Route): Promise<v
   };
 }
 
-/** The n-th Sunday-to-Thursday date after `offset` days from today. */
-function workdayFrom(today: string, offset: number): string {
-  let date = addDays(today, offset);
-  while (new Date(`${date}T00:00:00Z`).getUTCDay() > 4) date = addDays(date, 1);
-  return date;
+/** `count` Sunday-to-Thursday dates (the seeded working days) from `first` on. */
+function workdays(first: string, count: number): string[] {
+  const dates: string[] = [];
+  for (let date = first; dates.length < count; date = addDays(date, 1)) {
+    if (new Date(`${date}T00:00:00Z`).getUTCDay() <= 4) dates.push(date);
+  }
+  return dates;
 }
 
 interface Session {
@@ -250,7 +256,8 @@ function headersFor(session: Session, route: Route): Record<string, string> {
 async function drive(origin: string, session: Session, route: Route, seconds: number) {
   let n = 0;
   const headers = { ...headersFor(session, route), origin };
-  return autocannon({
+  const refusals = new Map<string, number>();
+  const result = await autocannon({
     url: origin,
     connections,
     duration: seconds,
@@ -261,9 +268,16 @@ async function drive(origin: string, session: Session, route: Route, seconds: nu
           const { path, body } = route.next(n++);
           return { ...request, path, headers, body: body ? JSON.stringify(body) : undefined };
         },
+        onResponse: (status, body) => {
+          if (status < 300) return;
+          const reason = `${status} ${body.slice(0, 120)}`;
+          refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
+        },
       },
     ],
   });
+  for (const [reason, count] of refusals) console.log(`    ${count} × ${reason}`);
+  return result;
 }
 
 /** One request in this process, on a counting Kysely: queries per request and bytes. */
