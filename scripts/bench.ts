@@ -4,8 +4,17 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { sql } from 'kysely';
+import {
+  CompiledQuery,
+  sql,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryId,
+  type RootOperationNode,
+} from 'kysely';
 import { DateTime } from 'luxon';
+import pg from 'pg';
 import { createApp } from '../src/app.js';
 import { connectPostgres, type Database } from '../src/db/client.js';
 import { SCALE_FRONT_DESK_EMAIL, SCALE_PASSWORD } from '../src/db/seed-scale.js';
@@ -30,6 +39,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    /** Print EXPLAIN (ANALYZE, BUFFERS) of each route's statements instead of loading them. */
+    explain: { type: 'boolean', default: false },
   },
 });
 const SERVER = 'postgres://postgres@127.0.0.1:5432';
@@ -94,6 +105,10 @@ async function benchDatabase(db: Database, url: string, fixture: Fixture): Promi
     const rows: Row[] = [];
     for (const route of selected) {
       if (route.name === 'book') await prepareBooking(db, fixture, route);
+      if (values.explain) {
+        await explainRoute(db, session, route);
+        continue;
+      }
       const counted = await countInProcess(db, session, route);
       await drive(origin, session, route, warmup);
       const result = await drive(origin, session, route, duration);
@@ -284,16 +299,85 @@ async function drive(origin: string, session: Session, route: Route, seconds: nu
 async function countInProcess(db: Database, session: Session, route: Route) {
   if (route.name.startsWith('floor')) return { queries: 1, bytes: 'ok'.length };
   const counter = new QueryCounter();
-  const app = createApp({ db: db.withPlugin(counter), clock: () => new Date(), bus: quietBus });
+  const response = await requestInProcess(db.withPlugin(counter), session, route);
+  return { queries: counter.count, bytes: (await response.arrayBuffer()).byteLength };
+}
+
+async function requestInProcess(db: Database, session: Session, route: Route) {
+  const app = createApp({ db, clock: () => new Date(), bus: quietBus });
   const { path, body } = route.next(0);
   const response = await app.request(`http://127.0.0.1${path}`, {
     method: route.method,
     headers: { ...headersFor(session, route), origin: 'http://127.0.0.1' },
     body: body ? JSON.stringify(body) : undefined,
   });
-  const bytes = (await response.arrayBuffer()).byteLength;
   if (!response.ok) throw new Error(`${route.name}: ${response.status} in process`);
-  return { queries: counter.count, bytes };
+  return response;
+}
+
+/**
+ * Records the statements a request runs (the executed ones: Kysely also passes subqueries
+ * through transformQuery), compiled as they were sent.
+ */
+class StatementRecorder implements KyselyPlugin {
+  readonly statements: CompiledQuery[] = [];
+  private readonly nodes = new Map<QueryId, RootOperationNode>();
+
+  constructor(private readonly db: Database) {}
+
+  transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
+    this.nodes.set(queryId, node);
+    return node;
+  }
+
+  transformResult({ queryId, result }: PluginTransformResultArgs) {
+    const node = this.nodes.get(queryId);
+    if (node) this.statements.push(this.db.getExecutor().compileQuery(node, queryId));
+    return Promise.resolve(result);
+  }
+}
+
+/**
+ * Each statement prepared again and explained as the pool runs it (plan_cache_mode is
+ * force_generic_plan there, so this shows the generic plan): reads under EXPLAIN ANALYZE,
+ * writes (the request already did them) under plain EXPLAIN.
+ */
+async function explainRoute(db: Database, session: Session, route: Route): Promise<void> {
+  if (route.name === 'floor') return;
+  const recorder = new StatementRecorder(db);
+  await requestInProcess(db.withPlugin(recorder), session, route);
+  console.log(`\n### ${route.name}\n`);
+  for (const [index, statement] of recorder.statements.entries()) {
+    if (index === 0 && route.name !== 'package modal') continue; // the session, shown once
+    const reads = /^\s*(select|with)\b/i.test(statement.sql) && !/for update/i.test(statement.sql);
+    const explain = reads ? 'explain (analyze, buffers)' : 'explain';
+    const values = statement.parameters.map(literal);
+    const args = values.length ? `(${values.join(', ')})` : '';
+    const rows = await db.connection().execute(async (connection) => {
+      const run = (text: string, parameters: unknown[] = []) =>
+        connection.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(text, parameters));
+      await run(`prepare bench_explain as ${statement.sql}`);
+      try {
+        return (await run(`${explain} execute bench_explain${args}`)).rows;
+      } finally {
+        await run('deallocate bench_explain');
+      }
+    });
+    console.log('```sql');
+    console.log(statement.sql.replace(/\s+/g, ' ').trim());
+    console.log('```\n```');
+    for (const row of rows) console.log(row['QUERY PLAN']);
+    console.log('```');
+  }
+}
+
+/** EXECUTE takes its arguments as SQL, not as bound parameters. */
+function literal(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return pg.escapeLiteral(value.toISOString());
+  if (typeof value === 'string') return pg.escapeLiteral(value);
+  throw new Error(`No SQL literal for ${typeof value}.`);
 }
 
 /** The routes measured publish changes through the database, not through the bus. */
@@ -465,4 +549,4 @@ for (const url of databaseUrls) {
     await db.destroy();
   }
 }
-for (const { label, rows } of rowsBySize) printTable(label, rows);
+if (!values.explain) for (const { label, rows } of rowsBySize) printTable(label, rows);
