@@ -406,6 +406,10 @@ async function login(origin: string): Promise<Session> {
   return { cookie, csrfToken };
 }
 
+const SEED_HINT =
+  'seed it first, e.g. `npm run seed:scale -- --database-url <url> --patients 100000 ' +
+  '--appointments 1000000` (10000 appointments for raseed_scale_10k).';
+
 async function loadFixture(db: Database): Promise<Fixture> {
   const tenant = await db
     .selectFrom('users')
@@ -413,7 +417,7 @@ async function loadFixture(db: Database): Promise<Fixture> {
     .select(['tenants.id', 'tenants.timezone'])
     .where('users.email', '=', SCALE_FRONT_DESK_EMAIL)
     .executeTakeFirst();
-  if (!tenant) throw new Error('No scale data here: run `npm run seed:scale` first.');
+  if (!tenant) throw new Error(`No scale data: ${SEED_HINT}`);
   const today = localDate(tenant.timezone, new Date());
   // A patient's home provider and service: those of their latest appointment.
   const { rows } = await sql<{
@@ -539,7 +543,10 @@ const rowsBySize: { label: string; rows: Row[] }[] = [];
 for (const url of databaseUrls) {
   const db = connectPostgres(url, 2);
   try {
-    const fixture = await loadFixture(db);
+    const fixture = await loadFixture(db).catch((error: Error & { code?: string }) => {
+      if (error.code !== '3D000' && error.code !== '42P01') throw error;
+      throw new Error(`${new URL(url).pathname.slice(1)} is missing: ${SEED_HINT}`);
+    });
     const label = await describe(db, url);
     console.log(`\n${label}`);
     await removeBenchRows(db);
