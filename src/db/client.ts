@@ -1,8 +1,16 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { Kysely, PostgresDialect } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  type PostgresCursor,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+} from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { listenPglite, listenPostgres, type EventBus } from '../events/bus.js';
@@ -30,6 +38,10 @@ export function connectPostgres(connectionString: string, maxConnections = 10): 
   const pool = new pg.Pool({
     connectionString,
     max: maxConnections,
+    // Statements are prepared (below) and every one is an index lookup by tenant and id: plan
+    // them once. In the default mode PostgreSQL keeps re-planning those whose generic plan it
+    // estimates dearer (ranges, IN lists), which is where the time goes (docs/performance.md).
+    options: '-c plan_cache_mode=force_generic_plan',
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === DATE_OID) return keepDateAsString;
@@ -41,7 +53,53 @@ export function connectPostgres(connectionString: string, maxConnections = 10): 
   // An idle connection can die (server restart, pg_terminate_backend): the pool drops it and
   // opens another on demand. Without a listener that error would end the process.
   pool.on('error', (error) => console.error('PostgreSQL: idle connection lost:', error.message));
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingStatements(pool) }) });
+}
+
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * The name under which a statement is prepared, derived from its text (the same text, the same
+ * name, on every connection); none for DDL and other utility statements, which are run once.
+ */
+export function statementName(text: string): string | undefined {
+  if (!PREPARABLE.test(text)) return undefined;
+  return `k_${createHash('sha1').update(text).digest('base64url')}`;
+}
+
+/**
+ * `pg` prepares a named statement once per connection and PostgreSQL then reuses its plan;
+ * on this hardware planning costs more than running the hot queries (docs/performance.md).
+ * So every statement Kysely compiles goes out with a name: the SQL text is fixed per query
+ * shape and the values travel as parameters.
+ */
+function preparingStatements(pool: pg.Pool): PostgresPool {
+  return {
+    connect: async () => new PreparingClient(await pool.connect()),
+    end: () => pool.end(),
+  };
+}
+
+class PreparingClient implements PostgresPoolClient {
+  constructor(private readonly client: pg.PoolClient) {}
+
+  query<R>(text: string, values: readonly unknown[]): Promise<PostgresQueryResult<R>>;
+  query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+  query<R>(
+    textOrCursor: string | PostgresCursor<R>,
+    values?: readonly unknown[],
+  ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+    // Kysely streams through a cursor only when the dialect is given a cursor class: never here.
+    if (typeof textOrCursor !== 'string') throw new Error('Streaming is not configured.');
+    const name = statementName(textOrCursor);
+    // pg's result is the one Kysely's own PostgresDialect reads, with `rows` typed loosely.
+    const result = this.client.query({ text: textOrCursor, values: values as unknown[], name });
+    return result as unknown as Promise<PostgresQueryResult<R>>;
+  }
+
+  release(destroy?: boolean): void {
+    this.client.release(destroy);
+  }
 }
 
 /** PGlite keeps its files in `dataDir`; without one it lives in memory (tests). */

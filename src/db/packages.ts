@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { NotFound, ValidationFailed } from '../domain/errors.js';
 import { recordAudit, type Actor } from './audit.js';
@@ -36,7 +37,8 @@ function catalogueQuery(db: Database, tenantId: string) {
       'packages.id',
       'packages.name_en',
       'packages.name_ar',
-      'packages.price',
+      // As text, the way pg returns numeric, also when the row is nested in JSON.
+      sql<string>`packages.price::text`.as('price'),
       'packages.validity_days',
       'packages.active',
       jsonArrayFrom(
@@ -70,12 +72,14 @@ function catalogueQuery(db: Database, tenantId: string) {
     .where('packages.tenant_id', '=', tenantId);
 }
 
-/** The modal's "available packages": every active package, even ones the patient holds. */
-export function listActiveCatalogue(db: Database, tenantId: string): Promise<CatalogueEntry[]> {
+/**
+ * The modal's "available packages": every active package, even ones the patient holds.
+ * A query to nest in loadPatientPackages' one statement.
+ */
+export function activeCatalogue(db: Database, tenantId: string) {
   return catalogueQuery(db, tenantId)
     .where('packages.active', '=', true)
-    .orderBy('packages.name_en')
-    .execute();
+    .orderBy('packages.name_en');
 }
 
 export function findPackage(

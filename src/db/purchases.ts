@@ -38,12 +38,9 @@ const summaryColumns = [
 /**
  * The modal's "assigned packages": purchases with sessions left that are active or expired.
  * Exhausted, cancelled and transferred ones belong to the patient's history instead.
+ * A query to nest in loadPatientPackages' one statement.
  */
-export function listOpenPurchases(
-  db: Database,
-  tenantId: string,
-  patientId: string,
-): Promise<PurchaseSummary[]> {
+export function openPurchases(db: Database, tenantId: string, patientId: string) {
   return db
     .selectFrom('package_purchases')
     .select(summaryColumns)
@@ -52,8 +49,7 @@ export function listOpenPurchases(
     .where('status', 'in', ['ACTIVE', 'EXPIRED'])
     .whereRef('sessions_used', '<', 'total_sessions')
     .orderBy('expiry_date')
-    .orderBy('created_at')
-    .execute();
+    .orderBy('created_at');
 }
 
 export function findPurchase(

@@ -5,6 +5,7 @@ import { auditAr, auditEn } from './messages/audit.js';
 import { signInAr, signInEn } from './messages/sign-in.js';
 import { adminAr, adminEn } from './messages/admin.js';
 import { patientsAr, patientsEn } from './messages/patients.js';
+import { memoize } from './format.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -331,9 +332,11 @@ const sessionCounts: Record<Locale, PluralForms> = {
   },
 };
 
+const pluralRules = memoize((locale: Locale) => new Intl.PluralRules(locale));
+
 export function sessionCount(locale: Locale, count: number): string {
   const forms = sessionCounts[locale];
-  const form = forms[new Intl.PluralRules(locale).select(count)] ?? forms.other;
+  const form = forms[pluralRules(locale).select(count)] ?? forms.other;
   return form.replace('{count}', String(count));
 }
 

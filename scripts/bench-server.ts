@@ -1,0 +1,32 @@
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { sql } from 'kysely';
+import { createApp } from '../src/app.js';
+import { connectWithEvents } from '../src/db/client.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+
+// The server `npm run bench` measures, in a process of its own: the app as src/server.ts
+// serves it (migrated, same pool), plus the floor route the bench compares against (never
+// in the app).
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) throw new Error('DATABASE_URL is required.');
+
+const { db, bus } = connectWithEvents({ databaseUrl });
+await migrateToLatest(db);
+const app = new Hono();
+app.get('/bench/floor', async (c) => {
+  await sql`select 1`.execute(db);
+  return c.text('ok');
+});
+app.route('/', createApp({ db, clock: () => new Date(), bus }));
+
+const server = serve({ fetch: app.fetch, port: Number(process.env.PORT) }, (info) => {
+  console.log(`listening on ${info.port}`);
+});
+process.once('SIGTERM', () => {
+  server.close();
+  void bus
+    .close()
+    .then(() => db.destroy())
+    .finally(() => process.exit(0));
+});

@@ -1,0 +1,559 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import {
+  CompiledQuery,
+  sql,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryId,
+  type RootOperationNode,
+} from 'kysely';
+import { DateTime } from 'luxon';
+import pg from 'pg';
+import { createApp } from '../src/app.js';
+import { connectPostgres, type Database } from '../src/db/client.js';
+import { SCALE_FRONT_DESK_EMAIL, SCALE_PASSWORD } from '../src/db/seed-scale.js';
+import { addDays, localDate } from '../src/domain/dates.js';
+import type { EventBus } from '../src/events/bus.js';
+import { QueryCounter } from '../tests/support/query-counter.js';
+
+/**
+ * `npm run bench`: SPEC §6 measured. For each scale database (seeded by `npm run seed:scale`)
+ * the app is started in a child process, so that autocannon does not share the server's event
+ * loop (it competes for the same two cores, as any client on this machine would), signed into
+ * through the real login form, and each hot request is driven at 32 connections next to the
+ * floor route: Hono plus `select 1` on the same pool. Queries per request and response bytes
+ * come from one in-process request per route, counted on the Kysely instance.
+ */
+
+const { values } = parseArgs({
+  options: {
+    'database-url': { type: 'string', multiple: true },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '32' },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+    /** Print EXPLAIN (ANALYZE, BUFFERS) of each route's statements instead of loading them. */
+    explain: { type: 'boolean', default: false },
+  },
+});
+const SERVER = 'postgres://postgres@127.0.0.1:5432';
+const databaseUrls = values['database-url'] ?? [
+  `${SERVER}/raseed_scale_10k`,
+  `${SERVER}/raseed_scale`,
+];
+const duration = Number(values.duration);
+const warmup = Number(values.warmup);
+const connections = Number(values.connections);
+/** Bench rows carry this prefix in their idempotency keys, and are removed afterwards. */
+const KEY_PREFIX = 'bench-';
+
+interface Fixture {
+  tenantId: string;
+  timezone: string;
+  today: string;
+  /** Patients whose packages the read routes show. */
+  readers: { patientId: string; purchaseId: string; providerId: string }[];
+  /** Other patients, each with their home provider and package: assign and book use them. */
+  buyers: {
+    patientId: string;
+    packageId: string;
+    providerId: string;
+    clinicId: string;
+    minutes: number;
+  }[];
+  clinicIds: string[];
+}
+
+interface Route {
+  name: string;
+  method: 'GET' | 'POST';
+  /** A new path or body for each request, so the bench reads and writes many rows. */
+  next: (n: number) => { path: string; body?: unknown };
+  /** The SPEC §6 bound on p99, in ms. */
+  p99Target?: number;
+}
+
+interface Row {
+  route: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  failed: number;
+  bytes: number;
+  queries: number;
+  p99Target?: number;
+}
+
+async function benchDatabase(db: Database, url: string, fixture: Fixture): Promise<Row[]> {
+  const port = await freePort();
+  const server = await startServer(url, port);
+  try {
+    const origin = `http://127.0.0.1:${port}`;
+    const session = await login(origin);
+    const routes = hotRoutes(fixture);
+    const selected = values.only
+      ? routes.filter((r) => values.only!.split(',').includes(r.name))
+      : routes;
+    const rows: Row[] = [];
+    for (const route of selected) {
+      if (route.name === 'book') await prepareBooking(db, fixture, route);
+      if (values.explain) {
+        await explainRoute(db, session, route);
+        continue;
+      }
+      const counted = await countInProcess(db, session, route);
+      await drive(origin, session, route, warmup);
+      const result = await drive(origin, session, route, duration);
+      rows.push({
+        route: route.name,
+        rps: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        ok: result['2xx'],
+        failed: result.non2xx + result.errors + result.timeouts,
+        bytes: counted.bytes,
+        queries: counted.queries,
+        p99Target: route.p99Target,
+      });
+      const row = rows.at(-1)!;
+      console.log(
+        `  ${route.name.padEnd(22)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  ${row.failed} failed`,
+      );
+    }
+    return rows;
+  } finally {
+    server.kill('SIGTERM');
+    await once(server, 'exit');
+  }
+}
+
+function hotRoutes(f: Fixture): Route[] {
+  const pick = <T>(list: T[], n: number): T => list[n % list.length]!;
+  const slotDates = workdays(addDays(f.today, 1), 40);
+  const slotDate = (n: number) => pick(slotDates, n);
+  let buyer = 0;
+  return [
+    { name: 'floor', method: 'GET', next: () => ({ path: '/bench/floor' }) },
+    {
+      name: 'package modal',
+      method: 'GET',
+      p99Target: 25,
+      next: (n) => ({
+        path: `/appointments/new/package-modal?patient_id=${pick(f.readers, n).patientId}`,
+      }),
+    },
+    {
+      name: 'packages-for-patient',
+      method: 'GET',
+      next: (n) => ({
+        path: `/appointments/api/packages-for-patient/?patient=${pick(f.readers, n).patientId}`,
+      }),
+    },
+    {
+      name: 'package-clinics',
+      method: 'GET',
+      p99Target: 15,
+      next: (n) => ({
+        path: `/appointments/api/package-clinics/?package_purchase_id=${pick(f.readers, n).purchaseId}`,
+      }),
+    },
+    {
+      name: 'providers',
+      method: 'GET',
+      next: (n) => ({ path: `/appointments/api/providers/?clinic_id=${pick(f.clinicIds, n)}` }),
+    },
+    {
+      name: 'slots',
+      method: 'GET',
+      p99Target: 25,
+      next: (n) => {
+        const reader = pick(f.readers, n);
+        const query = `provider_id=${reader.providerId}&date=${slotDate(n)}&duration=45&patient_id=${reader.patientId}`;
+        return { path: `/appointments/api/slots/?${query}` };
+      },
+    },
+    {
+      name: 'assign',
+      method: 'POST',
+      p99Target: 40,
+      next: () => {
+        const target = pick(f.buyers, buyer++);
+        return {
+          path: '/appointments/api/assign-package/',
+          body: {
+            patient_id: target.patientId,
+            package_id: target.packageId,
+            idempotency_key: `${KEY_PREFIX}${randomUUID()}`,
+          },
+        };
+      },
+    },
+    // Filled in by prepareBooking, from the purchases the assign run made.
+    { name: 'book', method: 'POST', next: () => ({ path: '/appointments/api/book/' }) },
+  ];
+}
+
+/**
+ * Booking needs a purchase with sessions left and a free slot: the purchases the assign run
+ * made, at hours no one holds yet (each provider's own counter walks its working hours beyond
+ * the seeded three months), so every request does a real booking.
+ */
+async function prepareBooking(db: Database, f: Fixture, route: Route): Promise<void> {
+  const { rows } = await sql<{ id: string; patient_id: string; total_sessions: number }>`
+    select id, patient_id, total_sessions from package_purchases
+    where tenant_id = ${f.tenantId} and idempotency_key like ${`${KEY_PREFIX}%`}
+    order by created_at`.execute(db);
+  const buyers = new Map(f.buyers.map((b) => [b.patientId, b]));
+  const purchases = rows.map((row) => ({ ...row, buyer: buyers.get(row.patient_id)! }));
+  if (purchases.length === 0) throw new Error('Run the assign route before book.');
+  // Beyond the seeded three months, before the new purchases expire (180 days).
+  const dates = workdays(addDays(f.today, 100), 60);
+  const providerSlots = new Map<string, number>();
+  route.next = (n) => {
+    const purchase = purchases[n % purchases.length]!;
+    const { buyer } = purchase;
+    const slot = providerSlots.get(buyer.providerId) ?? 0;
+    providerSlots.set(buyer.providerId, slot + 1);
+    const date = dates[Math.floor(slot / 8)];
+    if (!date) throw new Error(`Provider ${buyer.providerId} has no free hour left to book.`);
+    const start = DateTime.fromISO(`${date}T${String(8 + (slot % 8)).padStart(2, '0')}:00`, {
+      zone: f.timezone,
+    }).toISO({ suppressMilliseconds: true });
+    return {
+      path: '/appointments/api/book/',
+      body: {
+        patient_id: buyer.patientId,
+        appointment_type: 'package',
+        package_purchase_id: purchase.id,
+        clinic_id: buyer.clinicId,
+        provider_id: buyer.providerId,
+        start,
+        duration_minutes: buyer.minutes,
+        idempotency_key: `${KEY_PREFIX}${randomUUID()}`,
+      },
+    };
+  };
+}
+
+/** `count` Sunday-to-Thursday dates (the seeded working days) from `first` on. */
+function workdays(first: string, count: number): string[] {
+  const dates: string[] = [];
+  for (let date = first; dates.length < count; date = addDays(date, 1)) {
+    if (new Date(`${date}T00:00:00Z`).getUTCDay() <= 4) dates.push(date);
+  }
+  return dates;
+}
+
+interface Session {
+  cookie: string;
+  csrfToken: string;
+}
+
+function headersFor(session: Session, route: Route): Record<string, string> {
+  return {
+    cookie: session.cookie,
+    'hx-request': 'true',
+    ...(route.method === 'POST' && {
+      'content-type': 'application/json',
+      'x-csrftoken': session.csrfToken,
+    }),
+  };
+}
+
+async function drive(origin: string, session: Session, route: Route, seconds: number) {
+  let n = 0;
+  const headers = { ...headersFor(session, route), origin };
+  const refusals = new Map<string, number>();
+  const result = await autocannon({
+    url: origin,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: route.method,
+        setupRequest: (request) => {
+          const { path, body } = route.next(n++);
+          return { ...request, path, headers, body: body ? JSON.stringify(body) : undefined };
+        },
+        onResponse: (status, body) => {
+          if (status < 300) return;
+          const reason = `${status} ${body.slice(0, 120)}`;
+          refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
+        },
+      },
+    ],
+  });
+  for (const [reason, count] of refusals) console.log(`    ${count} × ${reason}`);
+  return result;
+}
+
+/** One request in this process, on a counting Kysely: queries per request and bytes. */
+async function countInProcess(db: Database, session: Session, route: Route) {
+  if (route.name.startsWith('floor')) return { queries: 1, bytes: 'ok'.length };
+  const counter = new QueryCounter();
+  const response = await requestInProcess(db.withPlugin(counter), session, route);
+  return { queries: counter.count, bytes: (await response.arrayBuffer()).byteLength };
+}
+
+async function requestInProcess(db: Database, session: Session, route: Route) {
+  const app = createApp({ db, clock: () => new Date(), bus: quietBus });
+  const { path, body } = route.next(0);
+  const response = await app.request(`http://127.0.0.1${path}`, {
+    method: route.method,
+    headers: { ...headersFor(session, route), origin: 'http://127.0.0.1' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok) throw new Error(`${route.name}: ${response.status} in process`);
+  return response;
+}
+
+/**
+ * Records the statements a request runs (the executed ones: Kysely also passes subqueries
+ * through transformQuery), compiled as they were sent.
+ */
+class StatementRecorder implements KyselyPlugin {
+  readonly statements: CompiledQuery[] = [];
+  private readonly nodes = new Map<QueryId, RootOperationNode>();
+
+  constructor(private readonly db: Database) {}
+
+  transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
+    this.nodes.set(queryId, node);
+    return node;
+  }
+
+  transformResult({ queryId, result }: PluginTransformResultArgs) {
+    const node = this.nodes.get(queryId);
+    if (node) this.statements.push(this.db.getExecutor().compileQuery(node, queryId));
+    return Promise.resolve(result);
+  }
+}
+
+/**
+ * Each statement prepared again and explained as the pool runs it (plan_cache_mode is
+ * force_generic_plan there, so this shows the generic plan): reads under EXPLAIN ANALYZE,
+ * writes (the request already did them) under plain EXPLAIN.
+ */
+async function explainRoute(db: Database, session: Session, route: Route): Promise<void> {
+  if (route.name === 'floor') return;
+  const recorder = new StatementRecorder(db);
+  await requestInProcess(db.withPlugin(recorder), session, route);
+  console.log(`\n### ${route.name}\n`);
+  for (const [index, statement] of recorder.statements.entries()) {
+    if (index === 0 && route.name !== 'package modal') continue; // the session, shown once
+    const reads = /^\s*(select|with)\b/i.test(statement.sql) && !/for update/i.test(statement.sql);
+    const explain = reads ? 'explain (analyze, buffers)' : 'explain';
+    const values = statement.parameters.map(literal);
+    const args = values.length ? `(${values.join(', ')})` : '';
+    const rows = await db.connection().execute(async (connection) => {
+      const run = (text: string, parameters: unknown[] = []) =>
+        connection.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(text, parameters));
+      await run(`prepare bench_explain as ${statement.sql}`);
+      try {
+        return (await run(`${explain} execute bench_explain${args}`)).rows;
+      } finally {
+        await run('deallocate bench_explain');
+      }
+    });
+    console.log('```sql');
+    console.log(statement.sql.replace(/\s+/g, ' ').trim());
+    console.log('```\n```');
+    for (const row of rows) console.log(row['QUERY PLAN']);
+    console.log('```');
+  }
+}
+
+/** EXECUTE takes its arguments as SQL, not as bound parameters. */
+function literal(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return pg.escapeLiteral(value.toISOString());
+  if (typeof value === 'string') return pg.escapeLiteral(value);
+  throw new Error(`No SQL literal for ${typeof value}.`);
+}
+
+/** The routes measured publish changes through the database, not through the bus. */
+const quietBus: EventBus = {
+  subscribe: () => () => {},
+  subscriberCount: () => 0,
+  ready: () => Promise.resolve(),
+  close: () => Promise.resolve(),
+};
+
+async function login(origin: string): Promise<Session> {
+  const response = await fetch(`${origin}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+    body: new URLSearchParams({ email: SCALE_FRONT_DESK_EMAIL, password: SCALE_PASSWORD }),
+  });
+  if (response.status !== 303) throw new Error(`Login failed: ${response.status}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const home = await (await fetch(`${origin}/`, { headers: { cookie } })).text();
+  const csrfToken = /name="csrf-token" content="([^"]+)"/.exec(home)?.[1];
+  if (!csrfToken) throw new Error('No CSRF token on the home page.');
+  return { cookie, csrfToken };
+}
+
+const SEED_HINT =
+  'seed it first, e.g. `npm run seed:scale -- --database-url <url> --patients 100000 ' +
+  '--appointments 1000000` (10000 appointments for raseed_scale_10k).';
+
+async function loadFixture(db: Database): Promise<Fixture> {
+  const tenant = await db
+    .selectFrom('users')
+    .innerJoin('tenants', 'tenants.id', 'users.tenant_id')
+    .select(['tenants.id', 'tenants.timezone'])
+    .where('users.email', '=', SCALE_FRONT_DESK_EMAIL)
+    .executeTakeFirst();
+  if (!tenant) throw new Error(`No scale data: ${SEED_HINT}`);
+  const today = localDate(tenant.timezone, new Date());
+  // A patient's home provider and service: those of their latest appointment.
+  const { rows } = await sql<{
+    patient_id: string;
+    purchase_id: string | null;
+    package_id: string;
+    provider_id: string;
+    clinic_id: string;
+    minutes: number;
+  }>`
+    select distinct on (a.patient_id) a.patient_id, a.provider_id, a.clinic_id,
+      s.default_duration_minutes as minutes, ps.package_id,
+      (select id from package_purchases p where p.tenant_id = a.tenant_id
+        and p.patient_id = a.patient_id and p.status = 'ACTIVE'
+        and p.sessions_used < p.total_sessions limit 1) as purchase_id
+    from appointments a
+    join services s on s.tenant_id = a.tenant_id and s.id = a.service_id
+    join package_services ps on ps.tenant_id = a.tenant_id and ps.service_id = a.service_id
+    where a.tenant_id = ${tenant.id}
+      and a.patient_id in
+        (select id from patients where tenant_id = ${tenant.id} order by random() limit 4000)
+    order by a.patient_id, a.starts_at desc`.execute(db);
+  const readers = rows
+    .filter((row) => row.purchase_id)
+    .map((row) => ({
+      patientId: row.patient_id,
+      purchaseId: row.purchase_id!,
+      providerId: row.provider_id,
+    }));
+  const buyers = rows
+    .filter((row) => !row.purchase_id)
+    .map((row) => ({
+      patientId: row.patient_id,
+      packageId: row.package_id,
+      providerId: row.provider_id,
+      clinicId: row.clinic_id,
+      minutes: row.minutes,
+    }));
+  if (readers.length === 0 || buyers.length === 0) throw new Error('Too few patients to bench.');
+  const clinics = await db
+    .selectFrom('clinics')
+    .select('id')
+    .where('tenant_id', '=', tenant.id)
+    .execute();
+  return {
+    tenantId: tenant.id,
+    timezone: tenant.timezone,
+    today,
+    readers,
+    buyers,
+    clinicIds: clinics.map((c) => c.id),
+  };
+}
+
+async function describe(db: Database, url: string): Promise<string> {
+  const { rows } = await sql<{ patients: number; appointments: number; purchases: number }>`
+    select (select count(*)::int from patients) as patients,
+      (select count(*)::int from appointments) as appointments,
+      (select count(*)::int from package_purchases) as purchases`.execute(db);
+  const { patients, appointments, purchases } = rows[0]!;
+  const name = new URL(url).pathname.slice(1);
+  return `${name}: ${patients} patients, ${purchases} purchases, ${appointments} appointments`;
+}
+
+async function removeBenchRows(db: Database): Promise<void> {
+  const bench = `${KEY_PREFIX}%`;
+  await db.transaction().execute(async (trx) => {
+    await sql`delete from appointments where idempotency_key like ${bench}`.execute(trx);
+    await sql`delete from purchase_services where (tenant_id, purchase_id) in
+      (select tenant_id, id from package_purchases where idempotency_key like ${bench})`.execute(
+      trx,
+    );
+    await sql`delete from package_purchases where idempotency_key like ${bench}`.execute(trx);
+  });
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0);
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  return port;
+}
+
+async function startServer(url: string, port: number): Promise<ChildProcess> {
+  const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=scratch/profiles'] : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', 'scripts/bench-server.ts'],
+    {
+      env: { ...process.env, DATABASE_URL: url, PORT: String(port), NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`The bench server stopped (${code}).`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening')) resolve();
+    });
+  });
+  return child;
+}
+
+function printTable(label: string, rows: Row[]): void {
+  const floor = rows.find((row) => row.route.startsWith('floor'));
+  console.log(`\n${label} — ${connections} connections, ${duration} s each`);
+  console.log(
+    '| route | req/s | p50 ms | p99 ms | p99 target | vs floor | bytes | queries | non-2xx |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of rows) {
+    const ratio = floor ? `${((row.rps / floor.rps) * 100).toFixed(0)} %` : '';
+    const target = row.p99Target
+      ? `≤ ${row.p99Target}${row.p99 <= row.p99Target ? ' ✓' : ' ✗'}`
+      : '';
+    console.log(
+      `| ${row.route} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${target} | ${ratio} | ${row.bytes} | ${row.queries} | ${row.failed} |`,
+    );
+  }
+}
+
+const rowsBySize: { label: string; rows: Row[] }[] = [];
+for (const url of databaseUrls) {
+  const db = connectPostgres(url, 2);
+  try {
+    const fixture = await loadFixture(db).catch((error: Error & { code?: string }) => {
+      if (error.code !== '3D000' && error.code !== '42P01') throw error;
+      throw new Error(`${new URL(url).pathname.slice(1)} is missing: ${SEED_HINT}`);
+    });
+    const label = await describe(db, url);
+    console.log(`\n${label}`);
+    await removeBenchRows(db);
+    rowsBySize.push({ label, rows: await benchDatabase(db, url, fixture) });
+    await removeBenchRows(db);
+  } finally {
+    await db.destroy();
+  }
+}
+if (!values.explain) for (const { label, rows } of rowsBySize) printTable(label, rows);
