@@ -1,4 +1,5 @@
 import type { Locale, Role } from '../db/schema.js';
+import { feedbackAr, feedbackEn } from './messages/feedback.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -280,8 +281,8 @@ const coreAr: Record<keyof typeof coreEn, string> = {
  * Each area keeps its strings in a module of its own (English, and Arabic with the same keys)
  * and adds them here, so the dictionaries stay one typed whole.
  */
-const en = { ...coreEn };
-const ar: Record<MessageKey, string> = { ...coreAr };
+const en = { ...coreEn, ...feedbackEn };
+const ar: Record<MessageKey, string> = { ...coreAr, ...feedbackAr };
 
 export type MessageKey = keyof typeof en;
 

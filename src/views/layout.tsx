@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { AuthContext } from '../auth/session.js';
 import { CSRF_FIELD, CSRF_HEADER } from '../auth/csrf.js';
 import type { Locale } from '../db/schema.js';
+import { Announcer } from './announcer.js';
 import { assetUrl } from './assets.js';
 import { otherLocale, translator } from './i18n.js';
 
@@ -90,6 +91,7 @@ export function Layout({ title, locale, auth, children }: LayoutProps) {
         <main id="main" tabindex={-1}>
           {children}
         </main>
+        <Announcer />
       </body>
     </html>
   );

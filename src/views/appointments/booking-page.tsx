@@ -13,7 +13,6 @@ import { PATIENT_RESULTS_ID, PatientChoice, PatientResults } from './patient-pic
 
 export const PACKAGE_HINT_ID = 'package-hint';
 export const BOOKING_ERROR_ID = 'booking-error';
-export const ANNOUNCER_ID = 'announcer';
 
 export function BookingPage(props: {
   t: Translate;
@@ -126,22 +125,6 @@ export function BookingPage(props: {
         </p>
         <div id={PACKAGE_MODAL_BODY_ID}></div>
       </dialog>
-      <div id={ANNOUNCER_ID} class="visually-hidden" role="status" aria-live="polite"></div>
     </section>
-  );
-}
-
-/** Goes out of band beside a fragment to tell screen readers what just happened. */
-export function Announcement({ message }: { message: string }) {
-  return (
-    <div
-      id={ANNOUNCER_ID}
-      class="visually-hidden"
-      role="status"
-      aria-live="polite"
-      hx-swap-oob="true"
-    >
-      {message}
-    </div>
   );
 }

@@ -1,0 +1,102 @@
+import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/db/seed-demo.js';
+import { ARTIFACTS_DIR } from './browser.js';
+
+/** The widths staff use: a desk terminal, a tablet at the reception, a phone. */
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  tablet: { width: 820, height: 1180 },
+  narrow: { width: 390, height: 844 },
+} as const;
+
+/** A fresh browser context signed in through the real login form, on `path`. */
+export async function signedInPage(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  path = '/appointments/new',
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.goto(`${baseUrl}/login?next=${encodeURIComponent(path)}`);
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(DEMO_PASSWORD);
+  await page.locator('#password').press('Enter');
+  await page.waitForURL((url) => url.pathname !== '/login');
+  return page;
+}
+
+/** The signed-in user's language, switched with the top bar's button (it is remembered). */
+export async function switchToArabic(page: Page) {
+  await page.locator('.topbar-user button[lang="ar"]').click();
+  await page.waitForSelector('html[dir="rtl"]');
+}
+
+/**
+ * The page as it is now, at every width (the step's name says what it shows), then back to
+ * the desktop size. `widths` narrows it to the desktop for steps that look like an earlier one.
+ */
+export async function screenshots(
+  page: Page,
+  step: string,
+  widths: (keyof typeof VIEWPORTS)[] = ['desktop', 'tablet', 'narrow'],
+) {
+  for (const width of widths) {
+    await page.setViewportSize(VIEWPORTS[width]);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/${step}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize(VIEWPORTS.desktop);
+}
+
+export async function choosePatient(page: Page, search: string) {
+  await page.locator('#patient-search').fill(search);
+  await page.locator('#patient-results button').first().click();
+  await page.waitForSelector('#patient-choice [name="patient_id"]', { state: 'attached' });
+}
+
+export async function openPackageModal(page: Page) {
+  await page.locator('#type-package').check();
+  await page.waitForSelector('#package-modal[open] #package-modal-title');
+}
+
+/** A working day (Sunday–Thursday) `daysAhead` or a little later, 'YYYY-MM-DD'. */
+export function workingDayAhead(daysAhead: number): string {
+  const day = new Date(Date.now() + daysAhead * 86_400_000);
+  while ([5, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString().slice(0, 10);
+}
+
+/** Provider, date and the first free time; returns the chosen time's label. */
+export async function chooseFirstSlot(page: Page, provider: string, date: string) {
+  await page.locator('#provider').selectOption({ label: provider });
+  await page.locator('#date').fill(date);
+  await page.locator('#date').dispatchEvent('change');
+  await expect.poll(() => page.locator('#slot-list .slot').count()).toBeGreaterThan(0);
+  const slot = page.locator('#slot-list .slot').first();
+  await slot.locator('input').check();
+  return (await slot.textContent())!.trim();
+}
+
+export async function book(page: Page) {
+  await page.locator('#book-button').click();
+  await page.waitForSelector('#booked-title');
+}
+
+/** From the confirmation to the day view of the booked appointment. */
+export async function openDayView(page: Page) {
+  await page.locator('.booking-confirmation a[href^="/appointments?"]').click();
+  await page.waitForSelector('#day-view');
+}
+
+/** From the day view: the patient's appointment, cancelled with a reason. */
+export async function cancelFromDayView(page: Page, patientName: string, reason: string) {
+  await page.locator('#day-view .day-appointment', { hasText: patientName }).locator('a').click();
+  await page.waitForSelector('#cancel-reason');
+  await page.locator('#cancel-reason').fill(reason);
+  await page.locator('.cancel-form button[type="submit"]').click();
+  await page.waitForSelector('#appointment-title .badge', { state: 'attached' });
+}
