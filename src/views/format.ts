@@ -1,16 +1,44 @@
 import type { Locale } from '../db/schema.js';
 
-/** Western digits in both languages: MRNs, phones and prices read the same at every desk. */
+/**
+ * Western digits in both languages, decided on purpose: Saudi clinic systems, ID cards, MRNs and
+ * phone numbers use them, so prices and dates read the same at every desk and in every field.
+ */
 function intlLocale(locale: Locale): string {
   return locale === 'ar' ? 'ar-u-nu-latn' : 'en-GB';
 }
 
-/** '5000.00' → '5,000 SAR' (decimals only when there are some). */
+/**
+ * '5000.00' → '5,000 SAR' in English (as the catalogue prints it), '5,000 ر.س.' in Arabic
+ * (the locale's own currency form); decimals only when there are some.
+ */
 export function formatMoney(amount: string, currency: string, locale: Locale): string {
+  if (locale === 'ar') {
+    return new Intl.NumberFormat(intlLocale(locale), {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: 0,
+      maximumFractionDigits: 2,
+    }).format(Number(amount));
+  }
   const number = new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 2 }).format(
     Number(amount),
   );
   return `${number} ${currency}`;
+}
+
+/** 'SAR' → 'Saudi Riyal' / 'ريال سعودي'. */
+export function currencyName(currency: string, locale: Locale): string {
+  return new Intl.DisplayNames(locale, { type: 'currency' }).of(currency) ?? currency;
+}
+
+/** 'Asia/Riyadh' → 'Arabian Standard Time' / 'التوقيت العربي الرسمي'. */
+export function timeZoneName(timezone: string, locale: Locale): string {
+  const parts = new Intl.DateTimeFormat(intlLocale(locale), {
+    timeZone: timezone,
+    timeZoneName: 'longGeneric',
+  }).formatToParts(new Date());
+  return parts.find((part) => part.type === 'timeZoneName')?.value ?? timezone;
 }
 
 export function localName(

@@ -1,4 +1,5 @@
 import type { Locale, Role } from '../db/schema.js';
+import { errorsAr, errorsEn } from './messages/errors.js';
 import { feedbackAr, feedbackEn } from './messages/feedback.js';
 
 const coreEn = {
@@ -281,8 +282,8 @@ const coreAr: Record<keyof typeof coreEn, string> = {
  * Each area keeps its strings in a module of its own (English, and Arabic with the same keys)
  * and adds them here, so the dictionaries stay one typed whole.
  */
-const en = { ...coreEn, ...feedbackEn };
-const ar: Record<MessageKey, string> = { ...coreAr, ...feedbackAr };
+const en = { ...coreEn, ...feedbackEn, ...errorsEn };
+const ar: Record<MessageKey, string> = { ...coreAr, ...feedbackAr, ...errorsAr };
 
 export type MessageKey = keyof typeof en;
 
