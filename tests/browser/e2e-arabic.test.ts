@@ -32,7 +32,7 @@ async function latinWords(page: Page, singleFormNames: string[]): Promise<string
       (element) =>
         ['placeholder', 'aria-label', 'title'].map((name) => element.getAttribute(name) ?? ''),
     );
-    const dialog = document.querySelector('dialog[open]') as HTMLElement | null;
+    const dialog = document.querySelector<HTMLElement>('dialog[open]');
     const english = [...document.querySelectorAll<HTMLElement>('[lang="en"]')];
     return {
       shown: [document.title, document.body.innerText, dialog?.innerText ?? '', ...spoken],
