@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/db/seed-demo.js';
 import { ARTIFACTS_DIR } from './browser.js';
@@ -16,8 +16,9 @@ export async function signedInPage(
   baseUrl: string,
   email: string,
   path = '/appointments/new',
+  options: BrowserContextOptions = {},
 ): Promise<Page> {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, ...options });
   const page = await context.newPage();
   page.on('pageerror', (error) => {
     throw error;

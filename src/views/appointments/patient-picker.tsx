@@ -58,8 +58,11 @@ export function PatientChoice(props: {
       {patient && (
         <p>
           <input type="hidden" name="patient_id" value={patient.id} />
-          {t('selectedPatient')}: <strong>{localName(patient, locale)}</strong>{' '}
-          <span dir="ltr">({patient.mrn})</span>
+          {t('selectedPatient')}: <strong>{localName(patient, locale)}</strong> (
+          <bdi class="identifier" translate="no">
+            {patient.mrn}
+          </bdi>
+          )
         </p>
       )}
     </div>
