@@ -74,8 +74,7 @@ export function workingDayAhead(daysAhead: number): string {
 /** Provider, date and the first free time; returns the chosen time's label. */
 export async function chooseFirstSlot(page: Page, provider: string, date: string) {
   await page.locator('#provider').selectOption({ label: provider });
-  await page.locator('#date').fill(date);
-  await page.locator('#date').dispatchEvent('change');
+  await page.locator('#date').fill(date); // fill sends input and change
   await expect.poll(() => page.locator('#slot-list .slot').count()).toBeGreaterThan(0);
   const slot = page.locator('#slot-list .slot').first();
   await slot.locator('input').check();
@@ -100,4 +99,81 @@ export async function cancelFromDayView(page: Page, patientName: string, reason:
   await page.locator('#cancel-reason').fill(reason);
   await page.locator('.cancel-form button[type="submit"]').click();
   await page.waitForSelector('#appointment-title .badge', { state: 'attached' });
+}
+
+export interface FlowStep {
+  name: string;
+  /** Does what staff do and waits for what they then see. */
+  run(page: Page): Promise<void>;
+}
+
+/**
+ * SPEC §6's measured path, from "Use package" to the booked confirmation for a patient already
+ * chosen: each step one interaction (the slot's radio button asks nothing of the server).
+ */
+export function packageBookingSteps(provider: string, date: string): FlowStep[] {
+  const slotsFor = async (page: Page, change: () => Promise<void>) => {
+    // The list is replaced whole: wait for the new one, whatever it holds.
+    await page.evaluate(() => document.getElementById('slot-list')?.setAttribute('data-old', ''));
+    await change();
+    await page.waitForSelector('#slot-list:not([data-old])', { state: 'attached' });
+  };
+  return [
+    {
+      name: 'use package (modal)',
+      run: async (page) => {
+        await page.locator('#type-package').check();
+        await page.waitForSelector('#package-modal[open] .package-card button');
+      },
+    },
+    {
+      name: 'select package (section, clinics, providers)',
+      run: async (page) => {
+        await page.locator('.package-card.suggested button').click();
+        await page.waitForSelector('#package-next-session');
+        await page.waitForSelector('#provider:not([disabled])');
+      },
+    },
+    {
+      name: 'provider (slots)',
+      run: (page) =>
+        slotsFor(page, async () => {
+          await page.locator('#provider').selectOption({ label: provider });
+        }),
+    },
+    {
+      name: 'date (slots)',
+      run: (page) =>
+        slotsFor(page, async () => {
+          await page.locator('#date').fill(date); // fill sends input and change
+        }).then(() => page.waitForSelector('#slot-list .slot')),
+    },
+    {
+      name: 'book (confirmation)',
+      run: async (page) => {
+        await page.locator('#slot-list .slot input').first().check();
+        await book(page);
+      },
+    },
+  ];
+}
+
+export interface Transfer {
+  url: string;
+  /** Bytes on the wire: headers and the (compressed) body. */
+  bytes: number;
+}
+
+/** Every finished response of the page from now on, with its bytes on the wire (CDP). */
+export async function recordTransfers(page: Page): Promise<Transfer[]> {
+  const transfers: Transfer[] = [];
+  const urls = new Map<string, string>();
+  const cdp = await page.context().newCDPSession(page);
+  cdp.on('Network.requestWillBeSent', (event) => urls.set(event.requestId, event.request.url));
+  cdp.on('Network.loadingFinished', (event) => {
+    const url = urls.get(event.requestId);
+    if (url && !url.startsWith('data:')) transfers.push({ url, bytes: event.encodedDataLength });
+  });
+  await cdp.send('Network.enable');
+  return transfers;
 }
