@@ -143,10 +143,12 @@ export function packageBookingSteps(provider: string, date: string): FlowStep[] 
     },
     {
       name: 'date (slots)',
-      run: (page) =>
-        slotsFor(page, async () => {
+      run: async (page) => {
+        await slotsFor(page, async () => {
           await page.locator('#date').fill(date); // fill sends input and change
-        }).then(() => page.waitForSelector('#slot-list .slot')),
+        });
+        await page.waitForSelector('#slot-list .slot');
+      },
     },
     {
       name: 'book (confirmation)',
