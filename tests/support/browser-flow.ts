@@ -1,5 +1,4 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { expect } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/db/seed-demo.js';
 import { ARTIFACTS_DIR } from './browser.js';
 
@@ -71,11 +70,19 @@ export function workingDayAhead(daysAhead: number): string {
   return day.toISOString().slice(0, 10);
 }
 
+/** Does `change` and waits for the slot list it re-fetches (replaced whole, whatever it holds). */
+async function slotsAfter(page: Page, change: () => Promise<void>) {
+  await page.evaluate(() => document.getElementById('slot-list')?.setAttribute('data-old', ''));
+  await change();
+  await page.waitForSelector('#slot-list:not([data-old])', { state: 'attached' });
+}
+
 /** Provider, date and the first free time; returns the chosen time's label. */
 export async function chooseFirstSlot(page: Page, provider: string, date: string) {
-  await page.locator('#provider').selectOption({ label: provider });
-  await page.locator('#date').fill(date); // fill sends input and change
-  await expect.poll(() => page.locator('#slot-list .slot').count()).toBeGreaterThan(0);
+  await slotsAfter(page, async () => {
+    await page.locator('#provider').selectOption({ label: provider });
+  });
+  await slotsAfter(page, () => page.locator('#date').fill(date)); // fill sends input and change
   const slot = page.locator('#slot-list .slot').first();
   await slot.locator('input').check();
   return (await slot.textContent())!.trim();
@@ -112,12 +119,6 @@ export interface FlowStep {
  * chosen: each step one interaction (the slot's radio button asks nothing of the server).
  */
 export function packageBookingSteps(provider: string, date: string): FlowStep[] {
-  const slotsFor = async (page: Page, change: () => Promise<void>) => {
-    // The list is replaced whole: wait for the new one, whatever it holds.
-    await page.evaluate(() => document.getElementById('slot-list')?.setAttribute('data-old', ''));
-    await change();
-    await page.waitForSelector('#slot-list:not([data-old])', { state: 'attached' });
-  };
   return [
     {
       name: 'use package (modal)',
@@ -137,14 +138,14 @@ export function packageBookingSteps(provider: string, date: string): FlowStep[] 
     {
       name: 'provider (slots)',
       run: (page) =>
-        slotsFor(page, async () => {
+        slotsAfter(page, async () => {
           await page.locator('#provider').selectOption({ label: provider });
         }),
     },
     {
       name: 'date (slots)',
       run: async (page) => {
-        await slotsFor(page, async () => {
+        await slotsAfter(page, async () => {
           await page.locator('#date').fill(date); // fill sends input and change
         });
         await page.waitForSelector('#slot-list .slot');

@@ -33,6 +33,7 @@ export function BookingPage(props: {
         hx-target="this"
         hx-swap="outerHTML"
         hx-disabled-elt="#book-button"
+        hx-indicator="#book-indicator"
       >
         <input type="hidden" name="idempotency_key" value={props.idempotencyKey} />
         <div class="field">
@@ -64,7 +65,12 @@ export function BookingPage(props: {
         </div>
 
         <fieldset class="field appointment-type">
-          <legend>{t('appointmentType')}</legend>
+          <legend>
+            {t('appointmentType')}{' '}
+            <span id="type-indicator" class="htmx-indicator spinner">
+              {t('loading')}
+            </span>
+          </legend>
           <label>
             <input
               type="radio"
@@ -74,6 +80,8 @@ export function BookingPage(props: {
               hx-get="/appointments/new/reset"
               hx-trigger="change"
               hx-swap="none"
+              hx-indicator="#type-indicator"
+              hx-disabled-elt="#book-button"
             />{' '}
             {t('typeSingle')}
           </label>
@@ -89,6 +97,7 @@ export function BookingPage(props: {
               hx-target={`#${PACKAGE_MODAL_BODY_ID}`}
               hx-swap="innerHTML"
               hx-indicator={`#${PACKAGE_MODAL_LOADING_ID}`}
+              hx-disabled-elt="#book-button"
               aria-describedby={PACKAGE_HINT_ID}
             />{' '}
             {t('typePackage')}
@@ -101,6 +110,8 @@ export function BookingPage(props: {
               hx-get="/appointments/new/reset"
               hx-trigger="change"
               hx-swap="none"
+              hx-indicator="#type-indicator"
+              hx-disabled-elt="#book-button"
             />{' '}
             {t('typeGroup')}
           </label>
@@ -114,9 +125,14 @@ export function BookingPage(props: {
         <ProviderField t={t} locale={locale} providers={null} />
         <ScheduleFields t={t} locale={locale} state={null} slots={null} />
         <div id={BOOKING_ERROR_ID} aria-live="assertive"></div>
-        <button type="submit" id="book-button" class="button primary">
-          {t('book')}
-        </button>
+        <p class="submit-row">
+          <button type="submit" id="book-button" class="button primary">
+            {t('book')}
+          </button>
+          <span id="book-indicator" class="htmx-indicator spinner">
+            {t('booking')}
+          </span>
+        </p>
       </form>
 
       <dialog id={PACKAGE_MODAL_ID} aria-labelledby="package-modal-title" class="modal">

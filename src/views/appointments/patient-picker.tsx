@@ -26,6 +26,8 @@ export function PatientResults(props: {
                 hx-get={`/appointments/new/patient?patient_id=${patient.id}`}
                 hx-target={`#${PATIENT_CHOICE_ID}`}
                 hx-swap="outerHTML"
+                hx-indicator="#patient-search-indicator"
+                hx-disabled-elt="this, #book-button"
               >
                 <span class="result-name">{localName(patient, locale)}</span>
                 {locale !== 'ar' && patient.name_ar && (
