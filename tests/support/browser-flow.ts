@@ -105,7 +105,8 @@ export async function cancelFromDayView(page: Page, patientName: string, reason:
   await page.waitForSelector('#cancel-reason');
   await page.locator('#cancel-reason').fill(reason);
   await page.locator('.cancel-form button[type="submit"]').click();
-  await page.waitForSelector('#appointment-title .badge', { state: 'attached' });
+  // The answer replaces the section: a cancelled appointment has no cancel form any more.
+  await page.waitForSelector('.cancel-form', { state: 'detached' });
 }
 
 export interface FlowStep {
