@@ -80,6 +80,20 @@
     }
   });
 
+  // This desk's own booking comes back over the event stream before its answer does: the parts
+  // of the form it would re-fetch are about to be replaced by the confirmation, so skip them.
+  var booking = false;
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    if (event.detail.elt.id === 'booking-form') booking = true;
+  });
+  document.addEventListener('htmx:afterRequest', function (event) {
+    if (event.detail.elt.id === 'booking-form') booking = false;
+  });
+  document.addEventListener('htmx:confirm', function (event) {
+    var trigger = event.detail.triggeringEvent;
+    if (booking && trigger && trigger.type.indexOf('sse:') === 0) event.preventDefault();
+  });
+
   // The server answers a chosen package with this event (HX-Trigger).
   document.addEventListener('raseed:close-package-modal', function () {
     var dialog = byId('package-modal');

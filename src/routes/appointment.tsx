@@ -11,7 +11,7 @@ import {
   APPOINTMENT_ERROR_ID,
   AppointmentSection,
 } from '../views/appointments/appointment-page.js';
-import { Announcement } from '../views/appointments/booking-page.js';
+import { Announcement } from '../views/announcer.js';
 import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
 import { clientIp } from './request.js';
@@ -78,7 +78,7 @@ export function appointmentRoutes({ db, clock }: AppDeps) {
     async (c) => {
       const { auth } = c.var;
       const { id } = c.req.valid('param');
-      const { status } = await cancelAppointment(
+      const { status, sessionReturned } = await cancelAppointment(
         db,
         auth.tenant,
         { id: auth.user.id, ip: clientIp(c) },
@@ -86,7 +86,12 @@ export function appointmentRoutes({ db, clock }: AppDeps) {
         c.req.valid('form').reason,
         clock(),
       );
-      return afterChange(c, id, translator(c.get('locale'))(`status_${status}`));
+      const t = translator(c.get('locale'));
+      return afterChange(
+        c,
+        id,
+        sessionReturned ? t('cancelledSessionReturned') : t(`status_${status}`),
+      );
     },
   );
 

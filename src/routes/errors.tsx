@@ -6,7 +6,7 @@ import { isApiRequest } from '../auth/middleware.js';
 import { conflictFromDatabaseError } from '../db/errors.js';
 import { DomainError, NotFound } from '../domain/errors.js';
 import type { AppEnv } from '../env.js';
-import { ErrorFragment, ErrorPage } from '../views/error-page.js';
+import { ErrorFragment, ErrorPage, localizeError } from '../views/error-page.js';
 import { translator } from '../views/i18n.js';
 
 interface ErrorAnswer {
@@ -34,16 +34,23 @@ export function renderError(error: unknown, c: Context<AppEnv>) {
   if (isApiRequest(c)) {
     return c.json({ success: false, error: { code, message, ...(fields && { fields }) } }, status);
   }
+  const locale = c.get('locale') ?? 'en';
+  const t = translator(locale);
+  const localized = localizeError(message, t, locale);
+  const localizedFields =
+    fields &&
+    Object.fromEntries(
+      Object.entries(fields).map(([name, text]) => [name, localizeError(text, t, locale)]),
+    );
   if (c.req.header('hx-request')) {
     const target = c.get('errorTarget');
     if (target) c.header('HX-Retarget', target);
     c.header('HX-Reswap', 'innerHTML');
-    return c.html(<ErrorFragment message={message} fields={fields} />, status);
+    return c.html(<ErrorFragment message={localized} fields={localizedFields} />, status);
   }
-  const t = translator(c.get('locale') ?? 'en');
   c.status(status);
   const title = status === 404 ? t('notFoundTitle') : t('errorTitle');
-  return c.render(<ErrorPage t={t} title={title} message={message} />, { title });
+  return c.render(<ErrorPage t={t} title={title} message={localized} />, { title });
 }
 
 /** Errors of the routes behind this middleware show in `selector` (e.g. inside a modal). */

@@ -8,11 +8,13 @@ import { translator } from '../views/i18n.js';
 export function homeRoutes() {
   const routes = new Hono<AuthedEnv>();
   routes.get('/', requireAuth(), (c) => {
-    const t = translator(c.get('locale'));
+    const locale = c.get('locale');
+    const t = translator(locale);
     const { auth } = c.var;
-    return c.render(<HomePage t={t} auth={auth} canBook={canBook(auth.user.role)} />, {
-      title: t('home'),
-    });
+    return c.render(
+      <HomePage t={t} locale={locale} auth={auth} canBook={canBook(auth.user.role)} />,
+      { title: t('home') },
+    );
   });
   return routes;
 }

@@ -1,6 +1,9 @@
 import type { Locale } from '../db/schema.js';
 
-/** Western digits in both languages: MRNs, phones and prices read the same at every desk. */
+/**
+ * Western digits in both languages, decided on purpose: Saudi clinic systems, ID cards, MRNs and
+ * phone numbers use them, so prices and dates read the same at every desk and in every field.
+ */
 function intlLocale(locale: Locale): string {
   return locale === 'ar' ? 'ar-u-nu-latn' : 'en-GB';
 }
@@ -19,13 +22,38 @@ export function memoize<Key extends string[], T>(build: (...key: Key) => T): (..
   };
 }
 
-const moneyFormat = memoize(
-  (locale: Locale) => new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 2 }),
+const moneyFormat = memoize((locale: Locale, currency: string) =>
+  locale === 'ar'
+    ? new Intl.NumberFormat(intlLocale(locale), {
+        style: 'currency',
+        currency,
+        minimumFractionDigits: 0,
+        maximumFractionDigits: 2,
+      })
+    : new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 2 }),
 );
 
-/** '5000.00' → '5,000 SAR' (decimals only when there are some). */
+/**
+ * '5000.00' → '5,000 SAR' in English (as the catalogue prints it), '5,000 ر.س.' in Arabic
+ * (the locale's own currency form); decimals only when there are some.
+ */
 export function formatMoney(amount: string, currency: string, locale: Locale): string {
-  return `${moneyFormat(locale).format(Number(amount))} ${currency}`;
+  const formatted = moneyFormat(locale, currency).format(Number(amount));
+  return locale === 'ar' ? formatted : `${formatted} ${currency}`;
+}
+
+/** 'SAR' → 'Saudi Riyal' / 'ريال سعودي'. */
+export function currencyName(currency: string, locale: Locale): string {
+  return new Intl.DisplayNames(locale, { type: 'currency' }).of(currency) ?? currency;
+}
+
+/** 'Asia/Riyadh' → 'Arabian Standard Time' / 'التوقيت العربي الرسمي'. */
+export function timeZoneName(timezone: string, locale: Locale): string {
+  const parts = new Intl.DateTimeFormat(intlLocale(locale), {
+    timeZone: timezone,
+    timeZoneName: 'longGeneric',
+  }).formatToParts(new Date());
+  return parts.find((part) => part.type === 'timeZoneName')?.value ?? timezone;
 }
 
 export function localName(

@@ -1,12 +1,16 @@
 import type { AuthContext } from '../auth/session.js';
+import type { Locale } from '../db/schema.js';
+import { currencyName, timeZoneName } from './format.js';
 import { roleKey, type Translate } from './i18n.js';
 
 export function HomePage({
   t,
+  locale,
   auth,
   canBook,
 }: {
   t: Translate;
+  locale: Locale;
   auth: AuthContext;
   canBook: boolean;
 }) {
@@ -17,18 +21,18 @@ export function HomePage({
       <dl class="facts" id="home-facts">
         <dt>{t('signedInAs')}</dt>
         <dd>
-          <span dir="ltr">{user.email}</span>
+          <span dir="ltr" translate="no">
+            {user.email}
+          </span>
         </dd>
         <dt>{t('role')}</dt>
         <dd>{t(roleKey(user.role))}</dd>
         <dt>{t('centre')}</dt>
-        <dd>{tenant.name}</dd>
+        <dd translate="no">{tenant.name}</dd>
         <dt>{t('timezone')}</dt>
-        <dd>
-          <span dir="ltr">{tenant.timezone}</span>
-        </dd>
+        <dd>{timeZoneName(tenant.timezone, locale)}</dd>
         <dt>{t('currency')}</dt>
-        <dd>{tenant.currency}</dd>
+        <dd>{currencyName(tenant.currency, locale)}</dd>
       </dl>
       <p class="home-links">
         {canBook && (

@@ -6,6 +6,8 @@ import { signInAr, signInEn } from './messages/sign-in.js';
 import { adminAr, adminEn } from './messages/admin.js';
 import { patientsAr, patientsEn } from './messages/patients.js';
 import { memoize } from './format.js';
+import { errorsAr, errorsEn } from './messages/errors.js';
+import { feedbackAr, feedbackEn } from './messages/feedback.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -295,6 +297,8 @@ const en = {
   ...auditEn,
   ...patientsEn,
   ...adminEn,
+  ...feedbackEn,
+  ...errorsEn,
 };
 const ar: Record<MessageKey, string> = {
   ...coreAr,
@@ -304,6 +308,8 @@ const ar: Record<MessageKey, string> = {
   ...auditAr,
   ...patientsAr,
   ...adminAr,
+  ...feedbackAr,
+  ...errorsAr,
 };
 
 export type MessageKey = keyof typeof en;

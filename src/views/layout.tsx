@@ -4,14 +4,18 @@ import type { AuthContext } from '../auth/session.js';
 import { CSRF_FIELD, CSRF_HEADER } from '../auth/csrf.js';
 import type { Locale } from '../db/schema.js';
 import { AdminNav } from './admin/admin-nav.js';
+import { Announcer } from './announcer.js';
 import { assetUrl } from './assets.js';
 import { otherLocale, translator } from './i18n.js';
 
 /**
  * htmx without inline styles or eval (the CSP forbids both), no copies of pages in
  * localStorage, and 409/422 answers swapped like successes (they carry the message to show).
+ * No settle delay: nothing here animates on settle, and on a slow link each of the booking's
+ * steps would wait 20 ms more for nothing.
  */
 const HTMX_CONFIG = JSON.stringify({
+  defaultSettleDelay: 0,
   includeIndicatorStyles: false,
   allowEval: false,
   allowScriptTags: false,
@@ -103,6 +107,7 @@ export function Layout({ title, locale, auth, path, children }: LayoutProps) {
         <main id="main" tabindex={-1}>
           {children}
         </main>
+        <Announcer />
       </body>
     </html>
   );

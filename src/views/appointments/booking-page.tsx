@@ -14,7 +14,6 @@ import { PatientModal } from '../patients/patient-form.js';
 
 export const PACKAGE_HINT_ID = 'package-hint';
 export const BOOKING_ERROR_ID = 'booking-error';
-export const ANNOUNCER_ID = 'announcer';
 
 export function BookingPage(props: {
   t: Translate;
@@ -35,6 +34,7 @@ export function BookingPage(props: {
         hx-target="this"
         hx-swap="outerHTML"
         hx-disabled-elt="#book-button"
+        hx-indicator="#book-indicator"
       >
         <input type="hidden" name="idempotency_key" value={props.idempotencyKey} />
         <div class="field">
@@ -66,7 +66,12 @@ export function BookingPage(props: {
         </div>
 
         <fieldset class="field appointment-type">
-          <legend>{t('appointmentType')}</legend>
+          <legend>
+            {t('appointmentType')}{' '}
+            <span id="type-indicator" class="htmx-indicator spinner">
+              {t('loading')}
+            </span>
+          </legend>
           <label>
             <input
               type="radio"
@@ -76,6 +81,8 @@ export function BookingPage(props: {
               hx-get="/appointments/new/reset"
               hx-trigger="change"
               hx-swap="none"
+              hx-indicator="#type-indicator"
+              hx-disabled-elt="#book-button"
             />{' '}
             {t('typeSingle')}
           </label>
@@ -91,6 +98,7 @@ export function BookingPage(props: {
               hx-target={`#${PACKAGE_MODAL_BODY_ID}`}
               hx-swap="innerHTML"
               hx-indicator={`#${PACKAGE_MODAL_LOADING_ID}`}
+              hx-disabled-elt="#book-button"
               aria-describedby={PACKAGE_HINT_ID}
             />{' '}
             {t('typePackage')}
@@ -103,6 +111,8 @@ export function BookingPage(props: {
               hx-get="/appointments/new/reset"
               hx-trigger="change"
               hx-swap="none"
+              hx-indicator="#type-indicator"
+              hx-disabled-elt="#book-button"
             />{' '}
             {t('typeGroup')}
           </label>
@@ -116,9 +126,14 @@ export function BookingPage(props: {
         <ProviderField t={t} locale={locale} providers={null} />
         <ScheduleFields t={t} locale={locale} state={null} slots={null} />
         <div id={BOOKING_ERROR_ID} aria-live="assertive"></div>
-        <button type="submit" id="book-button" class="button primary">
-          {t('book')}
-        </button>
+        <p class="submit-row">
+          <button type="submit" id="book-button" class="button primary">
+            {t('book')}
+          </button>
+          <span id="book-indicator" class="htmx-indicator spinner">
+            {t('booking')}
+          </span>
+        </p>
       </form>
 
       <dialog id={PACKAGE_MODAL_ID} aria-labelledby="package-modal-title" class="modal">
@@ -128,22 +143,6 @@ export function BookingPage(props: {
         <div id={PACKAGE_MODAL_BODY_ID}></div>
       </dialog>
       <PatientModal t={t} />
-      <div id={ANNOUNCER_ID} class="visually-hidden" role="status" aria-live="polite"></div>
     </section>
-  );
-}
-
-/** Goes out of band beside a fragment to tell screen readers what just happened. */
-export function Announcement({ message }: { message: string }) {
-  return (
-    <div
-      id={ANNOUNCER_ID}
-      class="visually-hidden"
-      role="status"
-      aria-live="polite"
-      hx-swap-oob="true"
-    >
-      {message}
-    </div>
   );
 }

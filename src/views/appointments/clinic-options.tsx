@@ -22,7 +22,12 @@ export function ClinicField(props: {
   const only = clinics.length === 1 ? clinics[0] : undefined;
   return (
     <div id={CLINIC_FIELD_ID} class="field" hx-swap-oob={props.oob ? 'true' : undefined}>
-      <label for="clinic">{t('clinic')}</label>
+      <label for="clinic">
+        {t('clinic')}{' '}
+        <span id="providers-indicator" class="htmx-indicator spinner">
+          {t('loading')}
+        </span>
+      </label>
       <select
         id="clinic"
         name="clinic_id"
@@ -32,6 +37,8 @@ export function ClinicField(props: {
         hx-include="#booking-form"
         hx-target={`#${PROVIDER_FIELD_ID}`}
         hx-swap="outerHTML"
+        hx-indicator="#providers-indicator"
+        hx-disabled-elt="#provider, #book-button"
       >
         {!only && <option value="">{t('chooseClinic')}</option>}
         {clinics.map((clinic) => (

@@ -41,6 +41,7 @@ export function PackageSection(props: {
         hx-target="#package-modal-body"
         hx-swap="innerHTML"
         hx-indicator="#package-modal-loading"
+        hx-disabled-elt="this"
       >
         {t('changePackage')}
       </button>

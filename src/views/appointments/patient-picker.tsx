@@ -43,6 +43,8 @@ export function PatientResults(props: {
                 hx-get={`/appointments/new/patient?patient_id=${patient.id}`}
                 hx-target={`#${PATIENT_CHOICE_ID}`}
                 hx-swap="outerHTML"
+                hx-indicator="#patient-search-indicator"
+                hx-disabled-elt="this, #book-button"
               >
                 <span class="result-name">{localName(patient, locale)}</span>
                 {locale !== 'ar' && patient.name_ar && (
@@ -75,8 +77,11 @@ export function PatientChoice(props: {
       {patient && (
         <p>
           <input type="hidden" name="patient_id" value={patient.id} />
-          {t('selectedPatient')}: <strong>{localName(patient, locale)}</strong>{' '}
-          <span dir="ltr">({patient.mrn})</span>
+          {t('selectedPatient')}: <strong>{localName(patient, locale)}</strong> (
+          <bdi class="identifier" translate="no">
+            {patient.mrn}
+          </bdi>
+          )
         </p>
       )}
     </div>

@@ -21,6 +21,8 @@ export const refreshSlots = {
   'hx-target': `#${SLOT_LIST_ID}`,
   'hx-swap': 'outerHTML',
   'hx-indicator': '#slots-indicator',
+  // No booking of a time that may be gone while the new list is on its way.
+  'hx-disabled-elt': '#book-button',
 };
 
 export interface ScheduleState {
@@ -56,6 +58,8 @@ export function ScheduleFields(props: {
           hx-include="#booking-form"
           hx-target={`#${SCHEDULE_FIELDS_ID}`}
           hx-swap="outerHTML"
+          hx-indicator="#slots-indicator"
+          hx-disabled-elt="#book-button"
         >
           {state.services.map((service) => (
             <option value={service.id} selected={service.id === state.serviceId}>

@@ -1,0 +1,183 @@
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../src/db/seed-demo.js';
+import { ARTIFACTS_DIR } from './browser.js';
+
+/** The widths staff use: a desk terminal, a tablet at the reception, a phone. */
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  tablet: { width: 820, height: 1180 },
+  narrow: { width: 390, height: 844 },
+} as const;
+
+/** A fresh browser context signed in through the real login form, on `path`. */
+export async function signedInPage(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  path = '/appointments/new',
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, ...options });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.goto(`${baseUrl}/login?next=${encodeURIComponent(path)}`);
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(DEMO_PASSWORD);
+  await page.locator('#password').press('Enter');
+  await page.waitForURL((url) => url.pathname !== '/login');
+  return page;
+}
+
+/** The signed-in user's language, switched with the top bar's button (it is remembered). */
+export async function switchToArabic(page: Page) {
+  await page.locator('.topbar-user button[lang="ar"]').click();
+  await page.waitForSelector('html[dir="rtl"]');
+}
+
+/**
+ * The page as it is now, at every width (the step's name says what it shows), then back to
+ * the desktop size. `widths` narrows it to the desktop for steps that look like an earlier one.
+ */
+export async function screenshots(
+  page: Page,
+  step: string,
+  widths: (keyof typeof VIEWPORTS)[] = ['desktop', 'tablet', 'narrow'],
+) {
+  for (const width of widths) {
+    await page.setViewportSize(VIEWPORTS[width]);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/${step}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize(VIEWPORTS.desktop);
+}
+
+export async function choosePatient(page: Page, search: string) {
+  await page.locator('#patient-search').fill(search);
+  await page.locator('#patient-results button').first().click();
+  await page.waitForSelector('#patient-choice [name="patient_id"]', { state: 'attached' });
+}
+
+export async function openPackageModal(page: Page) {
+  await page.locator('#type-package').check();
+  await page.waitForSelector('#package-modal[open] #package-modal-title');
+}
+
+/** A working day (Sunday–Thursday) `daysAhead` or a little later, 'YYYY-MM-DD'. */
+export function workingDayAhead(daysAhead: number): string {
+  const day = new Date(Date.now() + daysAhead * 86_400_000);
+  while ([5, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString().slice(0, 10);
+}
+
+/** Does `change` and waits for the slot list it re-fetches (replaced whole, whatever it holds). */
+async function slotsAfter(page: Page, change: () => Promise<void>) {
+  await page.evaluate(() => document.getElementById('slot-list')?.setAttribute('data-old', ''));
+  await change();
+  await page.waitForSelector('#slot-list:not([data-old])', { state: 'attached' });
+}
+
+/** Provider, date and the first free time; returns the chosen time's label. */
+export async function chooseFirstSlot(page: Page, provider: string, date: string) {
+  await slotsAfter(page, async () => {
+    await page.locator('#provider').selectOption({ label: provider });
+  });
+  await slotsAfter(page, () => page.locator('#date').fill(date)); // fill sends input and change
+  const slot = page.locator('#slot-list .slot').first();
+  await slot.locator('input').check();
+  return (await slot.textContent())!.trim();
+}
+
+export async function book(page: Page) {
+  await page.locator('#book-button').click();
+  await page.waitForSelector('#booked-title');
+}
+
+/** From the confirmation to the day view of the booked appointment. */
+export async function openDayView(page: Page) {
+  await page.locator('.booking-confirmation a[href^="/appointments?"]').click();
+  await page.waitForSelector('#day-view');
+}
+
+/** From the day view: the patient's appointment, cancelled with a reason. */
+export async function cancelFromDayView(page: Page, patientName: string, reason: string) {
+  await page.locator('#day-view .day-appointment', { hasText: patientName }).locator('a').click();
+  await page.waitForSelector('#cancel-reason');
+  await page.locator('#cancel-reason').fill(reason);
+  await page.locator('.cancel-form button[type="submit"]').click();
+  // The answer replaces the section: a cancelled appointment has no cancel form any more.
+  await page.waitForSelector('.cancel-form', { state: 'detached' });
+}
+
+export interface FlowStep {
+  name: string;
+  /** Does what staff do and waits for what they then see. */
+  run(page: Page): Promise<void>;
+}
+
+/**
+ * SPEC §6's measured path, from "Use package" to the booked confirmation for a patient already
+ * chosen: each step one interaction (the slot's radio button asks nothing of the server).
+ */
+export function packageBookingSteps(provider: string, date: string): FlowStep[] {
+  return [
+    {
+      name: 'use package (modal)',
+      run: async (page) => {
+        await page.locator('#type-package').check();
+        await page.waitForSelector('#package-modal[open] .package-card button');
+      },
+    },
+    {
+      name: 'select package (section, clinics, providers)',
+      run: async (page) => {
+        await page.locator('.package-card.suggested button').click();
+        await page.waitForSelector('#package-next-session');
+        await page.waitForSelector('#provider:not([disabled])');
+      },
+    },
+    {
+      name: 'provider (slots)',
+      run: (page) =>
+        slotsAfter(page, async () => {
+          await page.locator('#provider').selectOption({ label: provider });
+        }),
+    },
+    {
+      name: 'date (slots)',
+      run: async (page) => {
+        await slotsAfter(page, async () => {
+          await page.locator('#date').fill(date); // fill sends input and change
+        });
+        await page.waitForSelector('#slot-list .slot');
+      },
+    },
+    {
+      name: 'book (confirmation)',
+      run: async (page) => {
+        await page.locator('#slot-list .slot input').first().check();
+        await book(page);
+      },
+    },
+  ];
+}
+
+export interface Transfer {
+  url: string;
+  /** Bytes on the wire: headers and the (compressed) body. */
+  bytes: number;
+}
+
+/** Every finished response of the page from now on, with its bytes on the wire (CDP). */
+export async function recordTransfers(page: Page): Promise<Transfer[]> {
+  const transfers: Transfer[] = [];
+  const urls = new Map<string, string>();
+  const cdp = await page.context().newCDPSession(page);
+  cdp.on('Network.requestWillBeSent', (event) => urls.set(event.requestId, event.request.url));
+  cdp.on('Network.loadingFinished', (event) => {
+    const url = urls.get(event.requestId);
+    if (url && !url.startsWith('data:')) transfers.push({ url, bytes: event.encodedDataLength });
+  });
+  await cdp.send('Network.enable');
+  return transfers;
+}
