@@ -2,11 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { DEMO_PASSWORD } from '../../src/db/seed-demo.js';
+import { findTenantSettings } from '../../src/db/tenants.js';
 import { createTestApp, TestClock, unwiredBus } from '../support/app.js';
 import { demoIds, freeSlots, type DemoIds } from '../support/booking.js';
 import { TestClient, type RequestOptions } from '../support/client.js';
 import { DEMO_NOW, seedDemoFixture, type DemoFixture } from '../support/demo.js';
-import { createAppointment } from '../support/factories.js';
+import {
+  createAppointment,
+  createClinic,
+  createPackage,
+  createPatient,
+  createProvider,
+  createPurchase,
+  createService,
+  createTimeOff,
+  createUser,
+} from '../support/factories.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 import { tenantChecksum } from './tenant-checksum.js';
 
@@ -69,16 +80,43 @@ async function userId(email: string) {
   )?.id;
 }
 
+/** Text no other row uses: names, e-mails, phones. */
+const fresh = (prefix: string) => `${prefix} ${randomUUID().slice(0, 8)}`;
+const freshPhone = () => `05${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+
+async function freshProvider() {
+  return createProvider(database.db, demo.demo, [ids.slp]);
+}
+
+async function freshPurchase() {
+  const pkg = await createPackage(database.db, demo.demo, [
+    { serviceId: ids.speech, sessions: 10 },
+  ]);
+  const owner = await createPatient(database.db, demo.demo);
+  const purchase = await createPurchase(
+    database.db,
+    pkg,
+    owner.id,
+    (await userId('frontdesk@demo.test'))!,
+  );
+  return { patient: owner.id, purchase: purchase.id };
+}
+
 const DATES = ['2026-12-06', '2026-12-07', '2026-12-08', '2026-12-09', '2026-12-10'];
 let bookings = 0;
 /** A free slot of Dr. Faisal for the patient: each call takes another day, then the next slot. */
 async function freeStart(): Promise<string> {
   const date = DATES[bookings++ % DATES.length]!;
+  // signed in afresh: changing one's password (a line below) ends one's other sessions
+  desk = await demo.signIn('frontdesk@demo.test');
   const [slot] = await freeSlots(desk, { providerId: ids.faisal, date, patientId: patient });
   return slot!.start;
 }
 
 const deskOnly = { ADMIN: 200, FRONT_DESK: 200, PROVIDER: 403, FINANCE: 403, anonymous: 401 };
+/** Pages' forms: success and the signed-out login both redirect. */
+const adminOnly = { ADMIN: 303, FRONT_DESK: 403, PROVIDER: 403, FINANCE: 403, anonymous: 303 };
+const registrars = { ...adminOnly, FRONT_DESK: 303 };
 const everyone303 = { ADMIN: 303, FRONT_DESK: 303, PROVIDER: 303, FINANCE: 303, anonymous: 303 };
 
 const MATRIX: Row[] = [
@@ -203,6 +241,253 @@ const MATRIX: Row[] = [
     // confirming is the desk's job, even on the provider's own appointment
     expected: deskOnly,
   },
+  // Patients: registration and editing (the desk), package operations (ADMIN)
+  {
+    route: 'POST /appointments/new/register',
+    request: () => ({
+      path: '/appointments/new/register',
+      form: { name_en: fresh('Quick'), phone: freshPhone(), form_token: randomUUID() },
+      htmx: true,
+    }),
+    expected: deskOnly,
+  },
+  {
+    route: 'POST /patients',
+    request: () => ({
+      path: '/patients',
+      form: { name_en: fresh('Registered'), phone: freshPhone(), form_token: randomUUID() },
+    }),
+    expected: registrars,
+  },
+  {
+    route: 'POST /patients/:id/edit',
+    request: async () => {
+      const row = await createPatient(database.db, demo.demo);
+      return {
+        path: `/patients/${row.id}/edit`,
+        form: { name_en: fresh('Edited'), phone: freshPhone(), mrn: row.mrn },
+      };
+    },
+    expected: registrars,
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/extend',
+    request: async () => {
+      const bought = await freshPurchase();
+      return {
+        path: `/patients/${bought.patient}/packages/${bought.purchase}/extend`,
+        form: { days: '30', reason: 'Medical leave' },
+      };
+    },
+    expected: adminOnly,
+  },
+  // Administration (ADMIN only)
+  {
+    route: 'POST /admin/clinics',
+    request: () => ({
+      path: '/admin/clinics',
+      form: {
+        name_en: fresh('Clinic'),
+        name_ar: 'عيادة',
+        specialty: 'Speech',
+        form_token: randomUUID(),
+      },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/clinics/:id',
+    request: async () => ({
+      path: `/admin/clinics/${(await createClinic(database.db, demo.demo)).id}`,
+      form: { name_en: fresh('Clinic'), name_ar: 'عيادة', specialty: 'Speech' },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/services',
+    request: () => ({
+      path: '/admin/services',
+      form: {
+        clinic_id: ids.slp,
+        name_en: fresh('Service'),
+        name_ar: 'خدمة',
+        default_duration_minutes: '45',
+        price: '300.00',
+        form_token: randomUUID(),
+      },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/services/:id',
+    request: async () => ({
+      path: `/admin/services/${(await createService(database.db, demo.demo, ids.slp)).id}`,
+      form: {
+        clinic_id: ids.slp,
+        name_en: fresh('Service'),
+        name_ar: 'خدمة',
+        default_duration_minutes: '60',
+        price: '350.00',
+      },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/packages',
+    request: () => ({
+      path: '/admin/packages',
+      form: {
+        name_en: fresh('Package'),
+        name_ar: 'باقة',
+        price: '3000.00',
+        validity_days: '90',
+        active: 'on',
+        'service_id[]': ids.speech,
+        'sessions[]': '10',
+        form_token: randomUUID(),
+      },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/packages/:id',
+    request: async () => {
+      const pkg = await createPackage(database.db, demo.demo, [
+        { serviceId: ids.speech, sessions: 10 },
+      ]);
+      return {
+        path: `/admin/packages/${pkg.id}`,
+        form: {
+          name_en: fresh('Package'),
+          name_ar: 'باقة',
+          price: '3500.00',
+          validity_days: '120',
+          'service_id[]': ids.speech,
+          'sessions[]': '12',
+        },
+      };
+    },
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/providers',
+    request: () => ({
+      path: '/admin/providers',
+      form: {
+        name_en: fresh('Provider'),
+        name_ar: 'أخصائي',
+        user_id: '',
+        clinic_ids: ids.slp,
+        form_token: randomUUID(),
+      },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/providers/:id',
+    request: async () => ({
+      path: `/admin/providers/${(await freshProvider()).id}`,
+      form: { name_en: fresh('Provider'), name_ar: 'أخصائي', user_id: '', clinic_ids: ids.slp },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/providers/:id/schedule',
+    request: async () => ({
+      path: `/admin/providers/${(await freshProvider()).id}/schedule`,
+      form: { 'start_0[]': '09:00', 'end_0[]': '17:00' },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/providers/:id/time-off',
+    request: async () => ({
+      path: `/admin/providers/${(await freshProvider()).id}/time-off`,
+      form: {
+        form_token: randomUUID(),
+        starts_at: '2026-12-20T09:00',
+        ends_at: '2026-12-20T17:00',
+        reason: 'Conference',
+      },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/providers/:id/time-off/:timeOffId/remove',
+    request: async () => {
+      const provider = await freshProvider();
+      const off = await createTimeOff(database.db, demo.demo, provider.id);
+      return { path: `/admin/providers/${provider.id}/time-off/${off.id}/remove`, form: {} };
+    },
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/users',
+    request: () => ({
+      path: '/admin/users',
+      form: {
+        name: fresh('User'),
+        email: `${randomUUID().slice(0, 8)}@demo.test`,
+        role: 'FRONT_DESK',
+        locale: 'en',
+        password: 'a long enough password',
+        form_token: randomUUID(),
+      },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/users/:id',
+    request: async () => ({
+      path: `/admin/users/${(await createUser(database.db, demo.demo)).id}`,
+      form: { name: fresh('User'), role: 'FINANCE', locale: 'ar' },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/users/:id/password',
+    request: async () => ({
+      path: `/admin/users/${(await createUser(database.db, demo.demo)).id}/password`,
+      form: { password: 'a long enough password' },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/users/:id/active',
+    request: async () => ({
+      path: `/admin/users/${(await createUser(database.db, demo.demo)).id}/active`,
+      form: { active: 'false' },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/settings',
+    request: async () => {
+      const settings = await findTenantSettings(database.db, demo.demo);
+      return {
+        path: '/admin/settings',
+        form: {
+          ...settings,
+          cancellation_window_hours: String(settings.cancellation_window_hours),
+        },
+      };
+    },
+    expected: adminOnly,
+  },
+  // One's own password: every signed-in role. The same password again, so that the next
+  // sign-ins of these test users still work; it ends the user's other sessions (see `desk`).
+  {
+    route: 'POST /account/password',
+    request: () => ({
+      path: '/account/password',
+      form: {
+        current_password: DEMO_PASSWORD,
+        new_password: DEMO_PASSWORD,
+        confirm_password: DEMO_PASSWORD,
+      },
+    }),
+    expected: everyone303,
+  },
 ];
 
 beforeAll(async () => {
@@ -278,6 +563,10 @@ describe('CSRF on every unsafe route', () => {
 });
 
 describe('patient data is never stored by browsers or proxies', () => {
+  // a fresh session: the password line above ended the front desk's other sessions
+  beforeAll(async () => {
+    desk = await demo.signIn('frontdesk@demo.test');
+  });
   it.each([
     ['the patient page', () => `/patients/${patient}`, false],
     ['the package modal', () => `/appointments/new/package-modal?patient_id=${patient}`, true],

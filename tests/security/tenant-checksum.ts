@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../src/db/client.js';
 import type { DB } from '../../src/db/schema.js';
 
-/** Every table that carries a tenant's rows (all of them but `tenants`, keyed by `id`). */
+/** Every table that carries a tenant's rows: all of them but `tenants` (keyed by `id`). */
 const TENANT_TABLES = [
   'users',
   'sessions',
@@ -20,7 +20,14 @@ const TENANT_TABLES = [
   'group_sessions',
   'appointments',
   'audit_log',
+  'form_submissions',
+  'patient_mrn_counters',
 ] as const satisfies readonly Exclude<keyof DB, 'tenants'>[];
+
+/** A new table with a tenant_id belongs above: this fails to compile until it is there. */
+type Unsummed = Exclude<keyof DB, 'tenants' | 'login_throttles' | (typeof TENANT_TABLES)[number]>;
+const everyTenantTable: [Unsummed] extends [never] ? true : Unsummed = true;
+void everyTenantTable;
 
 /**
  * An md5 of each of the tenant's tables (its rows as text, in order): equal before and after

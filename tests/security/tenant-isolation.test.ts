@@ -5,7 +5,14 @@ import { createTestApp, TestClock, unwiredBus } from '../support/app.js';
 import { demoIds } from '../support/booking.js';
 import { TestClient, type RequestOptions } from '../support/client.js';
 import { DEMO_NOW, seedDemoFixture, type DemoFixture } from '../support/demo.js';
-import { createGroupSession, createUser, TEST_PASSWORD } from '../support/factories.js';
+import {
+  createGroupSession,
+  createPackage,
+  createService,
+  createTimeOff,
+  createUser,
+  TEST_PASSWORD,
+} from '../support/factories.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 import { tenantChecksum } from './tenant-checksum.js';
 
@@ -47,6 +54,11 @@ async function tenantAIds() {
     },
     { starts_at: new Date('2026-12-01T06:00:00Z') },
   );
+  const timeOff = await createTimeOff(db, demo.demo, ids.huda, {
+    starts_at: new Date('2026-12-20T06:00:00Z'),
+    ends_at: new Date('2026-12-20T14:00:00Z'),
+  });
+  const user = await createUser(db, demo.demo, { name: 'Tenant A Staffer', role: 'PROVIDER' });
   return {
     ...ids,
     patient,
@@ -55,6 +67,9 @@ async function tenantAIds() {
     appointment: appointment.id,
     group: group.id,
     admin: admin.id,
+    timeOff: timeOff.id,
+    user: user.id,
+    userEmail: user.email,
   };
 }
 
@@ -69,10 +84,15 @@ async function tenantBIds() {
       .orderBy('id')
       .executeTakeFirstOrThrow()
       .then((row) => row.id);
+  const clinic = await first('clinics');
+  const service = await createService(db, demo.other, clinic);
+  const pkg = await createPackage(db, demo.other, [{ serviceId: service.id, sessions: 10 }]);
   return {
-    clinic: await first('clinics'),
+    clinic,
     provider: await first('providers'),
     patient: await first('patients'),
+    service: service.id,
+    package: pkg.id,
   };
 }
 
@@ -83,6 +103,11 @@ interface Row {
   request: () => { path: string } & Pick<RequestOptions, 'form' | 'json' | 'htmx'>;
   /** Who of tenant B calls it, when the route is not for the front desk. */
   as?: Role;
+  /**
+   * 404 unless said otherwise. A form naming A's rows in its body (a package's services, a
+   * provider's clinics) is refused field by field: 422 with that field's error, nothing saved.
+   */
+  refused?: { status: 422; error: string };
 }
 
 const KEY = 'isolation-key-1';
@@ -98,6 +123,44 @@ const bookingForm = () => ({
   duration: '45',
   idempotency_key: KEY,
 });
+/** A form token (a uuid) for the admin forms that take one. */
+const KEY_UUID = '00000000-0000-4000-8000-00000000a11c';
+const patientEdit = { name_en: 'Changed Name', phone: '0500000009', mrn: 'MRN-ISOLATION' };
+const clinicForm = { name_en: 'Changed', name_ar: 'تغيير', specialty: 'Changed' };
+const serviceForm = () => ({
+  clinic_id: b.clinic,
+  name_en: 'Changed',
+  name_ar: 'تغيير',
+  default_duration_minutes: '45',
+  price: '100.00',
+});
+const packageForm = (serviceId: string) => ({
+  name_en: 'Changed',
+  name_ar: 'تغيير',
+  price: '100.00',
+  validity_days: '90',
+  active: 'on',
+  'service_id[]': serviceId,
+  'sessions[]': '10',
+});
+const providerForm = (values: { clinic_ids: string; user_id?: string }) => ({
+  name_en: 'Changed',
+  name_ar: 'تغيير',
+  user_id: '',
+  ...values,
+});
+const timeOffForm = () => ({
+  form_token: KEY_UUID,
+  starts_at: '2026-12-21T09:00',
+  ends_at: '2026-12-21T17:00',
+  reason: 'isolation',
+});
+const chooseClinic = { status: 422, error: 'Choose one of the clinics.' } as const;
+const chooseService = { status: 422, error: 'Choose one of the services.' } as const;
+const chooseUser = {
+  status: 422,
+  error: 'Choose a provider account that is not linked to anyone else.',
+} as const;
 const bookingJson = () => ({
   patient_id: a.patient,
   appointment_type: 'package',
@@ -322,6 +385,287 @@ const ROWS: Row[] = [
       json: { reason: 'isolation' },
     }),
   },
+  // Patients: editing and the ADMIN's package operations
+  {
+    route: 'GET /patients/:id/edit',
+    request: () => ({ path: `/patients/${a.patient}/edit` }),
+  },
+  {
+    route: 'POST /patients/:id/edit',
+    request: () => ({ path: `/patients/${a.patient}/edit`, form: patientEdit }),
+  },
+  {
+    route: 'POST /patients/:id/edit',
+    // refused by the form's validation: the page shown again would be A's patient
+    request: () => ({ path: `/patients/${a.patient}/edit`, form: { ...patientEdit, mrn: '' } }),
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/extend',
+    request: () => ({
+      path: `/patients/${a.patient}/packages/${a.purchase}/extend`,
+      form: { days: '30', reason: 'isolation' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/extend',
+    request: () => ({
+      path: `/patients/${b.patient}/packages/${a.purchase}/extend`,
+      form: { days: '30', reason: 'isolation' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/extend',
+    request: () => ({
+      path: `/patients/${a.patient}/packages/${a.purchase}/extend`,
+      form: { days: '', reason: '' },
+    }),
+    as: 'ADMIN',
+  },
+  // Administration: clinics
+  {
+    route: 'GET /admin/clinics/:id/edit',
+    request: () => ({ path: `/admin/clinics/${a.slp}/edit` }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/clinics/:id',
+    request: () => ({ path: `/admin/clinics/${a.slp}`, form: clinicForm }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/clinics/:id',
+    request: () => ({ path: `/admin/clinics/${a.slp}`, form: { ...clinicForm, name_en: '' } }),
+    as: 'ADMIN',
+  },
+  // Services
+  {
+    route: 'GET /admin/services/new',
+    request: () => ({ path: `/admin/services/new?clinic_id=${a.slp}` }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/services',
+    request: () => ({
+      path: '/admin/services',
+      form: { ...serviceForm(), clinic_id: a.slp, form_token: KEY_UUID },
+    }),
+    as: 'ADMIN',
+    refused: chooseClinic,
+  },
+  {
+    route: 'GET /admin/services/:id/edit',
+    request: () => ({ path: `/admin/services/${a.speech}/edit` }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/services/:id',
+    request: () => ({ path: `/admin/services/${a.speech}`, form: serviceForm() }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/services/:id',
+    request: () => ({
+      path: `/admin/services/${a.speech}`,
+      form: { ...serviceForm(), price: 'x' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/services/:id',
+    request: () => ({
+      path: `/admin/services/${b.service}`,
+      form: { ...serviceForm(), clinic_id: a.slp },
+    }),
+    as: 'ADMIN',
+    refused: chooseClinic,
+  },
+  // Packages
+  {
+    route: 'POST /admin/packages',
+    request: () => ({
+      path: '/admin/packages',
+      form: { ...packageForm(a.speech), form_token: KEY_UUID },
+    }),
+    as: 'ADMIN',
+    refused: chooseService,
+  },
+  {
+    route: 'GET /admin/packages/:id/edit',
+    request: () => ({ path: `/admin/packages/${a.package}/edit` }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/packages/:id',
+    request: () => ({ path: `/admin/packages/${a.package}`, form: packageForm(b.service) }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/packages/:id',
+    // "add a row" shows the form again, nothing saved: still not A's package
+    request: () => ({
+      path: `/admin/packages/${a.package}`,
+      form: { ...packageForm(b.service), _row: 'add' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/packages/:id',
+    request: () => ({
+      path: `/admin/packages/${a.package}`,
+      form: { ...packageForm(b.service), name_en: '' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/packages/:id',
+    request: () => ({ path: `/admin/packages/${b.package}`, form: packageForm(a.speech) }),
+    as: 'ADMIN',
+    refused: chooseService,
+  },
+  // Providers, their hours and time off
+  {
+    route: 'POST /admin/providers',
+    request: () => ({
+      path: '/admin/providers',
+      form: { ...providerForm({ clinic_ids: a.slp }), form_token: KEY_UUID },
+    }),
+    as: 'ADMIN',
+    refused: chooseClinic,
+  },
+  {
+    route: 'POST /admin/providers',
+    request: () => ({
+      path: '/admin/providers',
+      form: { ...providerForm({ clinic_ids: b.clinic, user_id: a.user }), form_token: KEY_UUID },
+    }),
+    as: 'ADMIN',
+    refused: chooseUser,
+  },
+  {
+    route: 'GET /admin/providers/:id/edit',
+    request: () => ({ path: `/admin/providers/${a.huda}/edit` }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/providers/:id',
+    request: () => ({
+      path: `/admin/providers/${a.huda}`,
+      form: providerForm({ clinic_ids: b.clinic }),
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/providers/:id',
+    request: () => ({
+      path: `/admin/providers/${a.huda}`,
+      form: { ...providerForm({ clinic_ids: b.clinic }), name_en: '' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/providers/:id',
+    request: () => ({
+      path: `/admin/providers/${b.provider}`,
+      form: providerForm({ clinic_ids: a.slp }),
+    }),
+    as: 'ADMIN',
+    refused: chooseClinic,
+  },
+  {
+    route: 'POST /admin/providers/:id',
+    request: () => ({
+      path: `/admin/providers/${b.provider}`,
+      form: providerForm({ clinic_ids: b.clinic, user_id: a.user }),
+    }),
+    as: 'ADMIN',
+    refused: chooseUser,
+  },
+  {
+    route: 'GET /admin/providers/:id/schedule',
+    request: () => ({ path: `/admin/providers/${a.huda}/schedule` }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/providers/:id/schedule',
+    request: () => ({
+      path: `/admin/providers/${a.huda}/schedule`,
+      form: { 'start_0[]': '09:00', 'end_0[]': '17:00' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'GET /admin/providers/:id/time-off',
+    request: () => ({ path: `/admin/providers/${a.huda}/time-off` }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/providers/:id/time-off',
+    request: () => ({ path: `/admin/providers/${a.huda}/time-off`, form: timeOffForm() }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/providers/:id/time-off',
+    request: () => ({
+      path: `/admin/providers/${a.huda}/time-off`,
+      form: { ...timeOffForm(), starts_at: 'soon' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/providers/:id/time-off/:timeOffId/remove',
+    request: () => ({
+      path: `/admin/providers/${a.huda}/time-off/${a.timeOff}/remove`,
+      form: {},
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/providers/:id/time-off/:timeOffId/remove',
+    request: () => ({
+      path: `/admin/providers/${b.provider}/time-off/${a.timeOff}/remove`,
+      form: {},
+    }),
+    as: 'ADMIN',
+  },
+  // Users
+  {
+    route: 'GET /admin/users/:id',
+    request: () => ({ path: `/admin/users/${a.user}` }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/users/:id',
+    request: () => ({
+      path: `/admin/users/${a.user}`,
+      form: { name: 'Changed', role: 'ADMIN', locale: 'en' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/users/:id',
+    request: () => ({ path: `/admin/users/${a.user}`, form: { name: '', role: 'ADMIN' } }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/users/:id/password',
+    request: () => ({
+      path: `/admin/users/${a.user}/password`,
+      form: { password: 'a new password for A' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/users/:id/password',
+    request: () => ({ path: `/admin/users/${a.user}/password`, form: { password: 'short' } }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/users/:id/active',
+    request: () => ({ path: `/admin/users/${a.user}/active`, form: { active: 'false' } }),
+    as: 'ADMIN',
+  },
 ];
 
 /** Routes that take no id of a tenant: what they show comes from the session's tenant alone. */
@@ -336,6 +680,26 @@ const WITHOUT_IDS = new Set([
   'GET /appointments/new/reset',
   'GET /admin/audit', // ids there are filters: another tenant's match nothing (tests/security/audit.test.ts)
   'GET /events', // the stream carries only the session's tenant: tests/events/stream.test.ts
+  'GET /account/password',
+  'POST /account/password', // the signed-in user's own password
+  'GET /appointments/new/patient-form', // the quick-add dialog, prefilled from a search's text
+  'POST /appointments/new/register', // a new patient of the session's tenant: no id taken
+  'GET /patients', // a search, like the booking page's: see "routes without ids" below
+  'GET /patients/new',
+  'POST /patients', // registration: no id taken
+  'GET /admin/clinics',
+  'GET /admin/clinics/new',
+  'POST /admin/clinics', // names only
+  'GET /admin/services',
+  'GET /admin/packages',
+  'GET /admin/packages/new',
+  'GET /admin/providers',
+  'GET /admin/providers/new',
+  'GET /admin/users',
+  'GET /admin/users/new',
+  'POST /admin/users', // a new user of the session's tenant: no id taken
+  'GET /admin/settings',
+  'POST /admin/settings', // the session's own tenant
 ]);
 
 beforeAll(async () => {
@@ -362,6 +726,10 @@ function leaksOfA(): string[] {
     a.huda,
     a.speech,
     a.group,
+    a.timeOff,
+    a.user,
+    a.userEmail,
+    'Tenant A Staffer',
     'Ahmed',
     'أحمد',
     'Huda',
@@ -380,12 +748,16 @@ describe("tenant B's staff with tenant A's ids", () => {
     ),
   )('%s → 404, nothing of A shown, nothing of A changed', async (_, row) => {
     const before = await tenantChecksum(database.db, demo.demo);
+    const beforeB = await tenantChecksum(database.db, demo.other);
     const { path, ...options } = row.request();
     const response = await clients.get(row.as ?? 'FRONT_DESK')!.request(path, options);
     const body = await response.text();
-    expect(response.status, body.slice(0, 300)).toBe(404);
+    expect(response.status, body.slice(0, 300)).toBe(row.refused?.status ?? 404);
+    if (row.refused) expect(body).toContain(row.refused.error);
     for (const leak of leaksOfA()) expect(body).not.toContain(leak);
     expect(await tenantChecksum(database.db, demo.demo)).toEqual(before);
+    // a refused form saves nothing of B either
+    if (row.refused) expect(await tenantChecksum(database.db, demo.other)).toEqual(beforeB);
   });
 });
 
@@ -417,8 +789,36 @@ describe('routes without ids', () => {
     '/appointments/new/patients?q=Ahmed',
     '/appointments/new/patients?q=أحمد',
     '/appointments/new/patients?q=MRN',
+    '/patients',
+    '/patients?q=Ahmed',
+    '/patients?q=أحمد',
+    '/patients?q=MRN',
   ])("%s shows tenant B's data only", async (path) => {
-    const response = await clients.get('FRONT_DESK')!.request(path, { htmx: path.includes('?') });
+    const htmx = path.startsWith('/appointments/') && path.includes('?');
+    const response = await clients.get('FRONT_DESK')!.request(path, { htmx });
+    expect(response.status).toBe(200);
+    // the search box shows back what was typed: the answer is the rest of the page
+    const body = (await response.text()).replace(/<input[^>]*name="q"[^>]*>/, '');
+    for (const leak of leaksOfA()) expect(body).not.toContain(leak);
+  });
+});
+
+describe('administration pages without ids', () => {
+  it.each([
+    '/admin/clinics',
+    '/admin/services',
+    '/admin/services/new',
+    '/admin/packages',
+    '/admin/packages/new',
+    '/admin/providers',
+    '/admin/providers/new',
+    '/admin/users',
+    '/admin/users/new',
+    '/admin/settings',
+    '/patients/new',
+    '/account/password',
+  ])("%s shows tenant B's data only", async (path) => {
+    const response = await clients.get('ADMIN')!.request(path);
     expect(response.status).toBe(200);
     const body = await response.text();
     for (const leak of leaksOfA()) expect(body).not.toContain(leak);

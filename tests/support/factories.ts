@@ -10,6 +10,7 @@ import type {
   PackagesTable,
   PatientsTable,
   ProvidersTable,
+  ProviderTimeOffTable,
   Role,
   ServicesTable,
 } from '../../src/db/schema.js';
@@ -135,6 +136,28 @@ export async function createProvider(
       .execute();
   }
   return provider;
+}
+
+/** A provider's time off: by default tomorrow 09:00–17:00 (UTC). */
+export function createTimeOff(
+  db: Database,
+  tenantId: string,
+  providerId: string,
+  values: Overrides<ProviderTimeOffTable> = {},
+) {
+  const starts = tomorrowAt9();
+  return db
+    .insertInto('provider_time_off')
+    .values({
+      tenant_id: tenantId,
+      provider_id: providerId,
+      starts_at: starts,
+      ends_at: new Date(starts.getTime() + 8 * 3_600_000),
+      reason: 'Leave',
+      ...values,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export function createPatient(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { listClinics } from '../../db/clinics.js';
+import { findClinic, listClinics } from '../../db/clinics.js';
 import {
   createService,
   findAdminService,
@@ -17,7 +17,7 @@ import {
   type ServiceFormValues,
 } from '../../views/admin/services.js';
 import { translator } from '../../views/i18n.js';
-import { validated, validatedForm, type FieldErrors } from '../validation.js';
+import { uuid, validated, validatedForm, type FieldErrors } from '../validation.js';
 import {
   actorOf,
   adminRoutes,
@@ -98,18 +98,23 @@ export function adminServiceRoutes({ db }: AppDeps) {
     );
   });
 
-  routes.get('/new', (c) =>
-    renderForm(c, {
+  /** `?clinic_id=` preselects one of the tenant's clinics: any other id is not found. */
+  routes.get('/new', validated('query', z.object({ clinic_id: uuid.optional() })), async (c) => {
+    const { clinic_id } = c.req.valid('query');
+    if (clinic_id && !(await findClinic(db, c.var.auth.tenant.id, clinic_id))) {
+      throw new NotFound('Clinic not found.');
+    }
+    return renderForm(c, {
       values: {
-        clinic_id: c.req.query('clinic_id') ?? '',
+        clinic_id: clinic_id ?? '',
         name_en: '',
         name_ar: '',
         default_duration_minutes: '45',
         price: '',
       },
       errors: {},
-    }),
-  );
+    });
+  });
 
   routes.post(
     '/',

@@ -32,6 +32,17 @@ const servicesNamed = (name: string) =>
     .execute();
 
 describe('services administration', () => {
+  it("preselects one of the centre's clinics; any other id is not found", async () => {
+    const form = await formFields(
+      admin,
+      `/admin/services/new?clinic_id=${clinic.id}`,
+      'service-form',
+    );
+    expect(form.clinic_id).toBe(clinic.id);
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect((await admin.request(`/admin/services/new?clinic_id=${unknown}`)).status).toBe(404);
+  });
+
   it('creates a service with its price as exact text, once when submitted twice', async () => {
     const form = await formFields(admin, '/admin/services/new', 'service-form');
     expect(form.default_duration_minutes).toBe('45');
