@@ -31,7 +31,7 @@ describe.skipIf(browserTestsSkipped)('booking a package session in Chromium', ()
 
     await tabTo(page, '#patient-search');
     await page.keyboard.type('Ahmed');
-    await page.waitForSelector('#patient-results button');
+    await page.waitForSelector('#patient-results button.result');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#patient-choice [name="patient_id"]', { state: 'attached' });

@@ -72,7 +72,7 @@ describe.skipIf(browserTestsSkipped)('the whole flow in Arabic', () => {
     await page.waitForSelector('#patient-results .empty');
     await expectAllArabic(page, 'no search results');
     await page.locator('#patient-search').fill('أحمد');
-    await page.waitForSelector('#patient-results button');
+    await page.waitForSelector('#patient-results button.result');
     await expectAllArabic(page, 'search results');
     await choosePatient(page, 'أحمد');
     expect(await page.locator('#patient-choice strong').textContent()).toBe('أحمد الراشد');

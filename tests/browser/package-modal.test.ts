@@ -23,7 +23,7 @@ describe.skipIf(browserTestsSkipped)('the package modal in Chromium', () => {
 
   async function choosePatient(page: Page, search: string) {
     await page.locator('#patient-search').fill(search);
-    await page.waitForSelector('#patient-results button');
+    await page.waitForSelector('#patient-results button.result');
     await page.locator('#patient-search').press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#patient-choice [name="patient_id"]', { state: 'attached' });

@@ -54,7 +54,7 @@ export async function screenshots(
 
 export async function choosePatient(page: Page, search: string) {
   await page.locator('#patient-search').fill(search);
-  await page.locator('#patient-results button').first().click();
+  await page.locator('#patient-results button.result').first().click();
   await page.waitForSelector('#patient-choice [name="patient_id"]', { state: 'attached' });
 }
 

@@ -3,6 +3,7 @@ import { createTestApp } from '../../support/app.js';
 import { html, TestClient } from '../../support/client.js';
 import { createTenant, createUser, TEST_PASSWORD } from '../../support/factories.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
+import { timeZoneName } from '../../../src/views/format.js';
 
 let database: TestDatabase;
 let tenantId: string;
@@ -73,7 +74,7 @@ describe('tenant settings', () => {
     });
     expect(audit.after).toMatchObject({ currency: 'AED', cancellation_window_hours: 48 });
     const home = html(await (await admin.request('/')).text());
-    expect(textOf(home.querySelector('#home-facts'))).toContain('Asia/Dubai');
+    expect(textOf(home.querySelector('#home-facts'))).toContain(timeZoneName('Asia/Dubai', 'en'));
     const saved = html(await (await admin.request('/admin/settings?saved=1')).text());
     expect(textOf(saved.querySelector('#settings-notice'))).toBe('Settings saved.');
   });
