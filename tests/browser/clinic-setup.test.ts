@@ -3,31 +3,38 @@ import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
+import { createTenantWithAdmin } from '../../src/db/tenants.js';
 import { localDate } from '../../src/domain/dates.js';
 import { ARTIFACTS_DIR, browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
-import { createPatient, createTenant, createUser, TEST_PASSWORD } from '../support/factories.js';
 
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /**
- * Issue 10's "done": from an empty tenant with only an administrator, the centre is set up
- * through the screens alone, then a front desk sells the new package and books its first
- * session. (The front-desk user and the patient still come from factories: their screens are
- * another part of the issue.)
+ * Issue 10's "done": from an empty tenant with only an administrator (as `npm run
+ * tenant:create` makes it), the centre is set up through the screens alone: catalogue,
+ * provider, a front-desk user; then that desk registers a walk-in, sells the new package and
+ * books its first session.
  */
 describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () => {
   const ids = {} as { tenant: string; admin: string; desk: string; patient: string };
   const emails = { admin: 'owner@new-centre.test', desk: 'desk@new-centre.test' };
+  const passwords = { admin: 'owner-password-1', desk: 'desk-temporary-1' };
   const fixture = useBrowserFixture(async (db: Database) => {
-    const tenant = await createTenant(db, { name: 'New Centre', timezone: 'Asia/Riyadh' });
-    ids.tenant = tenant.id;
-    ids.admin = (await createUser(db, tenant.id, { role: 'ADMIN', email: emails.admin })).id;
+    const created = await createTenantWithAdmin(db, {
+      name: 'New Centre',
+      timezone: 'Asia/Riyadh',
+      currency: 'SAR',
+      adminEmail: emails.admin,
+      adminPassword: passwords.admin,
+    });
+    ids.tenant = created.tenantId;
+    ids.admin = created.adminId;
   });
 
-  async function signIn(page: Page, email: string) {
+  async function signIn(page: Page, who: 'admin' | 'desk') {
     await page.goto(`${fixture.server.url}/login`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByLabel('Email').fill(emails[who]);
+    await page.getByLabel('Password').fill(passwords[who]);
     await page.getByLabel('Password').press('Enter');
     await page.waitForSelector('#home-title');
   }
@@ -78,7 +85,7 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
     page.on('pageerror', (error) => {
       throw error;
     });
-    await signIn(page, emails.admin);
+    await signIn(page, 'admin');
 
     await page.locator('#admin-nav').getByRole('link', { name: 'Clinics' }).click();
     expect(await page.locator('#admin-clinics .empty').textContent()).toBe(
@@ -140,22 +147,50 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
     await screenshotAdminPages(page, 'ar');
     await page.locator('.topbar-user').getByRole('button', { name: 'English' }).click();
     await page.waitForSelector('html[dir="ltr"]');
+
+    // The admin gives the front desk an account with a temporary password.
+    await page.locator('#admin-nav').getByRole('link', { name: 'Users' }).click();
+    await page.locator('#new-user-link').click();
+    await page.locator('#user-name').fill('Desk One');
+    await page.locator('#user-role').selectOption('FRONT_DESK');
+    await page.locator('#user-email').fill(emails.desk);
+    await page.locator('#user-password').fill(passwords.desk);
+    await page.locator('#user-form button[type="submit"]').click();
+    await page.waitForSelector('#user-notice');
     await page.locator('.topbar-user').getByRole('button', { name: 'Sign out' }).click();
     await page.waitForSelector('#login-title');
 
-    // The desk (factory-made for now) sells the new package to a walk-in and books session 1.
+    // The desk registers a walk-in from the booking search, sells the package, books session 1.
     const { db } = fixture.database;
-    ids.desk = (await createUser(db, ids.tenant, { role: 'FRONT_DESK', email: emails.desk })).id;
-    ids.patient = (
-      await createPatient(db, ids.tenant, { name_en: 'Walk-in Child', mrn: 'NC-0001' })
-    ).id;
-    await signIn(page, emails.desk);
+    await signIn(page, 'desk');
     expect(await page.locator('#admin-nav').count()).toBe(0);
     await page.locator('#book-link').click();
     await page.waitForSelector('#booking-title');
-    await page.locator('#patient-search').fill('Walk-in');
-    await page.locator('#patient-results button.result').first().click();
+    await page.locator('#patient-search').fill('Walk-in Child');
+    await page.locator('#register-patient-button').click();
+    await page.waitForSelector('#patient-modal[open] #patient-form');
+    expect(await page.inputValue('#patient-name-en')).toBe('Walk-in Child');
+    await page.locator('#patient-name-ar').fill('طفل زائر');
+    await page.locator('#patient-phone').fill('+966 55 000 1111');
+    await page.locator('#patient-form button[type="submit"]').first().click();
+    await page.waitForSelector('#patient-modal:not([open])', { state: 'attached' });
     await page.waitForSelector('#patient-choice [name="patient_id"]', { state: 'attached' });
+    const registered = await db
+      .selectFrom('patients')
+      .select(['id', 'mrn'])
+      .where('tenant_id', '=', ids.tenant)
+      .execute();
+    expect(registered).toHaveLength(1);
+    ids.patient = registered[0]!.id;
+    expect(await page.inputValue('#patient-choice [name="patient_id"]')).toBe(ids.patient);
+    const desk = await db
+      .selectFrom('users')
+      .select(['id', 'role'])
+      .where('tenant_id', '=', ids.tenant)
+      .where('email', '=', emails.desk)
+      .executeTakeFirstOrThrow();
+    expect(desk.role).toBe('FRONT_DESK');
+    ids.desk = desk.id;
     await page.getByLabel('Use package').check();
     await page.waitForSelector('#package-modal[open] #available-packages .package-card');
     expect(await page.locator('#assigned-packages').textContent()).toContain(
@@ -223,7 +258,7 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
       .select('action')
       .where('tenant_id', '=', ids.tenant)
       .where('actor_id', '=', ids.admin)
-      .where('entity', '!=', 'user') // the admin's own sign-in and language switches
+      .where('action', 'not in', ['user.sign_in', 'user.locale']) // the admin's own
       .orderBy('at')
       .execute();
     expect(audited.map((row) => row.action)).toEqual([
@@ -232,6 +267,7 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
       'package.create',
       'provider.create',
       'provider.schedule',
+      'user.create',
     ]);
   }, 120_000);
 });
