@@ -23,6 +23,8 @@ describe.skipIf(browserTestsSkipped)('booking a package session in Chromium', ()
       throw error;
     });
     await page.goto(`${fixture.server.url}/login?next=/appointments/new`);
+    // Keys typed before the autofocus lands would be lost (seen once under CI load).
+    await page.waitForFunction(() => document.activeElement?.id === 'email');
     await page.keyboard.type('frontdesk@demo.test');
     await page.keyboard.press('Tab');
     await page.keyboard.type(DEMO_PASSWORD);

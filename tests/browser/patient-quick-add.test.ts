@@ -13,6 +13,8 @@ describe.skipIf(browserTestsSkipped)(
 
     async function signIn(page: Page, email: string) {
       await page.goto(`${fixture.server.url}/login?next=/appointments/new`);
+      // Keys typed before the autofocus lands would be lost (seen once under CI load).
+      await page.waitForFunction(() => document.activeElement?.id === 'email');
       await page.keyboard.type(email);
       await page.keyboard.press('Tab');
       await page.keyboard.type(DEMO_PASSWORD);
