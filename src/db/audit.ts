@@ -7,6 +7,13 @@ export interface Actor {
   ip: string | null;
 }
 
+/** The same, with the tenant the change happens in (patients, users, tenant settings). */
+export interface StaffActor {
+  tenantId: string;
+  userId: string;
+  ip: string | null;
+}
+
 export interface AuditEntry {
   tenantId: string;
   actorId: string | null;

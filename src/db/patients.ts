@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import { formatGeneratedMrn, GENERATED_MRN_PREFIX } from '../domain/patients.js';
-import { recordAudit } from './audit.js';
+import { recordAudit, type StaffActor } from './audit.js';
 import type { Database } from './client.js';
 import { submitOnce } from './form-submissions.js';
 
@@ -166,19 +166,13 @@ async function takeNextMrn(trx: Database, tenantId: string): Promise<string> {
 const GENERATED_MRN_REGEX = `^${GENERATED_MRN_PREFIX}[0-9]{1,9}$`;
 const GENERATED_MRN_DIGITS = `^${GENERATED_MRN_PREFIX}([0-9]{1,9})$`;
 
-export interface Actor {
-  tenantId: string;
-  userId: string;
-  ip: string | null;
-}
-
 /**
  * Registers a patient (MRN typed, or the next generated one) with an audit row, once per form
  * token. Unless `confirmDuplicate`, refuses with PossibleDuplicates when someone alike exists.
  */
 export function registerPatient(
   db: Database,
-  actor: Actor,
+  actor: StaffActor,
   input: {
     formToken: string;
     details: PatientDetails;
@@ -222,7 +216,7 @@ export function registerPatient(
 /** Changes a patient's details (MRN included) with an audit row of before and after. */
 export function updatePatient(
   db: Database,
-  actor: Actor,
+  actor: StaffActor,
   patientId: string,
   input: { details: PatientDetails; mrn: string },
 ): Promise<void> {

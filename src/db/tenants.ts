@@ -2,7 +2,7 @@ import { hashPassword } from '../auth/password.js';
 import { NotFound } from '../domain/errors.js';
 import { recordAudit } from './audit.js';
 import type { Database } from './client.js';
-import type { Actor } from './patients.js';
+import type { StaffActor } from './audit.js';
 
 export interface TenantSettings {
   name: string;
@@ -39,7 +39,7 @@ export async function findTenantSettings(db: Database, tenantId: string): Promis
 
 export function updateTenantSettings(
   db: Database,
-  actor: Actor,
+  actor: StaffActor,
   settings: TenantSettings,
 ): Promise<void> {
   return db.transaction().execute(async (trx) => {

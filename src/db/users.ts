@@ -3,7 +3,7 @@ import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import { recordAudit } from './audit.js';
 import type { Database } from './client.js';
 import { submitOnce } from './form-submissions.js';
-import type { Actor } from './patients.js';
+import type { StaffActor } from './audit.js';
 import type { Locale, Role } from './schema.js';
 
 export function findUserByEmail(db: Database, email: string) {
@@ -89,7 +89,7 @@ export class LastAdmin extends Conflict {
  * the tenant's lock first, so such changes of one tenant run one after the other: two admins
  * demoting each other at once cannot both see the other one still in place.
  */
-async function lockUserOfTenant(trx: Database, actor: Actor, userId: string) {
+async function lockUserOfTenant(trx: Database, actor: StaffActor, userId: string) {
   await trx
     .selectFrom('tenants')
     .select('id')
@@ -130,7 +130,7 @@ async function keepAnAdmin(
 
 async function auditUser(
   trx: Database,
-  actor: Actor,
+  actor: StaffActor,
   action: string,
   userId: string,
   change: { before?: unknown; after?: unknown },
@@ -157,7 +157,7 @@ export interface NewUser {
 /** Creates a user once per form token; an email already in use (in any tenant) is refused. */
 export function createTenantUser(
   db: Database,
-  actor: Actor,
+  actor: StaffActor,
   formToken: string,
   user: NewUser,
 ): Promise<{ id: string; created: boolean }> {
@@ -186,7 +186,7 @@ export function createTenantUser(
 /** Name, role and language; never leaves the tenant without an active admin. */
 export function updateTenantUser(
   db: Database,
-  actor: Actor,
+  actor: StaffActor,
   userId: string,
   change: { name: string; role: Role; locale: Locale },
 ): Promise<void> {
@@ -207,7 +207,7 @@ export function updateTenantUser(
 /** Deactivating ends the user's sessions at once; they can no longer sign in. */
 export function setUserActive(
   db: Database,
-  actor: Actor,
+  actor: StaffActor,
   userId: string,
   active: boolean,
 ): Promise<void> {
@@ -235,7 +235,7 @@ export function setUserActive(
  */
 export function setUserPassword(
   db: Database,
-  actor: Actor,
+  actor: StaffActor,
   userId: string,
   passwordHash: string,
   keepSession?: { sessionId: string },

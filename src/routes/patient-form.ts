@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import type { StaffActor } from '../db/audit.js';
 import type { Database } from '../db/client.js';
 import {
   PossibleDuplicates,
   registerPatient,
-  type Actor,
   type PatientDetails,
   type PatientSummary,
 } from '../db/patients.js';
@@ -80,7 +80,7 @@ export type RegistrationOutcome =
 /** The quick-add dialog and the new-patient page register the same way. */
 export async function registerFromForm(
   db: Database,
-  actor: Actor,
+  actor: StaffActor,
   form: z.infer<typeof registrationForm>,
   today: string,
 ): Promise<RegistrationOutcome> {
