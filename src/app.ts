@@ -29,6 +29,22 @@ import { pageRenderer } from './views/renderer.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new HTTPException(413, { message: 'The request is too large.' });
+  },
+});
+
+/**
+ * GET and HEAD carry no body (fetch refuses one), so they skip the check: bodyLimit reads
+ * `c.req.raw.body`, which makes @hono/node-server build a full web Request for nothing.
+ */
+const limitRequestBody = createMiddleware(async (c, next) => {
+  const bodiless = c.req.method === 'GET' || c.req.method === 'HEAD';
+  return bodiless ? next() : limitBody(c, next);
+});
+
 /** Asset URLs carry a content hash (views/assets.ts), so they never change under a browser. */
 const staticFiles = createMiddleware(async (c, next) => {
   await next();
@@ -69,14 +85,7 @@ export function createApp(deps: AppDeps) {
     staticFiles,
     serveStatic({ root: STATIC_DIR, rewriteRequestPath: (path) => path.slice('/static'.length) }),
   );
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new HTTPException(413, { message: 'The request is too large.' });
-      },
-    }),
-  );
+  app.use(limitRequestBody);
   app.use(dynamicResponseHeaders);
   app.use(loadSession(deps));
   app.use(pageRenderer);

@@ -63,9 +63,19 @@ const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
  * name, on every connection); none for DDL and other utility statements, which are run once.
  */
 export function statementName(text: string): string | undefined {
-  if (!PREPARABLE.test(text)) return undefined;
-  return `k_${createHash('sha1').update(text).digest('base64url')}`;
+  let name = statementNames.get(text);
+  if (name === undefined && PREPARABLE.test(text)) {
+    name = `k_${createHash('sha1').update(text).digest('base64url')}`;
+    // The app has a few hundred query shapes; the bound only guards against a runaway one.
+    if (statementNames.size >= MAX_REMEMBERED_NAMES) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return name;
 }
+
+/** Names already derived, by statement text: hashing every statement again costs CPU. */
+const statementNames = new Map<string, string>();
+const MAX_REMEMBERED_NAMES = 2000;
 
 /**
  * `pg` prepares a named statement once per connection and PostgreSQL then reuses its plan;
