@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Database } from '../db/client.js';
 import type { Locale, Role } from '../db/schema.js';
+import { cacheGeneration, cachedSession, forgetSession, remember } from './session-cache.js';
 
 /** Server-side sessions as in Lucia's guide: the cookie holds a random token, the database its SHA-256. */
 
@@ -61,13 +62,33 @@ export async function createSession(
   return { id: session.id, expiresAt: session.expires_at };
 }
 
-/** The session, its user and tenant in one query; renews the expiry once half of it is spent. */
+/**
+ * The session, its user and tenant: from this instance's cache (session-cache.ts) while it is
+ * fresh, else in one query that also renews the expiry once half of it is spent.
+ */
 export async function validateSessionToken(
   db: Database,
   token: string,
   now: Date,
 ): Promise<AuthContext | null> {
   const sessionId = sessionIdFromToken(token);
+  const cached = cachedSession(sessionId, now);
+  if (cached && !isDueForRenewal(cached.session.expiresAt, now)) return cached;
+  const readAt = cacheGeneration();
+  const auth = await lookUpSession(db, sessionId, now);
+  if (auth) remember(auth, readAt, now);
+  return auth;
+}
+
+function isDueForRenewal(expiresAt: Date, now: Date): boolean {
+  return expiresAt.getTime() - now.getTime() < RENEW_WHEN_LESS_THAN_MS;
+}
+
+async function lookUpSession(
+  db: Database,
+  sessionId: string,
+  now: Date,
+): Promise<AuthContext | null> {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', (join) =>
@@ -99,7 +120,7 @@ export async function validateSessionToken(
     return null;
   }
   let expiresAt = row.expires_at;
-  const renewed = expiresAt.getTime() - now.getTime() < RENEW_WHEN_LESS_THAN_MS;
+  const renewed = isDueForRenewal(expiresAt, now);
   if (renewed) {
     expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
     await db
@@ -129,9 +150,13 @@ export async function validateSessionToken(
 
 export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+  forgetSession(sessionId);
 }
 
-/** Ends every session of a user at once (deactivated, password changed or reset). */
+/**
+ * Ends every session of a user at once (deactivated, password changed or reset). Runs inside
+ * the caller's transaction, which forgets the tenant's cached sessions after its commit.
+ */
 export async function invalidateUserSessions(
   db: Database,
   tenantId: string,

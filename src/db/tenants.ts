@@ -1,3 +1,4 @@
+import { forgetTenantSessions } from '../auth/session-cache.js';
 import { hashPassword } from '../auth/password.js';
 import { NotFound } from '../domain/errors.js';
 import { recordAudit } from './audit.js';
@@ -42,7 +43,7 @@ export function updateTenantSettings(
   actor: StaffActor,
   settings: TenantSettings,
 ): Promise<void> {
-  return db.transaction().execute(async (trx) => {
+  const written = db.transaction().execute(async (trx) => {
     const before = await trx
       .selectFrom('tenants')
       .select(settingsColumns)
@@ -66,6 +67,7 @@ export function updateTenantSettings(
       ip: actor.ip,
     });
   });
+  return written.finally(() => forgetTenantSessions(actor.tenantId));
 }
 
 export interface NewTenant {

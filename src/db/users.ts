@@ -1,3 +1,4 @@
+import { forgetTenantSessions } from '../auth/session-cache.js';
 import { invalidateUserSessions } from '../auth/session.js';
 import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import { recordAudit } from './audit.js';
@@ -21,7 +22,7 @@ export function setUserLocale(
   locale: Locale,
   ip: string | null,
 ): Promise<void> {
-  return db.transaction().execute(async (trx) => {
+  const written = db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
       .set({ locale })
@@ -39,6 +40,7 @@ export function setUserLocale(
       ip,
     });
   });
+  return written.finally(() => forgetTenantSessions(user.tenantId));
 }
 
 export interface UserSummary {
@@ -190,7 +192,7 @@ export function updateTenantUser(
   userId: string,
   change: { name: string; role: Role; locale: Locale },
 ): Promise<void> {
-  return db.transaction().execute(async (trx) => {
+  const written = db.transaction().execute(async (trx) => {
     const before = await lockUserOfTenant(trx, actor, userId);
     await keepAnAdmin(trx, actor.tenantId, before, { role: change.role, active: before.active });
     const after = await trx
@@ -202,6 +204,7 @@ export function updateTenantUser(
       .executeTakeFirstOrThrow();
     await auditUser(trx, actor, 'user.update', userId, { before, after });
   });
+  return written.finally(() => forgetTenantSessions(actor.tenantId));
 }
 
 /** Deactivating ends the user's sessions at once; they can no longer sign in. */
@@ -211,7 +214,7 @@ export function setUserActive(
   userId: string,
   active: boolean,
 ): Promise<void> {
-  return db.transaction().execute(async (trx) => {
+  const written = db.transaction().execute(async (trx) => {
     const before = await lockUserOfTenant(trx, actor, userId);
     await keepAnAdmin(trx, actor.tenantId, before, { role: before.role, active });
     const after = await trx
@@ -227,6 +230,7 @@ export function setUserActive(
       after,
     });
   });
+  return written.finally(() => forgetTenantSessions(actor.tenantId));
 }
 
 /**
@@ -240,7 +244,7 @@ export function setUserPassword(
   passwordHash: string,
   keepSession?: { sessionId: string },
 ): Promise<void> {
-  return db.transaction().execute(async (trx) => {
+  const written = db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('users')
       .set({ password_hash: passwordHash })
@@ -253,6 +257,7 @@ export function setUserPassword(
     const action = keepSession ? 'user.password_change' : 'user.password_reset';
     await auditUser(trx, actor, action, userId, { after: { sessions_ended: true } });
   });
+  return written.finally(() => forgetTenantSessions(actor.tenantId));
 }
 
 /** The stored hash, to check a user's current password before changing it. */

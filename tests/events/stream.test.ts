@@ -196,7 +196,7 @@ describe('heartbeat', () => {
 
 describe('over real HTTP (@hono/node-server)', () => {
   it('delivers a change at once and lets go of a screen that disconnects', async () => {
-    const server = await startServer(database.db, database.bus);
+    const server = await startServer(database.db, database.bus, () => DEMO_NOW);
     try {
       const before = database.bus.subscriberCount(demo.demo);
       const disconnect = new AbortController();

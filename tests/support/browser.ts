@@ -5,6 +5,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
+import type { Clock } from '../../src/env.js';
 import type { EventBus } from '../../src/events/bus.js';
 import { unwiredBus } from './app.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
@@ -35,12 +36,17 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** The real HTTP server on a free loopback port; pass the TestDatabase's bus for live updates. */
+/**
+ * The real HTTP server on a free loopback port; pass the TestDatabase's bus for live updates,
+ * and the clock of the sessions it will be shown (a desk signed in at DEMO_NOW has a session
+ * that the real clock finds expired a day later).
+ */
 export async function startServer(
   db: Database,
   bus: EventBus = unwiredBus,
+  clock: Clock = () => new Date(),
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const app = createApp({ db, clock: () => new Date(), bus });
+  const app = createApp({ db, clock, bus });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const listening = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
       resolve(listening),

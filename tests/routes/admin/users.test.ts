@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../src/db/schema.js';
-import { createTestApp } from '../../support/app.js';
+import { SESSION_CACHE_TTL_MS } from '../../../src/auth/session-cache.js';
+import { createTestApp, TestClock } from '../../support/app.js';
 import { html, TestClient } from '../../support/client.js';
 import { createTenant, createUser, TEST_PASSWORD } from '../../support/factories.js';
 import { createTestDatabase, onRealPostgres, type TestDatabase } from '../../support/test-db.js';
@@ -217,14 +218,20 @@ describe('editing, resetting, deactivating', () => {
     expect(await auditOf(user.id, 'user.activate')).toHaveLength(1);
   });
 
-  it('rejects a session whose user was deactivated behind its back', async () => {
+  it('rejects a session whose user was deactivated behind its back, once the cache lets go', async () => {
     const user = await userWith('FRONT_DESK');
-    const client = await signIn(user.email);
+    const clock = new TestClock();
+    const client = new TestClient(createTestApp(database.db, clock).app);
+    await client.login(user.email, TEST_PASSWORD);
+    expect((await client.request('/')).status).toBe(200);
+    // By hand in SQL (or from another instance): this instance trusts its cached session for
+    // SESSION_CACHE_TTL_MS at most (src/auth/session-cache.ts).
     await database.db
       .updateTable('users')
       .set({ active: false })
       .where('id', '=', user.id)
       .execute();
+    clock.advance(SESSION_CACHE_TTL_MS);
     expect((await client.request('/')).status).toBe(303);
   });
 });
