@@ -35,15 +35,7 @@ function activeClinics(db: Database, tenantId: string) {
 }
 
 /** Clinics that perform a service of the purchase that still has sessions left. */
-export function clinicsForPurchase(
-  db: Database,
-  tenantId: string,
-  purchaseId: string,
-): Promise<ClinicOption[]> {
-  return purchaseClinics(db, tenantId, purchaseId).execute();
-}
-
-function purchaseClinics(db: Database, tenantId: string, purchaseId: string) {
+export function purchaseClinics(db: Database, tenantId: string, purchaseId: string) {
   return activeClinics(db, tenantId).where((eb) =>
     eb.exists(
       eb
@@ -80,8 +72,8 @@ function packageClinics(db: Database, tenantId: string, packageId: string) {
 }
 
 /**
- * A purchase's name and the clinics it can still be booked in (as clinicsForPurchase), in one
- * statement; undefined when the purchase is not the tenant's.
+ * A purchase's name and the clinics it can still be booked in, in one statement; undefined
+ * when the purchase is not the tenant's.
  */
 export function findPurchaseClinics(
   db: Database,

@@ -5,7 +5,7 @@ import { BOOKING_ROLES } from '../auth/roles.js';
 import { findAppointmentRow } from '../db/appointment-rows.js';
 import { recordPatientPackagesView } from '../db/audit.js';
 import { bookAppointment } from '../db/appointments.js';
-import { clinicExists, clinicsForPurchase, listClinics } from '../db/clinics.js';
+import { clinicExists, listClinics } from '../db/clinics.js';
 import { listOpenGroupSessions } from '../db/group-sessions.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
 import { findPatient, searchPatients } from '../db/patients.js';
@@ -13,6 +13,7 @@ import { listProvidersForClinic } from '../db/providers.js';
 import {
   assignPackage,
   findBookablePurchase,
+  findBookablePurchaseWithClinics,
   findPurchase,
   type PurchaseSummary,
 } from '../db/purchases.js';
@@ -335,13 +336,12 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   ) => {
     const { t, locale } = view(c);
     const { tenant } = c.var.auth;
-    const { purchase, nextSession } = await findBookablePurchase(
+    const { purchase, nextSession, clinics } = await findBookablePurchaseWithClinics(
       db,
       tenant.id,
       ids,
       localDate(tenant.timezone, clock()),
     );
-    const clinics = await clinicsForPurchase(db, tenant.id, purchase.id);
     const only = clinics.length === 1 ? clinics[0] : undefined;
     const providers = only ? await listProvidersForClinic(db, tenant.id, only.id) : null;
     const schedule = only ? await scheduleState(c, only.id, { purchaseId: purchase.id }) : null;
