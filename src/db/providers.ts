@@ -29,7 +29,7 @@ export function listProvidersForClinic(
   return clinicProviders(db, tenantId, clinicId).execute();
 }
 
-function clinicProviders(db: Database, tenantId: string, clinicId: string) {
+export function clinicProviders(db: Database, tenantId: string, clinicId: string) {
   return db
     .selectFrom('providers')
     .innerJoin('provider_clinics', (join) =>
