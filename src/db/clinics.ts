@@ -1,3 +1,4 @@
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { NotFound } from '../domain/errors.js';
 import { recordAudit, type Actor } from './audit.js';
 import type { Database } from './client.js';
@@ -34,52 +35,78 @@ function activeClinics(db: Database, tenantId: string) {
 }
 
 /** Clinics that perform a service of the purchase that still has sessions left. */
-export function clinicsForPurchase(
-  db: Database,
-  tenantId: string,
-  purchaseId: string,
-): Promise<ClinicOption[]> {
-  return activeClinics(db, tenantId)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('purchase_services')
-          .innerJoin('services', (join) =>
-            join
-              .onRef('services.tenant_id', '=', 'purchase_services.tenant_id')
-              .onRef('services.id', '=', 'purchase_services.service_id'),
-          )
-          .whereRef('services.clinic_id', '=', 'clinics.id')
-          .where('purchase_services.tenant_id', '=', tenantId)
-          .where('purchase_services.purchase_id', '=', purchaseId)
-          .whereRef('purchase_services.sessions_used', '<', 'purchase_services.sessions'),
-      ),
-    )
-    .execute();
+export function purchaseClinics(db: Database, tenantId: string, purchaseId: string) {
+  return activeClinics(db, tenantId).where((eb) =>
+    eb.exists(
+      eb
+        .selectFrom('purchase_services')
+        .innerJoin('services', (join) =>
+          join
+            .onRef('services.tenant_id', '=', 'purchase_services.tenant_id')
+            .onRef('services.id', '=', 'purchase_services.service_id'),
+        )
+        .whereRef('services.clinic_id', '=', 'clinics.id')
+        .where('purchase_services.tenant_id', '=', tenantId)
+        .where('purchase_services.purchase_id', '=', purchaseId)
+        .whereRef('purchase_services.sessions_used', '<', 'purchase_services.sessions'),
+    ),
+  );
 }
 
 /** Clinics that perform a service of the package (before it is sold). */
-export function clinicsForPackage(
+function packageClinics(db: Database, tenantId: string, packageId: string) {
+  return activeClinics(db, tenantId).where((eb) =>
+    eb.exists(
+      eb
+        .selectFrom('package_services')
+        .innerJoin('services', (join) =>
+          join
+            .onRef('services.tenant_id', '=', 'package_services.tenant_id')
+            .onRef('services.id', '=', 'package_services.service_id'),
+        )
+        .whereRef('services.clinic_id', '=', 'clinics.id')
+        .where('package_services.tenant_id', '=', tenantId)
+        .where('package_services.package_id', '=', packageId),
+    ),
+  );
+}
+
+/**
+ * A purchase's name and the clinics it can still be booked in, in one statement; undefined
+ * when the purchase is not the tenant's.
+ */
+export function findPurchaseClinics(
+  db: Database,
+  tenantId: string,
+  purchaseId: string,
+): Promise<{ name_en: string; clinics: ClinicOption[] } | undefined> {
+  return db
+    .selectFrom('package_purchases')
+    .select(['name_en', jsonArrayFrom(purchaseClinics(db, tenantId, purchaseId)).as('clinics')])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', purchaseId)
+    .executeTakeFirst();
+}
+
+/**
+ * A package's name, whether it is on sale, and the clinics that perform its services, in one
+ * statement; undefined when the package is not the tenant's.
+ */
+export function findPackageClinics(
   db: Database,
   tenantId: string,
   packageId: string,
-): Promise<ClinicOption[]> {
-  return activeClinics(db, tenantId)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('package_services')
-          .innerJoin('services', (join) =>
-            join
-              .onRef('services.tenant_id', '=', 'package_services.tenant_id')
-              .onRef('services.id', '=', 'package_services.service_id'),
-          )
-          .whereRef('services.clinic_id', '=', 'clinics.id')
-          .where('package_services.tenant_id', '=', tenantId)
-          .where('package_services.package_id', '=', packageId),
-      ),
-    )
-    .execute();
+): Promise<{ name_en: string; active: boolean; clinics: ClinicOption[] } | undefined> {
+  return db
+    .selectFrom('packages')
+    .select([
+      'name_en',
+      'active',
+      jsonArrayFrom(packageClinics(db, tenantId, packageId)).as('clinics'),
+    ])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', packageId)
+    .executeTakeFirst();
 }
 
 export interface ClinicValues {

@@ -26,6 +26,10 @@ export function listProvidersForClinic(
   tenantId: string,
   clinicId: string,
 ): Promise<ProviderOption[]> {
+  return clinicProviders(db, tenantId, clinicId).execute();
+}
+
+export function clinicProviders(db: Database, tenantId: string, clinicId: string) {
   return db
     .selectFrom('providers')
     .innerJoin('provider_clinics', (join) =>
@@ -37,22 +41,40 @@ export function listProvidersForClinic(
     .where('providers.tenant_id', '=', tenantId)
     .where('provider_clinics.clinic_id', '=', clinicId)
     .where('providers.active', '=', true)
-    .orderBy('providers.name_en')
-    .execute();
+    .orderBy('providers.name_en');
 }
 
-export async function providerExists(
+/**
+ * The active providers of a clinic with the checks of the JSON API, in one statement:
+ * undefined when the clinic is not the tenant's; `service_found` tells whether the service
+ * asked for (if any) is one of this clinic's.
+ */
+export function findClinicProviders(
   db: Database,
   tenantId: string,
-  providerId: string,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('providers')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', providerId)
+  clinicId: string,
+  serviceId: string | null,
+): Promise<{ service_found: boolean; providers: ProviderOption[] } | undefined> {
+  return db
+    .selectFrom('clinics')
+    .select((eb) => [
+      serviceId === null
+        ? sql<boolean>`true`.as('service_found')
+        : eb
+            .exists(
+              eb
+                .selectFrom('services')
+                .whereRef('services.tenant_id', '=', 'clinics.tenant_id')
+                .where('services.id', '=', serviceId)
+                .whereRef('services.clinic_id', '=', 'clinics.id'),
+            )
+            .$castTo<boolean>()
+            .as('service_found'),
+      jsonArrayFrom(clinicProviders(db, tenantId, clinicId)).as('providers'),
+    ])
+    .where('clinics.tenant_id', '=', tenantId)
+    .where('clinics.id', '=', clinicId)
     .executeTakeFirst();
-  return row !== undefined;
 }
 
 export interface AdminProvider extends ProviderOption {

@@ -1,10 +1,12 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { addDays } from '../domain/dates.js';
 import { Conflict, NotFound } from '../domain/errors.js';
 import { checkBookable } from '../domain/purchases.js';
 import { publishChange } from '../events/bus.js';
 import { recordAudit } from './audit.js';
 import type { Database } from './client.js';
+import { purchaseClinics, type ClinicOption } from './clinics.js';
 import { findPackage, totalSessions } from './packages.js';
 import { findPatient } from './patients.js';
 import type { PurchaseStatus } from './schema.js';
@@ -72,18 +74,25 @@ export async function nextSessionNumber(
   purchase: { id: string; total_sessions: number },
 ): Promise<number | null> {
   const row = await db
-    .selectNoFrom(
-      sql<number | null>`(
-        select min(n)::int from generate_series(1, ${purchase.total_sessions}::int) as n
-        where not exists (
-          select 1 from appointments
-          where tenant_id = ${tenantId} and package_purchase_id = ${purchase.id}
-            and session_number_in_package = n and status <> 'CANCELLED'
-        )
-      )`.as('number'),
-    )
+    .selectNoFrom(smallestFreeSession(tenantId, purchase.id, purchase.total_sessions).as('number'))
     .executeTakeFirstOrThrow();
   return row.number;
+}
+
+/** As a scalar subquery: null when every session of 1…totalSessions is held. */
+function smallestFreeSession(
+  tenantId: string,
+  purchaseId: string,
+  totalSessions: number | RawBuilder<number>,
+) {
+  return sql<number | null>`(
+    select min(n)::int from generate_series(1, ${totalSessions}::int) as n
+    where not exists (
+      select 1 from appointments
+      where tenant_id = ${tenantId} and package_purchase_id = ${purchaseId}
+        and session_number_in_package = n and status <> 'CANCELLED'
+    )
+  )`;
 }
 
 export interface AssignPackageInput {
@@ -190,9 +199,24 @@ function sameRequest(earlier: PurchaseSummary, input: AssignPackageInput): Purch
   return earlier;
 }
 
+/** A purchase with the session number its next booking takes, to check with checkBookable. */
+function purchaseWithNextSession(db: Database, tenantId: string, purchaseId: string) {
+  return db
+    .selectFrom('package_purchases')
+    .select(summaryColumns)
+    .select(
+      smallestFreeSession(tenantId, purchaseId, sql.ref('package_purchases.total_sessions')).as(
+        'next_session',
+      ),
+    )
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', purchaseId);
+}
+
 /**
  * A purchase the desk may book on now: this tenant's, this patient's (else 404, as if it did
- * not exist), active, not expired, with sessions left (else 409 with the reason).
+ * not exist), active, not expired, with sessions left (else 409 with the reason). One
+ * statement, the next session number included.
  */
 export async function findBookablePurchase(
   db: Database,
@@ -200,12 +224,36 @@ export async function findBookablePurchase(
   ids: { purchaseId: string; patientId: string },
   today: string,
 ): Promise<{ purchase: PurchaseSummary; nextSession: number }> {
-  const purchase = checkBookable(
-    await findPurchase(db, tenantId, ids.purchaseId),
-    ids.patientId,
-    today,
-  );
-  const nextSession = await nextSessionNumber(db, tenantId, purchase);
+  const row = await purchaseWithNextSession(db, tenantId, ids.purchaseId).executeTakeFirst();
+  return bookable(row, ids.patientId, today);
+}
+
+/**
+ * findBookablePurchase with the clinics the purchase can still be booked in, in the same
+ * statement: the booking form's choice of a package.
+ */
+export async function findBookablePurchaseWithClinics(
+  db: Database,
+  tenantId: string,
+  ids: { purchaseId: string; patientId: string },
+  today: string,
+): Promise<{ purchase: PurchaseSummary; nextSession: number; clinics: ClinicOption[] }> {
+  const row = await purchaseWithNextSession(db, tenantId, ids.purchaseId)
+    .select(jsonArrayFrom(purchaseClinics(db, tenantId, ids.purchaseId)).as('clinics'))
+    .executeTakeFirst();
+  const {
+    purchase: { clinics, ...purchase },
+    nextSession,
+  } = bookable(row, ids.patientId, today);
+  return { purchase, nextSession, clinics };
+}
+
+function bookable<T extends PurchaseSummary & { next_session: number | null }>(
+  row: T | undefined,
+  patientId: string,
+  today: string,
+): { purchase: Omit<T, 'next_session'>; nextSession: number } {
+  const { next_session: nextSession, ...purchase } = checkBookable(row, patientId, today);
   if (nextSession === null) throw new Conflict('No sessions are left on this package.');
   return { purchase, nextSession };
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { NotFound } from '../domain/errors.js';
 import {
   dayBounds,
   freeSlots,
@@ -8,75 +9,83 @@ import {
 } from '../domain/slots.js';
 import type { Database } from './client.js';
 
-export function listWorkingHours(
-  db: Database,
-  tenantId: string,
-  providerId: string,
-): Promise<WorkingHours[]> {
-  return db
-    .selectFrom('provider_schedules')
-    .select(['weekday', 'start_time', 'end_time'])
-    .where('tenant_id', '=', tenantId)
-    .where('provider_id', '=', providerId)
-    .execute();
+interface ScheduleRow {
+  patient_found: boolean;
+  hours: WorkingHours[];
+  /** Instants as JSON text: json_agg writes timestamptz as ISO 8601 with the offset. */
+  busy: { start: string; end: string }[];
 }
 
 /**
- * Everything that blocks a slot within `range`, in one statement: the provider's time off,
- * appointments and group sessions, and the patient's appointments with anyone (when given).
- * "Holding a slot" means BOOKED, CONFIRMED, ARRIVED or COMPLETED, as in the exclusion
- * constraints of the appointments table.
+ * What the slots of a provider (and patient) within `range` are computed from, in one
+ * statement: the provider's working hours, and everything that blocks a slot (the provider's
+ * time off, appointments and group sessions, and the patient's appointments with anyone, when
+ * given). "Holding a slot" means BOOKED, CONFIRMED, ARRIVED or COMPLETED, as in the exclusion
+ * constraints of the appointments table. No row when the provider is not the tenant's;
+ * `patient_found` is false when the patient given is not.
  */
-export async function listBusyIntervals(
+async function loadSchedule(
   db: Database,
   tenantId: string,
   who: { providerId: string; patientId: string | null },
   range: Interval,
-): Promise<Interval[]> {
+): Promise<ScheduleRow | undefined> {
   const { providerId, patientId } = who;
   const overlaps = sql`starts_at < ${range.end} and ends_at > ${range.start}`;
   // The same test as a range: served by the GiST indexes of the no-overlap constraints, which
   // read only that day's rows (the b-tree on starts_at would read the whole history before it).
   const rangeOverlaps = sql`tstzrange(starts_at, ends_at) && tstzrange(${range.start}, ${range.end})`;
   const holdsSlot = sql`status in ('BOOKED', 'CONFIRMED', 'ARRIVED', 'COMPLETED')`;
-  const { rows } = await sql<Interval>`
-    select starts_at as "start", ends_at as "end" from provider_time_off
-      where tenant_id = ${tenantId} and provider_id = ${providerId} and ${overlaps}
-    union all
-    select starts_at, ends_at from appointments
-      where tenant_id = ${tenantId} and provider_id = ${providerId} and kind <> 'GROUP'
-        and ${holdsSlot} and ${rangeOverlaps}
-    union all
-    select starts_at, ends_at from group_sessions
-      where tenant_id = ${tenantId} and provider_id = ${providerId} and status = 'SCHEDULED'
-        and ${rangeOverlaps}
-    union all
-    select starts_at, ends_at from appointments
-      where tenant_id = ${tenantId} and patient_id = ${patientId} and ${holdsSlot}
-        and ${rangeOverlaps}
+  const { rows } = await sql<ScheduleRow>`
+    select
+      ${patientId}::uuid is null
+        or exists (select from patients where tenant_id = ${tenantId} and id = ${patientId})
+        as patient_found,
+      (select coalesce(json_agg(json_build_object(
+          'weekday', weekday, 'start_time', start_time, 'end_time', end_time)), '[]')
+        from provider_schedules
+        where tenant_id = ${tenantId} and provider_id = ${providerId}) as hours,
+      (select coalesce(json_agg(json_build_object('start', starts_at, 'end', ends_at)), '[]')
+        from (
+          select starts_at, ends_at from provider_time_off
+            where tenant_id = ${tenantId} and provider_id = ${providerId} and ${overlaps}
+          union all
+          select starts_at, ends_at from appointments
+            where tenant_id = ${tenantId} and provider_id = ${providerId} and kind <> 'GROUP'
+              and ${holdsSlot} and ${rangeOverlaps}
+          union all
+          select starts_at, ends_at from group_sessions
+            where tenant_id = ${tenantId} and provider_id = ${providerId}
+              and status = 'SCHEDULED' and ${rangeOverlaps}
+          union all
+          select starts_at, ends_at from appointments
+            where tenant_id = ${tenantId} and patient_id = ${patientId} and ${holdsSlot}
+              and ${rangeOverlaps}
+        ) as busy) as busy
+    from providers
+    where tenant_id = ${tenantId} and id = ${providerId}
   `.execute(db);
-  return rows;
+  return rows[0];
 }
 
-/** Free slots of a provider (and patient) on a date of the tenant's calendar. */
+/**
+ * Free slots of a provider (and patient) on a date of the tenant's calendar; 404 when either
+ * is not the tenant's.
+ */
 export async function findFreeSlots(
   db: Database,
   tenant: { id: string; timezone: string },
   query: { providerId: string; patientId: string | null; date: string; durationMinutes: number },
   now: Date,
 ): Promise<Slot[]> {
-  const workingHours = await listWorkingHours(db, tenant.id, query.providerId);
-  const busy = await listBusyIntervals(
-    db,
-    tenant.id,
-    query,
-    dayBounds(query.date, tenant.timezone),
-  );
+  const schedule = await loadSchedule(db, tenant.id, query, dayBounds(query.date, tenant.timezone));
+  if (!schedule) throw new NotFound('Provider not found.');
+  if (!schedule.patient_found) throw new NotFound('Patient not found.');
   return freeSlots({
     date: query.date,
     timezone: tenant.timezone,
-    workingHours,
-    busy,
+    workingHours: schedule.hours,
+    busy: schedule.busy.map((b) => ({ start: new Date(b.start), end: new Date(b.end) })),
     durationMinutes: query.durationMinutes,
     now,
   });

@@ -1,8 +1,10 @@
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { NotFound, ValidationFailed } from '../domain/errors.js';
 import { recordAudit, type Actor } from './audit.js';
 import type { Database } from './client.js';
 import { clinicExists } from './clinics.js';
 import { submitOnce } from './form-submissions.js';
+import { clinicProviders, type ProviderOption } from './providers.js';
 
 export interface ServiceOption {
   id: string;
@@ -40,6 +42,15 @@ export function listBookableServices(
   clinicId: string,
   purchaseId: string | null,
 ): Promise<ServiceOption[]> {
+  return bookableServices(db, tenantId, clinicId, purchaseId).execute();
+}
+
+function bookableServices(
+  db: Database,
+  tenantId: string,
+  clinicId: string,
+  purchaseId: string | null,
+) {
   let query = db
     .selectFrom('services')
     .select(serviceColumns)
@@ -58,7 +69,25 @@ export function listBookableServices(
       ),
     );
   }
-  return query.orderBy('services.name_en').execute();
+  return query.orderBy('services.name_en');
+}
+
+/**
+ * What the booking form offers once a clinic is chosen, in one statement: its active
+ * providers (listProvidersForClinic) and its bookable services (listBookableServices).
+ */
+export function listClinicChoices(
+  db: Database,
+  tenantId: string,
+  clinicId: string,
+  purchaseId: string | null,
+): Promise<{ providers: ProviderOption[]; services: ServiceOption[] }> {
+  return db
+    .selectNoFrom([
+      jsonArrayFrom(clinicProviders(db, tenantId, clinicId)).as('providers'),
+      jsonArrayFrom(bookableServices(db, tenantId, clinicId, purchaseId)).as('services'),
+    ])
+    .executeTakeFirstOrThrow();
 }
 
 export interface ServiceValues {

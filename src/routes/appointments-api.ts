@@ -4,12 +4,11 @@ import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
 import { bookAppointment, cancelAppointment } from '../db/appointments.js';
 import { recordPatientPackagesView } from '../db/audit.js';
-import { clinicExists, clinicsForPackage, clinicsForPurchase } from '../db/clinics.js';
-import { findPackage, totalSessions } from '../db/packages.js';
+import { findPackageClinics, findPurchaseClinics } from '../db/clinics.js';
+import { totalSessions } from '../db/packages.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
-import { listProvidersForClinic } from '../db/providers.js';
-import { assignPackage, findPurchase } from '../db/purchases.js';
-import { findService } from '../db/services.js';
+import { findClinicProviders } from '../db/providers.js';
+import { assignPackage } from '../db/purchases.js';
 import { localDate } from '../domain/dates.js';
 import { BadRequest, Conflict, NotFound } from '../domain/errors.js';
 import { isExpired, sessionsRemaining } from '../domain/purchases.js';
@@ -117,16 +116,14 @@ export function appointmentsApi({ db, clock }: AppDeps) {
         throw new BadRequest('Give either package_purchase_id or package_id.');
       }
       if (package_purchase_id) {
-        const purchase = await findPurchase(db, tenant.id, package_purchase_id);
+        const purchase = await findPurchaseClinics(db, tenant.id, package_purchase_id);
         if (!purchase) throw new NotFound('Package purchase not found.');
-        const clinics = await clinicsForPurchase(db, tenant.id, purchase.id);
-        return c.json({ success: true, clinics, package_name: purchase.name_en });
+        return c.json({ success: true, clinics: purchase.clinics, package_name: purchase.name_en });
       }
-      const pkg = await findPackage(db, tenant.id, package_id!);
+      const pkg = await findPackageClinics(db, tenant.id, package_id!);
       if (!pkg) throw new NotFound('Package not found.');
       if (!pkg.active) throw new Conflict('This package is no longer sold.');
-      const clinics = await clinicsForPackage(db, tenant.id, pkg.id);
-      return c.json({ success: true, clinics, package_name: pkg.name_en });
+      return c.json({ success: true, clinics: pkg.clinics, package_name: pkg.name_en });
     },
   );
 
@@ -136,14 +133,10 @@ export function appointmentsApi({ db, clock }: AppDeps) {
     async (c) => {
       const { clinic_id, service_id } = c.req.valid('query');
       const { tenant } = c.var.auth;
-      if (!(await clinicExists(db, tenant.id, clinic_id))) throw new NotFound('Clinic not found.');
-      if (service_id) {
-        const service = await findService(db, tenant.id, service_id);
-        if (service?.clinic_id !== clinic_id)
-          throw new NotFound('Service not found in this clinic.');
-      }
-      const providers = await listProvidersForClinic(db, tenant.id, clinic_id);
-      return c.json({ success: true, providers });
+      const clinic = await findClinicProviders(db, tenant.id, clinic_id, service_id ?? null);
+      if (!clinic) throw new NotFound('Clinic not found.');
+      if (!clinic.service_found) throw new NotFound('Service not found in this clinic.');
+      return c.json({ success: true, providers: clinic.providers });
     },
   );
 

@@ -5,18 +5,18 @@ import { BOOKING_ROLES } from '../auth/roles.js';
 import { findAppointmentRow } from '../db/appointment-rows.js';
 import { recordPatientPackagesView } from '../db/audit.js';
 import { bookAppointment } from '../db/appointments.js';
-import { clinicExists, clinicsForPurchase, listClinics } from '../db/clinics.js';
+import { clinicExists, listClinics } from '../db/clinics.js';
 import { listOpenGroupSessions } from '../db/group-sessions.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
 import { findPatient, searchPatients } from '../db/patients.js';
-import { listProvidersForClinic } from '../db/providers.js';
 import {
   assignPackage,
   findBookablePurchase,
+  findBookablePurchaseWithClinics,
   findPurchase,
   type PurchaseSummary,
 } from '../db/purchases.js';
-import { listBookableServices } from '../db/services.js';
+import { listBookableServices, listClinicChoices, type ServiceOption } from '../db/services.js';
 import { localDate } from '../domain/dates.js';
 import { BadRequest, NotFound } from '../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
@@ -126,18 +126,12 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     );
   };
 
-  /** Services of the clinic (with sessions left, for a package), date and duration. */
-  const scheduleState = async (
+  /** The clinic's services (with sessions left, for a package), date and duration. */
+  const scheduleState = (
     c: Context<AuthedEnv>,
-    clinicId: string,
-    choice: { purchaseId: string | null; serviceId?: string | null; date?: string },
-  ): Promise<ScheduleState> => {
-    const services = await listBookableServices(
-      db,
-      c.var.auth.tenant.id,
-      clinicId,
-      choice.purchaseId,
-    );
+    services: ServiceOption[],
+    choice: { serviceId?: string | null; date?: string },
+  ): ScheduleState => {
     const service = services.find((s) => s.id === choice.serviceId) ?? services[0];
     return {
       services,
@@ -335,22 +329,21 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   ) => {
     const { t, locale } = view(c);
     const { tenant } = c.var.auth;
-    const { purchase, nextSession } = await findBookablePurchase(
+    const { purchase, nextSession, clinics } = await findBookablePurchaseWithClinics(
       db,
       tenant.id,
       ids,
       localDate(tenant.timezone, clock()),
     );
-    const clinics = await clinicsForPurchase(db, tenant.id, purchase.id);
     const only = clinics.length === 1 ? clinics[0] : undefined;
-    const providers = only ? await listProvidersForClinic(db, tenant.id, only.id) : null;
-    const schedule = only ? await scheduleState(c, only.id, { purchaseId: purchase.id }) : null;
+    const choices = only ? await listClinicChoices(db, tenant.id, only.id, purchase.id) : null;
+    const schedule = choices ? scheduleState(c, choices.services, {}) : null;
     c.header('HX-Trigger', CLOSE_MODAL_EVENT);
     return c.html(
       <>
         <PackageSection t={t} locale={locale} chosen={{ purchase, nextSession }} />
         <ClinicField t={t} locale={locale} clinics={clinics} oob />
-        <ProviderField t={t} locale={locale} providers={providers} oob />
+        <ProviderField t={t} locale={locale} providers={choices?.providers ?? null} oob />
         <ScheduleFields t={t} locale={locale} state={schedule} slots={null} oob />
         {message && <Announcement message={message(purchase)} />}
       </>,
@@ -425,10 +418,13 @@ export function bookingRoutes({ db, clock }: AppDeps) {
       );
     }
     await checkNarrowingIds(c, form);
-    const providers = await listProvidersForClinic(db, tenant.id, form.clinic_id);
-    const schedule = await scheduleState(c, form.clinic_id, {
-      purchaseId: form.package_purchase_id,
-    });
+    const { providers, services } = await listClinicChoices(
+      db,
+      tenant.id,
+      form.clinic_id,
+      form.package_purchase_id,
+    );
+    const schedule = scheduleState(c, services, {});
     const slots = form.appointment_type === 'group' ? await slotChoices(c, form) : null;
     return c.html(
       <>
@@ -443,11 +439,13 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     const form = c.req.valid('query');
     if (!form.clinic_id) throw new BadRequest('Choose a clinic first.');
     await checkNarrowingIds(c, form);
-    const schedule = await scheduleState(c, form.clinic_id, {
-      purchaseId: form.package_purchase_id,
-      serviceId: form.service_id,
-      date: form.date,
-    });
+    const services = await listBookableServices(
+      db,
+      c.var.auth.tenant.id,
+      form.clinic_id,
+      form.package_purchase_id,
+    );
+    const schedule = scheduleState(c, services, { serviceId: form.service_id, date: form.date });
     const slots = await slotChoices(c, { ...form, duration: schedule.duration });
     return c.html(<ScheduleFields {...view(c)} state={schedule} slots={slots} />);
   });

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
-import { findPatient } from '../db/patients.js';
-import { providerExists } from '../db/providers.js';
 import { findFreeSlots } from '../db/schedule.js';
-import { NotFound } from '../domain/errors.js';
 import type { Slot } from '../domain/slots.js';
 import { calendarDate, uuid } from './validation.js';
 
@@ -15,18 +12,13 @@ export const slotQuery = z.object({
   patient_id: uuid.optional(),
 });
 
-export async function findSlotsFor(
+/** The free slots the query asks for; 404 for a provider or patient not the tenant's. */
+export function findSlotsFor(
   db: Database,
   tenant: { id: string; timezone: string },
   query: z.infer<typeof slotQuery>,
   now: Date,
 ): Promise<Slot[]> {
-  if (!(await providerExists(db, tenant.id, query.provider_id))) {
-    throw new NotFound('Provider not found.');
-  }
-  if (query.patient_id && !(await findPatient(db, tenant.id, query.patient_id))) {
-    throw new NotFound('Patient not found.');
-  }
   return findFreeSlots(
     db,
     tenant,

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../support/app.js';
+import { demoIds } from '../../support/booking.js';
 import { TestClient } from '../../support/client.js';
 import { seedDemoFixture, type DemoFixture } from '../../support/demo.js';
+import { QueryCounter } from '../../support/query-counter.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
 
 let database: TestDatabase;
@@ -354,5 +356,32 @@ describe('GET /appointments/api/package-clinics/', () => {
     expect(
       (await desk.request(`/appointments/api/package-clinics/?package_id=${retired}`)).status,
     ).toBe(409);
+  });
+});
+
+describe('statements per request', () => {
+  it('reads each step of the booking flow in one statement (plus the session)', async () => {
+    const ids = await demoIds(database.db, demo.demo);
+    const ahmed = await demo.patient('Ahmed Al-Rashid');
+    const [purchase] = await demo.purchasesOf(ahmed);
+    const combo = await demo.pkg('Speech & OT Combo');
+    const counter = new QueryCounter();
+    const client = await demo.signIn('frontdesk@demo.test', database.db.withPlugin(counter));
+    const slots = `provider_id=${ids.huda}&date=2026-11-29&duration=45`;
+    const counts: Record<string, number> = {};
+    for (const path of [
+      `/appointments/api/package-clinics/?package_purchase_id=${purchase!.id}`,
+      `/appointments/api/package-clinics/?package_id=${combo}`,
+      `/appointments/api/providers/?clinic_id=${ids.slp}`,
+      `/appointments/api/providers/?clinic_id=${ids.slp}&service_id=${ids.speech}`,
+      `/appointments/api/slots/?${slots}`,
+      `/appointments/api/slots/?${slots}&patient_id=${ahmed}`,
+    ]) {
+      counter.count = 0;
+      const response = await client.request(path);
+      expect(response.status, path).toBe(200);
+      counts[path] = counter.count;
+    }
+    expect(Object.values(counts)).toEqual([2, 2, 2, 2, 2, 2]);
   });
 });

@@ -461,3 +461,89 @@ describe('group sessions', () => {
     });
   });
 });
+
+describe('what blocks a slot', () => {
+  // Wednesday 2026-12-09, a working day nobody else here books; Riyadh is UTC+3.
+  const DAY = '2026-12-09';
+  const at = (time: string) => new Date(`${DAY}T${time}:00+03:00`);
+  const starts = (list: { start: string }[]) => list.map((slot) => slot.start.slice(11, 16));
+
+  beforeAll(async () => {
+    const { db } = database;
+    const desk = await db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'frontdesk@demo.test')
+      .executeTakeFirstOrThrow();
+    const appointment = (providerId: string, patientId: string, from: string, to: string) => ({
+      tenant_id: demo.demo,
+      patient_id: patientId,
+      provider_id: providerId,
+      clinic_id: ids.slp,
+      service_id: ids.speech,
+      booked_by: desk.id,
+      kind: 'SINGLE' as const,
+      starts_at: at(from),
+      ends_at: at(to),
+    });
+    const sara = await demo.patient('Sara Al-Harbi');
+    const layla = await demo.patient('Layla Al-Otaibi');
+    await db
+      .insertInto('provider_time_off')
+      .values({
+        tenant_id: demo.demo,
+        provider_id: ids.faisal,
+        starts_at: at('08:00'),
+        ends_at: at('09:00'),
+        reason: 'Training',
+      })
+      .execute();
+    await db
+      .insertInto('appointments')
+      .values([
+        appointment(ids.faisal, layla, '10:00', '10:45'),
+        { ...appointment(ids.faisal, layla, '11:00', '11:45'), status: 'CANCELLED' },
+        appointment(ids.huda, sara, '14:00', '14:45'),
+      ])
+      .execute();
+    await db
+      .insertInto('group_sessions')
+      .values({
+        tenant_id: demo.demo,
+        clinic_id: ids.slp,
+        service_id: ids.speech,
+        provider_id: ids.faisal,
+        capacity: 4,
+        starts_at: at('12:00'),
+        ends_at: at('13:00'),
+      })
+      .execute();
+  });
+
+  it("leaves out the provider's time off, appointments and group sessions, and the patient's appointments elsewhere", async () => {
+    const sara = await demo.patient('Sara Al-Harbi');
+    const forSara = starts(await slots(ids.faisal, DAY, sara));
+    expect(forSara).not.toContain('08:00'); // time off
+    expect(forSara).toContain('09:00');
+    expect(forSara).not.toContain('10:00'); // Layla's appointment
+    expect(forSara).toContain('11:00'); // cancelled: frees the slot
+    expect(forSara).not.toContain('12:00'); // group session
+    expect(forSara).not.toContain('14:00'); // Sara with Dr. Huda
+    expect(forSara).toContain('15:00');
+    expect(starts(await slots(ids.faisal, DAY))).toContain('14:00');
+  });
+
+  it("answers an unknown or another tenant's patient with 404", async () => {
+    const foreign = await demo.patient('Mariam Al-Mansoori', demo.other);
+    for (const patientId of [crypto.randomUUID(), foreign]) {
+      const response = await desk.request(
+        `/appointments/api/slots/?provider_id=${ids.faisal}&date=${DAY}&duration=45&patient_id=${patientId}`,
+      );
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({
+        success: false,
+        error: { code: 'not_found', message: 'Patient not found.' },
+      });
+    }
+  });
+});

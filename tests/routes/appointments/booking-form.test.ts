@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoIds, freeSlots, type DemoIds } from '../../support/booking.js';
 import { html, type TestClient } from '../../support/client.js';
 import { seedDemoFixture, type DemoFixture } from '../../support/demo.js';
+import { QueryCounter } from '../../support/query-counter.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
 
 const SUNDAY = '2026-11-29';
@@ -231,5 +232,28 @@ describe('the package section', () => {
       patient_id: sara,
     });
     expect(foreign.response.status).toBe(404);
+  });
+});
+
+describe('statements per fragment', () => {
+  it('reads the chosen package, its clinic, providers and services in two statements (plus the session)', async () => {
+    const ahmed = await demo.patient('Ahmed Al-Rashid');
+    const [purchase] = await demo.purchasesOf(ahmed);
+    const query = new URLSearchParams({ patient_id: ahmed, package_purchase_id: purchase!.id });
+    const counter = new QueryCounter();
+    const client = await demo.signIn('frontdesk@demo.test', database.db.withPlugin(counter));
+    const counted = async (path: string) => {
+      counter.count = 0;
+      const response = await client.request(path, { htmx: true });
+      expect(response.status, path).toBe(200);
+      return { count: counter.count, page: html(await response.text()) };
+    };
+
+    const chosen = await counted(`/appointments/new/package?${query.toString()}`);
+    // One clinic: its providers and services come with the package.
+    expect(chosen.page.querySelectorAll('#provider option').length).toBeGreaterThan(1);
+    expect(chosen.page.querySelectorAll('#service option').length).toBeGreaterThan(0);
+    expect(chosen.count).toBe(3);
+    expect((await counted(`/appointments/new/package-section?${query.toString()}`)).count).toBe(2);
   });
 });
