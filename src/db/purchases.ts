@@ -1,12 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import { addDays } from '../domain/dates.js';
 import { Conflict, NotFound } from '../domain/errors.js';
 import { checkBookable } from '../domain/purchases.js';
-import { publishChange } from '../events/bus.js';
-import { recordAudit } from './audit.js';
+import { changeNotice } from '../events/bus.js';
 import type { Database } from './client.js';
-import { findPackage, totalSessions } from './packages.js';
-import { findPatient } from './patients.js';
+import { packageQuery, totalSessions } from './packages.js';
 import type { PurchaseStatus } from './schema.js';
 
 export interface PurchaseSummary {
@@ -98,89 +98,87 @@ export interface AssignPackageInput {
 }
 
 /**
- * Sells a package to a patient in one transaction: the purchase (a snapshot of the package),
- * its per-service allotments and an audit row. A repeated idempotency key returns the purchase
- * made the first time, even when both requests arrive at once (the unique key decides).
+ * Sells a package to a patient: the purchase (a snapshot of the package), its per-service
+ * allotments, an audit row and the change notice, all written by one statement, so they exist
+ * together or not at all. A repeated idempotency key returns the purchase made the first time,
+ * even when both requests arrive at once (the unique key decides). Two statements on the usual
+ * path (the checks, then the write): on the hot path round-trips cost more than the rows.
  */
-export function assignPackage(
+export async function assignPackage(
   db: Database,
   input: AssignPackageInput,
 ): Promise<{ purchase: PurchaseSummary; created: boolean }> {
-  return db.transaction().execute(async (trx) => {
-    const patient = await findPatient(trx, input.tenantId, input.patientId);
-    if (!patient) throw new NotFound('Patient not found.');
-    const pkg = await findPackage(trx, input.tenantId, input.packageId);
-    if (!pkg) throw new NotFound('Package not found.');
+  const facts = await db
+    .selectFrom('patients')
+    .select(() => [
+      jsonObjectFrom(packageQuery(db, input.tenantId, input.packageId)).as('package'),
+      input.idempotencyKey
+        ? jsonObjectFrom(byIdempotencyKey(db, input.tenantId, input.idempotencyKey)).as('earlier')
+        : sql<null>`null`.as('earlier'),
+    ])
+    .where('tenant_id', '=', input.tenantId)
+    .where('id', '=', input.patientId)
+    .executeTakeFirst();
+  if (!facts) throw new NotFound('Patient not found.');
+  const pkg = facts.package;
+  if (!pkg) throw new NotFound('Package not found.');
+  if (facts.earlier) return { purchase: sameRequest(facts.earlier, input), created: false };
+  if (!pkg.active) throw new Conflict('This package is no longer sold.');
 
-    const earlier = input.idempotencyKey
-      ? await findByIdempotencyKey(trx, input.tenantId, input.idempotencyKey)
-      : undefined;
-    if (earlier) return { purchase: sameRequest(earlier, input), created: false };
-    if (!pkg.active) throw new Conflict('This package is no longer sold.');
-
-    const inserted = await trx
-      .insertInto('package_purchases')
-      .values({
-        tenant_id: input.tenantId,
-        patient_id: patient.id,
-        package_id: pkg.id,
-        name_en: pkg.name_en,
-        name_ar: pkg.name_ar,
-        purchase_date: input.today,
-        expiry_date: addDays(input.today, pkg.validity_days),
-        total_sessions: totalSessions(pkg),
-        price: pkg.price,
-        assigned_by: input.assignedBy,
-        idempotency_key: input.idempotencyKey,
-      })
-      .onConflict((oc) => oc.constraint('package_purchases_idempotency_key').doNothing())
-      .returning(summaryColumns)
-      .executeTakeFirst();
-    if (!inserted) {
-      // A concurrent request with the same key committed first: answer with its purchase.
-      const winner = await findByIdempotencyKey(trx, input.tenantId, input.idempotencyKey!);
-      return { purchase: sameRequest(winner!, input), created: false };
-    }
-
-    await trx
-      .insertInto('purchase_services')
-      .values(
-        pkg.services.map((service) => ({
-          tenant_id: input.tenantId,
-          purchase_id: inserted.id,
-          service_id: service.service_id,
-          sessions: service.sessions,
-        })),
-      )
-      .execute();
-    await recordAudit(trx, {
-      tenantId: input.tenantId,
-      actorId: input.assignedBy,
-      action: 'package.assign',
-      entity: 'package_purchase',
-      entityId: inserted.id,
-      after: { ...inserted, price: pkg.price, services: pkg.services },
-      ip: input.ip,
-    });
-    await publishChange(trx, {
+  const purchaseId = randomUUID();
+  const { rows } = await sql<{ purchase: PurchaseSummary; notified: void }>`
+    with purchase as (
+      insert into package_purchases (id, tenant_id, patient_id, package_id, name_en, name_ar,
+        purchase_date, expiry_date, total_sessions, price, assigned_by, idempotency_key)
+      values (${purchaseId}, ${input.tenantId}, ${input.patientId}, ${pkg.id}, ${pkg.name_en},
+        ${pkg.name_ar}, ${input.today}, ${addDays(input.today, pkg.validity_days)},
+        ${totalSessions(pkg)}, ${pkg.price}, ${input.assignedBy}, ${input.idempotencyKey})
+      on conflict on constraint package_purchases_idempotency_key do nothing
+      returning ${sql.join(summaryColumns.map((column) => sql.ref(column)))}
+    ),
+    allotments as (
+      insert into purchase_services (tenant_id, purchase_id, service_id, sessions)
+      select ${input.tenantId}, purchase.id, service.service_id, service.sessions
+      from purchase,
+        jsonb_to_recordset(${JSON.stringify(pkg.services)}::jsonb)
+          as service(service_id uuid, sessions integer)
+    ),
+    audit as (
+      insert into audit_log (tenant_id, actor_id, action, entity, entity_id, after, ip)
+      select ${input.tenantId}, ${input.assignedBy}, 'package.assign', 'package_purchase',
+        purchase.id,
+        to_jsonb(purchase) || ${JSON.stringify({ price: pkg.price, services: pkg.services })}::jsonb,
+        ${input.ip}
+      from purchase
+    )
+    select to_json(purchase) as purchase, ${changeNotice({
       tenant: input.tenantId,
       kind: 'package.assigned',
       provider: null,
       date: null,
-      patient: inserted.patient_id,
-      purchase: inserted.id,
-    });
-    return { purchase: inserted, created: true };
-  });
+      patient: input.patientId,
+      purchase: purchaseId,
+    })} as notified
+    from purchase`.execute(db);
+  const inserted = rows[0]?.purchase;
+  if (!inserted) {
+    // A concurrent request with the same key committed first: answer with its purchase.
+    const winner = await byIdempotencyKey(
+      db,
+      input.tenantId,
+      input.idempotencyKey!,
+    ).executeTakeFirstOrThrow();
+    return { purchase: sameRequest(winner, input), created: false };
+  }
+  return { purchase: inserted, created: true };
 }
 
-function findByIdempotencyKey(db: Database, tenantId: string, key: string) {
+function byIdempotencyKey(db: Database, tenantId: string, key: string) {
   return db
     .selectFrom('package_purchases')
     .select(summaryColumns)
     .where('tenant_id', '=', tenantId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
+    .where('idempotency_key', '=', key);
 }
 
 function sameRequest(earlier: PurchaseSummary, input: AssignPackageInput): PurchaseSummary {
