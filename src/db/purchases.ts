@@ -72,18 +72,24 @@ export async function nextSessionNumber(
   purchase: { id: string; total_sessions: number },
 ): Promise<number | null> {
   const row = await db
-    .selectNoFrom(
-      sql<number | null>`(
-        select min(n)::int from generate_series(1, ${purchase.total_sessions}::int) as n
-        where not exists (
-          select 1 from appointments
-          where tenant_id = ${tenantId} and package_purchase_id = ${purchase.id}
-            and session_number_in_package = n and status <> 'CANCELLED'
-        )
-      )`.as('number'),
-    )
+    .selectNoFrom(nextSessionNumberOf(tenantId, purchase).as('number'))
     .executeTakeFirstOrThrow();
   return row.number;
+}
+
+/** nextSessionNumber as an expression, to nest in a caller's statement. */
+export function nextSessionNumberOf(
+  tenantId: string,
+  purchase: { id: string; total_sessions: number },
+) {
+  return sql<number | null>`(
+    select min(n)::int from generate_series(1, ${purchase.total_sessions}::int) as n
+    where not exists (
+      select 1 from appointments
+      where tenant_id = ${tenantId} and package_purchase_id = ${purchase.id}
+        and session_number_in_package = n and status <> 'CANCELLED'
+    )
+  )`;
 }
 
 export interface AssignPackageInput {

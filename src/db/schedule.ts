@@ -13,12 +13,16 @@ export function listWorkingHours(
   tenantId: string,
   providerId: string,
 ): Promise<WorkingHours[]> {
+  return workingHoursQuery(db, tenantId, providerId).execute();
+}
+
+/** A provider's weekly hours: a query to run, or to nest in a caller's statement. */
+export function workingHoursQuery(db: Database, tenantId: string, providerId: string) {
   return db
     .selectFrom('provider_schedules')
     .select(['weekday', 'start_time', 'end_time'])
     .where('tenant_id', '=', tenantId)
-    .where('provider_id', '=', providerId)
-    .execute();
+    .where('provider_id', '=', providerId);
 }
 
 /**
@@ -33,13 +37,23 @@ export async function listBusyIntervals(
   who: { providerId: string; patientId: string | null },
   range: Interval,
 ): Promise<Interval[]> {
+  const { rows } = await busyIntervalsQuery(tenantId, who, range).execute(db);
+  return rows;
+}
+
+/** The statement of listBusyIntervals, to nest in a caller's statement. */
+export function busyIntervalsQuery(
+  tenantId: string,
+  who: { providerId: string; patientId: string | null },
+  range: Interval,
+) {
   const { providerId, patientId } = who;
   const overlaps = sql`starts_at < ${range.end} and ends_at > ${range.start}`;
   // The same test as a range: served by the GiST indexes of the no-overlap constraints, which
   // read only that day's rows (the b-tree on starts_at would read the whole history before it).
   const rangeOverlaps = sql`tstzrange(starts_at, ends_at) && tstzrange(${range.start}, ${range.end})`;
   const holdsSlot = sql`status in ('BOOKED', 'CONFIRMED', 'ARRIVED', 'COMPLETED')`;
-  const { rows } = await sql<Interval>`
+  return sql<Interval>`
     select starts_at as "start", ends_at as "end" from provider_time_off
       where tenant_id = ${tenantId} and provider_id = ${providerId} and ${overlaps}
     union all
@@ -54,8 +68,7 @@ export async function listBusyIntervals(
     select starts_at, ends_at from appointments
       where tenant_id = ${tenantId} and patient_id = ${patientId} and ${holdsSlot}
         and ${rangeOverlaps}
-  `.execute(db);
-  return rows;
+  `;
 }
 
 /** Free slots of a provider (and patient) on a date of the tenant's calendar. */
