@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { jsonObjectFrom } from 'kysely/helpers/postgres';
-import { addDays } from '../domain/dates.js';
 import { Conflict, NotFound } from '../domain/errors.js';
 import { checkBookable } from '../domain/purchases.js';
 import { changeNotice } from '../events/bus.js';
 import type { Database } from './client.js';
-import { packageQuery, totalSessions } from './packages.js';
+import { packageQuery, type CatalogueEntry } from './packages.js';
 import type { PurchaseStatus } from './schema.js';
 
 export interface PurchaseSummary {
@@ -105,81 +103,83 @@ export interface AssignPackageInput {
 
 /**
  * Sells a package to a patient: the purchase (a snapshot of the package), its per-service
- * allotments, an audit row and the change notice, all written by one statement, so they exist
- * together or not at all. A repeated idempotency key returns the purchase made the first time,
- * even when both requests arrive at once (the unique key decides). Two statements on the usual
- * path (the checks, then the write): on the hot path round-trips cost more than the rows.
+ * allotments, an audit row and the change notice. A repeated idempotency key returns the
+ * purchase made the first time, even when both requests arrive at once (the unique key
+ * decides).
+ *
+ * One statement reads the patient, the package and the purchase of the key, and writes only
+ * when all is well, so the rows exist together or not at all without a transaction; the checks
+ * then tell which answer to give. On the hot path round-trips cost more than the rows.
  */
 export async function assignPackage(
   db: Database,
   input: AssignPackageInput,
 ): Promise<{ purchase: PurchaseSummary; created: boolean }> {
-  const facts = await db
-    .selectFrom('patients')
-    .select(() => [
-      jsonObjectFrom(packageQuery(db, input.tenantId, input.packageId)).as('package'),
-      input.idempotencyKey
-        ? jsonObjectFrom(byIdempotencyKey(db, input.tenantId, input.idempotencyKey)).as('earlier')
-        : sql<null>`null`.as('earlier'),
-    ])
-    .where('tenant_id', '=', input.tenantId)
-    .where('id', '=', input.patientId)
-    .executeTakeFirst();
-  if (!facts) throw new NotFound('Patient not found.');
-  const pkg = facts.package;
-  if (!pkg) throw new NotFound('Package not found.');
-  if (facts.earlier) return { purchase: sameRequest(facts.earlier, input), created: false };
-  if (!pkg.active) throw new Conflict('This package is no longer sold.');
-
+  const { tenantId, idempotencyKey } = input;
   const purchaseId = randomUUID();
-  const { rows } = await sql<{ purchase: PurchaseSummary; notified: void }>`
-    with purchase as (
+  const { rows } = await sql<{
+    patient_found: boolean;
+    package: CatalogueEntry | null;
+    earlier: PurchaseSummary | null;
+    purchase: PurchaseSummary | null;
+    notified: void;
+  }>`
+    with patient as (
+      select id from patients where tenant_id = ${tenantId} and id = ${input.patientId}
+    ),
+    pkg as (${packageQuery(db, tenantId, input.packageId)}),
+    -- without a key, nothing: a null key matches no row and never conflicts
+    earlier as (${byIdempotencyKey(db, tenantId, idempotencyKey)}),
+    purchase as (
       insert into package_purchases (id, tenant_id, patient_id, package_id, name_en, name_ar,
         purchase_date, expiry_date, total_sessions, price, assigned_by, idempotency_key)
-      values (${purchaseId}, ${input.tenantId}, ${input.patientId}, ${pkg.id}, ${pkg.name_en},
-        ${pkg.name_ar}, ${input.today}, ${addDays(input.today, pkg.validity_days)},
-        ${totalSessions(pkg)}, ${pkg.price}, ${input.assignedBy}, ${input.idempotencyKey})
+      select ${purchaseId}, ${tenantId}, patient.id, pkg.id, pkg.name_en, pkg.name_ar,
+        ${input.today}::date, ${input.today}::date + pkg.validity_days,
+        (select coalesce(sum(service.sessions), 0) from json_to_recordset(pkg.services)
+          as service(sessions integer)),
+        pkg.price::numeric, ${input.assignedBy}, ${idempotencyKey}
+      from patient, pkg
+      where pkg.active and not exists (select from earlier)
       on conflict on constraint package_purchases_idempotency_key do nothing
       returning ${sql.join(summaryColumns.map((column) => sql.ref(column)))}
     ),
     allotments as (
       insert into purchase_services (tenant_id, purchase_id, service_id, sessions)
-      select ${input.tenantId}, purchase.id, service.service_id, service.sessions
-      from purchase,
-        jsonb_to_recordset(${JSON.stringify(pkg.services)}::jsonb)
-          as service(service_id uuid, sessions integer)
+      select ${tenantId}, purchase.id, service.service_id, service.sessions
+      from purchase, pkg,
+        json_to_recordset(pkg.services) as service(service_id uuid, sessions integer)
     ),
     audit as (
       insert into audit_log (tenant_id, actor_id, action, entity, entity_id, after, ip)
-      select ${input.tenantId}, ${input.assignedBy}, 'package.assign', 'package_purchase',
-        purchase.id,
-        to_jsonb(purchase) || ${JSON.stringify({ price: pkg.price, services: pkg.services })}::jsonb,
+      select ${tenantId}, ${input.assignedBy}, 'package.assign', 'package_purchase', purchase.id,
+        to_jsonb(purchase) || jsonb_build_object('price', pkg.price, 'services', pkg.services),
         ${input.ip}
-      from purchase
+      from purchase, pkg
     )
-    select to_json(purchase) as purchase, ${changeNotice({
-      tenant: input.tenantId,
-      kind: 'package.assigned',
-      provider: null,
-      date: null,
-      patient: input.patientId,
-      purchase: purchaseId,
-    })} as notified
-    from purchase`.execute(db);
-  const inserted = rows[0]?.purchase;
-  if (!inserted) {
-    // A concurrent request with the same key committed first: answer with its purchase.
-    const winner = await byIdempotencyKey(
-      db,
-      input.tenantId,
-      input.idempotencyKey!,
-    ).executeTakeFirstOrThrow();
-    return { purchase: sameRequest(winner, input), created: false };
-  }
-  return { purchase: inserted, created: true };
+    select exists (select from patient) as patient_found,
+      (select to_json(pkg) from pkg) as package,
+      (select to_json(earlier) from earlier) as earlier,
+      (select to_json(purchase) from purchase) as purchase,
+      (select ${changeNotice({
+        tenant: tenantId,
+        kind: 'package.assigned',
+        provider: null,
+        date: null,
+        patient: input.patientId,
+        purchase: purchaseId,
+      })} from purchase) as notified`.execute(db);
+  const facts = rows[0]!;
+  if (!facts.patient_found) throw new NotFound('Patient not found.');
+  if (!facts.package) throw new NotFound('Package not found.');
+  if (facts.earlier) return { purchase: sameRequest(facts.earlier, input), created: false };
+  if (!facts.package.active) throw new Conflict('This package is no longer sold.');
+  if (facts.purchase) return { purchase: facts.purchase, created: true };
+  // A concurrent request with the same key committed first: answer with its purchase.
+  const winner = await byIdempotencyKey(db, tenantId, idempotencyKey).executeTakeFirstOrThrow();
+  return { purchase: sameRequest(winner, input), created: false };
 }
 
-function byIdempotencyKey(db: Database, tenantId: string, key: string) {
+function byIdempotencyKey(db: Database, tenantId: string, key: string | null) {
   return db
     .selectFrom('package_purchases')
     .select(summaryColumns)
