@@ -350,7 +350,9 @@ async function explainRoute(db: Database, session: Session, route: Route): Promi
   console.log(`\n### ${route.name}\n`);
   for (const [index, statement] of recorder.statements.entries()) {
     if (index === 0 && route.name !== 'package modal') continue; // the session, shown once
-    const reads = /^\s*(select|with)\b/i.test(statement.sql) && !/for update/i.test(statement.sql);
+    // A WITH whose CTEs insert, update or delete is a write (assign and book are one each).
+    const writes = /\bfor update\b|\binsert into\b|\bupdate \S+ set\b|\bdelete from\b/i;
+    const reads = /^\s*(select|with)\b/i.test(statement.sql) && !writes.test(statement.sql);
     const explain = reads ? 'explain (analyze, buffers)' : 'explain';
     const values = statement.parameters.map(literal);
     const args = values.length ? `(${values.join(', ')})` : '';

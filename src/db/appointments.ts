@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type AliasedRawBuilder } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import {
   CANCELLABLE,
   cancellationOutcome,
@@ -8,14 +9,14 @@ import {
   type StepStatus,
 } from '../domain/appointments.js';
 import { localDate } from '../domain/dates.js';
-import { checkBookable } from '../domain/purchases.js';
+import { dayBounds, freeSlots } from '../domain/slots.js';
+import { checkBookable, type PurchaseFacts } from '../domain/purchases.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../domain/errors.js';
-import { publishChange, type ChangeEvent } from '../events/bus.js';
+import { changeNotice, publishChange, type ChangeEvent } from '../events/bus.js';
 import { recordAudit } from './audit.js';
 import type { Database } from './client.js';
-import { findPatient } from './patients.js';
-import { nextSessionNumber } from './purchases.js';
-import { findFreeSlots } from './schedule.js';
+import { smallestFreeSession } from './purchases.js';
+import { busyIntervalsQuery, workingHoursQuery } from './schedule.js';
 import type { AppointmentStatus, Role } from './schema.js';
 
 export interface TenantRef {
@@ -62,12 +63,16 @@ const appointmentColumns = [
 ] as const;
 
 /**
- * Books one appointment in one transaction (SPEC §1 step 9). For a package: the purchase and
- * the service's allotment are locked, checked (active, this patient's, sessions left, slot on
- * or before expiry), the smallest free session number taken and both counters raised. The
- * exclusion constraints stay the last word on overlaps (23P01 → 409). A repeated
+ * Books one appointment in one transaction (SPEC §1 step 9). For a package: the purchase is
+ * locked, checked (active, this patient's, sessions left, slot on or before expiry, the
+ * service's allotment not used up), the smallest free session number taken and both counters
+ * raised. The exclusion constraints stay the last word on overlaps (23P01 → 409). A repeated
  * idempotency key answers with the first booking (and publishes nothing: nothing changed).
  * Open screens hear of the booking at commit (events/bus.ts).
+ *
+ * Four statements for a package or single booking: the locks, the facts the locks guard (the
+ * earlier booking of the key, the patient, the purchase row locked), the facts of the slot and
+ * the purchase's use, then the write. On the hot path round-trips cost more than the rows.
  */
 export function bookAppointment(
   db: Database,
@@ -77,24 +82,15 @@ export function bookAppointment(
   now: Date,
 ): Promise<Booking> {
   return db.transaction().execute(async (trx) => {
-    if (request.idempotencyKey) {
-      await lockKey(trx, tenant.id, request.idempotencyKey);
-      const earlier = await trx
-        .selectFrom('appointments')
-        .select(appointmentColumns)
-        .where('tenant_id', '=', tenant.id)
-        .where('idempotency_key', '=', request.idempotencyKey)
-        .executeTakeFirst();
-      if (earlier) {
-        if (earlier.patient_id !== request.patientId) {
-          throw new Conflict('This request key was already used for another booking.');
-        }
-        return bookingOf(trx, tenant, earlier);
+    await lockBooking(trx, tenant.id, request);
+    const facts = await readBookingFacts(trx, tenant.id, request);
+    if (facts.earlier) {
+      if (facts.earlier.patient_id !== request.patientId) {
+        throw new Conflict('This request key was already used for another booking.');
       }
+      return earlierBooking(tenant, facts.earlier);
     }
-    if (!(await findPatient(trx, tenant.id, request.patientId))) {
-      throw new NotFound('Patient not found.');
-    }
+    if (!facts.patient_found) throw new NotFound('Patient not found.');
     if (request.type === 'package' && !request.purchaseId) {
       throw new ValidationFailed({ package_purchase_id: 'Choose the package to book on.' });
     }
@@ -104,55 +100,14 @@ export function bookAppointment(
       });
     }
     const purchase = request.purchaseId
-      ? await lockUsablePurchase(trx, tenant.id, request.patientId, request.purchaseId)
+      ? checkBookable(facts.purchase ?? undefined, request.patientId)
       : null;
-    await lockCalendars(trx, tenant.id, {
-      patientId: request.patientId,
-      providerId: request.type === 'group' ? null : request.providerId,
-    });
-    const place =
+    const { place, usage } =
       request.type === 'group'
-        ? await takeGroupSeat(trx, tenant.id, request, now)
-        : await checkSlot(trx, tenant, request, now);
-    const consumed = purchase ? await consumeSession(trx, tenant, purchase, place) : null;
-
-    const appointment = await trx
-      .insertInto('appointments')
-      .values({
-        tenant_id: tenant.id,
-        patient_id: request.patientId,
-        provider_id: place.providerId,
-        clinic_id: place.clinicId,
-        service_id: place.serviceId,
-        kind: request.type === 'group' ? 'GROUP' : consumed ? 'PACKAGE' : 'SINGLE',
-        starts_at: place.start,
-        ends_at: place.end,
-        package_purchase_id: consumed?.purchaseId ?? null,
-        session_number_in_package: consumed?.sessionNumber ?? null,
-        group_session_id: request.type === 'group' ? request.groupSessionId : null,
-        idempotency_key: request.idempotencyKey,
-        booked_by: actor.id,
-      })
-      .returning(appointmentColumns)
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, {
-      tenantId: tenant.id,
-      actorId: actor.id,
-      action: 'appointment.book',
-      entity: 'appointment',
-      entityId: appointment.id,
-      after: appointment,
-      ip: actor.ip,
-    });
-    await publishChange(trx, {
-      tenant: tenant.id,
-      kind: 'appointment.booked',
-      provider: place.providerId,
-      date: localDate(tenant.timezone, place.start),
-      patient: request.patientId,
-      purchase: consumed?.purchaseId ?? null,
-    });
-    return bookingOf(trx, tenant, appointment);
+        ? await takeGroupSeat(trx, tenant.id, request, purchase, now)
+        : await checkSlot(trx, tenant, request, purchase, now);
+    const consumed = purchase ? takeSession(tenant, purchase, place, usage!) : null;
+    return writeBooking(trx, tenant, actor, request, place, consumed);
   });
 }
 
@@ -164,86 +119,214 @@ interface Place {
   end: Date;
 }
 
-/** A single or package slot: provider of the clinic, service known, and the slot still free. */
+/** What a booking on a (locked) purchase needs to know of its use so far. */
+interface PurchaseUsage {
+  allotments: { service_id: string; sessions: number; sessions_used: number }[];
+  next_session: number | null;
+}
+
+type LockedPurchase = PurchaseFacts & { id: string; patient_id: string };
+
+/**
+ * Serialises the requests carrying the same idempotency key, and the bookings of one patient
+ * and of one provider, until the first one commits: the reads that follow (in later
+ * statements, so with later snapshots) see what the others booked, and the free-slot check
+ * answers with its friendly 409. Without the calendar locks, two overlapping inserts each wait
+ * on the other's exclusion check, and PostgreSQL breaks that deadlock only after a second.
+ * The key comes first, the calendars always in the same order (by key), and no row is locked
+ * yet, so two bookings never wait on each other in a circle.
+ */
+async function lockBooking(db: Database, tenantId: string, request: BookingRequest) {
+  const calendars = [`${tenantId}:patient:${request.patientId}`];
+  if (request.type !== 'group' && request.providerId) {
+    calendars.push(`${tenantId}:provider:${request.providerId}`);
+  }
+  const keys = calendars.sort();
+  if (request.idempotencyKey) keys.unshift(`${tenantId}:${request.idempotencyKey}`);
+  const locks = keys.map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  await sql`select ${sql.join(locks)}`.execute(db);
+}
+
+/**
+ * After the locks: the booking made earlier with this key (with its purchase's counts), whether
+ * the patient exists, and the purchase to book on, locked: concurrent changes of the purchase
+ * (cancellations returning a session) queue here, and the statements after this one see the
+ * counts they left.
+ */
+async function readBookingFacts(db: Database, tenantId: string, request: BookingRequest) {
+  const { idempotencyKey, purchaseId } = request;
+  return db
+    .selectNoFrom((eb) => [
+      idempotencyKey
+        ? jsonObjectFrom(
+            eb
+              .selectFrom('appointments')
+              .leftJoin('package_purchases', (join) =>
+                join
+                  .onRef('package_purchases.tenant_id', '=', 'appointments.tenant_id')
+                  .onRef('package_purchases.id', '=', 'appointments.package_purchase_id'),
+              )
+              .select(appointmentColumns.map((column) => `appointments.${column}` as const))
+              .select([
+                'package_purchases.sessions_used',
+                'package_purchases.total_sessions',
+                'package_purchases.expiry_date',
+              ])
+              .where('appointments.tenant_id', '=', tenantId)
+              .where('appointments.idempotency_key', '=', idempotencyKey),
+          ).as('earlier')
+        : sql<null>`null`.as('earlier'),
+      eb
+        .exists(
+          eb
+            .selectFrom('patients')
+            .select('id')
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', request.patientId),
+        )
+        .as('patient_found'),
+      purchaseId
+        ? jsonObjectFrom(
+            eb
+              .selectFrom('package_purchases')
+              .select([
+                'id',
+                'patient_id',
+                'status',
+                'total_sessions',
+                'expiry_date',
+                'sessions_used',
+              ])
+              .where('tenant_id', '=', tenantId)
+              .where('id', '=', purchaseId)
+              .forUpdate(),
+          ).as('purchase')
+        : sql<null>`null`.as('purchase'),
+    ])
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * A single or package slot: provider of the clinic, service known, the slot still free, and
+ * (for a package) the purchase's use so far, all read in one statement.
+ */
 async function checkSlot(
   db: Database,
   tenant: TenantRef,
   request: BookingRequest,
+  purchase: LockedPurchase | null,
   now: Date,
-): Promise<Place> {
+): Promise<{ place: Place; usage: PurchaseUsage | null }> {
   const { providerId, start } = request;
   if (!providerId) throw new ValidationFailed({ provider_id: 'Choose a provider.' });
   if (!start) throw new ValidationFailed({ start: 'Choose a time.' });
-  const provider = await db
-    .selectFrom('provider_clinics')
-    .innerJoin('providers', (join) =>
-      join
-        .onRef('providers.tenant_id', '=', 'provider_clinics.tenant_id')
-        .onRef('providers.id', '=', 'provider_clinics.provider_id'),
-    )
-    .select('providers.id')
-    .where('provider_clinics.tenant_id', '=', tenant.id)
-    .where('provider_clinics.clinic_id', '=', request.clinicId)
-    .where('provider_clinics.provider_id', '=', providerId)
-    .where('providers.active', '=', true)
-    .executeTakeFirst();
-  if (!provider) throw new NotFound('Provider not found in this clinic.');
-
-  const serviceId = request.serviceId ?? (await onlyServiceOfPurchase(db, tenant.id, request));
-  const service = await db
-    .selectFrom('services')
-    .select(['id', 'clinic_id'])
-    .where('tenant_id', '=', tenant.id)
-    .where('id', '=', serviceId)
-    .executeTakeFirst();
+  const date = localDate(tenant.timezone, start);
+  const who = { providerId, patientId: request.patientId };
+  const facts = await db
+    .selectNoFrom((eb) => [
+      eb
+        .exists(
+          eb
+            .selectFrom('provider_clinics')
+            .innerJoin('providers', (join) =>
+              join
+                .onRef('providers.tenant_id', '=', 'provider_clinics.tenant_id')
+                .onRef('providers.id', '=', 'provider_clinics.provider_id'),
+            )
+            .select('providers.id')
+            .where('provider_clinics.tenant_id', '=', tenant.id)
+            .where('provider_clinics.clinic_id', '=', request.clinicId)
+            .where('provider_clinics.provider_id', '=', providerId)
+            .where('providers.active', '=', true),
+        )
+        .as('provider_found'),
+      jsonObjectFrom(
+        eb
+          .selectFrom('services')
+          .select(['id', 'clinic_id'])
+          .where('tenant_id', '=', tenant.id)
+          .where('id', '=', request.serviceId ?? onlyServiceOf(tenant.id, purchase)),
+      ).as('service'),
+      jsonArrayFrom(workingHoursQuery(db, tenant.id, providerId)).as('working_hours'),
+      sql<{ start: string; end: string }[]>`(
+        select coalesce(json_agg(busy), '[]')
+        from (${busyIntervalsQuery(tenant.id, who, dayBounds(date, tenant.timezone))}) as busy
+      )`.as('busy'),
+      ...usageColumns(db, tenant.id, purchase),
+    ])
+    .executeTakeFirstOrThrow();
+  if (!facts.provider_found) throw new NotFound('Provider not found in this clinic.');
+  // SPEC §4: `service_id` may be omitted when the package has one service.
+  if (!request.serviceId && facts.allotments?.length !== 1) {
+    throw new ValidationFailed({ service_id: 'Choose the service to book.' });
+  }
+  const { service } = facts;
   if (!service) throw new NotFound('Service not found.');
   if (service.clinic_id !== request.clinicId) {
     throw new ValidationFailed({ service_id: 'This service is not offered in this clinic.' });
   }
 
-  const date = localDate(tenant.timezone, start);
-  const slots = await findFreeSlots(
-    db,
-    tenant,
-    {
-      providerId,
-      patientId: request.patientId,
-      date,
-      durationMinutes: request.durationMinutes,
-    },
+  const slots = freeSlots({
+    date,
+    timezone: tenant.timezone,
+    workingHours: facts.working_hours,
+    busy: facts.busy.map((busy) => ({ start: new Date(busy.start), end: new Date(busy.end) })),
+    durationMinutes: request.durationMinutes,
     now,
-  );
+  });
   const slot = slots.find((s) => s.start.getTime() === start.getTime());
   if (!slot) {
     throw new Conflict('This time is not available any more. Please choose another slot.');
   }
-  return {
+  const place = {
     clinicId: request.clinicId,
     providerId,
-    serviceId,
+    serviceId: service.id,
     start: slot.start,
     end: slot.end,
   };
+  return { place, usage: usageOf(facts) };
 }
 
-/** SPEC §4: `service_id` may be omitted when the package has one service. */
-async function onlyServiceOfPurchase(
+/** The purchase's one service, when it has exactly one (else nothing). */
+function onlyServiceOf(tenantId: string, purchase: LockedPurchase | null) {
+  return sql<string>`(
+    select (array_agg(service_id))[1] from purchase_services
+    where tenant_id = ${tenantId} and purchase_id = ${purchase?.id ?? null}
+    having count(*) = 1
+  )`;
+}
+
+/**
+ * The (locked) purchase's allotments and next session number, as columns of a caller's
+ * statement (nulls without a purchase); usageOf reads them back.
+ */
+function usageColumns(
   db: Database,
   tenantId: string,
-  request: BookingRequest,
-): Promise<string> {
-  const services = request.purchaseId
-    ? await db
+  purchase: LockedPurchase | null,
+): [
+  AliasedRawBuilder<PurchaseUsage['allotments'] | null, 'allotments'>,
+  AliasedRawBuilder<number | null, 'next_session'>,
+] {
+  if (!purchase) return [sql<null>`null`.as('allotments'), sql<null>`null`.as('next_session')];
+  return [
+    jsonArrayFrom(
+      db
         .selectFrom('purchase_services')
-        .select('service_id')
+        .select(['service_id', 'sessions', 'sessions_used'])
         .where('tenant_id', '=', tenantId)
-        .where('purchase_id', '=', request.purchaseId)
-        .execute()
-    : [];
-  if (services.length !== 1) {
-    throw new ValidationFailed({ service_id: 'Choose the service to book.' });
-  }
-  return services[0]!.service_id;
+        .where('purchase_id', '=', purchase.id),
+    ).as('allotments'),
+    smallestFreeSession(tenantId, purchase.id, purchase.total_sessions).as('next_session'),
+  ];
+}
+
+function usageOf(row: {
+  allotments: PurchaseUsage['allotments'] | null;
+  next_session: number | null;
+}): PurchaseUsage | null {
+  return row.allotments ? { allotments: row.allotments, next_session: row.next_session } : null;
 }
 
 /** Joining a group session: its place and time, one seat taken under a row lock. */
@@ -251,8 +334,9 @@ async function takeGroupSeat(
   db: Database,
   tenantId: string,
   request: BookingRequest,
+  purchase: LockedPurchase | null,
   now: Date,
-): Promise<Place> {
+): Promise<{ place: Place; usage: PurchaseUsage | null }> {
   if (!request.groupSessionId) {
     throw new ValidationFailed({ group_session_id: 'Choose the group session to join.' });
   }
@@ -277,113 +361,164 @@ async function takeGroupSeat(
     .where('tenant_id', '=', tenantId)
     .where('id', '=', session.id)
     .execute();
-  return {
+  const usage = purchase
+    ? usageOf(await db.selectNoFrom(usageColumns(db, tenantId, purchase)).executeTakeFirstOrThrow())
+    : null;
+  const place = {
     clinicId: session.clinic_id,
     providerId: session.provider_id,
     serviceId: session.service_id,
     start: session.starts_at,
     end: session.ends_at,
   };
+  return { place, usage };
 }
 
 /**
- * The purchase to book on, locked: concurrent bookings of one package queue here, and each
- * then sees the counts the previous one left.
+ * The session of the (locked) purchase that `place` takes: its service's allotment not used up,
+ * the slot on or before expiry, and the smallest free session number. The write raises the
+ * counters; their check constraints and the unique session number stay the last word.
  */
-async function lockUsablePurchase(
-  db: Database,
-  tenantId: string,
-  patientId: string,
-  purchaseId: string,
-) {
-  const purchase = await db
-    .selectFrom('package_purchases')
-    .select(['id', 'patient_id', 'status', 'total_sessions', 'expiry_date', 'sessions_used'])
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', purchaseId)
-    .forUpdate()
-    .executeTakeFirst();
-  return checkBookable(purchase, patientId);
-}
-
-/** Takes one session of the (locked) purchase for `place`'s service, on or before expiry. */
-async function consumeSession(
-  db: Database,
+function takeSession(
   tenant: TenantRef,
-  purchase: { id: string; total_sessions: number; expiry_date: string },
+  purchase: LockedPurchase,
   place: Place,
-): Promise<{ purchaseId: string; sessionNumber: number }> {
+  usage: PurchaseUsage,
+): { purchaseId: string; sessionNumber: number } {
   const slotDate = localDate(tenant.timezone, place.start);
   if (slotDate > purchase.expiry_date) {
     throw new Conflict(`This package expires on ${purchase.expiry_date}, before this slot.`);
   }
-  const allotment = await db
-    .updateTable('purchase_services')
-    .set((eb) => ({ sessions_used: eb('sessions_used', '+', 1) }))
-    .where('tenant_id', '=', tenant.id)
-    .where('purchase_id', '=', purchase.id)
-    .where('service_id', '=', place.serviceId)
-    .where((eb) => eb('sessions_used', '<', eb.ref('sessions')))
-    .returning('service_id')
-    .executeTakeFirst();
-  if (!allotment) throw new Conflict('No sessions of this service are left on this package.');
-
-  const sessionNumber = await nextSessionNumber(db, tenant.id, purchase);
-  if (sessionNumber === null) throw new Conflict('No sessions are left on this package.');
-  await db
-    .updateTable('package_purchases')
-    .set({
-      sessions_used: sql`sessions_used + 1`,
-      status: sql`case when sessions_used + 1 = total_sessions then 'COMPLETED' else status end`,
-    })
-    .where('tenant_id', '=', tenant.id)
-    .where('id', '=', purchase.id)
-    .execute();
-  return { purchaseId: purchase.id, sessionNumber };
+  const allotment = usage.allotments.find((a) => a.service_id === place.serviceId);
+  if (!allotment || allotment.sessions_used >= allotment.sessions) {
+    throw new Conflict('No sessions of this service are left on this package.');
+  }
+  if (usage.next_session === null) throw new Conflict('No sessions are left on this package.');
+  return { purchaseId: purchase.id, sessionNumber: usage.next_session };
 }
 
 /**
- * Serialises the bookings of one patient, and of one provider, until the first one commits, so
- * the free-slot check sees what the others booked and answers with its friendly 409. Without
- * it, two overlapping inserts each wait on the other's exclusion check, and PostgreSQL breaks
- * that deadlock only after a second. The locks are always taken in the same order (by key).
+ * The appointment, the purchase's two counters (when it uses one), its audit row and the change
+ * notice, in one statement. Without a purchase the two updates match no row.
  */
-async function lockCalendars(
-  db: Database,
-  tenantId: string,
-  owners: { patientId: string; providerId: string | null },
-): Promise<void> {
-  const keys = [`${tenantId}:patient:${owners.patientId}`];
-  if (owners.providerId) keys.push(`${tenantId}:provider:${owners.providerId}`);
-  const locks = keys.sort().map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
-  await sql`select ${sql.join(locks)}`.execute(db);
-}
-
-/** Serialises requests carrying the same idempotency key until the first one commits. */
-async function lockKey(db: Database, tenantId: string, key: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`${tenantId}:${key}`}, 0))`.execute(db);
-}
-
-async function bookingOf(
+async function writeBooking(
   db: Database,
   tenant: TenantRef,
-  appointment: {
+  actor: { id: string; ip: string | null },
+  request: BookingRequest,
+  place: Place,
+  consumed: { purchaseId: string; sessionNumber: number } | null,
+): Promise<Booking> {
+  const purchaseId = consumed?.purchaseId ?? null;
+  const kind = request.type === 'group' ? 'GROUP' : consumed ? 'PACKAGE' : 'SINGLE';
+  const { rows } = await sql<{
     id: string;
     status: AppointmentStatus;
-    starts_at: Date;
-    ends_at: Date;
     session_number_in_package: number | null;
-    package_purchase_id: string | null;
+    sessions_used: number | null;
+    total_sessions: number | null;
+    expiry_date: string | null;
+    notified: void;
+  }>`
+    with allotment as (
+      update purchase_services set sessions_used = sessions_used + 1
+      where tenant_id = ${tenant.id} and purchase_id = ${purchaseId}
+        and service_id = ${place.serviceId}
+    ),
+    purchase as (
+      update package_purchases
+      set sessions_used = sessions_used + 1,
+        status = case when sessions_used + 1 = total_sessions then 'COMPLETED' else status end
+      where tenant_id = ${tenant.id} and id = ${purchaseId}
+      returning sessions_used, total_sessions, expiry_date
+    ),
+    appointment as (
+      insert into appointments (tenant_id, patient_id, provider_id, clinic_id, service_id, kind,
+        starts_at, ends_at, package_purchase_id, session_number_in_package, group_session_id,
+        idempotency_key, booked_by)
+      values (${tenant.id}, ${request.patientId}, ${place.providerId}, ${place.clinicId},
+        ${place.serviceId}, ${kind}, ${place.start}, ${place.end}, ${purchaseId},
+        ${consumed?.sessionNumber ?? null},
+        ${request.type === 'group' ? request.groupSessionId : null},
+        ${request.idempotencyKey}, ${actor.id})
+      returning ${sql.join(appointmentColumns.map((column) => sql.ref(column)))}
+    ),
+    audit as (
+      insert into audit_log (tenant_id, actor_id, action, entity, entity_id, after, ip)
+      select ${tenant.id}, ${actor.id}, 'appointment.book', 'appointment', appointment.id,
+        -- the times as JavaScript writes them, like every other audit row
+        to_jsonb(appointment) || ${JSON.stringify({ starts_at: place.start, ends_at: place.end })}::jsonb,
+        ${actor.ip}
+      from appointment
+    )
+    select appointment.id, appointment.status, appointment.session_number_in_package,
+      purchase.sessions_used, purchase.total_sessions, purchase.expiry_date,
+      ${changeNotice({
+        tenant: tenant.id,
+        kind: 'appointment.booked',
+        provider: place.providerId,
+        date: localDate(tenant.timezone, place.start),
+        patient: request.patientId,
+        purchase: purchaseId,
+      })} as notified
+    from appointment left join purchase on true`.execute(db);
+  const row = rows[0]!;
+  const appointment = {
+    id: row.id,
+    status: row.status,
+    starts_at: place.start,
+    ends_at: place.end,
+    session_number_in_package: row.session_number_in_package,
+  };
+  const purchase =
+    consumed && row.expiry_date !== null
+      ? {
+          sessions_used: row.sessions_used!,
+          total_sessions: row.total_sessions!,
+          expiry_date: row.expiry_date,
+        }
+      : null;
+  return withExpiryWarning(tenant, appointment, purchase);
+}
+
+/** The answer to a repeated key: the booking made the first time, as it stands now. */
+function earlierBooking(
+  tenant: TenantRef,
+  earlier: {
+    id: string;
+    status: AppointmentStatus;
+    starts_at: string;
+    ends_at: string;
+    session_number_in_package: number | null;
+    sessions_used: number | null;
+    total_sessions: number | null;
+    expiry_date: string | null;
   },
-): Promise<Booking> {
-  const purchase = appointment.package_purchase_id
-    ? await db
-        .selectFrom('package_purchases')
-        .select(['sessions_used', 'total_sessions', 'expiry_date'])
-        .where('tenant_id', '=', tenant.id)
-        .where('id', '=', appointment.package_purchase_id)
-        .executeTakeFirstOrThrow()
-    : null;
+): Booking {
+  // Nested as JSON, so the times arrive as text.
+  const appointment = {
+    id: earlier.id,
+    status: earlier.status,
+    starts_at: new Date(earlier.starts_at),
+    ends_at: new Date(earlier.ends_at),
+    session_number_in_package: earlier.session_number_in_package,
+  };
+  const purchase =
+    earlier.expiry_date !== null
+      ? {
+          sessions_used: earlier.sessions_used!,
+          total_sessions: earlier.total_sessions!,
+          expiry_date: earlier.expiry_date,
+        }
+      : null;
+  return withExpiryWarning(tenant, appointment, purchase);
+}
+
+function withExpiryWarning(
+  tenant: TenantRef,
+  appointment: Booking['appointment'],
+  purchase: Booking['purchase'],
+): Booking {
   const nearExpiry =
     purchase !== null &&
     isInLastWeekOfValidity(localDate(tenant.timezone, appointment.starts_at), purchase.expiry_date);

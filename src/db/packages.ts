@@ -82,12 +82,17 @@ export function activeCatalogue(db: Database, tenantId: string) {
     .orderBy('packages.name_en');
 }
 
+/** One package with its services: a query to run, or to nest in a caller's statement. */
+export function packageQuery(db: Database, tenantId: string, packageId: string) {
+  return catalogueQuery(db, tenantId).where('packages.id', '=', packageId);
+}
+
 export function findPackage(
   db: Database,
   tenantId: string,
   packageId: string,
 ): Promise<CatalogueEntry | undefined> {
-  return catalogueQuery(db, tenantId).where('packages.id', '=', packageId).executeTakeFirst();
+  return packageQuery(db, tenantId, packageId).executeTakeFirst();
 }
 
 /** The whole catalogue for the administrator: on sale first, then by name. */

@@ -1,14 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { addDays } from '../domain/dates.js';
 import { Conflict, NotFound } from '../domain/errors.js';
 import { checkBookable } from '../domain/purchases.js';
-import { publishChange } from '../events/bus.js';
-import { recordAudit } from './audit.js';
+import { changeNotice } from '../events/bus.js';
 import type { Database } from './client.js';
 import { purchaseClinics, type ClinicOption } from './clinics.js';
-import { findPackage, totalSessions } from './packages.js';
-import { findPatient } from './patients.js';
+import { packageQuery, type CatalogueEntry } from './packages.js';
 import type { PurchaseStatus } from './schema.js';
 
 export interface PurchaseSummary {
@@ -79,8 +77,8 @@ export async function nextSessionNumber(
   return row.number;
 }
 
-/** As a scalar subquery: null when every session of 1…totalSessions is held. */
-function smallestFreeSession(
+/** As a scalar subquery, to nest in a caller's statement: null when every session of 1…totalSessions is held. */
+export function smallestFreeSession(
   tenantId: string,
   purchaseId: string,
   totalSessions: number | RawBuilder<number>,
@@ -107,89 +105,89 @@ export interface AssignPackageInput {
 }
 
 /**
- * Sells a package to a patient in one transaction: the purchase (a snapshot of the package),
- * its per-service allotments and an audit row. A repeated idempotency key returns the purchase
- * made the first time, even when both requests arrive at once (the unique key decides).
+ * Sells a package to a patient: the purchase (a snapshot of the package), its per-service
+ * allotments, an audit row and the change notice. A repeated idempotency key returns the
+ * purchase made the first time, even when both requests arrive at once (the unique key
+ * decides).
+ *
+ * One statement reads the patient, the package and the purchase of the key, and writes only
+ * when all is well, so the rows exist together or not at all without a transaction; the checks
+ * then tell which answer to give. On the hot path round-trips cost more than the rows.
  */
-export function assignPackage(
+export async function assignPackage(
   db: Database,
   input: AssignPackageInput,
 ): Promise<{ purchase: PurchaseSummary; created: boolean }> {
-  return db.transaction().execute(async (trx) => {
-    const patient = await findPatient(trx, input.tenantId, input.patientId);
-    if (!patient) throw new NotFound('Patient not found.');
-    const pkg = await findPackage(trx, input.tenantId, input.packageId);
-    if (!pkg) throw new NotFound('Package not found.');
-
-    const earlier = input.idempotencyKey
-      ? await findByIdempotencyKey(trx, input.tenantId, input.idempotencyKey)
-      : undefined;
-    if (earlier) return { purchase: sameRequest(earlier, input), created: false };
-    if (!pkg.active) throw new Conflict('This package is no longer sold.');
-
-    const inserted = await trx
-      .insertInto('package_purchases')
-      .values({
-        tenant_id: input.tenantId,
-        patient_id: patient.id,
-        package_id: pkg.id,
-        name_en: pkg.name_en,
-        name_ar: pkg.name_ar,
-        purchase_date: input.today,
-        expiry_date: addDays(input.today, pkg.validity_days),
-        total_sessions: totalSessions(pkg),
-        price: pkg.price,
-        assigned_by: input.assignedBy,
-        idempotency_key: input.idempotencyKey,
-      })
-      .onConflict((oc) => oc.constraint('package_purchases_idempotency_key').doNothing())
-      .returning(summaryColumns)
-      .executeTakeFirst();
-    if (!inserted) {
-      // A concurrent request with the same key committed first: answer with its purchase.
-      const winner = await findByIdempotencyKey(trx, input.tenantId, input.idempotencyKey!);
-      return { purchase: sameRequest(winner!, input), created: false };
-    }
-
-    await trx
-      .insertInto('purchase_services')
-      .values(
-        pkg.services.map((service) => ({
-          tenant_id: input.tenantId,
-          purchase_id: inserted.id,
-          service_id: service.service_id,
-          sessions: service.sessions,
-        })),
-      )
-      .execute();
-    await recordAudit(trx, {
-      tenantId: input.tenantId,
-      actorId: input.assignedBy,
-      action: 'package.assign',
-      entity: 'package_purchase',
-      entityId: inserted.id,
-      after: { ...inserted, price: pkg.price, services: pkg.services },
-      ip: input.ip,
-    });
-    await publishChange(trx, {
-      tenant: input.tenantId,
-      kind: 'package.assigned',
-      provider: null,
-      date: null,
-      patient: inserted.patient_id,
-      purchase: inserted.id,
-    });
-    return { purchase: inserted, created: true };
-  });
+  const { tenantId, idempotencyKey } = input;
+  const purchaseId = randomUUID();
+  const { rows } = await sql<{
+    patient_found: boolean;
+    package: CatalogueEntry | null;
+    earlier: PurchaseSummary | null;
+    purchase: PurchaseSummary | null;
+    notified: void;
+  }>`
+    with patient as (
+      select id from patients where tenant_id = ${tenantId} and id = ${input.patientId}
+    ),
+    pkg as (${packageQuery(db, tenantId, input.packageId)}),
+    -- without a key, nothing: a null key matches no row and never conflicts
+    earlier as (${byIdempotencyKey(db, tenantId, idempotencyKey)}),
+    purchase as (
+      insert into package_purchases (id, tenant_id, patient_id, package_id, name_en, name_ar,
+        purchase_date, expiry_date, total_sessions, price, assigned_by, idempotency_key)
+      select ${purchaseId}, ${tenantId}, patient.id, pkg.id, pkg.name_en, pkg.name_ar,
+        ${input.today}::date, ${input.today}::date + pkg.validity_days,
+        (select coalesce(sum(service.sessions), 0) from json_to_recordset(pkg.services)
+          as service(sessions integer)),
+        pkg.price::numeric, ${input.assignedBy}, ${idempotencyKey}
+      from patient, pkg
+      where pkg.active and not exists (select from earlier)
+      on conflict on constraint package_purchases_idempotency_key do nothing
+      returning ${sql.join(summaryColumns.map((column) => sql.ref(column)))}
+    ),
+    allotments as (
+      insert into purchase_services (tenant_id, purchase_id, service_id, sessions)
+      select ${tenantId}, purchase.id, service.service_id, service.sessions
+      from purchase, pkg,
+        json_to_recordset(pkg.services) as service(service_id uuid, sessions integer)
+    ),
+    audit as (
+      insert into audit_log (tenant_id, actor_id, action, entity, entity_id, after, ip)
+      select ${tenantId}, ${input.assignedBy}, 'package.assign', 'package_purchase', purchase.id,
+        to_jsonb(purchase) || jsonb_build_object('price', pkg.price, 'services', pkg.services),
+        ${input.ip}
+      from purchase, pkg
+    )
+    select exists (select from patient) as patient_found,
+      (select to_json(pkg) from pkg) as package,
+      (select to_json(earlier) from earlier) as earlier,
+      (select to_json(purchase) from purchase) as purchase,
+      (select ${changeNotice({
+        tenant: tenantId,
+        kind: 'package.assigned',
+        provider: null,
+        date: null,
+        patient: input.patientId,
+        purchase: purchaseId,
+      })} from purchase) as notified`.execute(db);
+  const facts = rows[0]!;
+  if (!facts.patient_found) throw new NotFound('Patient not found.');
+  if (!facts.package) throw new NotFound('Package not found.');
+  if (facts.earlier) return { purchase: sameRequest(facts.earlier, input), created: false };
+  if (!facts.package.active) throw new Conflict('This package is no longer sold.');
+  if (facts.purchase) return { purchase: facts.purchase, created: true };
+  // A concurrent request with the same key committed first: answer with its purchase.
+  const winner = await byIdempotencyKey(db, tenantId, idempotencyKey).executeTakeFirstOrThrow();
+  return { purchase: sameRequest(winner, input), created: false };
 }
 
-function findByIdempotencyKey(db: Database, tenantId: string, key: string) {
+function byIdempotencyKey(db: Database, tenantId: string, key: string | null) {
   return db
     .selectFrom('package_purchases')
     .select(summaryColumns)
     .where('tenant_id', '=', tenantId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
+    .where('idempotency_key', '=', key);
 }
 
 function sameRequest(earlier: PurchaseSummary, input: AssignPackageInput): PurchaseSummary {

@@ -9,6 +9,15 @@ import {
 } from '../domain/slots.js';
 import type { Database } from './client.js';
 
+/** A provider's weekly hours, to nest in a caller's statement. */
+export function workingHoursQuery(db: Database, tenantId: string, providerId: string) {
+  return db
+    .selectFrom('provider_schedules')
+    .select(['weekday', 'start_time', 'end_time'])
+    .where('tenant_id', '=', tenantId)
+    .where('provider_id', '=', providerId);
+}
+
 interface ScheduleRow {
   patient_found: boolean;
   hours: WorkingHours[];
@@ -31,41 +40,49 @@ async function loadSchedule(
   range: Interval,
 ): Promise<ScheduleRow | undefined> {
   const { providerId, patientId } = who;
-  const overlaps = sql`starts_at < ${range.end} and ends_at > ${range.start}`;
-  // The same test as a range: served by the GiST indexes of the no-overlap constraints, which
-  // read only that day's rows (the b-tree on starts_at would read the whole history before it).
-  const rangeOverlaps = sql`tstzrange(starts_at, ends_at) && tstzrange(${range.start}, ${range.end})`;
-  const holdsSlot = sql`status in ('BOOKED', 'CONFIRMED', 'ARRIVED', 'COMPLETED')`;
   const { rows } = await sql<ScheduleRow>`
     select
       ${patientId}::uuid is null
         or exists (select from patients where tenant_id = ${tenantId} and id = ${patientId})
         as patient_found,
-      (select coalesce(json_agg(json_build_object(
-          'weekday', weekday, 'start_time', start_time, 'end_time', end_time)), '[]')
-        from provider_schedules
-        where tenant_id = ${tenantId} and provider_id = ${providerId}) as hours,
-      (select coalesce(json_agg(json_build_object('start', starts_at, 'end', ends_at)), '[]')
-        from (
-          select starts_at, ends_at from provider_time_off
-            where tenant_id = ${tenantId} and provider_id = ${providerId} and ${overlaps}
-          union all
-          select starts_at, ends_at from appointments
-            where tenant_id = ${tenantId} and provider_id = ${providerId} and kind <> 'GROUP'
-              and ${holdsSlot} and ${rangeOverlaps}
-          union all
-          select starts_at, ends_at from group_sessions
-            where tenant_id = ${tenantId} and provider_id = ${providerId}
-              and status = 'SCHEDULED' and ${rangeOverlaps}
-          union all
-          select starts_at, ends_at from appointments
-            where tenant_id = ${tenantId} and patient_id = ${patientId} and ${holdsSlot}
-              and ${rangeOverlaps}
-        ) as busy) as busy
+      (select coalesce(json_agg(hours), '[]')
+        from (${workingHoursQuery(db, tenantId, providerId)}) as hours) as hours,
+      (select coalesce(json_agg(busy), '[]')
+        from (${busyIntervalsQuery(tenantId, who, range)}) as busy) as busy
     from providers
     where tenant_id = ${tenantId} and id = ${providerId}
   `.execute(db);
   return rows[0];
+}
+
+/** Everything that blocks a slot within `range`, to nest in a caller's statement. */
+export function busyIntervalsQuery(
+  tenantId: string,
+  who: { providerId: string; patientId: string | null },
+  range: Interval,
+) {
+  const { providerId, patientId } = who;
+  const overlaps = sql`starts_at < ${range.end} and ends_at > ${range.start}`;
+  // The same test as a range: served by the GiST indexes of the no-overlap constraints, which
+  // read only that day's rows (the b-tree on starts_at would read the whole history before it).
+  const rangeOverlaps = sql`tstzrange(starts_at, ends_at) && tstzrange(${range.start}, ${range.end})`;
+  const holdsSlot = sql`status in ('BOOKED', 'CONFIRMED', 'ARRIVED', 'COMPLETED')`;
+  return sql<Interval>`
+    select starts_at as "start", ends_at as "end" from provider_time_off
+      where tenant_id = ${tenantId} and provider_id = ${providerId} and ${overlaps}
+    union all
+    select starts_at, ends_at from appointments
+      where tenant_id = ${tenantId} and provider_id = ${providerId} and kind <> 'GROUP'
+        and ${holdsSlot} and ${rangeOverlaps}
+    union all
+    select starts_at, ends_at from group_sessions
+      where tenant_id = ${tenantId} and provider_id = ${providerId} and status = 'SCHEDULED'
+        and ${rangeOverlaps}
+    union all
+    select starts_at, ends_at from appointments
+      where tenant_id = ${tenantId} and patient_id = ${patientId} and ${holdsSlot}
+        and ${rangeOverlaps}
+  `;
 }
 
 /**

@@ -47,9 +47,17 @@ const changeEventSchema = z.object({
  * The payload (a few ids, ~250 bytes) stays far below NOTIFY's 8000-byte limit.
  */
 export async function publishChange(db: Database, event: ChangeEvent): Promise<void> {
+  await sql`select ${changeNotice(event)}`.execute(db);
+}
+
+/**
+ * The same NOTIFY as an expression, for a write that makes its change and announces it in one
+ * statement (select it once per changed row, e.g. from a data-modifying CTE's RETURNING).
+ */
+export function changeNotice(event: ChangeEvent) {
   const { tenant, kind, provider, date, patient, purchase } = event;
   const payload = JSON.stringify({ tenant, kind, provider, date, patient, purchase });
-  await sql`select pg_notify(${CHANGES_CHANNEL}, ${payload})`.execute(db);
+  return sql<void>`pg_notify(${CHANGES_CHANNEL}, ${payload})`;
 }
 
 export type ChangeListener = (event: ChangeEvent) => void;

@@ -80,10 +80,31 @@ describe('every change is audited with actor, action, entity, before and after',
       entity_id: package_purchase_id,
       before: null,
     });
-    expect(entry.after).toMatchObject({
+    // The purchase as stored, plus the price and the package's services at the time of sale.
+    const purchase = await database.db
+      .selectFrom('package_purchases')
+      .select(['package_id', 'name_en', 'name_ar', 'purchase_date', 'expiry_date'])
+      .where('id', '=', package_purchase_id)
+      .executeTakeFirstOrThrow();
+    expect(entry.after).toEqual({
+      id: package_purchase_id,
       patient_id: patient,
+      ...purchase,
       total_sessions: 20,
+      sessions_used: 0,
+      status: 'ACTIVE',
       price: '5000.00',
+      services: [
+        {
+          service_id: expect.any(String),
+          name_en: expect.any(String),
+          name_ar: expect.any(String),
+          sessions: 20,
+          clinic_id: expect.any(String),
+          clinic_en: expect.any(String),
+          clinic_ar: expect.any(String),
+        },
+      ],
     });
   });
 
@@ -97,7 +118,21 @@ describe('every change is audited with actor, action, entity, before and after',
       entity_id: id,
       before: null,
     });
-    expect(entry.after).toMatchObject({ id, status: 'BOOKED' });
+    const appointment = await database.db
+      .selectFrom('appointments')
+      .select(['starts_at', 'ends_at'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(entry.after).toEqual({
+      id,
+      patient_id: patient,
+      status: 'BOOKED',
+      // As JSON.stringify writes a Date, like the other audit rows' times.
+      starts_at: appointment.starts_at.toISOString(),
+      ends_at: appointment.ends_at.toISOString(),
+      session_number_in_package: null,
+      package_purchase_id: null,
+    });
   });
 
   it('cancelling', async () => {

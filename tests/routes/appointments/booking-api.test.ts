@@ -315,6 +315,72 @@ describe('booking on a package', () => {
   });
 });
 
+describe('booking on a package of several services', () => {
+  it('needs the service, of this clinic, with sessions of its own left; a key stays its patient’s', async () => {
+    const sara = await demo.patient('Sara Al-Harbi');
+    const assigned = await desk.request('/appointments/api/assign-package/', {
+      json: { patient_id: sara, package_id: await demo.pkg('SLP Assessment + 4 Sessions') },
+    });
+    const { package_purchase_id } = (await assigned.json()) as { package_purchase_id: string };
+    const free = await slots(ids.huda, MONDAY, sara, 60);
+    const first = free[0]!;
+    const second = free.find((slot) => slot.start >= first.end)!;
+    const onPackage = {
+      patient_id: sara,
+      appointment_type: 'package',
+      package_purchase_id,
+      duration_minutes: 60,
+    };
+
+    const noService = await book({ ...onPackage, start: first.start });
+    expect(noService.status).toBe(422);
+    expect(await noService.json()).toMatchObject({
+      error: { fields: { service_id: 'Choose the service to book.' } },
+    });
+    const otherClinic = await book({
+      ...onPackage,
+      service_id: ids.aba_therapy,
+      start: first.start,
+    });
+    expect(otherClinic.status).toBe(422);
+    expect(await otherClinic.json()).toMatchObject({
+      error: { fields: { service_id: 'This service is not offered in this clinic.' } },
+    });
+
+    const key = crypto.randomUUID();
+    const assessment = { ...onPackage, service_id: ids.assessment, idempotency_key: key };
+    const booked = await book({ ...assessment, start: first.start });
+    expect(booked.status).toBe(201);
+    expect(await booked.json()).toMatchObject({
+      session_number_in_package: 1,
+      sessions_used: 1,
+      sessions_remaining: 4,
+    });
+    const usedUp = await book({
+      ...assessment,
+      start: second.start,
+      idempotency_key: crypto.randomUUID(),
+    });
+    expect(usedUp.status).toBe(409);
+    expect(await usedUp.json()).toMatchObject({
+      error: { message: 'No sessions of this service are left on this package.' },
+    });
+    const otherPatient = await book({
+      ...assessment,
+      patient_id: await demo.patient('Ahmed Al-Rashid'),
+      start: second.start,
+    });
+    expect(otherPatient.status).toBe(409);
+    expect(await otherPatient.json()).toMatchObject({
+      error: { message: 'This request key was already used for another booking.' },
+    });
+    expect(await purchaseState(package_purchase_id)).toEqual({
+      sessions_used: 1,
+      status: 'ACTIVE',
+    });
+  });
+});
+
 describe('cancellation', () => {
   async function bookSingleSession(patient: string, date: string, provider = ids.faisal) {
     const [purchase] = await demo.purchasesOf(patient);
