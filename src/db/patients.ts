@@ -16,7 +16,14 @@ export interface PatientSummary {
   date_of_birth: string | null;
 }
 
-const summaryColumns = ['id', 'mrn', 'name_en', 'name_ar', 'phone', 'date_of_birth'] as const;
+export const patientSummaryColumns = [
+  'id',
+  'mrn',
+  'name_en',
+  'name_ar',
+  'phone',
+  'date_of_birth',
+] as const;
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
@@ -36,7 +43,7 @@ export function searchPatients(
   const digits = text.replace(/\D/g, '');
   return db
     .selectFrom('patients')
-    .select(summaryColumns)
+    .select(patientSummaryColumns)
     .where('tenant_id', '=', tenantId)
     .where((eb) =>
       eb.or([
@@ -60,7 +67,7 @@ export function findPatient(
 ): Promise<PatientSummary | undefined> {
   return db
     .selectFrom('patients')
-    .select(summaryColumns)
+    .select(patientSummaryColumns)
     .where('tenant_id', '=', tenantId)
     .where('id', '=', patientId)
     .executeTakeFirst();
@@ -82,7 +89,7 @@ export function findPossibleDuplicates(
   const { phone, name_en, date_of_birth } = details;
   return db
     .selectFrom('patients')
-    .select(summaryColumns)
+    .select(patientSummaryColumns)
     .where('tenant_id', '=', tenantId)
     .where((eb) =>
       eb.or([
@@ -196,7 +203,7 @@ export function registerPatient(
         const patient = await trx
           .insertInto('patients')
           .values({ tenant_id: actor.tenantId, mrn, ...input.details })
-          .returning(summaryColumns)
+          .returning(patientSummaryColumns)
           .executeTakeFirstOrThrow();
         await recordAudit(trx, {
           tenantId: actor.tenantId,
@@ -223,7 +230,7 @@ export function updatePatient(
   return db.transaction().execute(async (trx) => {
     const before = await trx
       .selectFrom('patients')
-      .select(summaryColumns)
+      .select(patientSummaryColumns)
       .where('tenant_id', '=', actor.tenantId)
       .where('id', '=', patientId)
       .forUpdate()
@@ -237,7 +244,7 @@ export function updatePatient(
       .set({ mrn: input.mrn, ...input.details })
       .where('tenant_id', '=', actor.tenantId)
       .where('id', '=', patientId)
-      .returning(summaryColumns)
+      .returning(patientSummaryColumns)
       .executeTakeFirstOrThrow();
     await recordAudit(trx, {
       tenantId: actor.tenantId,
