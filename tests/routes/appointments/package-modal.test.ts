@@ -124,6 +124,18 @@ describe('scenario 1: use an assigned package', () => {
     expect(page.querySelector('#available-heading')?.text).toBe('Available packages (5)');
   });
 
+  it('every button swaps the package section, said once for the whole modal', async () => {
+    const { page } = await modalFor('Ahmed Al-Rashid');
+    const content = page.querySelector('.modal-content')!;
+    expect(content.getAttribute('hx-target')).toBe('#package-section');
+    expect(content.getAttribute('hx-swap')).toBe('outerHTML');
+    const buttons = page.querySelectorAll('[hx-get], [hx-post]');
+    expect(buttons).toHaveLength(6); // the purchase and the five packages
+    for (const button of buttons) {
+      expect(button.hasAttribute('hx-target') || button.hasAttribute('hx-swap')).toBe(false);
+    }
+  });
+
   it('selecting it shows session 6 of 10 and narrows clinics to SLP, with its providers', async () => {
     const patientId = await demo.patient('Ahmed Al-Rashid');
     const [purchase] = await demo.purchasesOf(patientId);
