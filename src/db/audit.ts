@@ -51,7 +51,7 @@ export interface PackagesView {
 
 /**
  * Opening a patient's packages is audited too, by the statement that reads them: this insert
- * goes into it as a data-modifying CTE (`db.with('audit', …)`), so a view costs no statement and
+ * goes into it as a data-modifying CTE (`db.with('view_audit', …)`), so a view costs no statement and
  * no commit of its own. The row is selected from the tenant's patient, so it is written exactly
  * when the statement finds the patient, and so shows their data.
  */

@@ -16,14 +16,10 @@ export interface PatientSummary {
   date_of_birth: string | null;
 }
 
-export const patientSummaryColumns = [
-  'id',
-  'mrn',
-  'name_en',
-  'name_ar',
-  'phone',
-  'date_of_birth',
-] as const;
+const summaryColumns = ['id', 'mrn', 'name_en', 'name_ar', 'phone', 'date_of_birth'] as const;
+
+/** The columns of a PatientSummary, for other modules' queries that return one. */
+export const patientSummaryColumns = summaryColumns;
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
@@ -43,7 +39,7 @@ export function searchPatients(
   const digits = text.replace(/\D/g, '');
   return db
     .selectFrom('patients')
-    .select(patientSummaryColumns)
+    .select(summaryColumns)
     .where('tenant_id', '=', tenantId)
     .where((eb) =>
       eb.or([
@@ -67,7 +63,7 @@ export function findPatient(
 ): Promise<PatientSummary | undefined> {
   return db
     .selectFrom('patients')
-    .select(patientSummaryColumns)
+    .select(summaryColumns)
     .where('tenant_id', '=', tenantId)
     .where('id', '=', patientId)
     .executeTakeFirst();
@@ -89,7 +85,7 @@ export function findPossibleDuplicates(
   const { phone, name_en, date_of_birth } = details;
   return db
     .selectFrom('patients')
-    .select(patientSummaryColumns)
+    .select(summaryColumns)
     .where('tenant_id', '=', tenantId)
     .where((eb) =>
       eb.or([
@@ -203,7 +199,7 @@ export function registerPatient(
         const patient = await trx
           .insertInto('patients')
           .values({ tenant_id: actor.tenantId, mrn, ...input.details })
-          .returning(patientSummaryColumns)
+          .returning(summaryColumns)
           .executeTakeFirstOrThrow();
         await recordAudit(trx, {
           tenantId: actor.tenantId,
@@ -230,7 +226,7 @@ export function updatePatient(
   return db.transaction().execute(async (trx) => {
     const before = await trx
       .selectFrom('patients')
-      .select(patientSummaryColumns)
+      .select(summaryColumns)
       .where('tenant_id', '=', actor.tenantId)
       .where('id', '=', patientId)
       .forUpdate()
@@ -244,7 +240,7 @@ export function updatePatient(
       .set({ mrn: input.mrn, ...input.details })
       .where('tenant_id', '=', actor.tenantId)
       .where('id', '=', patientId)
-      .returning(patientSummaryColumns)
+      .returning(summaryColumns)
       .executeTakeFirstOrThrow();
     await recordAudit(trx, {
       tenantId: actor.tenantId,
