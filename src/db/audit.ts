@@ -42,22 +42,43 @@ export async function recordAudit(db: Database, entry: AuditEntry): Promise<void
     .execute();
 }
 
-/** Opening a patient's packages is audited too: one insert, outside any transaction. */
-export function recordPatientPackagesView(
+/** Who saw a patient's packages, and where: the audit row of the view. */
+export interface PackagesView {
+  actorId: string;
+  ip: string | null;
+  screen: 'package_modal' | 'packages_api' | 'patient_page';
+}
+
+/**
+ * Opening a patient's packages is audited too, by the statement that reads them: this insert
+ * goes into it as a data-modifying CTE (`db.with('view_audit', …)`), so a view costs no statement and
+ * no commit of its own. The row is selected from the tenant's patient, so it is written exactly
+ * when the statement finds the patient, and so shows their data.
+ */
+export function auditPackagesView(
   db: Database,
-  viewer: { tenantId: string; actorId: string; ip: string | null },
+  tenantId: string,
   patientId: string,
-  screen: 'package_modal' | 'packages_api' | 'patient_page',
-): Promise<void> {
-  return recordAudit(db, {
-    tenantId: viewer.tenantId,
-    actorId: viewer.actorId,
-    action: 'patient.packages_viewed',
-    entity: 'patient',
-    entityId: patientId,
-    after: { screen },
-    ip: viewer.ip,
-  });
+  view: PackagesView,
+) {
+  return db
+    .insertInto('audit_log')
+    .columns(['tenant_id', 'actor_id', 'action', 'entity', 'entity_id', 'after', 'ip'])
+    .expression(
+      db
+        .selectFrom('patients')
+        .select((eb) => [
+          'tenant_id',
+          eb.val(view.actorId).as('actor_id'),
+          eb.val('patient.packages_viewed').as('action'),
+          eb.val('patient').as('entity'),
+          'id',
+          eb.val(JSON.stringify({ screen: view.screen })).as('after'),
+          eb.val(view.ip).as('ip'),
+        ])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', patientId),
+    );
 }
 
 /** Every action the code records, for the audit page's filter. */

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { appointmentRows, type AppointmentRow } from './appointment-rows.js';
+import { auditPackagesView, type PackagesView } from './audit.js';
 import type { Database } from './client.js';
-import { findPatient, type PatientSummary } from './patients.js';
+import { patientSummaryColumns, type PatientSummary } from './patients.js';
 import type { PurchaseStatus } from './schema.js';
 
 export interface HistoryPurchase {
@@ -66,14 +67,24 @@ export function listPatientAppointments(
     .execute();
 }
 
-/** The patient page's data in three queries; undefined when the tenant has no such patient. */
+/**
+ * The patient page's data in three queries; undefined when the tenant has no such patient. The
+ * first one also writes the audit row of the view (the page shows the patient's packages).
+ */
 export async function loadPatientHistory(
   db: Database,
   tenantId: string,
   patientId: string,
   today: string,
+  view: PackagesView,
 ): Promise<PatientHistory | undefined> {
-  const patient = await findPatient(db, tenantId, patientId);
+  const patient = await db
+    .with('view_audit', () => auditPackagesView(db, tenantId, patientId, view))
+    .selectFrom('patients')
+    .select(patientSummaryColumns)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', patientId)
+    .executeTakeFirst();
   if (!patient) return undefined;
   const purchases = await listPurchaseHistory(db, tenantId, patientId, today);
   const appointments = await listPatientAppointments(db, tenantId, patientId);

@@ -1,24 +1,29 @@
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { NotFound } from '../domain/errors.js';
 import { orderForModal, suggestedPurchaseId } from '../domain/purchases.js';
+import { auditPackagesView, type PackagesView } from './audit.js';
 import type { Database } from './client.js';
 import { activeCatalogue } from './packages.js';
+import { patientSummaryColumns } from './patients.js';
 import { openPurchases } from './purchases.js';
 
 /**
  * Everything the package modal (and its JSON twin) shows, in one statement whatever the number
  * of packages: the patient, their open purchases and the active catalogue nested as JSON. One
  * round-trip instead of three: on the hot path, statements cost more than the rows they read.
+ * The same statement writes the view's audit row (with the patient, or not at all).
  */
 export async function loadPatientPackages(
   db: Database,
   tenantId: string,
   patientId: string,
   today: string,
+  view: PackagesView,
 ) {
   const row = await db
+    .with('view_audit', () => auditPackagesView(db, tenantId, patientId, view))
     .selectFrom('patients')
-    .select(['id', 'mrn', 'name_en', 'name_ar', 'phone', 'date_of_birth'])
+    .select(patientSummaryColumns)
     .select(() => [
       jsonArrayFrom(openPurchases(db, tenantId, patientId)).as('purchases'),
       jsonArrayFrom(activeCatalogue(db, tenantId)).as('catalogue'),

@@ -18,6 +18,9 @@ export interface PatientSummary {
 
 const summaryColumns = ['id', 'mrn', 'name_en', 'name_ar', 'phone', 'date_of_birth'] as const;
 
+/** The columns of a PatientSummary, for other modules' queries that return one. */
+export const patientSummaryColumns = summaryColumns;
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }

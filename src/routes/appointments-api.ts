@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
 import { bookAppointment, cancelAppointment } from '../db/appointments.js';
-import { recordPatientPackagesView } from '../db/audit.js';
 import { findPackageClinics, findPurchaseClinics } from '../db/clinics.js';
 import { totalSessions } from '../db/packages.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
@@ -30,13 +29,11 @@ export function appointmentsApi({ db, clock }: AppDeps) {
   api.get('/packages-for-patient/', validated('query', z.object({ patient: uuid })), async (c) => {
     const { tenant, user } = c.var.auth;
     const today = localDate(tenant.timezone, clock());
-    const data = await loadPatientPackages(db, tenant.id, c.req.valid('query').patient, today);
-    await recordPatientPackagesView(
-      db,
-      { tenantId: tenant.id, actorId: user.id, ip: clientIp(c) },
-      data.patient.id,
-      'packages_api',
-    );
+    const data = await loadPatientPackages(db, tenant.id, c.req.valid('query').patient, today, {
+      actorId: user.id,
+      ip: clientIp(c),
+      screen: 'packages_api',
+    });
     return c.json({
       success: true,
       patient_id: data.patient.id,

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
 import { findAppointmentRow } from '../db/appointment-rows.js';
-import { recordPatientPackagesView } from '../db/audit.js';
 import { bookAppointment } from '../db/appointments.js';
 import { clinicExists, listClinics } from '../db/clinics.js';
 import { listOpenGroupSessions } from '../db/group-sessions.js';
@@ -304,12 +303,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
       tenant.id,
       c.req.valid('query').patient_id,
       localDate(tenant.timezone, clock()),
-    );
-    await recordPatientPackagesView(
-      db,
-      { tenantId: tenant.id, actorId: user.id, ip: clientIp(c) },
-      data.patient.id,
-      'package_modal',
+      { actorId: user.id, ip: clientIp(c), screen: 'package_modal' },
     );
     return c.html(
       <PackageModalBody

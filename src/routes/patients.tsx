@@ -2,7 +2,6 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES, canBook } from '../auth/roles.js';
-import { recordPatientPackagesView } from '../db/audit.js';
 import { extendExpiry } from '../db/package-operations.js';
 import { loadPatientHistory } from '../db/patient-history.js';
 import { findPatient, searchPatients, updatePatient } from '../db/patients.js';
@@ -155,14 +154,12 @@ export function patientRoutes({ db, clock }: AppDeps) {
     options: { form?: ExtendFormState; done?: 'registered' | 'updated' } = {},
   ) => {
     const { tenant, user, session } = c.var.auth;
-    const history = await loadPatientHistory(db, tenant.id, patientId, today(c));
+    const history = await loadPatientHistory(db, tenant.id, patientId, today(c), {
+      actorId: user.id,
+      ip: clientIp(c),
+      screen: 'patient_page',
+    });
     if (!history) throw new NotFound('Patient not found.');
-    await recordPatientPackagesView(
-      db,
-      { tenantId: tenant.id, actorId: user.id, ip: clientIp(c) },
-      history.patient.id,
-      'patient_page',
-    );
     const { t, locale } = view(c);
     if (options.form) c.status(422);
     return c.render(

@@ -35,12 +35,13 @@ const moneyFormat = memoize((locale: Locale, currency: string) =>
 
 /**
  * '5000.00' → '5,000 SAR' in English (as the catalogue prints it), '5,000 ر.س.' in Arabic
- * (the locale's own currency form); decimals only when there are some.
+ * (the locale's own currency form); decimals only when there are some. Each text is made once:
+ * prices are the catalogue's, a few dozen, and the package modal prints all of them per view.
  */
-export function formatMoney(amount: string, currency: string, locale: Locale): string {
+export const formatMoney = memoize((amount: string, currency: string, locale: Locale): string => {
   const formatted = moneyFormat(locale, currency).format(Number(amount));
   return locale === 'ar' ? formatted : `${formatted} ${currency}`;
-}
+});
 
 /** 'SAR' → 'Saudi Riyal' / 'ريال سعودي'. */
 export function currencyName(currency: string, locale: Locale): string {

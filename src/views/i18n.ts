@@ -319,9 +319,27 @@ const messages: Record<Locale, Record<MessageKey, string>> = { en, ar };
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 
 export function translator(locale: Locale): Translate {
-  return (key, values) =>
-    messages[locale][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values?.[name] ?? ''));
+  return (key, values) => fill(messages[locale][key], values);
 }
+
+/**
+ * A page calls t() dozens of times (the package modal ~100): most messages have no
+ * placeholder and are returned as they are; the others are split once into text and names
+ * (odd places), not scanned by a regular expression on every call.
+ */
+function fill(message: string, values?: Record<string, string | number>): string {
+  if (!message.includes('{')) return message;
+  let parts = templates.get(message);
+  if (parts === undefined) templates.set(message, (parts = message.split(/\{(\w+)\}/)));
+  let text = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    text += String(values?.[parts[i]!] ?? '') + parts[i + 1]!;
+  }
+  return text;
+}
+
+/** By message text; the dictionaries are fixed, so this holds at most one entry per message. */
+const templates = new Map<string, string[]>();
 
 type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 
@@ -340,11 +358,22 @@ const sessionCounts: Record<Locale, PluralForms> = {
 
 const pluralRules = memoize((locale: Locale) => new Intl.PluralRules(locale));
 
+/**
+ * Choosing the plural form is the dearest call of the modal's render (Intl.PluralRules), and
+ * counts are package and service sizes, a few distinct numbers: each text is made once.
+ */
 export function sessionCount(locale: Locale, count: number): string {
-  const forms = sessionCounts[locale];
-  const form = forms[pluralRules(locale).select(count)] ?? forms.other;
-  return form.replace('{count}', String(count));
+  let text = sessionCountTexts[locale].get(count);
+  if (text === undefined) {
+    const forms = sessionCounts[locale];
+    const form = forms[pluralRules(locale).select(count)] ?? forms.other;
+    text = form.replace('{count}', String(count));
+    sessionCountTexts[locale].set(count, text);
+  }
+  return text;
 }
+
+const sessionCountTexts: Record<Locale, Map<number, string>> = { en: new Map(), ar: new Map() };
 
 /** Field errors carry message keys (routes/validation.ts, views/admin/form.tsx); anything else shows as is. */
 export function isMessageKey(text: string): text is MessageKey {

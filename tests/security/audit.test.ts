@@ -180,13 +180,26 @@ describe('every change is audited with actor, action, entity, before and after',
 });
 
 describe("every view of a patient's packages is audited", () => {
-  it.each([
-    ['package_modal', () => `/appointments/new/package-modal?patient_id=${patient}`],
-    ['packages_api', () => `/appointments/api/packages-for-patient/?patient=${patient}`],
-    ['patient_page', () => `/patients/${patient}`],
-  ])('%s', async (screen, path) => {
-    const response = await desk.request(path(), { htmx: screen === 'package_modal' });
+  const screens = [
+    ['package_modal', (id: string) => `/appointments/new/package-modal?patient_id=${id}`],
+    ['packages_api', (id: string) => `/appointments/api/packages-for-patient/?patient=${id}`],
+    ['patient_page', (id: string) => `/patients/${id}`],
+  ] as const;
+
+  const viewRows = async () =>
+    (
+      await database.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('action', '=', 'patient.packages_viewed')
+        .executeTakeFirstOrThrow()
+    ).n;
+
+  it.each(screens)('%s: one row per view', async (screen, path) => {
+    const before = Number(await viewRows());
+    const response = await desk.request(path(patient), { htmx: screen === 'package_modal' });
     expect(response.status).toBe(200);
+    expect(Number(await viewRows())).toBe(before + 1);
     expect(await lastEntry()).toMatchObject({
       actor_id: deskId,
       action: 'patient.packages_viewed',
@@ -196,11 +209,19 @@ describe("every view of a patient's packages is audited", () => {
     });
   });
 
-  it('not when the patient is unknown', async () => {
-    const before = await lastEntry();
+  it.each(screens)('%s: none for an unknown patient or another centre’s', async (screen, path) => {
     const unknown = '00000000-0000-4000-8000-000000000000';
-    expect((await desk.request(`/patients/${unknown}`)).status).toBe(404);
-    expect((await lastEntry()).id).toBe(before.id);
+    const otherCentres = await database.db
+      .selectFrom('patients')
+      .select('id')
+      .where('tenant_id', '=', demo.other)
+      .executeTakeFirstOrThrow();
+    const before = Number(await viewRows());
+    for (const id of [unknown, otherCentres.id]) {
+      const response = await desk.request(path(id), { htmx: screen === 'package_modal' });
+      expect(response.status).toBe(404);
+    }
+    expect(Number(await viewRows())).toBe(before);
   });
 });
 

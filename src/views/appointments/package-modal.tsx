@@ -25,8 +25,10 @@ interface ModalProps {
 /** The dialog's body: one fragment, filled by one request when "Use package" is chosen. */
 export function PackageModalBody({ t, locale, currency, data, newIdempotencyKey }: ModalProps) {
   const { patient, purchases, catalogue, suggestedId, today } = data;
+  // Every button below replaces the booking form's package section: said once here (htmx
+  // inherits hx-target and hx-swap), not on each of the catalogue's cards.
   return (
-    <div class="modal-content">
+    <div class="modal-content" hx-target={`#${PACKAGE_SECTION_ID}`} hx-swap="outerHTML">
       <header class="modal-header">
         <h2 id="package-modal-title">{t('packagesFor', { name: localName(patient, locale) })}</h2>
         <button type="button" class="modal-close" data-close-dialog aria-label={t('close')}>
@@ -119,8 +121,6 @@ function PurchaseCard(props: {
           type="button"
           class="button primary"
           hx-get={`/appointments/new/package?patient_id=${props.patientId}&package_purchase_id=${purchase.id}`}
-          hx-target={`#${PACKAGE_SECTION_ID}`}
-          hx-swap="outerHTML"
           hx-disabled-elt="this"
           aria-describedby={titleId}
         >
@@ -169,8 +169,6 @@ function CatalogueCard(props: {
           package_id: entry.id,
           idempotency_key: props.idempotencyKey,
         })}
-        hx-target={`#${PACKAGE_SECTION_ID}`}
-        hx-swap="outerHTML"
         hx-disabled-elt="this"
         aria-describedby={titleId}
       >
