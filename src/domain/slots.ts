@@ -96,11 +96,25 @@ export function dayBounds(date: string, timezone: string): Interval {
  * no milliseconds, so that every instant the app renders has one shape.
  */
 export function formatInstant(instant: Date, timezone: string): string {
-  const zone = parseZone(timezone);
-  return DateTime.fromMillis(instantMs(instant, 'instant'), { zone }).toFormat(
-    "yyyy-MM-dd'T'HH:mm:ssZZ",
-  );
+  const ms = instantMs(instant, 'instant');
+  const key = `${timezone} ${ms}`;
+  let text = formattedInstants.get(key);
+  if (text === undefined) {
+    const zone = parseZone(timezone);
+    text = DateTime.fromMillis(ms, { zone }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ");
+    if (formattedInstants.size >= MAX_FORMATTED_INSTANTS) formattedInstants.clear();
+    formattedInstants.set(key, text);
+  }
+  return text;
 }
+
+/**
+ * Instants already spelled out, by zone and millisecond. Luxon finds a zone's offset through
+ * Intl on every call, which was two thirds of the slots route's CPU (docs/performance.md); the
+ * slot grid repeats the same few thousand instants (15 minutes apart, a few months ahead).
+ */
+const formattedInstants = new Map<string, string>();
+const MAX_FORMATTED_INSTANTS = 50_000;
 
 /**
  * The instant at which the wall clock of `zone` first reads `seconds` past the start of `day`
