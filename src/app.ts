@@ -29,20 +29,22 @@ import { pageRenderer } from './views/renderer.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw new HTTPException(413, { message: 'The request is too large.' });
-  },
-});
+const tooLarge = () => {
+  throw new HTTPException(413, { message: 'The request is too large.' });
+};
+const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
 
 /**
- * GET and HEAD carry no body (fetch refuses one), so they skip the check: bodyLimit reads
- * `c.req.raw.body`, which makes @hono/node-server build a full web Request for nothing.
+ * GET and HEAD carry no body (fetch refuses one), and a body that announces its length is
+ * judged by it (Node's parser never reads past it); only the rest (chunked) is counted by
+ * bodyLimit, which reads `c.req.raw.body` — that makes @hono/node-server build a full web
+ * Request, 12 % of a small route's CPU.
  */
 const limitRequestBody = createMiddleware(async (c, next) => {
-  const bodiless = c.req.method === 'GET' || c.req.method === 'HEAD';
-  return bodiless ? next() : limitBody(c, next);
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+  const length = c.req.header('content-length');
+  if (length === undefined || c.req.header('transfer-encoding')) return limitBody(c, next);
+  return Number(length) > MAX_BODY_BYTES ? tooLarge() : next();
 });
 
 /** Asset URLs carry a content hash (views/assets.ts), so they never change under a browser. */
