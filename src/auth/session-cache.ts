@@ -1,3 +1,5 @@
+import type { AuthContext } from './session.js';
+
 /**
  * Validated sessions, kept by this instance for a few seconds (docs/performance.md): the
  * session lookup was a statement on every request, a third of the work of a read. What a
@@ -7,8 +9,6 @@
  * change made in SQL by hand, is seen once the entry's seconds have passed: that is the bound
  * on how long a deactivated user can keep working there.
  */
-
-import type { AuthContext } from './session.js';
 
 /** How long an entry is trusted, by the app's clock. */
 export const SESSION_CACHE_TTL_MS = 10_000;
