@@ -65,18 +65,6 @@ export function findPurchase(
     .executeTakeFirst();
 }
 
-/** The session number the next booking takes: the smallest one no live appointment holds. */
-export async function nextSessionNumber(
-  db: Database,
-  tenantId: string,
-  purchase: { id: string; total_sessions: number },
-): Promise<number | null> {
-  const row = await db
-    .selectNoFrom(smallestFreeSession(tenantId, purchase.id, purchase.total_sessions).as('number'))
-    .executeTakeFirstOrThrow();
-  return row.number;
-}
-
 /** As a scalar subquery, to nest in a caller's statement: null when every session of 1…totalSessions is held. */
 export function smallestFreeSession(
   tenantId: string,

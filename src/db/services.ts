@@ -22,19 +22,6 @@ const serviceColumns = [
   'services.default_duration_minutes',
 ] as const;
 
-export function findService(
-  db: Database,
-  tenantId: string,
-  serviceId: string,
-): Promise<ServiceOption | undefined> {
-  return db
-    .selectFrom('services')
-    .select(serviceColumns)
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', serviceId)
-    .executeTakeFirst();
-}
-
 /** The clinic's services; for a package, only those with sessions left on the purchase. */
 export function listBookableServices(
   db: Database,
