@@ -29,8 +29,9 @@ import { pageRenderer } from './views/renderer.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+/** renderError answers a 413 as `too_large`. */
 const tooLarge = () => {
-  throw new HTTPException(413, { message: 'The request is too large.' });
+  throw new HTTPException(413);
 };
 const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
 

@@ -46,12 +46,12 @@ function sameToken(a: string, b: string): boolean {
 export function csrfProtection() {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
-    if (isCrossOrigin(c)) throw new Forbidden('Cross-origin request refused.');
+    if (isCrossOrigin(c)) throw new Forbidden('crossOrigin');
     const auth = c.get('auth');
     if (auth) {
       const token = await submittedToken(c);
       if (!token || !sameToken(token, auth.session.csrfToken)) {
-        throw new Forbidden('Missing or invalid CSRF token. Please reload the page.');
+        throw new Forbidden('csrfInvalid');
       }
     }
     await next();

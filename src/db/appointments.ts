@@ -86,17 +86,17 @@ export function bookAppointment(
     const facts = await readBookingFacts(trx, tenant.id, request);
     if (facts.earlier) {
       if (facts.earlier.patient_id !== request.patientId) {
-        throw new Conflict('This request key was already used for another booking.');
+        throw new Conflict('bookingKeyReused');
       }
       return earlierBooking(tenant, facts.earlier);
     }
-    if (!facts.patient_found) throw new NotFound('Patient not found.');
+    if (!facts.patient_found) throw new NotFound('patientNotFound');
     if (request.type === 'package' && !request.purchaseId) {
-      throw new ValidationFailed({ package_purchase_id: 'Choose the package to book on.' });
+      throw new ValidationFailed({ package_purchase_id: 'packageRequired' });
     }
     if (request.type === 'single' && request.purchaseId) {
       throw new ValidationFailed({
-        package_purchase_id: 'A single session is not booked on a package.',
+        package_purchase_id: 'singleNotOnPackage',
       });
     }
     const purchase = request.purchaseId
@@ -218,8 +218,8 @@ async function checkSlot(
   now: Date,
 ): Promise<{ place: Place; usage: PurchaseUsage | null }> {
   const { providerId, start } = request;
-  if (!providerId) throw new ValidationFailed({ provider_id: 'Choose a provider.' });
-  if (!start) throw new ValidationFailed({ start: 'Choose a time.' });
+  if (!providerId) throw new ValidationFailed({ provider_id: 'providerRequired' });
+  if (!start) throw new ValidationFailed({ start: 'timeRequired' });
   const date = localDate(tenant.timezone, start);
   const who = { providerId, patientId: request.patientId };
   const facts = await db
@@ -255,15 +255,15 @@ async function checkSlot(
       ...usageColumns(db, tenant.id, purchase),
     ])
     .executeTakeFirstOrThrow();
-  if (!facts.provider_found) throw new NotFound('Provider not found in this clinic.');
+  if (!facts.provider_found) throw new NotFound('providerNotInClinic');
   // SPEC §4: `service_id` may be omitted when the package has one service.
   if (!request.serviceId && facts.allotments?.length !== 1) {
-    throw new ValidationFailed({ service_id: 'Choose the service to book.' });
+    throw new ValidationFailed({ service_id: 'serviceRequired' });
   }
   const { service } = facts;
-  if (!service) throw new NotFound('Service not found.');
+  if (!service) throw new NotFound('serviceNotFound');
   if (service.clinic_id !== request.clinicId) {
-    throw new ValidationFailed({ service_id: 'This service is not offered in this clinic.' });
+    throw new ValidationFailed({ service_id: 'serviceNotOffered' });
   }
 
   const slots = freeSlots({
@@ -276,7 +276,7 @@ async function checkSlot(
   });
   const slot = slots.find((s) => s.start.getTime() === start.getTime());
   if (!slot) {
-    throw new Conflict('This time is not available any more. Please choose another slot.');
+    throw new Conflict('slotTaken');
   }
   const place = {
     clinicId: request.clinicId,
@@ -338,7 +338,7 @@ async function takeGroupSeat(
   now: Date,
 ): Promise<{ place: Place; usage: PurchaseUsage | null }> {
   if (!request.groupSessionId) {
-    throw new ValidationFailed({ group_session_id: 'Choose the group session to join.' });
+    throw new ValidationFailed({ group_session_id: 'groupSessionToJoin' });
   }
   const session = await db
     .selectFrom('group_sessions')
@@ -348,13 +348,13 @@ async function takeGroupSeat(
     .forUpdate()
     .executeTakeFirst();
   if (!session || session.clinic_id !== request.clinicId) {
-    throw new NotFound('Group session not found.');
+    throw new NotFound('groupSessionNotFound');
   }
-  if (session.status !== 'SCHEDULED') throw new Conflict('This group session was cancelled.');
+  if (session.status !== 'SCHEDULED') throw new Conflict('groupSessionCancelled');
   if (session.starts_at.getTime() <= now.getTime()) {
-    throw new Conflict('This group session has already started.');
+    throw new Conflict('groupSessionStarted');
   }
-  if (session.seats_taken >= session.capacity) throw new Conflict('This group session is full.');
+  if (session.seats_taken >= session.capacity) throw new Conflict('groupSessionFull');
   await db
     .updateTable('group_sessions')
     .set((eb) => ({ seats_taken: eb('seats_taken', '+', 1) }))
@@ -387,13 +387,13 @@ function takeSession(
 ): { purchaseId: string; sessionNumber: number } {
   const slotDate = localDate(tenant.timezone, place.start);
   if (slotDate > purchase.expiry_date) {
-    throw new Conflict(`This package expires on ${purchase.expiry_date}, before this slot.`);
+    throw new Conflict('packageExpiresBeforeSlot', { date: purchase.expiry_date });
   }
   const allotment = usage.allotments.find((a) => a.service_id === place.serviceId);
   if (!allotment || allotment.sessions_used >= allotment.sessions) {
-    throw new Conflict('No sessions of this service are left on this package.');
+    throw new Conflict('noServiceSessionsLeft');
   }
-  if (usage.next_session === null) throw new Conflict('No sessions are left on this package.');
+  if (usage.next_session === null) throw new Conflict('noSessionsLeft');
   return { purchaseId: purchase.id, sessionNumber: usage.next_session };
 }
 
@@ -540,7 +540,7 @@ export function cancelAppointment(
   return db.transaction().execute(async (trx) => {
     const before = await lockAppointment(trx, tenant.id, appointmentId);
     if (!CANCELLABLE.includes(before.status)) {
-      throw new Conflict(`A ${before.status.toLowerCase()} appointment cannot be cancelled.`);
+      throw new Conflict('appointmentNotCancellable', { status: before.status.toLowerCase() });
     }
     const status = cancellationOutcome(before.starts_at, now, tenant.cancellationWindowHours);
     await setStatus(trx, tenant.id, appointmentId, status, reason, now);
@@ -582,7 +582,10 @@ export function changeAppointmentStatus(
   return db.transaction().execute(async (trx) => {
     const before = await lockAppointment(trx, tenant.id, appointmentId);
     if (!isKnownTransition(before.status, status)) {
-      throw new Conflict(`A ${before.status.toLowerCase()} appointment cannot become ${status}.`);
+      throw new Conflict('statusChangeRefused', {
+        status: before.status.toLowerCase(),
+        next: status,
+      });
     }
     const ownsAppointment = before.provider_user_id === actor.id;
     if (!mayTransition(before.status, status, { role: actor.role, ownsAppointment })) {
@@ -645,7 +648,7 @@ async function lockAppointment(db: Database, tenantId: string, appointmentId: st
     .where('appointments.id', '=', appointmentId)
     .forUpdate('appointments')
     .executeTakeFirst();
-  if (!appointment) throw new NotFound('Appointment not found.');
+  if (!appointment) throw new NotFound('appointmentNotFound');
   return appointment;
 }
 

@@ -166,7 +166,7 @@ export function updateClinic(
 ): Promise<void> {
   return db.transaction().execute(async (trx) => {
     const before = await findClinic(trx, tenantId, clinicId);
-    if (!before) throw new NotFound('Clinic not found.');
+    if (!before) throw new NotFound('clinicNotFound');
     await trx
       .updateTable('clinics')
       .set(values)

@@ -1,19 +1,40 @@
 import { Conflict } from '../domain/errors.js';
+import type { ErrorKey } from '../views/messages/errors.js';
 
-/** PostgreSQL error codes that are answers (a conflict), not crashes. */
-const CONFLICT_MESSAGES: Record<string, string> = {
-  '23P01': 'That time overlaps another appointment. Please choose another slot.',
-  '23505': 'This was already recorded. Please refresh and try again.',
-  '23514': 'That would break a rule of the package (no sessions left?). Please refresh.',
-  '40001': 'Someone else changed this at the same moment. Please try again.',
-  // Two overlapping inserts of one patient (or provider) wait on each other's exclusion check;
-  // PostgreSQL aborts one of them, and the other one's booking stands.
-  '40P01': 'Someone else changed this at the same moment. Please try again.',
+/** Constraints whose violation has a refusal of its own; others answer by their SQLSTATE. */
+const CONSTRAINT_KEYS: Record<string, ErrorKey> = {
+  appointments_patient_no_overlap: 'patientOverlap',
+  appointments_provider_no_overlap: 'slotTaken',
+  group_sessions_provider_no_overlap: 'providerOverlap',
+  package_purchases_sessions_used_range: 'noSessionsLeft',
+  purchase_services_sessions_used_range: 'noServiceSessionsLeft',
+  group_sessions_seats_range: 'groupSessionFull',
 };
 
+/** PostgreSQL error codes that are answers (a conflict), not crashes. */
+const SQLSTATE_KEYS: Record<string, ErrorKey> = {
+  '23P01': 'timeOverlap',
+  '23505': 'alreadyRecorded',
+  '23514': 'ruleBroken',
+  '40001': 'concurrentChange',
+  // Two overlapping inserts of one patient (or provider) wait on each other's exclusion check;
+  // PostgreSQL aborts one of them, and the other one's booking stands.
+  '40P01': 'concurrentChange',
+};
+
+/** pg's DatabaseError and PGlite's both carry `constraint`; the message names it otherwise. */
+function constraintOf(error: { constraint?: unknown; message?: unknown }): string | undefined {
+  if (typeof error.constraint === 'string') return error.constraint;
+  if (typeof error.message !== 'string') return undefined;
+  return /constraint "(\w+)"/.exec(error.message)?.[1];
+}
+
 export function conflictFromDatabaseError(error: unknown): Conflict | null {
-  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof error !== 'object' || error === null) return null;
+  const { code } = error as { code?: unknown };
   if (typeof code !== 'string') return null;
-  const message = CONFLICT_MESSAGES[code];
-  return message ? new Conflict(message) : null;
+  if (!Object.hasOwn(SQLSTATE_KEYS, code)) return null;
+  const constraint = constraintOf(error);
+  const specific = constraint !== undefined && Object.hasOwn(CONSTRAINT_KEYS, constraint);
+  return new Conflict(specific ? CONSTRAINT_KEYS[constraint]! : SQLSTATE_KEYS[code]!);
 }

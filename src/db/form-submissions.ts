@@ -33,7 +33,7 @@ export async function submitOnce(
       .where('token', '=', form.token)
       .executeTakeFirstOrThrow();
     if (earlier.entity !== form.entity || !earlier.entity_id) {
-      throw new Conflict('This form was already submitted. Please reload the page.');
+      throw new Conflict('formAlreadySubmitted');
     }
     return { id: earlier.entity_id, created: false };
   }

@@ -36,9 +36,9 @@ export function extendExpiry(
       .where('patient_id', '=', input.patientId)
       .forUpdate()
       .executeTakeFirst();
-    if (!before) throw new NotFound('Package purchase not found.');
+    if (!before) throw new NotFound('purchaseNotFound');
     if (!isExtendable(before)) {
-      throw new Conflict(`A ${before.status.toLowerCase()} package cannot be extended.`);
+      throw new Conflict('purchaseNotExtendable', { status: before.status.toLowerCase() });
     }
     const expiryDate = extendedExpiry(before.expiry_date, input.extension);
     const status: PurchaseStatus =

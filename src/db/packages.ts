@@ -188,7 +188,7 @@ export function updatePackage(
   const { services, ...columns } = values;
   return db.transaction().execute(async (trx) => {
     const before = await findPackage(trx, tenantId, packageId);
-    if (!before) throw new NotFound('Package not found.');
+    if (!before) throw new NotFound('packageNotFound');
     await trx
       .updateTable('packages')
       .set(columns)

@@ -31,7 +31,7 @@ export async function loadPatientPackages(
     .where('tenant_id', '=', tenantId)
     .where('id', '=', patientId)
     .executeTakeFirst();
-  if (!row) throw new NotFound('Patient not found.');
+  if (!row) throw new NotFound('patientNotFound');
   const { purchases, catalogue, ...patient } = row;
   return {
     patient,

@@ -110,7 +110,7 @@ const DUPLICATE_LIMIT = 10;
 /** The desk asked to be told before registering someone who may already be on file. */
 export class PossibleDuplicates extends Conflict {
   constructor(readonly matches: PatientSummary[]) {
-    super('A patient with the same phone, or the same name and date of birth, already exists.');
+    super('duplicatePatient');
   }
 }
 
@@ -231,7 +231,7 @@ export function updatePatient(
       .where('id', '=', patientId)
       .forUpdate()
       .executeTakeFirst();
-    if (!before) throw new NotFound('Patient not found.');
+    if (!before) throw new NotFound('patientNotFound');
     if (await mrnTaken(trx, actor.tenantId, input.mrn, patientId)) {
       throw new ValidationFailed({ mrn: 'mrnTaken' });
     }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { NotFound, ValidationFailed } from '../domain/errors.js';
+import { NotFound, ValidationFailed, type FieldKeys } from '../domain/errors.js';
 import {
   duringTimeOff,
   outsideClinics,
@@ -211,7 +211,7 @@ async function checkProviderLinks(
   providerId: string | null,
   values: ProviderValues,
 ) {
-  const errors: Record<string, string> = {};
+  const errors: FieldKeys = {};
   if (values.user_id) {
     const linkable = await listLinkableUsers(db, tenantId, providerId);
     if (!linkable.some((user) => user.id === values.user_id)) errors.user_id = 'errChooseUser';
@@ -285,7 +285,7 @@ export function createProvider(
 
 async function existingProvider(db: Database, tenantId: string, providerId: string) {
   const provider = await findAdminProvider(db, tenantId, providerId);
-  if (!provider) throw new NotFound('Provider not found.');
+  if (!provider) throw new NotFound('providerNotFound');
   return provider;
 }
 
@@ -436,7 +436,7 @@ export function removeTimeOff(
       .where('id', '=', timeOffId)
       .returning(['id', 'starts_at', 'ends_at', 'reason'])
       .executeTakeFirst();
-    if (!removed) throw new NotFound('Time off not found.');
+    if (!removed) throw new NotFound('timeOffNotFound');
     await recordAudit(trx, {
       tenantId,
       actorId: actor.id,

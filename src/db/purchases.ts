@@ -160,10 +160,10 @@ export async function assignPackage(
         purchase: purchaseId,
       })} from purchase) as notified`.execute(db);
   const facts = rows[0]!;
-  if (!facts.patient_found) throw new NotFound('Patient not found.');
-  if (!facts.package) throw new NotFound('Package not found.');
+  if (!facts.patient_found) throw new NotFound('patientNotFound');
+  if (!facts.package) throw new NotFound('packageNotFound');
   if (facts.earlier) return { purchase: sameRequest(facts.earlier, input), created: false };
-  if (!facts.package.active) throw new Conflict('This package is no longer sold.');
+  if (!facts.package.active) throw new Conflict('packageNotSold');
   if (facts.purchase) return { purchase: facts.purchase, created: true };
   // A concurrent request with the same key committed first: answer with its purchase.
   const winner = await byIdempotencyKey(db, tenantId, idempotencyKey).executeTakeFirstOrThrow();
@@ -180,7 +180,7 @@ function byIdempotencyKey(db: Database, tenantId: string, key: string | null) {
 
 function sameRequest(earlier: PurchaseSummary, input: AssignPackageInput): PurchaseSummary {
   if (earlier.patient_id !== input.patientId || earlier.package_id !== input.packageId) {
-    throw new Conflict('This request key was already used for another assignment.');
+    throw new Conflict('assignmentKeyReused');
   }
   return earlier;
 }
@@ -240,6 +240,6 @@ function bookable<T extends PurchaseSummary & { next_session: number | null }>(
   today: string,
 ): { purchase: Omit<T, 'next_session'>; nextSession: number } {
   const { next_session: nextSession, ...purchase } = checkBookable(row, patientId, today);
-  if (nextSession === null) throw new Conflict('No sessions are left on this package.');
+  if (nextSession === null) throw new Conflict('noSessionsLeft');
   return { purchase, nextSession };
 }

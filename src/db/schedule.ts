@@ -96,8 +96,8 @@ export async function findFreeSlots(
   now: Date,
 ): Promise<Slot[]> {
   const schedule = await loadSchedule(db, tenant.id, query, dayBounds(query.date, tenant.timezone));
-  if (!schedule) throw new NotFound('Provider not found.');
-  if (!schedule.patient_found) throw new NotFound('Patient not found.');
+  if (!schedule) throw new NotFound('providerNotFound');
+  if (!schedule.patient_found) throw new NotFound('patientNotFound');
   return freeSlots({
     date: query.date,
     timezone: tenant.timezone,

@@ -170,7 +170,7 @@ export function updateService(
 ): Promise<void> {
   return db.transaction().execute(async (trx) => {
     const before = await findAdminService(trx, tenantId, serviceId);
-    if (!before) throw new NotFound('Service not found.');
+    if (!before) throw new NotFound('serviceNotFound');
     await checkClinic(trx, tenantId, values.clinic_id);
     await trx
       .updateTable('services')

@@ -34,7 +34,7 @@ export async function findTenantSettings(db: Database, tenantId: string): Promis
     .select(settingsColumns)
     .where('id', '=', tenantId)
     .executeTakeFirst();
-  if (!settings) throw new NotFound('Centre not found.');
+  if (!settings) throw new NotFound('centreNotFound');
   return settings;
 }
 

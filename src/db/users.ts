@@ -82,7 +82,7 @@ export function findUser(
 /** A change that would leave the tenant without an active administrator. */
 export class LastAdmin extends Conflict {
   constructor() {
-    super('The centre needs at least one active administrator.');
+    super('lastAdministrator');
   }
 }
 
@@ -105,7 +105,7 @@ async function lockUserOfTenant(trx: Database, actor: StaffActor, userId: string
     .where('id', '=', userId)
     .forUpdate()
     .executeTakeFirst();
-  if (!user) throw new NotFound('User not found.');
+  if (!user) throw new NotFound('userNotFound');
   return user;
 }
 
@@ -252,7 +252,7 @@ export function setUserPassword(
       .where('id', '=', userId)
       .returning('id')
       .executeTakeFirst();
-    if (!updated) throw new NotFound('User not found.');
+    if (!updated) throw new NotFound('userNotFound');
     await invalidateUserSessions(trx, actor.tenantId, userId, keepSession);
     const action = keepSession ? 'user.password_change' : 'user.password_reset';
     await auditUser(trx, actor, action, userId, { after: { sessions_ended: true } });

@@ -1,48 +1,73 @@
-/** Errors the application answers with on purpose; `onError` maps them to a status once. */
+import { translator, type MessageKey } from '../views/i18n.js';
+import type { ErrorKey } from '../views/messages/errors.js';
+
+/** Values a message's `{name}` placeholders take; 'YYYY-MM-DD' dates show as a page shows dates. */
+export type MessageParams = Record<string, string | number>;
+
+/** Each refused field's message key (they may name any message, e.g. a form's own). */
+export type FieldKeys = Record<string, MessageKey>;
+
+const english = translator('en');
+
+/** `slotTaken` → `slot_taken`: the JSON API's `error.code`. */
+export function snakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/**
+ * Errors the application answers with on purpose; `onError` maps them to a status once. Each
+ * names its message by key (views/messages/errors.ts), never by an English sentence: pages
+ * translate it, the JSON API answers `code` (the key in snake_case) and the English text,
+ * which is also the error's `message` (logs, tests).
+ */
 export class DomainError extends Error {
+  readonly code: string;
+
   constructor(
     readonly status: 400 | 401 | 403 | 404 | 409 | 422,
-    readonly code: string,
-    message: string,
-    readonly fields?: Record<string, string>,
+    readonly key: ErrorKey,
+    readonly params?: MessageParams,
+    readonly fields?: FieldKeys,
   ) {
-    super(message);
+    super(english(key, params));
+    this.code = snakeCase(key);
   }
 }
 
 export class BadRequest extends DomainError {
-  constructor(message = 'The request is malformed.', fields?: Record<string, string>) {
-    super(400, 'bad_request', message, fields);
+  constructor(key: ErrorKey = 'badRequest', params?: MessageParams, fields?: FieldKeys) {
+    super(400, key, params, fields);
   }
 }
 
 export class Unauthenticated extends DomainError {
-  constructor(message = 'Please sign in.') {
-    super(401, 'unauthenticated', message);
+  constructor(key: ErrorKey = 'unauthenticated') {
+    super(401, key);
   }
 }
 
 export class Forbidden extends DomainError {
-  constructor(message = 'You are not allowed to do this.') {
-    super(403, 'forbidden', message);
+  constructor(key: ErrorKey = 'forbidden') {
+    super(403, key);
   }
 }
 
 /** Unknown ids and other tenants' ids alike: never reveal which. */
 export class NotFound extends DomainError {
-  constructor(message = 'Not found.') {
-    super(404, 'not_found', message);
+  constructor(key: ErrorKey = 'notFound') {
+    super(404, key);
   }
 }
 
 export class Conflict extends DomainError {
-  constructor(message: string) {
-    super(409, 'conflict', message);
+  constructor(key: ErrorKey, params?: MessageParams) {
+    super(409, key, params);
   }
 }
 
+/** The fields' messages take `params` too (e.g. a date the value must come after). */
 export class ValidationFailed extends DomainError {
-  constructor(fields: Record<string, string>, message = 'Please correct the highlighted fields.') {
-    super(422, 'validation_failed', message, fields);
+  constructor(fields: FieldKeys, params?: MessageParams) {
+    super(422, 'invalid', params, fields);
   }
 }

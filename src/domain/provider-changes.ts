@@ -62,11 +62,7 @@ export function outsideClinics(
 /** Refused (409) unless the administrator confirms keeping them as they are. */
 export class StrandedAppointments extends DomainError {
   constructor(readonly appointments: LiveAppointment[]) {
-    super(
-      409,
-      'stranded_appointments',
-      `This change would leave ${appointments.length} booked appointments outside the provider's hours.`,
-    );
+    super(409, 'strandedAppointments', { count: appointments.length });
   }
 }
 

@@ -50,12 +50,12 @@ export function checkBookable<T extends PurchaseFacts & { patient_id: string }>(
   patientId: string,
   today?: string,
 ): T {
-  if (!purchase || purchase.patient_id !== patientId) throw new NotFound('Package not found.');
-  if (today !== undefined && isExpired(purchase, today)) {
-    throw new Conflict(`This package expired on ${purchase.expiry_date}.`);
+  if (!purchase || purchase.patient_id !== patientId) throw new NotFound('packageNotFound');
+  if (purchase.status === 'EXPIRED' || (today !== undefined && isExpired(purchase, today))) {
+    throw new Conflict('packageExpired', { date: purchase.expiry_date });
   }
-  if (sessionsRemaining(purchase) <= 0) throw new Conflict('No sessions are left on this package.');
-  if (purchase.status !== 'ACTIVE') throw new Conflict('This package can no longer be used.');
+  if (sessionsRemaining(purchase) <= 0) throw new Conflict('noSessionsLeft');
+  if (purchase.status !== 'ACTIVE') throw new Conflict('packageUnusable');
   return purchase;
 }
 
@@ -75,12 +75,10 @@ export class ExpiryRefused extends ValidationFailed {
     readonly problem: 'notLater' | 'tooFar',
     readonly currentExpiry: string,
   ) {
-    super({
-      expiry_date:
-        problem === 'notLater'
-          ? `The new expiry date must be later than ${currentExpiry}.`
-          : `The new expiry date must be within ${MAX_EXTENSION_DAYS} days of ${currentExpiry}.`,
-    });
+    super(
+      { expiry_date: problem === 'notLater' ? 'expiryNotLater' : 'expiryTooFar' },
+      { date: currentExpiry, days: MAX_EXTENSION_DAYS },
+    );
   }
 }
 

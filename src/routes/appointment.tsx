@@ -27,7 +27,7 @@ export function appointmentRoutes({ db, clock }: AppDeps) {
   const renderAppointment = async (c: Context<AuthedEnv>, id: string, message?: string) => {
     const { auth } = c.var;
     const details = await findAppointmentRow(db, auth.tenant.id, id);
-    if (!details) throw new NotFound('Appointment not found.');
+    if (!details) throw new NotFound('appointmentNotFound');
     const locale = c.get('locale');
     const t = translator(locale);
     const actor = {

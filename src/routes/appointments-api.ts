@@ -110,16 +110,16 @@ export function appointmentsApi({ db, clock }: AppDeps) {
       const { package_purchase_id, package_id } = c.req.valid('query');
       const { tenant } = c.var.auth;
       if (Boolean(package_purchase_id) === Boolean(package_id)) {
-        throw new BadRequest('Give either package_purchase_id or package_id.');
+        throw new BadRequest('packageOrPurchase');
       }
       if (package_purchase_id) {
         const purchase = await findPurchaseClinics(db, tenant.id, package_purchase_id);
-        if (!purchase) throw new NotFound('Package purchase not found.');
+        if (!purchase) throw new NotFound('purchaseNotFound');
         return c.json({ success: true, clinics: purchase.clinics, package_name: purchase.name_en });
       }
       const pkg = await findPackageClinics(db, tenant.id, package_id!);
-      if (!pkg) throw new NotFound('Package not found.');
-      if (!pkg.active) throw new Conflict('This package is no longer sold.');
+      if (!pkg) throw new NotFound('packageNotFound');
+      if (!pkg.active) throw new Conflict('packageNotSold');
       return c.json({ success: true, clinics: pkg.clinics, package_name: pkg.name_en });
     },
   );
@@ -131,8 +131,8 @@ export function appointmentsApi({ db, clock }: AppDeps) {
       const { clinic_id, service_id } = c.req.valid('query');
       const { tenant } = c.var.auth;
       const clinic = await findClinicProviders(db, tenant.id, clinic_id, service_id ?? null);
-      if (!clinic) throw new NotFound('Clinic not found.');
-      if (!clinic.service_found) throw new NotFound('Service not found in this clinic.');
+      if (!clinic) throw new NotFound('clinicNotFound');
+      if (!clinic.service_found) throw new NotFound('serviceNotInClinic');
       return c.json({ success: true, providers: clinic.providers });
     },
   );

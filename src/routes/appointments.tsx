@@ -89,14 +89,14 @@ const bookingForm = z
   .superRefine((form, ctx) => {
     const missing = (path: string, message: string) =>
       ctx.addIssue({ code: 'custom', path: [path], message });
-    if (!form.patient_id) missing('patient_id', 'Choose a patient.');
-    if (!form.clinic_id) missing('clinic_id', 'Choose a clinic.');
+    if (!form.patient_id) missing('patient_id', 'patientRequired');
+    if (!form.clinic_id) missing('clinic_id', 'clinicRequired');
     if (form.appointment_type === 'group') {
-      if (!form.group_session_id) missing('group_session_id', 'Choose a group session.');
+      if (!form.group_session_id) missing('group_session_id', 'groupSessionRequired');
       return;
     }
-    if (!form.provider_id) missing('provider_id', 'Choose a provider.');
-    if (!form.start) missing('start', 'Choose a time.');
+    if (!form.provider_id) missing('provider_id', 'providerRequired');
+    if (!form.start) missing('start', 'timeRequired');
   });
 
 function view(c: Context<AuthedEnv>) {
@@ -151,10 +151,10 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   ) => {
     const tenantId = c.var.auth.tenant.id;
     if (form.clinic_id && !(await clinicExists(db, tenantId, form.clinic_id))) {
-      throw new NotFound('Clinic not found.');
+      throw new NotFound('clinicNotFound');
     }
     if (form.package_purchase_id && !(await findPurchase(db, tenantId, form.package_purchase_id))) {
-      throw new NotFound('Package purchase not found.');
+      throw new NotFound('purchaseNotFound');
     }
   };
 
@@ -213,7 +213,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   /** A new patient starts a new booking: results, package and clinic choice reset. */
   const patientChosen = async (c: Context<AuthedEnv>, patientId: string) => {
     const patient = await findPatient(db, c.var.auth.tenant.id, patientId);
-    if (!patient) throw new NotFound('Patient not found.');
+    if (!patient) throw new NotFound('patientNotFound');
     return c.html(
       <>
         <PatientChoice {...view(c)} patient={patient} />
@@ -431,7 +431,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   /** The service changed: its default duration, and the slots again. */
   routes.get('/schedule', validated('query', bookingFormQuery), async (c) => {
     const form = c.req.valid('query');
-    if (!form.clinic_id) throw new BadRequest('Choose a clinic first.');
+    if (!form.clinic_id) throw new BadRequest('clinicFirst');
     await checkNarrowingIds(c, form);
     const services = await listBookableServices(
       db,

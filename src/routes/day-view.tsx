@@ -29,7 +29,7 @@ export function dayViewRoutes({ db, clock }: AppDeps) {
     const date = query.date ?? today;
     const clinics = await listClinics(db, tenant.id);
     const clinic = query.clinic ? clinics.find((option) => option.id === query.clinic) : clinics[0];
-    if (!clinic) throw new NotFound('Clinic not found.');
+    if (!clinic) throw new NotFound('clinicNotFound');
 
     const day = await loadDayView(db, tenant.id, clinic.id, { date, timezone: tenant.timezone });
     const locale = c.get('locale');

@@ -3,18 +3,25 @@ import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isApiRequest } from '../auth/middleware.js';
+import type { Locale } from '../db/schema.js';
 import { conflictFromDatabaseError } from '../db/errors.js';
-import { DomainError, NotFound } from '../domain/errors.js';
+import { DomainError, NotFound, snakeCase, type MessageParams } from '../domain/errors.js';
 import type { AppEnv } from '../env.js';
-import { ErrorFragment, ErrorPage, localizeError } from '../views/error-page.js';
-import { translator } from '../views/i18n.js';
+import { ErrorFragment, ErrorPage } from '../views/error-page.js';
+import { formatDate } from '../views/format.js';
+import { translator, type MessageKey } from '../views/i18n.js';
+import type { ErrorKey } from '../views/messages/errors.js';
 
 interface ErrorAnswer {
   status: ContentfulStatusCode;
   code: string;
-  message: string;
-  fields?: Record<string, string>;
+  key: ErrorKey;
+  params?: MessageParams;
+  fields?: Record<string, MessageKey>;
 }
+
+/** HTTPExceptions come from Hono's own middleware (body limit, malformed JSON). */
+const HTTP_KEYS: Partial<Record<number, ErrorKey>> = { 400: 'badRequest', 413: 'tooLarge' };
 
 function answerFor(error: unknown): ErrorAnswer {
   if (error instanceof DomainError) return error;
@@ -22,35 +29,56 @@ function answerFor(error: unknown): ErrorAnswer {
   if (conflict) return conflict;
   if (error instanceof HTTPException) {
     const { status } = error;
-    return { status, code: `http_${status}`, message: error.message || 'Request refused.' };
+    const key = HTTP_KEYS[status];
+    return key
+      ? { status, code: snakeCase(key), key }
+      : { status, code: `http_${status}`, key: 'requestRefused' };
   }
   console.error(error);
-  return { status: 500, code: 'internal_error', message: 'Something went wrong on our side.' };
+  return { status: 500, code: 'internal_error', key: 'internalError' };
 }
 
-/** One place turns errors into answers: JSON for the API, a fragment for htmx, else a page. */
+/** Parameters as the page writes them: 'YYYY-MM-DD' dates in the reader's language. */
+function localParams(params: MessageParams | undefined, locale: Locale) {
+  if (!params) return undefined;
+  return Object.fromEntries(
+    Object.entries(params).map(([name, value]) => [
+      name,
+      typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? formatDate(value, locale)
+        : value,
+    ]),
+  );
+}
+
+/**
+ * One place turns errors into answers: JSON for the API (the key as `code`, English text), a
+ * fragment for htmx, else a page (the key's message in the request's language).
+ */
 export function renderError(error: unknown, c: Context<AppEnv>) {
-  const { status, code, message, fields } = answerFor(error);
-  if (isApiRequest(c)) {
-    return c.json({ success: false, error: { code, message, ...(fields && { fields }) } }, status);
-  }
-  const locale = c.get('locale') ?? 'en';
+  const { status, code, key, params, fields } = answerFor(error);
+  const locale: Locale = isApiRequest(c) ? 'en' : (c.get('locale') ?? 'en');
   const t = translator(locale);
-  const localized = localizeError(message, t, locale);
-  const localizedFields =
+  const values = isApiRequest(c) ? params : localParams(params, locale);
+  const message = t(key, values);
+  const fieldMessages =
     fields &&
-    Object.fromEntries(
-      Object.entries(fields).map(([name, text]) => [name, localizeError(text, t, locale)]),
+    Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, t(field, values)]));
+  if (isApiRequest(c)) {
+    return c.json(
+      { success: false, error: { code, message, ...(fieldMessages && { fields: fieldMessages }) } },
+      status,
     );
+  }
   if (c.req.header('hx-request')) {
     const target = c.get('errorTarget');
     if (target) c.header('HX-Retarget', target);
     c.header('HX-Reswap', 'innerHTML');
-    return c.html(<ErrorFragment message={localized} fields={localizedFields} />, status);
+    return c.html(<ErrorFragment message={message} fields={fieldMessages} />, status);
   }
   c.status(status);
   const title = status === 404 ? t('notFoundTitle') : t('errorTitle');
-  return c.render(<ErrorPage t={t} title={title} message={localized} />, { title });
+  return c.render(<ErrorPage t={t} title={title} message={message} />, { title });
 }
 
 /** Errors of the routes behind this middleware show in `selector` (e.g. inside a modal). */

@@ -33,7 +33,7 @@ const extendForm = z
   })
   .refine((form) => (form.expiry_date === undefined) !== (form.days === undefined), {
     path: ['expiry_date'],
-    message: 'Give either a new expiry date or a number of days.',
+    message: 'extendChooseOne',
   });
 
 const formText = (value: unknown) => (typeof value === 'string' ? value : undefined);
@@ -159,7 +159,7 @@ export function patientRoutes({ db, clock }: AppDeps) {
       ip: clientIp(c),
       screen: 'patient_page',
     });
-    if (!history) throw new NotFound('Patient not found.');
+    if (!history) throw new NotFound('patientNotFound');
     const { t, locale } = view(c);
     if (options.form) c.status(422);
     return c.render(
@@ -192,7 +192,7 @@ export function patientRoutes({ db, clock }: AppDeps) {
     form?: FormState,
   ) => {
     const patient = await findPatient(db, c.var.auth.tenant.id, patientId);
-    if (!patient) throw new NotFound('Patient not found.');
+    if (!patient) throw new NotFound('patientNotFound');
     const props = view(c);
     c.status(status);
     return c.render(

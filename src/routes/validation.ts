@@ -1,11 +1,53 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Context, ValidationTargets } from 'hono';
 import { z } from 'zod';
-import { BadRequest, ValidationFailed } from '../domain/errors.js';
+import { BadRequest, ValidationFailed, type FieldKeys } from '../domain/errors.js';
 import type { AppEnv } from '../env.js';
 import type { FormState } from '../views/form-fields.js';
+import { isMessageKey, type MessageKey } from '../views/i18n.js';
 
 export type FieldErrors = Record<string, string>;
+
+/**
+ * zod's own messages are English sentences; ours are message keys, translated when a page or
+ * fragment shows them (routes/errors.tsx, the form views). So every issue a schema does not
+ * name itself gets the key of what went wrong, whatever the request's language.
+ */
+function issueKey(issue: z.core.$ZodRawIssue): MessageKey {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined || issue.input === null) return 'fieldRequired';
+      return issue.expected === 'number' || issue.expected === 'int'
+        ? 'numberInvalid'
+        : 'valueInvalid';
+    case 'too_small':
+      if (issue.origin === 'string' || issue.origin === 'array' || issue.origin === 'set') {
+        return Number(issue.minimum) <= 1 ? 'fieldRequired' : 'valueTooShort';
+      }
+      return issue.origin === 'date' ? 'dateOutOfRange' : 'numberOutOfRange';
+    case 'too_big':
+      if (issue.origin === 'string' || issue.origin === 'array' || issue.origin === 'set') {
+        return 'valueTooLong';
+      }
+      return issue.origin === 'date' ? 'dateOutOfRange' : 'numberOutOfRange';
+    case 'invalid_format':
+      if (issue.format === 'email') return 'emailInvalid';
+      if (issue.format === 'date') return 'dateInvalid';
+      if (issue.format === 'datetime') return 'dateTimeInvalid';
+      return 'valueInvalid';
+    case 'invalid_value':
+      return 'optionInvalid';
+    case 'invalid_union': {
+      // blankAsMissing(schema): the last branch is the one that says what the value lacks.
+      const message = issue.errors.at(-1)?.[0]?.message;
+      return message !== undefined && isMessageKey(message) ? message : 'valueInvalid';
+    }
+    default:
+      return 'valueInvalid';
+  }
+}
+
+z.config({ customError: issueKey });
 
 /** Ids are UUIDs v4 everywhere (gen_random_uuid). */
 export const uuid = z.uuid({ version: 'v4' });
@@ -15,14 +57,14 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Text PostgreSQL can store: no NUL character, no lone UTF-16 surrogate (invalid UTF-8). */
 export function text() {
   return z.string().refine((value) => !value.includes('\u0000') && !LONE_SURROGATE.test(value), {
-    message: 'Invalid characters.',
+    message: 'invalidCharacters' satisfies MessageKey,
   });
 }
 
 /** The years a clinic's calendar can mean; beyond them PostgreSQL and luxon disagree or fail. */
 const FIRST_DATE = '2000-01-01';
 const LAST_DATE = '2999-12-31';
-const OUT_OF_RANGE = `Use a date between ${FIRST_DATE} and ${LAST_DATE}.`;
+const OUT_OF_RANGE: MessageKey = 'dateOutOfRange';
 
 /** A 'YYYY-MM-DD' calendar date that exists, within FIRST_DATE..LAST_DATE. */
 export const calendarDate = z.iso
@@ -43,11 +85,12 @@ export function blankAsMissing<T extends z.ZodType>(schema: T) {
   return z.union([z.literal('').transform(() => undefined), schema]).optional();
 }
 
-export function fieldErrorsOf(error: { issues: readonly z.core.$ZodIssue[] }): FieldErrors {
-  const fields: FieldErrors = {};
+/** Each field's first issue, as a message key. */
+export function fieldErrorsOf(error: { issues: readonly z.core.$ZodIssue[] }): FieldKeys {
+  const fields: FieldKeys = {};
   for (const issue of error.issues) {
     const name = issue.path.join('.') || '_';
-    fields[name] ??= issue.message;
+    fields[name] ??= isMessageKey(issue.message) ? issue.message : 'valueInvalid';
   }
   return fields;
 }
@@ -64,7 +107,7 @@ export function validated<T extends z.ZodType, Target extends keyof ValidationTa
     if (result.success) return;
     const fields = fieldErrorsOf(result.error);
     if (target === 'query' || target === 'param') {
-      throw new BadRequest(`Invalid ${Object.keys(fields).join(', ')} in the address.`, fields);
+      throw new BadRequest('invalidAddress', { fields: Object.keys(fields).join(', ') }, fields);
     }
     throw new ValidationFailed(fields);
   });

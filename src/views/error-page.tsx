@@ -1,7 +1,4 @@
-import type { Locale } from '../db/schema.js';
-import { formatDate } from './format.js';
 import type { Translate } from './i18n.js';
-import { errorMessageKey } from './messages/errors.js';
 
 export const ERROR_MESSAGE_ID = 'error-message';
 
@@ -32,20 +29,4 @@ export function ErrorFragment(props: { message: string; fields?: Record<string, 
       )}
     </div>
   );
-}
-
-/**
- * An error message (thrown in English, as the JSON API answers) in the reader's language; its
- * dates written as the page writes dates. A message not in the list stays as it is.
- */
-export function localizeError(message: string, t: Translate, locale: Locale): string {
-  const known = errorMessageKey(message);
-  if (!known) return message;
-  const values = Object.fromEntries(
-    Object.entries(known.values).map(([name, value]) => [
-      name,
-      /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value, locale) : value,
-    ]),
-  );
-  return t(known.key, values);
 }

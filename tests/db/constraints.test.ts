@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
+import { conflictFromDatabaseError } from '../../src/db/errors.js';
 import type { AppointmentStatus } from '../../src/db/schema.js';
 import {
   type Catalogue,
@@ -50,7 +51,7 @@ async function expectPgError(
   statement: Promise<unknown>,
   code: string,
   constraint?: string,
-): Promise<void> {
+): Promise<unknown> {
   const error = await statement.then(
     () => {
       throw new Error(`expected PostgreSQL error ${code} ${constraint ?? ''}, but it succeeded`);
@@ -58,9 +59,10 @@ async function expectPgError(
     (caught: unknown) => caught as { code?: unknown; constraint?: unknown; message?: unknown },
   );
   expect(error.code, String(error.message)).toBe(code);
-  if (constraint === undefined) return;
+  if (constraint === undefined) return error;
   if (typeof error.constraint === 'string') expect(error.constraint).toBe(constraint);
   else expect(String(error.message)).toContain(`"${constraint}"`);
+  return error;
 }
 
 /** A fixed day in the future, so no test depends on the clock: at('09:30') is 09:30 UTC. */
@@ -262,10 +264,10 @@ describe('package_purchases', () => {
     expect([full.sessions_used, full.total_sessions]).toEqual([10, 10]);
   });
 
-  it('rejects using one session too many by an update', async () => {
+  it('rejects using one session too many by an update (409 no_sessions_left)', async () => {
     const c = await createCatalogue(db);
     const purchase = await purchaseFor(c, 2, { sessions_used: 2 });
-    await expectPgError(
+    const error = await expectPgError(
       db
         .updateTable('package_purchases')
         .set((eb) => ({ sessions_used: eb('sessions_used', '+', 1) }))
@@ -275,6 +277,7 @@ describe('package_purchases', () => {
       CHECK,
       'package_purchases_sessions_used_range',
     );
+    expect(conflictFromDatabaseError(error)?.code).toBe('no_sessions_left');
   });
 
   it('rejects zero total_sessions', async () => {
@@ -386,11 +389,11 @@ describe('purchase_services', () => {
 });
 
 describe('appointments: no overlapping live appointments', () => {
-  it('rejects an overlapping appointment of the same provider', async () => {
+  it('rejects an overlapping appointment of the same provider (409 slot_taken)', async () => {
     const c = await createCatalogue(db);
     const otherPatient = await createPatient(db, c.tenant.id);
     await createAppointment(db, c, { starts_at: at('09:00'), ends_at: at('09:45') });
-    await expectPgError(
+    const error = await expectPgError(
       createAppointment(
         db,
         { ...c, patient: otherPatient },
@@ -399,6 +402,7 @@ describe('appointments: no overlapping live appointments', () => {
       EXCLUSION,
       'appointments_provider_no_overlap',
     );
+    expect(conflictFromDatabaseError(error)).toMatchObject({ status: 409, code: 'slot_taken' });
   });
 
   it('accepts adjacent appointments (one ends when the next starts)', async () => {
@@ -452,11 +456,11 @@ describe('appointments: no overlapping live appointments', () => {
     expect(rebooked.status).toBe('BOOKED');
   });
 
-  it('rejects a patient in two overlapping appointments with two providers', async () => {
+  it('rejects a patient in two overlapping appointments with two providers (409 patient_overlap)', async () => {
     const c = await createCatalogue(db);
     const otherProvider = await createProvider(db, c.tenant.id, [c.clinic.id]);
     await createAppointment(db, c, { starts_at: at('09:00'), ends_at: at('09:45') });
-    await expectPgError(
+    const error = await expectPgError(
       createAppointment(
         db,
         { ...c, provider: otherProvider },
@@ -465,6 +469,10 @@ describe('appointments: no overlapping live appointments', () => {
       EXCLUSION,
       'appointments_patient_no_overlap',
     );
+    expect(conflictFromDatabaseError(error)).toMatchObject({
+      status: 409,
+      code: 'patient_overlap',
+    });
   });
 
   it('accepts two patients in one group session, same provider and time', async () => {

@@ -56,7 +56,7 @@ export function adminClinicRoutes({ db }: AppDeps) {
 
   const existing = async (c: Context<AuthedEnv>) => {
     const clinic = await findClinic(db, c.var.auth.tenant.id, c.req.param('id') ?? '');
-    if (!clinic) throw new NotFound('Clinic not found.');
+    if (!clinic) throw new NotFound('clinicNotFound');
     return clinic;
   };
 

@@ -142,7 +142,7 @@ export function adminPackageRoutes({ db }: AppDeps) {
 
   const existing = async (c: Context<AuthedEnv>) => {
     const pkg = await findPackage(db, c.var.auth.tenant.id, c.req.param('id') ?? '');
-    if (!pkg) throw new NotFound('Package not found.');
+    if (!pkg) throw new NotFound('packageNotFound');
     return pkg;
   };
 

@@ -146,7 +146,7 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
 
   const existing = async (c: Context<AuthedEnv>): Promise<AdminProvider> => {
     const provider = await findAdminProvider(db, c.var.auth.tenant.id, c.req.param('id') ?? '');
-    if (!provider) throw new NotFound('Provider not found.');
+    if (!provider) throw new NotFound('providerNotFound');
     return provider;
   };
 

@@ -83,7 +83,7 @@ export function adminServiceRoutes({ db }: AppDeps) {
 
   const existing = async (c: Context<AuthedEnv>) => {
     const service = await findAdminService(db, c.var.auth.tenant.id, c.req.param('id') ?? '');
-    if (!service) throw new NotFound('Service not found.');
+    if (!service) throw new NotFound('serviceNotFound');
     return service;
   };
 
@@ -102,7 +102,7 @@ export function adminServiceRoutes({ db }: AppDeps) {
   routes.get('/new', validated('query', z.object({ clinic_id: uuid.optional() })), async (c) => {
     const { clinic_id } = c.req.valid('query');
     if (clinic_id && !(await findClinic(db, c.var.auth.tenant.id, clinic_id))) {
-      throw new NotFound('Clinic not found.');
+      throw new NotFound('clinicNotFound');
     }
     return renderForm(c, {
       values: {

@@ -118,7 +118,7 @@ export function userAdminRoutes({ db }: AppDeps) {
     forms: { profile?: FormState; password?: FormState; conflict?: 'lastAdmin' } = {},
   ) => {
     const user = await findUser(db, c.var.auth.tenant.id, c.req.param('id') ?? '');
-    if (!user) throw new NotFound('User not found.');
+    if (!user) throw new NotFound('userNotFound');
     const props = view(c);
     c.status(status);
     return c.render(

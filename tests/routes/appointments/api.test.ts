@@ -112,7 +112,7 @@ describe('GET /appointments/api/packages-for-patient/', () => {
   ])('answers %s with 400', async (_case, query) => {
     const response = await desk.request(`/appointments/api/packages-for-patient/${query}`);
     expect(response.status).toBe(400);
-    expectError(await json(response), 'bad_request');
+    expectError(await json(response), 'invalid_address');
   });
 
   it("answers an unknown or another tenant's patient with 404, leaking nothing", async () => {
@@ -122,7 +122,7 @@ describe('GET /appointments/api/packages-for-patient/', () => {
       expect(response.status).toBe(404);
       const text = await response.text();
       expect(text).not.toContain('Mariam');
-      expectError(JSON.parse(text) as Record<string, unknown>, 'not_found');
+      expectError(JSON.parse(text) as Record<string, unknown>, 'patient_not_found');
     }
   });
 
@@ -215,19 +215,19 @@ describe('POST /appointments/api/assign-package/', () => {
     const before = await purchaseCount();
     const sara = await demo.patient('Sara Al-Harbi');
     const cases: [unknown, number, string][] = [
-      [{ patient_id: sara }, 422, 'validation_failed'],
-      [{ package_id: 'abc', patient_id: sara }, 422, 'validation_failed'],
-      [{ package_id: 7, patient_id: [sara] }, 422, 'validation_failed'],
+      [{ patient_id: sara }, 422, 'invalid'],
+      [{ package_id: 'abc', patient_id: sara }, 422, 'invalid'],
+      [{ package_id: 7, patient_id: [sara] }, 422, 'invalid'],
       [
         { package_id: await demo.pkg('Summer ABA Camp (retired)'), patient_id: sara },
         409,
-        'conflict',
+        'package_not_sold',
       ],
-      [{ package_id: crypto.randomUUID(), patient_id: sara }, 404, 'not_found'],
+      [{ package_id: crypto.randomUUID(), patient_id: sara }, 404, 'package_not_found'],
       [
         { package_id: await demo.pkg('10 Speech Sessions', demo.other), patient_id: sara },
         404,
-        'not_found',
+        'package_not_found',
       ],
       [
         {
@@ -235,7 +235,7 @@ describe('POST /appointments/api/assign-package/', () => {
           patient_id: await demo.patient('Mariam Al-Mansoori', demo.other),
         },
         404,
-        'not_found',
+        'patient_not_found',
       ],
     ];
     for (const [body, status, code] of cases) {

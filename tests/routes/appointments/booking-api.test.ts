@@ -152,7 +152,7 @@ describe('booking on a package', () => {
       start: slot!.start,
     });
     expect(taken.status).toBe(409);
-    expect(await taken.json()).toMatchObject({ success: false, error: { code: 'conflict' } });
+    expect(await taken.json()).toMatchObject({ success: false, error: { code: 'slot_taken' } });
     const saras = await database.db
       .selectFrom('appointments')
       .select('id')
@@ -210,7 +210,7 @@ describe('booking on a package', () => {
     const exhausted = await bookOn(ids.speech, 5);
     expect(exhausted.status).toBe(409);
     expect(await exhausted.json()).toMatchObject({
-      error: { message: 'No sessions are left on this package.' },
+      error: { code: 'no_sessions_left', message: 'No sessions are left on this package.' },
     });
   });
 
@@ -256,16 +256,20 @@ describe('booking on a package', () => {
     const khalid = await demo.patient('Khalid Al-Dosari');
     const [expired] = await demo.purchasesOf(khalid);
     const [slot] = await slots(ids.huda, THURSDAY, khalid);
-    expect(
-      (
-        await book({
-          patient_id: khalid,
-          appointment_type: 'package',
-          package_purchase_id: expired!.id,
-          start: slot!.start,
-        })
-      ).status,
-    ).toBe(409);
+    const onExpired = await book({
+      patient_id: khalid,
+      appointment_type: 'package',
+      package_purchase_id: expired!.id,
+      start: slot!.start,
+    });
+    expect(onExpired.status).toBe(409);
+    expect(await onExpired.json()).toMatchObject({
+      success: false,
+      error: {
+        code: 'package_expired',
+        message: `This package expired on ${expired!.expiry_date}.`,
+      },
+    });
     const [ahmeds] = await demo.purchasesOf(await demo.patient('Ahmed Al-Rashid'));
     expect(
       (
@@ -363,7 +367,10 @@ describe('booking on a package of several services', () => {
     });
     expect(usedUp.status).toBe(409);
     expect(await usedUp.json()).toMatchObject({
-      error: { message: 'No sessions of this service are left on this package.' },
+      error: {
+        code: 'no_service_sessions_left',
+        message: 'No sessions of this service are left on this package.',
+      },
     });
     const otherPatient = await book({
       ...assessment,
@@ -372,7 +379,10 @@ describe('booking on a package of several services', () => {
     });
     expect(otherPatient.status).toBe(409);
     expect(await otherPatient.json()).toMatchObject({
-      error: { message: 'This request key was already used for another booking.' },
+      error: {
+        code: 'booking_key_reused',
+        message: 'This request key was already used for another booking.',
+      },
     });
     expect(await purchaseState(package_purchase_id)).toEqual({
       sessions_used: 1,
@@ -483,7 +493,7 @@ describe('group sessions', () => {
     const full = await join('Noura Al-Shammari');
     expect(full.status).toBe(409);
     expect(await full.json()).toMatchObject({
-      error: { message: 'This group session is full.' },
+      error: { code: 'group_session_full', message: 'This group session is full.' },
     });
     const seats = await database.db
       .selectFrom('group_sessions')
@@ -608,7 +618,7 @@ describe('what blocks a slot', () => {
       expect(response.status).toBe(404);
       expect(await response.json()).toMatchObject({
         success: false,
-        error: { code: 'not_found', message: 'Patient not found.' },
+        error: { code: 'patient_not_found', message: 'Patient not found.' },
       });
     }
   });
