@@ -76,8 +76,8 @@ export class ExpiryRefused extends ValidationFailed {
     readonly currentExpiry: string,
   ) {
     super(
-      { expiry_date: problem === 'notLater' ? 'expiryNotLater' : 'expiryTooFar' },
-      { date: currentExpiry, days: MAX_EXTENSION_DAYS },
+      { expiry_date: problem === 'notLater' ? 'extendDateNotLater' : 'extendDateTooFar' },
+      { date: currentExpiry },
     );
   }
 }

@@ -80,8 +80,6 @@ export const errorsEn = {
   alreadyRecorded: 'This was already recorded. Please refresh and try again.',
   ruleBroken: 'That would break a rule of the package (no sessions left?). Please refresh.',
   concurrentChange: 'Someone else changed this at the same moment. Please try again.',
-  expiryNotLater: 'The new expiry date must be later than {date}.',
-  expiryTooFar: 'The new expiry date must be within {days} days of {date}.',
 };
 
 export type ErrorKey = keyof typeof errorsEn;
@@ -161,6 +159,4 @@ export const errorsAr: Record<ErrorKey, string> = {
   alreadyRecorded: 'سُجّل هذا من قبل. يرجى تحديث الصفحة والمحاولة مجدداً.',
   ruleBroken: 'هذا يخالف قاعدة من قواعد الباقة (لا جلسات متبقية؟). يرجى تحديث الصفحة.',
   concurrentChange: 'غيّر شخص آخر هذا في اللحظة نفسها. يرجى المحاولة مجدداً.',
-  expiryNotLater: 'يجب أن يكون تاريخ الانتهاء الجديد بعد {date}.',
-  expiryTooFar: 'يجب ألا يتجاوز تاريخ الانتهاء الجديد {days} يوماً بعد {date}.',
 };
