@@ -36,7 +36,7 @@ function issueKey(issue: z.core.$ZodRawIssue): MessageKey {
       if (issue.format === 'datetime') return 'dateTimeInvalid';
       return 'valueInvalid';
     case 'invalid_value':
-      return 'optionInvalid';
+      return issue.input === undefined ? 'fieldRequired' : 'optionInvalid';
     case 'invalid_union': {
       // blankAsMissing(schema): the last branch is the one that says what the value lacks.
       const message = issue.errors.at(-1)?.[0]?.message;

@@ -1,4 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  blankAsMissing,
+  calendarDate,
+  fieldErrorsOf,
+  instant,
+} from '../../src/routes/validation.js';
 import { html, type TestClient } from '../support/client.js';
 import { seedDemoFixture, type DemoFixture } from '../support/demo.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
@@ -98,6 +105,43 @@ describe('a refusal through the JSON API', () => {
         message: 'Please correct the highlighted fields.',
         fields: { duration_minutes: 'Enter a number.', provider_id: 'Please fill in this field.' },
       },
+    });
+  });
+});
+
+describe("zod's own refusals", () => {
+  it('become message keys, whatever the schema', () => {
+    const schema = z.object({
+      date: blankAsMissing(calendarDate),
+      start: blankAsMissing(instant),
+      kind: z.enum(['single', 'group']),
+      minutes: z.coerce.number().int().min(5),
+      email: z.email(),
+      reason: z.string().trim().min(1).max(5),
+    });
+    const wrong = schema.safeParse({
+      date: '2026-02-30',
+      start: 'soon',
+      kind: 'other',
+      minutes: '3',
+      email: 'nope',
+      reason: 'far too long',
+    });
+    expect(fieldErrorsOf(wrong.error!)).toEqual({
+      date: 'dateInvalid',
+      start: 'dateTimeInvalid',
+      kind: 'optionInvalid',
+      minutes: 'numberOutOfRange',
+      email: 'emailInvalid',
+      reason: 'valueTooLong',
+    });
+    const missing = schema.safeParse({ date: '1999-12-31', minutes: 'abc', reason: ' ' });
+    expect(fieldErrorsOf(missing.error!)).toEqual({
+      date: 'dateOutOfRange',
+      kind: 'fieldRequired',
+      minutes: 'numberInvalid',
+      email: 'fieldRequired',
+      reason: 'fieldRequired',
     });
   });
 });
