@@ -13,7 +13,7 @@ import { dayBounds, freeSlots } from '../domain/slots.js';
 import { checkBookable, type PurchaseFacts } from '../domain/purchases.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../domain/errors.js';
 import { changeNotice, publishChange, type ChangeEvent } from '../events/bus.js';
-import { recordAudit } from './audit.js';
+import { auditRowsFrom, recordAudit } from './audit.js';
 import type { Database } from './client.js';
 import { smallestFreeSession } from './purchases.js';
 import { busyIntervalsQuery, workingHoursQuery } from './schedule.js';
@@ -443,14 +443,16 @@ async function writeBooking(
         ${request.idempotencyKey}, ${actor.id})
       returning ${sql.join(appointmentColumns.map((column) => sql.ref(column)))}
     ),
-    audit as (
-      insert into audit_log (tenant_id, actor_id, action, entity, entity_id, after, ip)
-      select ${tenant.id}, ${actor.id}, 'appointment.book', 'appointment', appointment.id,
-        -- the times as JavaScript writes them, like every other audit row
-        to_jsonb(appointment) || ${JSON.stringify({ starts_at: place.start, ends_at: place.end })}::jsonb,
-        ${actor.ip}
-      from appointment
-    )
+    audit as (${auditRowsFrom(sql`appointment`, {
+      tenantId: tenant.id,
+      actorId: actor.id,
+      action: 'appointment.book',
+      entity: 'appointment',
+      entityId: sql`appointment.id`,
+      // the times as JavaScript writes them, like every other audit row
+      after: sql`to_jsonb(appointment) || ${JSON.stringify({ starts_at: place.start, ends_at: place.end })}::jsonb`,
+      ip: actor.ip,
+    })})
     select appointment.id, appointment.status, appointment.session_number_in_package,
       purchase.sessions_used, purchase.total_sessions, purchase.expiry_date,
       ${changeNotice({
