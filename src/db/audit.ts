@@ -44,8 +44,8 @@ export async function recordAudit(db: Database, entry: AuditEntry): Promise<void
 
 /**
  * An audit row per row of `from`, as the body of a data-modifying CTE: a write that makes its
- * change and records it in one statement (`audit as (${auditRowsFrom(...)})`). `entityId` and
- * `after` are SQL over the rows of `from`; the rest are values.
+ * change and records it in one statement (`audit as (${auditRowsFrom(...)})`). `entityId`,
+ * `after` and `where` are SQL over the rows of `from`; the rest are values.
  */
 export function auditRowsFrom(
   from: RawBuilder<unknown>,
@@ -58,11 +58,13 @@ export function auditRowsFrom(
     after: RawBuilder<unknown>;
     ip: string | null;
   },
+  where: RawBuilder<boolean> = sql<boolean>`true`,
 ): RawBuilder<Record<string, never>> {
   return sql`insert into audit_log (tenant_id, actor_id, action, entity, entity_id, after, ip)
     select ${row.tenantId}::uuid, ${row.actorId}::uuid, ${row.action}, ${row.entity},
       ${row.entityId}, ${row.after}, ${row.ip}
-    from ${from}`;
+    from ${from}
+    where ${where}`;
 }
 
 /** Who saw a patient's packages, and where: the audit row of the view. */
@@ -81,7 +83,7 @@ export interface PackagesView {
 export function auditPackagesView(tenantId: string, patientId: string, view: PackagesView) {
   // Kysely puts a raw CTE body as it is: the parentheses are ours.
   return sql<Record<string, never>>`(${auditRowsFrom(
-    sql`patients where patients.tenant_id = ${tenantId} and patients.id = ${patientId}`,
+    sql`patients`,
     {
       tenantId,
       actorId: view.actorId,
@@ -91,6 +93,7 @@ export function auditPackagesView(tenantId: string, patientId: string, view: Pac
       after: sql`${JSON.stringify({ screen: view.screen })}::jsonb`,
       ip: view.ip,
     },
+    sql`patients.tenant_id = ${tenantId} and patients.id = ${patientId}`,
   )})`;
 }
 
