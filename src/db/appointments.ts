@@ -664,11 +664,11 @@ async function setStatus(
 }
 
 async function returnSession(
-  db: Database,
+  trx: DbTransaction,
   tenantId: string,
   appointment: { package_purchase_id: string | null; service_id: string },
 ): Promise<void> {
-  await db
+  await trx
     .updateTable('package_purchases')
     .set({
       sessions_used: sql`sessions_used - 1`,
@@ -677,7 +677,7 @@ async function returnSession(
     .where('tenant_id', '=', tenantId)
     .where('id', '=', appointment.package_purchase_id!)
     .execute();
-  await db
+  await trx
     .updateTable('purchase_services')
     .set((eb) => ({ sessions_used: eb('sessions_used', '-', 1) }))
     .where('tenant_id', '=', tenantId)

@@ -22,8 +22,8 @@ export type Database = Kysely<DB>;
 
 /**
  * An open transaction: what a function that writes several statements, or takes a lock held
- * until commit, takes. The caller (a route, or a module in src/services/) opens it once with
- * `db.transaction().execute(...)`; the plain database does not type-check here.
+ * until commit, takes. Its caller (a route, or a module in src/services/) opens it, once per
+ * request; the plain database does not type-check here, so no such function runs without one.
  */
 export type DbTransaction = Transaction<DB>;
 

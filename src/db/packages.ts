@@ -115,12 +115,12 @@ export interface PackageValues {
 
 /** Every service of the package must be one of the tenant's (else: a field error). */
 async function writePackageServices(
-  db: Database,
+  trx: DbTransaction,
   tenantId: string,
   packageId: string,
   services: PackageValues['services'],
 ) {
-  const known = await db
+  const known = await trx
     .selectFrom('services')
     .select('id')
     .where('tenant_id', '=', tenantId)
@@ -133,12 +133,12 @@ async function writePackageServices(
   if (known.length !== new Set(services.map((service) => service.service_id)).size) {
     throw new ValidationFailed({ services: 'errChooseService' });
   }
-  await db
+  await trx
     .deleteFrom('package_services')
     .where('tenant_id', '=', tenantId)
     .where('package_id', '=', packageId)
     .execute();
-  await db
+  await trx
     .insertInto('package_services')
     .values(services.map((service) => ({ tenant_id: tenantId, package_id: packageId, ...service })))
     .execute();

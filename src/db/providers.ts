@@ -229,18 +229,18 @@ async function checkProviderLinks(
 const NO_ID = '00000000-0000-4000-8000-000000000000';
 
 async function writeProviderClinics(
-  db: Database,
+  trx: DbTransaction,
   tenantId: string,
   providerId: string,
   clinicIds: string[],
 ) {
-  await db
+  await trx
     .deleteFrom('provider_clinics')
     .where('tenant_id', '=', tenantId)
     .where('provider_id', '=', providerId)
     .execute();
   if (clinicIds.length === 0) return;
-  await db
+  await trx
     .insertInto('provider_clinics')
     .values(
       clinicIds.map((clinicId) => ({
