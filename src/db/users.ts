@@ -107,7 +107,7 @@ async function lockUserOfTenant(trx: DbTransaction, actor: StaffActor, userId: s
 
 /** Refuses when `before` is the last active admin and `after` no longer is one. */
 async function keepAnAdmin(
-  trx: Database,
+  trx: DbTransaction,
   tenantId: string,
   before: UserSummary,
   after: { role: Role; active: boolean },
