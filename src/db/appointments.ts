@@ -13,8 +13,8 @@ import { dayBounds, freeSlots } from '../domain/slots.js';
 import { checkBookable, type PurchaseFacts } from '../domain/purchases.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../domain/errors.js';
 import { changeNotice, publishChange, type ChangeEvent } from '../events/bus.js';
-import { recordAudit } from './audit.js';
-import type { Database } from './client.js';
+import { auditRowsFrom, recordAudit } from './audit.js';
+import type { Database, DbTransaction } from './client.js';
 import { smallestFreeSession } from './purchases.js';
 import { busyIntervalsQuery, workingHoursQuery } from './schedule.js';
 import type { AppointmentStatus, Role } from './schema.js';
@@ -63,7 +63,7 @@ const appointmentColumns = [
 ] as const;
 
 /**
- * Books one appointment in one transaction (SPEC §1 step 9). For a package: the purchase is
+ * Books one appointment, in the caller's transaction (SPEC §1 step 9). For a package: the purchase is
  * locked, checked (active, this patient's, sessions left, slot on or before expiry, the
  * service's allotment not used up), the smallest free session number taken and both counters
  * raised. The exclusion constraints stay the last word on overlaps (23P01 → 409). A repeated
@@ -74,41 +74,39 @@ const appointmentColumns = [
  * earlier booking of the key, the patient, the purchase row locked), the facts of the slot and
  * the purchase's use, then the write. On the hot path round-trips cost more than the rows.
  */
-export function bookAppointment(
-  db: Database,
+export async function bookAppointment(
+  trx: DbTransaction,
   tenant: TenantRef,
   actor: { id: string; ip: string | null },
   request: BookingRequest,
   now: Date,
 ): Promise<Booking> {
-  return db.transaction().execute(async (trx) => {
-    await lockBooking(trx, tenant.id, request);
-    const facts = await readBookingFacts(trx, tenant.id, request);
-    if (facts.earlier) {
-      if (facts.earlier.patient_id !== request.patientId) {
-        throw new Conflict('bookingKeyReused');
-      }
-      return earlierBooking(tenant, facts.earlier);
+  await lockBooking(trx, tenant.id, request);
+  const facts = await readBookingFacts(trx, tenant.id, request);
+  if (facts.earlier) {
+    if (facts.earlier.patient_id !== request.patientId) {
+      throw new Conflict('bookingKeyReused');
     }
-    if (!facts.patient_found) throw new NotFound('patientNotFound');
-    if (request.type === 'package' && !request.purchaseId) {
-      throw new ValidationFailed({ package_purchase_id: 'packageRequired' });
-    }
-    if (request.type === 'single' && request.purchaseId) {
-      throw new ValidationFailed({
-        package_purchase_id: 'singleNotOnPackage',
-      });
-    }
-    const purchase = request.purchaseId
-      ? checkBookable(facts.purchase ?? undefined, request.patientId)
-      : null;
-    const { place, usage } =
-      request.type === 'group'
-        ? await takeGroupSeat(trx, tenant.id, request, purchase, now)
-        : await checkSlot(trx, tenant, request, purchase, now);
-    const consumed = purchase ? takeSession(tenant, purchase, place, usage!) : null;
-    return writeBooking(trx, tenant, actor, request, place, consumed);
-  });
+    return earlierBooking(tenant, facts.earlier);
+  }
+  if (!facts.patient_found) throw new NotFound('patientNotFound');
+  if (request.type === 'package' && !request.purchaseId) {
+    throw new ValidationFailed({ package_purchase_id: 'packageRequired' });
+  }
+  if (request.type === 'single' && request.purchaseId) {
+    throw new ValidationFailed({
+      package_purchase_id: 'singleNotOnPackage',
+    });
+  }
+  const purchase = request.purchaseId
+    ? checkBookable(facts.purchase ?? undefined, request.patientId)
+    : null;
+  const { place, usage } =
+    request.type === 'group'
+      ? await takeGroupSeat(trx, tenant.id, request, purchase, now)
+      : await checkSlot(trx, tenant, request, purchase, now);
+  const consumed = purchase ? takeSession(tenant, purchase, place, usage!) : null;
+  return writeBooking(trx, tenant, actor, request, place, consumed);
 }
 
 interface Place {
@@ -136,7 +134,7 @@ type LockedPurchase = PurchaseFacts & { id: string; patient_id: string };
  * The key comes first, the calendars always in the same order (by key), and no row is locked
  * yet, so two bookings never wait on each other in a circle.
  */
-async function lockBooking(db: Database, tenantId: string, request: BookingRequest) {
+async function lockBooking(trx: DbTransaction, tenantId: string, request: BookingRequest) {
   const calendars = [`${tenantId}:patient:${request.patientId}`];
   if (request.type !== 'group' && request.providerId) {
     calendars.push(`${tenantId}:provider:${request.providerId}`);
@@ -144,7 +142,7 @@ async function lockBooking(db: Database, tenantId: string, request: BookingReque
   const keys = calendars.sort();
   if (request.idempotencyKey) keys.unshift(`${tenantId}:${request.idempotencyKey}`);
   const locks = keys.map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
-  await sql`select ${sql.join(locks)}`.execute(db);
+  await sql`select ${sql.join(locks)}`.execute(trx);
 }
 
 /**
@@ -153,9 +151,9 @@ async function lockBooking(db: Database, tenantId: string, request: BookingReque
  * (cancellations returning a session) queue here, and the statements after this one see the
  * counts they left.
  */
-async function readBookingFacts(db: Database, tenantId: string, request: BookingRequest) {
+async function readBookingFacts(trx: DbTransaction, tenantId: string, request: BookingRequest) {
   const { idempotencyKey, purchaseId } = request;
-  return db
+  return trx
     .selectNoFrom((eb) => [
       idempotencyKey
         ? jsonObjectFrom(
@@ -331,7 +329,7 @@ function usageOf(row: {
 
 /** Joining a group session: its place and time, one seat taken under a row lock. */
 async function takeGroupSeat(
-  db: Database,
+  trx: DbTransaction,
   tenantId: string,
   request: BookingRequest,
   purchase: LockedPurchase | null,
@@ -340,7 +338,7 @@ async function takeGroupSeat(
   if (!request.groupSessionId) {
     throw new ValidationFailed({ group_session_id: 'groupSessionToJoin' });
   }
-  const session = await db
+  const session = await trx
     .selectFrom('group_sessions')
     .selectAll()
     .where('tenant_id', '=', tenantId)
@@ -355,14 +353,16 @@ async function takeGroupSeat(
     throw new Conflict('groupSessionStarted');
   }
   if (session.seats_taken >= session.capacity) throw new Conflict('groupSessionFull');
-  await db
+  await trx
     .updateTable('group_sessions')
     .set((eb) => ({ seats_taken: eb('seats_taken', '+', 1) }))
     .where('tenant_id', '=', tenantId)
     .where('id', '=', session.id)
     .execute();
   const usage = purchase
-    ? usageOf(await db.selectNoFrom(usageColumns(db, tenantId, purchase)).executeTakeFirstOrThrow())
+    ? usageOf(
+        await trx.selectNoFrom(usageColumns(trx, tenantId, purchase)).executeTakeFirstOrThrow(),
+      )
     : null;
   const place = {
     clinicId: session.clinic_id,
@@ -443,14 +443,16 @@ async function writeBooking(
         ${request.idempotencyKey}, ${actor.id})
       returning ${sql.join(appointmentColumns.map((column) => sql.ref(column)))}
     ),
-    audit as (
-      insert into audit_log (tenant_id, actor_id, action, entity, entity_id, after, ip)
-      select ${tenant.id}, ${actor.id}, 'appointment.book', 'appointment', appointment.id,
-        -- the times as JavaScript writes them, like every other audit row
-        to_jsonb(appointment) || ${JSON.stringify({ starts_at: place.start, ends_at: place.end })}::jsonb,
-        ${actor.ip}
-      from appointment
-    )
+    audit as (${auditRowsFrom(sql`appointment`, {
+      tenantId: tenant.id,
+      actorId: actor.id,
+      action: 'appointment.book',
+      entity: 'appointment',
+      entityId: sql`appointment.id`,
+      // the times as JavaScript writes them, like every other audit row
+      after: sql`to_jsonb(appointment) || ${JSON.stringify({ starts_at: place.start, ends_at: place.end })}::jsonb`,
+      ip: actor.ip,
+    })})
     select appointment.id, appointment.status, appointment.session_number_in_package,
       purchase.sessions_used, purchase.total_sessions, purchase.expiry_date,
       ${changeNotice({
@@ -529,49 +531,47 @@ function withExpiryWarning(
  * Cancels with a reason: early enough (the tenant's window) the session returns to the
  * package; later it stays consumed (LATE_CANCELLED). A group seat is freed either way.
  */
-export function cancelAppointment(
-  db: Database,
+export async function cancelAppointment(
+  trx: DbTransaction,
   tenant: TenantRef,
   actor: { id: string; ip: string | null },
   appointmentId: string,
   reason: string,
   now: Date,
 ): Promise<{ status: 'CANCELLED' | 'LATE_CANCELLED'; sessionReturned: boolean }> {
-  return db.transaction().execute(async (trx) => {
-    const before = await lockAppointment(trx, tenant.id, appointmentId);
-    if (!CANCELLABLE.includes(before.status)) {
-      throw new Conflict('appointmentNotCancellable', { status: before.status.toLowerCase() });
-    }
-    const status = cancellationOutcome(before.starts_at, now, tenant.cancellationWindowHours);
-    await setStatus(trx, tenant.id, appointmentId, status, reason, now);
-    const sessionReturned = status === 'CANCELLED' && before.package_purchase_id !== null;
-    if (sessionReturned) await returnSession(trx, tenant.id, before);
-    if (before.group_session_id) {
-      await trx
-        .updateTable('group_sessions')
-        .set((eb) => ({ seats_taken: eb('seats_taken', '-', 1) }))
-        .where('tenant_id', '=', tenant.id)
-        .where('id', '=', before.group_session_id)
-        .execute();
-    }
-    await recordAudit(trx, {
-      tenantId: tenant.id,
-      actorId: actor.id,
-      action: 'appointment.cancel',
-      entity: 'appointment',
-      entityId: appointmentId,
-      before: { status: before.status },
-      after: { status, reason, session_returned: sessionReturned },
-      ip: actor.ip,
-    });
-    await publishChange(trx, appointmentChange(tenant, 'appointment.cancelled', before));
-    return { status, sessionReturned };
+  const before = await lockAppointment(trx, tenant.id, appointmentId);
+  if (!CANCELLABLE.includes(before.status)) {
+    throw new Conflict('appointmentNotCancellable', { status: before.status.toLowerCase() });
+  }
+  const status = cancellationOutcome(before.starts_at, now, tenant.cancellationWindowHours);
+  await setStatus(trx, tenant.id, appointmentId, status, reason, now);
+  const sessionReturned = status === 'CANCELLED' && before.package_purchase_id !== null;
+  if (sessionReturned) await returnSession(trx, tenant.id, before);
+  if (before.group_session_id) {
+    await trx
+      .updateTable('group_sessions')
+      .set((eb) => ({ seats_taken: eb('seats_taken', '-', 1) }))
+      .where('tenant_id', '=', tenant.id)
+      .where('id', '=', before.group_session_id)
+      .execute();
+  }
+  await recordAudit(trx, {
+    tenantId: tenant.id,
+    actorId: actor.id,
+    action: 'appointment.cancel',
+    entity: 'appointment',
+    entityId: appointmentId,
+    before: { status: before.status },
+    after: { status, reason, session_returned: sessionReturned },
+    ip: actor.ip,
   });
+  await publishChange(trx, appointmentChange(tenant, 'appointment.cancelled', before));
+  return { status, sessionReturned };
 }
 
 /** BOOKED → CONFIRMED → ARRIVED → COMPLETED, or NO_SHOW (which keeps the session used). */
-export function changeAppointmentStatus(
-  db: Database,
+export async function changeAppointmentStatus(
+  trx: DbTransaction,
   tenant: TenantRef,
   actor: { id: string; role: Role; ip: string | null },
   appointmentId: string,
@@ -579,31 +579,29 @@ export function changeAppointmentStatus(
   reason: string | null,
   now: Date,
 ): Promise<void> {
-  return db.transaction().execute(async (trx) => {
-    const before = await lockAppointment(trx, tenant.id, appointmentId);
-    if (!isKnownTransition(before.status, status)) {
-      throw new Conflict('statusChangeRefused', {
-        status: before.status.toLowerCase(),
-        next: status,
-      });
-    }
-    const ownsAppointment = before.provider_user_id === actor.id;
-    if (!mayTransition(before.status, status, { role: actor.role, ownsAppointment })) {
-      throw new Forbidden();
-    }
-    await setStatus(trx, tenant.id, appointmentId, status, reason, now);
-    await recordAudit(trx, {
-      tenantId: tenant.id,
-      actorId: actor.id,
-      action: 'appointment.status',
-      entity: 'appointment',
-      entityId: appointmentId,
-      before: { status: before.status },
-      after: { status, reason },
-      ip: actor.ip,
+  const before = await lockAppointment(trx, tenant.id, appointmentId);
+  if (!isKnownTransition(before.status, status)) {
+    throw new Conflict('statusChangeRefused', {
+      status: before.status.toLowerCase(),
+      next: status,
     });
-    await publishChange(trx, appointmentChange(tenant, 'appointment.status', before));
+  }
+  const ownsAppointment = before.provider_user_id === actor.id;
+  if (!mayTransition(before.status, status, { role: actor.role, ownsAppointment })) {
+    throw new Forbidden();
+  }
+  await setStatus(trx, tenant.id, appointmentId, status, reason, now);
+  await recordAudit(trx, {
+    tenantId: tenant.id,
+    actorId: actor.id,
+    action: 'appointment.status',
+    entity: 'appointment',
+    entityId: appointmentId,
+    before: { status: before.status },
+    after: { status, reason },
+    ip: actor.ip,
   });
+  await publishChange(trx, appointmentChange(tenant, 'appointment.status', before));
 }
 
 function appointmentChange(
@@ -626,8 +624,8 @@ function appointmentChange(
   };
 }
 
-async function lockAppointment(db: Database, tenantId: string, appointmentId: string) {
-  const appointment = await db
+async function lockAppointment(trx: DbTransaction, tenantId: string, appointmentId: string) {
+  const appointment = await trx
     .selectFrom('appointments')
     .leftJoin('providers', (join) =>
       join
@@ -669,11 +667,11 @@ async function setStatus(
 }
 
 async function returnSession(
-  db: Database,
+  trx: DbTransaction,
   tenantId: string,
   appointment: { package_purchase_id: string | null; service_id: string },
 ): Promise<void> {
-  await db
+  await trx
     .updateTable('package_purchases')
     .set({
       sessions_used: sql`sessions_used - 1`,
@@ -682,7 +680,7 @@ async function returnSession(
     .where('tenant_id', '=', tenantId)
     .where('id', '=', appointment.package_purchase_id!)
     .execute();
-  await db
+  await trx
     .updateTable('purchase_services')
     .set((eb) => ({ sessions_used: eb('sessions_used', '-', 1) }))
     .where('tenant_id', '=', tenantId)

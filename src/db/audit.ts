@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Database } from './client.js';
 
 /** Who makes a change, for its audit row. */
@@ -42,6 +42,31 @@ export async function recordAudit(db: Database, entry: AuditEntry): Promise<void
     .execute();
 }
 
+/**
+ * An audit row per row of `from`, as the body of a data-modifying CTE: a write that makes its
+ * change and records it in one statement (`audit as (${auditRowsFrom(...)})`). `entityId`,
+ * `after` and `where` are SQL over the rows of `from`; the rest are values.
+ */
+export function auditRowsFrom(
+  from: RawBuilder<unknown>,
+  row: {
+    tenantId: string;
+    actorId: string | null;
+    action: string;
+    entity: string;
+    entityId: RawBuilder<string>;
+    after: RawBuilder<unknown>;
+    ip: string | null;
+  },
+  where: RawBuilder<boolean> = sql<boolean>`true`,
+): RawBuilder<Record<string, never>> {
+  return sql`insert into audit_log (tenant_id, actor_id, action, entity, entity_id, after, ip)
+    select ${row.tenantId}::uuid, ${row.actorId}::uuid, ${row.action}, ${row.entity},
+      ${row.entityId}, ${row.after}, ${row.ip}
+    from ${from}
+    where ${where}`;
+}
+
 /** Who saw a patient's packages, and where: the audit row of the view. */
 export interface PackagesView {
   actorId: string;
@@ -55,30 +80,21 @@ export interface PackagesView {
  * no commit of its own. The row is selected from the tenant's patient, so it is written exactly
  * when the statement finds the patient, and so shows their data.
  */
-export function auditPackagesView(
-  db: Database,
-  tenantId: string,
-  patientId: string,
-  view: PackagesView,
-) {
-  return db
-    .insertInto('audit_log')
-    .columns(['tenant_id', 'actor_id', 'action', 'entity', 'entity_id', 'after', 'ip'])
-    .expression(
-      db
-        .selectFrom('patients')
-        .select((eb) => [
-          'tenant_id',
-          eb.val(view.actorId).as('actor_id'),
-          eb.val('patient.packages_viewed').as('action'),
-          eb.val('patient').as('entity'),
-          'id',
-          eb.val(JSON.stringify({ screen: view.screen })).as('after'),
-          eb.val(view.ip).as('ip'),
-        ])
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', patientId),
-    );
+export function auditPackagesView(tenantId: string, patientId: string, view: PackagesView) {
+  // Kysely puts a raw CTE body as it is: the parentheses are ours.
+  return sql<Record<string, never>>`(${auditRowsFrom(
+    sql`patients`,
+    {
+      tenantId,
+      actorId: view.actorId,
+      action: 'patient.packages_viewed',
+      entity: 'patient',
+      entityId: sql<string>`patients.id`,
+      after: sql`${JSON.stringify({ screen: view.screen })}::jsonb`,
+      ip: view.ip,
+    },
+    sql`patients.tenant_id = ${tenantId} and patients.id = ${patientId}`,
+  )})`;
 }
 
 /** Every action the code records, for the audit page's filter. */

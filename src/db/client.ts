@@ -6,6 +6,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import {
   Kysely,
   PostgresDialect,
+  type Transaction,
   type PostgresCursor,
   type PostgresPool,
   type PostgresPoolClient,
@@ -16,7 +17,15 @@ import pg from 'pg';
 import { listenPglite, listenPostgres, type EventBus } from '../events/bus.js';
 import type { DB } from './schema.js';
 
+/** The database or a transaction on it: what a query function that reads, or writes one statement, takes. */
 export type Database = Kysely<DB>;
+
+/**
+ * An open transaction: what a function that writes several statements, or takes a lock held
+ * until commit, takes. Its caller (a route, or a module in src/services/) opens it, once per
+ * request; the plain database does not type-check here, so no such function runs without one.
+ */
+export type DbTransaction = Transaction<DB>;
 
 /** What the server needs: the database and the bus its changes arrive on. */
 export interface Connection {

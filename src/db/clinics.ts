@@ -1,7 +1,7 @@
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { NotFound } from '../domain/errors.js';
 import { recordAudit, type Actor } from './audit.js';
-import type { Database } from './client.js';
+import type { Database, DbTransaction } from './client.js';
 import { submitOnce } from './form-submissions.js';
 
 export interface ClinicOption {
@@ -129,59 +129,55 @@ export function findClinic(
 }
 
 /** A new clinic, once per form token (a double submit answers with the first one's id). */
-export function createClinic(
-  db: Database,
+export async function createClinic(
+  trx: DbTransaction,
   tenantId: string,
   actor: Actor,
   formToken: string,
   values: ClinicValues,
 ): Promise<{ id: string; created: boolean }> {
-  return db.transaction().execute((trx) =>
-    submitOnce(trx, { tenantId, token: formToken, entity: 'clinic' }, async () => {
-      const { id } = await trx
-        .insertInto('clinics')
-        .values({ tenant_id: tenantId, ...values })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await recordAudit(trx, {
-        tenantId,
-        actorId: actor.id,
-        ip: actor.ip,
-        action: 'clinic.create',
-        entity: 'clinic',
-        entityId: id,
-        after: values,
-      });
-      return id;
-    }),
-  );
+  return submitOnce(trx, { tenantId, token: formToken, entity: 'clinic' }, async () => {
+    const { id } = await trx
+      .insertInto('clinics')
+      .values({ tenant_id: tenantId, ...values })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      tenantId,
+      actorId: actor.id,
+      ip: actor.ip,
+      action: 'clinic.create',
+      entity: 'clinic',
+      entityId: id,
+      after: values,
+    });
+    return id;
+  });
 }
 
-export function updateClinic(
-  db: Database,
+export async function updateClinic(
+  trx: DbTransaction,
   tenantId: string,
   actor: Actor,
   clinicId: string,
   values: ClinicValues,
 ): Promise<void> {
-  return db.transaction().execute(async (trx) => {
-    const before = await findClinic(trx, tenantId, clinicId);
-    if (!before) throw new NotFound('clinicNotFound');
-    await trx
-      .updateTable('clinics')
-      .set(values)
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', clinicId)
-      .execute();
-    await recordAudit(trx, {
-      tenantId,
-      actorId: actor.id,
-      ip: actor.ip,
-      action: 'clinic.update',
-      entity: 'clinic',
-      entityId: clinicId,
-      before,
-      after: values,
-    });
+  const before = await findClinic(trx, tenantId, clinicId);
+  if (!before) throw new NotFound('clinicNotFound');
+  await trx
+    .updateTable('clinics')
+    .set(values)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', clinicId)
+    .execute();
+  await recordAudit(trx, {
+    tenantId,
+    actorId: actor.id,
+    ip: actor.ip,
+    action: 'clinic.update',
+    entity: 'clinic',
+    entityId: clinicId,
+    before,
+    after: values,
   });
 }

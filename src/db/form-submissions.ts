@@ -1,5 +1,5 @@
 import { Conflict } from '../domain/errors.js';
-import type { Database } from './client.js';
+import type { DbTransaction } from './client.js';
 
 export interface FormToken {
   tenantId: string;
@@ -15,7 +15,7 @@ export interface FormToken {
  * the second insert waits on the first one's primary-key lock and then finds its row.
  */
 export async function submitOnce(
-  trx: Database,
+  trx: DbTransaction,
   form: FormToken,
   create: () => Promise<string>,
 ): Promise<{ id: string; created: boolean }> {

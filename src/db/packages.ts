@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { NotFound, ValidationFailed } from '../domain/errors.js';
 import { recordAudit, type Actor } from './audit.js';
-import type { Database } from './client.js';
+import type { Database, DbTransaction } from './client.js';
 import { submitOnce } from './form-submissions.js';
 
 export interface PackageService {
@@ -115,12 +115,12 @@ export interface PackageValues {
 
 /** Every service of the package must be one of the tenant's (else: a field error). */
 async function writePackageServices(
-  db: Database,
+  trx: DbTransaction,
   tenantId: string,
   packageId: string,
   services: PackageValues['services'],
 ) {
-  const known = await db
+  const known = await trx
     .selectFrom('services')
     .select('id')
     .where('tenant_id', '=', tenantId)
@@ -133,78 +133,74 @@ async function writePackageServices(
   if (known.length !== new Set(services.map((service) => service.service_id)).size) {
     throw new ValidationFailed({ services: 'errChooseService' });
   }
-  await db
+  await trx
     .deleteFrom('package_services')
     .where('tenant_id', '=', tenantId)
     .where('package_id', '=', packageId)
     .execute();
-  await db
+  await trx
     .insertInto('package_services')
     .values(services.map((service) => ({ tenant_id: tenantId, package_id: packageId, ...service })))
     .execute();
 }
 
-export function createPackage(
-  db: Database,
+export async function createPackage(
+  trx: DbTransaction,
   tenantId: string,
   actor: Actor,
   formToken: string,
   values: PackageValues,
 ): Promise<{ id: string; created: boolean }> {
   const { services, ...columns } = values;
-  return db.transaction().execute((trx) =>
-    submitOnce(trx, { tenantId, token: formToken, entity: 'package' }, async () => {
-      const { id } = await trx
-        .insertInto('packages')
-        .values({ tenant_id: tenantId, ...columns })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await writePackageServices(trx, tenantId, id, services);
-      await recordAudit(trx, {
-        tenantId,
-        actorId: actor.id,
-        ip: actor.ip,
-        action: 'package.create',
-        entity: 'package',
-        entityId: id,
-        after: values,
-      });
-      return id;
-    }),
-  );
+  return submitOnce(trx, { tenantId, token: formToken, entity: 'package' }, async () => {
+    const { id } = await trx
+      .insertInto('packages')
+      .values({ tenant_id: tenantId, ...columns })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await writePackageServices(trx, tenantId, id, services);
+    await recordAudit(trx, {
+      tenantId,
+      actorId: actor.id,
+      ip: actor.ip,
+      action: 'package.create',
+      entity: 'package',
+      entityId: id,
+      after: values,
+    });
+    return id;
+  });
 }
 
 /**
  * Changes the package as sold from now on. Purchases already sold keep their own snapshot
  * (names, price, sessions in package_purchases and purchase_services): nothing here touches them.
  */
-export function updatePackage(
-  db: Database,
+export async function updatePackage(
+  trx: DbTransaction,
   tenantId: string,
   actor: Actor,
   packageId: string,
   values: PackageValues,
 ): Promise<void> {
   const { services, ...columns } = values;
-  return db.transaction().execute(async (trx) => {
-    const before = await findPackage(trx, tenantId, packageId);
-    if (!before) throw new NotFound('packageNotFound');
-    await trx
-      .updateTable('packages')
-      .set(columns)
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', packageId)
-      .execute();
-    await writePackageServices(trx, tenantId, packageId, services);
-    await recordAudit(trx, {
-      tenantId,
-      actorId: actor.id,
-      ip: actor.ip,
-      action: 'package.update',
-      entity: 'package',
-      entityId: packageId,
-      before,
-      after: values,
-    });
+  const before = await findPackage(trx, tenantId, packageId);
+  if (!before) throw new NotFound('packageNotFound');
+  await trx
+    .updateTable('packages')
+    .set(columns)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', packageId)
+    .execute();
+  await writePackageServices(trx, tenantId, packageId, services);
+  await recordAudit(trx, {
+    tenantId,
+    actorId: actor.id,
+    ip: actor.ip,
+    action: 'package.update',
+    entity: 'package',
+    entityId: packageId,
+    before,
+    after: values,
   });
 }

@@ -79,7 +79,7 @@ export async function loadPatientHistory(
   view: PackagesView,
 ): Promise<PatientHistory | undefined> {
   const patient = await db
-    .with('view_audit', () => auditPackagesView(db, tenantId, patientId, view))
+    .with('view_audit', () => auditPackagesView(tenantId, patientId, view))
     .selectFrom('patients')
     .select(patientSummaryColumns)
     .where('tenant_id', '=', tenantId)

@@ -21,7 +21,7 @@ export async function loadPatientPackages(
   view: PackagesView,
 ) {
   const row = await db
-    .with('view_audit', () => auditPackagesView(db, tenantId, patientId, view))
+    .with('view_audit', () => auditPackagesView(tenantId, patientId, view))
     .selectFrom('patients')
     .select(patientSummaryColumns)
     .select(() => [

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import { formatGeneratedMrn, GENERATED_MRN_PREFIX } from '../domain/patients.js';
 import { recordAudit, type StaffActor } from './audit.js';
-import type { Database } from './client.js';
+import type { Database, DbTransaction } from './client.js';
 import { submitOnce } from './form-submissions.js';
 
 export const PATIENT_SEARCH_LIMIT = 20;
@@ -130,7 +130,7 @@ function mrnTaken(db: Database, tenantId: string, mrn: string, exceptId?: string
  * value continues after the highest generated-looking MRN already on file (imports, demo
  * data); numbers someone typed by hand in between are skipped.
  */
-async function takeNextMrn(trx: Database, tenantId: string): Promise<string> {
+async function takeNextMrn(trx: DbTransaction, tenantId: string): Promise<string> {
   for (;;) {
     const counter =
       (await trx
@@ -173,8 +173,8 @@ const GENERATED_MRN_DIGITS = `^${GENERATED_MRN_PREFIX}([0-9]{1,9})$`;
  * Registers a patient (MRN typed, or the next generated one) with an audit row, once per form
  * token. Unless `confirmDuplicate`, refuses with PossibleDuplicates when someone alike exists.
  */
-export function registerPatient(
-  db: Database,
+export async function registerPatient(
+  trx: DbTransaction,
   actor: StaffActor,
   input: {
     formToken: string;
@@ -183,74 +183,70 @@ export function registerPatient(
     confirmDuplicate: boolean;
   },
 ): Promise<{ id: string; created: boolean }> {
-  return db.transaction().execute((trx) =>
-    submitOnce(
-      trx,
-      { tenantId: actor.tenantId, token: input.formToken, entity: 'patient' },
-      async () => {
-        if (!input.confirmDuplicate) {
-          const matches = await findPossibleDuplicates(trx, actor.tenantId, input.details);
-          if (matches.length > 0) throw new PossibleDuplicates(matches);
-        }
-        if (input.mrn && (await mrnTaken(trx, actor.tenantId, input.mrn))) {
-          throw new ValidationFailed({ mrn: 'mrnTaken' });
-        }
-        const mrn = input.mrn ?? (await takeNextMrn(trx, actor.tenantId));
-        const patient = await trx
-          .insertInto('patients')
-          .values({ tenant_id: actor.tenantId, mrn, ...input.details })
-          .returning(summaryColumns)
-          .executeTakeFirstOrThrow();
-        await recordAudit(trx, {
-          tenantId: actor.tenantId,
-          actorId: actor.userId,
-          action: 'patient.register',
-          entity: 'patient',
-          entityId: patient.id,
-          after: patient,
-          ip: actor.ip,
-        });
-        return patient.id;
-      },
-    ),
+  return submitOnce(
+    trx,
+    { tenantId: actor.tenantId, token: input.formToken, entity: 'patient' },
+    async () => {
+      if (!input.confirmDuplicate) {
+        const matches = await findPossibleDuplicates(trx, actor.tenantId, input.details);
+        if (matches.length > 0) throw new PossibleDuplicates(matches);
+      }
+      if (input.mrn && (await mrnTaken(trx, actor.tenantId, input.mrn))) {
+        throw new ValidationFailed({ mrn: 'mrnTaken' });
+      }
+      const mrn = input.mrn ?? (await takeNextMrn(trx, actor.tenantId));
+      const patient = await trx
+        .insertInto('patients')
+        .values({ tenant_id: actor.tenantId, mrn, ...input.details })
+        .returning(summaryColumns)
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        action: 'patient.register',
+        entity: 'patient',
+        entityId: patient.id,
+        after: patient,
+        ip: actor.ip,
+      });
+      return patient.id;
+    },
   );
 }
 
 /** Changes a patient's details (MRN included) with an audit row of before and after. */
-export function updatePatient(
-  db: Database,
+export async function updatePatient(
+  trx: DbTransaction,
   actor: StaffActor,
   patientId: string,
   input: { details: PatientDetails; mrn: string },
 ): Promise<void> {
-  return db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('patients')
-      .select(summaryColumns)
-      .where('tenant_id', '=', actor.tenantId)
-      .where('id', '=', patientId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!before) throw new NotFound('patientNotFound');
-    if (await mrnTaken(trx, actor.tenantId, input.mrn, patientId)) {
-      throw new ValidationFailed({ mrn: 'mrnTaken' });
-    }
-    const after = await trx
-      .updateTable('patients')
-      .set({ mrn: input.mrn, ...input.details })
-      .where('tenant_id', '=', actor.tenantId)
-      .where('id', '=', patientId)
-      .returning(summaryColumns)
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, {
-      tenantId: actor.tenantId,
-      actorId: actor.userId,
-      action: 'patient.update',
-      entity: 'patient',
-      entityId: patientId,
-      before,
-      after,
-      ip: actor.ip,
-    });
+  const before = await trx
+    .selectFrom('patients')
+    .select(summaryColumns)
+    .where('tenant_id', '=', actor.tenantId)
+    .where('id', '=', patientId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!before) throw new NotFound('patientNotFound');
+  if (await mrnTaken(trx, actor.tenantId, input.mrn, patientId)) {
+    throw new ValidationFailed({ mrn: 'mrnTaken' });
+  }
+  const after = await trx
+    .updateTable('patients')
+    .set({ mrn: input.mrn, ...input.details })
+    .where('tenant_id', '=', actor.tenantId)
+    .where('id', '=', patientId)
+    .returning(summaryColumns)
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, {
+    tenantId: actor.tenantId,
+    actorId: actor.userId,
+    action: 'patient.update',
+    entity: 'patient',
+    entityId: patientId,
+    before,
+    after,
+    ip: actor.ip,
   });
 }

@@ -11,7 +11,7 @@ import {
 import type { WorkingHours } from '../domain/slots.js';
 import { appointmentRows } from './appointment-rows.js';
 import { recordAudit, type Actor } from './audit.js';
-import type { Database } from './client.js';
+import type { Database, DbTransaction } from './client.js';
 import { submitOnce } from './form-submissions.js';
 
 export interface ProviderOption {
@@ -229,18 +229,18 @@ async function checkProviderLinks(
 const NO_ID = '00000000-0000-4000-8000-000000000000';
 
 async function writeProviderClinics(
-  db: Database,
+  trx: DbTransaction,
   tenantId: string,
   providerId: string,
   clinicIds: string[],
 ) {
-  await db
+  await trx
     .deleteFrom('provider_clinics')
     .where('tenant_id', '=', tenantId)
     .where('provider_id', '=', providerId)
     .execute();
   if (clinicIds.length === 0) return;
-  await db
+  await trx
     .insertInto('provider_clinics')
     .values(
       clinicIds.map((clinicId) => ({
@@ -252,35 +252,33 @@ async function writeProviderClinics(
     .execute();
 }
 
-export function createProvider(
-  db: Database,
+export async function createProvider(
+  trx: DbTransaction,
   tenantId: string,
   actor: Actor,
   formToken: string,
   values: ProviderValues,
 ): Promise<{ id: string; created: boolean }> {
   const { clinic_ids, ...columns } = values;
-  return db.transaction().execute((trx) =>
-    submitOnce(trx, { tenantId, token: formToken, entity: 'provider' }, async () => {
-      await checkProviderLinks(trx, tenantId, null, values);
-      const { id } = await trx
-        .insertInto('providers')
-        .values({ tenant_id: tenantId, ...columns })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await writeProviderClinics(trx, tenantId, id, clinic_ids);
-      await recordAudit(trx, {
-        tenantId,
-        actorId: actor.id,
-        ip: actor.ip,
-        action: 'provider.create',
-        entity: 'provider',
-        entityId: id,
-        after: values,
-      });
-      return id;
-    }),
-  );
+  return submitOnce(trx, { tenantId, token: formToken, entity: 'provider' }, async () => {
+    await checkProviderLinks(trx, tenantId, null, values);
+    const { id } = await trx
+      .insertInto('providers')
+      .values({ tenant_id: tenantId, ...columns })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await writeProviderClinics(trx, tenantId, id, clinic_ids);
+    await recordAudit(trx, {
+      tenantId,
+      actorId: actor.id,
+      ip: actor.ip,
+      action: 'provider.create',
+      entity: 'provider',
+      entityId: id,
+      after: values,
+    });
+    return id;
+  });
 }
 
 async function existingProvider(db: Database, tenantId: string, providerId: string) {
@@ -290,8 +288,8 @@ async function existingProvider(db: Database, tenantId: string, providerId: stri
 }
 
 /** Names, linked user and clinics; leaving a clinic with live appointments there strands them. */
-export function updateProvider(
-  db: Database,
+export async function updateProvider(
+  trx: DbTransaction,
   tenant: { id: string },
   actor: Actor,
   providerId: string,
@@ -299,65 +297,61 @@ export function updateProvider(
   policy: StrandingPolicy,
 ): Promise<void> {
   const { clinic_ids, ...columns } = values;
-  return db.transaction().execute(async (trx) => {
-    const before = await existingProvider(trx, tenant.id, providerId);
-    await checkProviderLinks(trx, tenant.id, providerId, values);
-    const live = await listLiveAppointments(trx, tenant.id, providerId, policy.now);
-    const kept = refuseStranding(outsideClinics(live, clinic_ids), policy);
-    await trx
-      .updateTable('providers')
-      .set(columns)
-      .where('tenant_id', '=', tenant.id)
-      .where('id', '=', providerId)
-      .execute();
-    await writeProviderClinics(trx, tenant.id, providerId, clinic_ids);
-    await recordAudit(trx, {
-      tenantId: tenant.id,
-      actorId: actor.id,
-      ip: actor.ip,
-      action: 'provider.update',
-      entity: 'provider',
-      entityId: providerId,
-      before: { ...before, hours: undefined },
-      after: { ...values, kept_appointments: kept },
-    });
+  const before = await existingProvider(trx, tenant.id, providerId);
+  await checkProviderLinks(trx, tenant.id, providerId, values);
+  const live = await listLiveAppointments(trx, tenant.id, providerId, policy.now);
+  const kept = refuseStranding(outsideClinics(live, clinic_ids), policy);
+  await trx
+    .updateTable('providers')
+    .set(columns)
+    .where('tenant_id', '=', tenant.id)
+    .where('id', '=', providerId)
+    .execute();
+  await writeProviderClinics(trx, tenant.id, providerId, clinic_ids);
+  await recordAudit(trx, {
+    tenantId: tenant.id,
+    actorId: actor.id,
+    ip: actor.ip,
+    action: 'provider.update',
+    entity: 'provider',
+    entityId: providerId,
+    before: { ...before, hours: undefined },
+    after: { ...values, kept_appointments: kept },
   });
 }
 
 /** Replaces the weekly hours; ranges of one weekday never overlap (checked, and constrained). */
-export function replaceWeeklyHours(
-  db: Database,
+export async function replaceWeeklyHours(
+  trx: DbTransaction,
   tenant: { id: string; timezone: string },
   actor: Actor,
   providerId: string,
   hours: WorkingHours[],
   policy: StrandingPolicy,
 ): Promise<void> {
-  return db.transaction().execute(async (trx) => {
-    const before = await existingProvider(trx, tenant.id, providerId);
-    const live = await listLiveAppointments(trx, tenant.id, providerId, policy.now);
-    const kept = refuseStranding(outsideHours(live, hours, tenant.timezone), policy);
+  const before = await existingProvider(trx, tenant.id, providerId);
+  const live = await listLiveAppointments(trx, tenant.id, providerId, policy.now);
+  const kept = refuseStranding(outsideHours(live, hours, tenant.timezone), policy);
+  await trx
+    .deleteFrom('provider_schedules')
+    .where('tenant_id', '=', tenant.id)
+    .where('provider_id', '=', providerId)
+    .execute();
+  if (hours.length > 0) {
     await trx
-      .deleteFrom('provider_schedules')
-      .where('tenant_id', '=', tenant.id)
-      .where('provider_id', '=', providerId)
+      .insertInto('provider_schedules')
+      .values(hours.map((range) => ({ tenant_id: tenant.id, provider_id: providerId, ...range })))
       .execute();
-    if (hours.length > 0) {
-      await trx
-        .insertInto('provider_schedules')
-        .values(hours.map((range) => ({ tenant_id: tenant.id, provider_id: providerId, ...range })))
-        .execute();
-    }
-    await recordAudit(trx, {
-      tenantId: tenant.id,
-      actorId: actor.id,
-      ip: actor.ip,
-      action: 'provider.schedule',
-      entity: 'provider',
-      entityId: providerId,
-      before: { hours: before.hours },
-      after: { hours, kept_appointments: kept },
-    });
+  }
+  await recordAudit(trx, {
+    tenantId: tenant.id,
+    actorId: actor.id,
+    ip: actor.ip,
+    action: 'provider.schedule',
+    entity: 'provider',
+    entityId: providerId,
+    before: { hours: before.hours },
+    after: { hours, kept_appointments: kept },
   });
 }
 
@@ -385,8 +379,8 @@ export function listTimeOff(
     .execute();
 }
 
-export function addTimeOff(
-  db: Database,
+export async function addTimeOff(
+  trx: DbTransaction,
   tenantId: string,
   actor: Actor,
   formToken: string,
@@ -394,57 +388,53 @@ export function addTimeOff(
   off: Omit<TimeOff, 'id'>,
   policy: StrandingPolicy,
 ): Promise<{ id: string; created: boolean }> {
-  return db.transaction().execute(async (trx) => {
-    await existingProvider(trx, tenantId, providerId);
-    return submitOnce(trx, { tenantId, token: formToken, entity: 'time_off' }, async () => {
-      const live = await listLiveAppointments(trx, tenantId, providerId, policy.now);
-      const kept = refuseStranding(
-        duringTimeOff(live, { start: off.starts_at, end: off.ends_at }),
-        policy,
-      );
-      const { id } = await trx
-        .insertInto('provider_time_off')
-        .values({ tenant_id: tenantId, provider_id: providerId, ...off })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await recordAudit(trx, {
-        tenantId,
-        actorId: actor.id,
-        ip: actor.ip,
-        action: 'provider.time_off.add',
-        entity: 'provider',
-        entityId: providerId,
-        after: { id, ...off, kept_appointments: kept },
-      });
-      return id;
+  await existingProvider(trx, tenantId, providerId);
+  return submitOnce(trx, { tenantId, token: formToken, entity: 'time_off' }, async () => {
+    const live = await listLiveAppointments(trx, tenantId, providerId, policy.now);
+    const kept = refuseStranding(
+      duringTimeOff(live, { start: off.starts_at, end: off.ends_at }),
+      policy,
+    );
+    const { id } = await trx
+      .insertInto('provider_time_off')
+      .values({ tenant_id: tenantId, provider_id: providerId, ...off })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      tenantId,
+      actorId: actor.id,
+      ip: actor.ip,
+      action: 'provider.time_off.add',
+      entity: 'provider',
+      entityId: providerId,
+      after: { id, ...off, kept_appointments: kept },
     });
+    return id;
   });
 }
 
-export function removeTimeOff(
-  db: Database,
+export async function removeTimeOff(
+  trx: DbTransaction,
   tenantId: string,
   actor: Actor,
   providerId: string,
   timeOffId: string,
 ): Promise<void> {
-  return db.transaction().execute(async (trx) => {
-    const removed = await trx
-      .deleteFrom('provider_time_off')
-      .where('tenant_id', '=', tenantId)
-      .where('provider_id', '=', providerId)
-      .where('id', '=', timeOffId)
-      .returning(['id', 'starts_at', 'ends_at', 'reason'])
-      .executeTakeFirst();
-    if (!removed) throw new NotFound('timeOffNotFound');
-    await recordAudit(trx, {
-      tenantId,
-      actorId: actor.id,
-      ip: actor.ip,
-      action: 'provider.time_off.remove',
-      entity: 'provider',
-      entityId: providerId,
-      before: removed,
-    });
+  const removed = await trx
+    .deleteFrom('provider_time_off')
+    .where('tenant_id', '=', tenantId)
+    .where('provider_id', '=', providerId)
+    .where('id', '=', timeOffId)
+    .returning(['id', 'starts_at', 'ends_at', 'reason'])
+    .executeTakeFirst();
+  if (!removed) throw new NotFound('timeOffNotFound');
+  await recordAudit(trx, {
+    tenantId,
+    actorId: actor.id,
+    ip: actor.ip,
+    action: 'provider.time_off.remove',
+    entity: 'provider',
+    entityId: providerId,
+    before: removed,
   });
 }

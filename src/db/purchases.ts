@@ -4,6 +4,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { Conflict, NotFound } from '../domain/errors.js';
 import { checkBookable } from '../domain/purchases.js';
 import { changeNotice } from '../events/bus.js';
+import { auditRowsFrom } from './audit.js';
 import type { Database } from './client.js';
 import { purchaseClinics, type ClinicOption } from './clinics.js';
 import { packageQuery, type CatalogueEntry } from './packages.js';
@@ -140,13 +141,15 @@ export async function assignPackage(
       from purchase, pkg,
         json_to_recordset(pkg.services) as service(service_id uuid, sessions integer)
     ),
-    audit as (
-      insert into audit_log (tenant_id, actor_id, action, entity, entity_id, after, ip)
-      select ${tenantId}, ${input.assignedBy}, 'package.assign', 'package_purchase', purchase.id,
-        to_jsonb(purchase) || jsonb_build_object('price', pkg.price, 'services', pkg.services),
-        ${input.ip}
-      from purchase, pkg
-    )
+    audit as (${auditRowsFrom(sql`purchase, pkg`, {
+      tenantId,
+      actorId: input.assignedBy,
+      action: 'package.assign',
+      entity: 'package_purchase',
+      entityId: sql`purchase.id`,
+      after: sql`to_jsonb(purchase) || jsonb_build_object('price', pkg.price, 'services', pkg.services)`,
+      ip: input.ip,
+    })})
     select exists (select from patient) as patient_found,
       (select to_json(pkg) from pkg) as package,
       (select to_json(earlier) from earlier) as earlier,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { hashPassword } from '../auth/password.js';
-import type { Database } from './client.js';
+import type { Database, DbTransaction } from './client.js';
 import type { AppointmentStatus, PurchaseStatus, Role } from './schema.js';
 
 /**
@@ -606,7 +606,7 @@ interface TenantContext {
 }
 
 async function seedTenant(
-  trx: Database,
+  trx: DbTransaction,
   spec: TenantSpec,
   now: Date,
   passwordHash: string,
@@ -645,7 +645,7 @@ async function seedTenant(
 }
 
 async function insertUsers(
-  trx: Database,
+  trx: DbTransaction,
   tenantId: string,
   users: UserSpec[],
   passwordHash: string,
@@ -668,7 +668,7 @@ async function insertUsers(
 }
 
 async function insertClinics(
-  trx: Database,
+  trx: DbTransaction,
   tenantId: string,
   clinics: ClinicSpec[],
 ): Promise<Map<string, string>> {
@@ -690,7 +690,7 @@ async function insertClinics(
 }
 
 async function insertServices(
-  trx: Database,
+  trx: DbTransaction,
   tenantId: string,
   services: ServiceSpec[],
   clinicIds: Map<string, string>,
@@ -717,7 +717,7 @@ async function insertServices(
 
 /** Providers with their clinics and the same weekly hours on every working day. */
 async function insertProviders(
-  trx: Database,
+  trx: DbTransaction,
   tenantId: string,
   spec: TenantSpec,
   clinicIds: Map<string, string>,
@@ -764,7 +764,7 @@ async function insertProviders(
 }
 
 async function insertPackages(
-  trx: Database,
+  trx: DbTransaction,
   tenantId: string,
   packages: PackageSpec[],
   services: TenantContext['services'],
@@ -800,7 +800,7 @@ async function insertPackages(
 }
 
 async function insertPatients(
-  trx: Database,
+  trx: DbTransaction,
   tenantId: string,
   patients: PatientSpec[],
 ): Promise<Map<string, string>> {
@@ -827,7 +827,7 @@ async function insertPatients(
  * consumes a session.
  */
 async function insertPurchase(
-  trx: Database,
+  trx: DbTransaction,
   context: TenantContext,
   patientId: string,
   purchase: PurchaseSpec,

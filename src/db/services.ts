@@ -1,7 +1,7 @@
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { NotFound, ValidationFailed } from '../domain/errors.js';
 import { recordAudit, type Actor } from './audit.js';
-import type { Database } from './client.js';
+import type { Database, DbTransaction } from './client.js';
 import { clinicExists } from './clinics.js';
 import { submitOnce } from './form-submissions.js';
 import { clinicProviders, type ProviderOption } from './providers.js';
@@ -132,61 +132,57 @@ async function checkClinic(db: Database, tenantId: string, clinicId: string) {
   }
 }
 
-export function createService(
-  db: Database,
+export async function createService(
+  trx: DbTransaction,
   tenantId: string,
   actor: Actor,
   formToken: string,
   values: ServiceValues,
 ): Promise<{ id: string; created: boolean }> {
-  return db.transaction().execute((trx) =>
-    submitOnce(trx, { tenantId, token: formToken, entity: 'service' }, async () => {
-      await checkClinic(trx, tenantId, values.clinic_id);
-      const { id } = await trx
-        .insertInto('services')
-        .values({ tenant_id: tenantId, ...values })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await recordAudit(trx, {
-        tenantId,
-        actorId: actor.id,
-        ip: actor.ip,
-        action: 'service.create',
-        entity: 'service',
-        entityId: id,
-        after: values,
-      });
-      return id;
-    }),
-  );
+  return submitOnce(trx, { tenantId, token: formToken, entity: 'service' }, async () => {
+    await checkClinic(trx, tenantId, values.clinic_id);
+    const { id } = await trx
+      .insertInto('services')
+      .values({ tenant_id: tenantId, ...values })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      tenantId,
+      actorId: actor.id,
+      ip: actor.ip,
+      action: 'service.create',
+      entity: 'service',
+      entityId: id,
+      after: values,
+    });
+    return id;
+  });
 }
 
-export function updateService(
-  db: Database,
+export async function updateService(
+  trx: DbTransaction,
   tenantId: string,
   actor: Actor,
   serviceId: string,
   values: ServiceValues,
 ): Promise<void> {
-  return db.transaction().execute(async (trx) => {
-    const before = await findAdminService(trx, tenantId, serviceId);
-    if (!before) throw new NotFound('serviceNotFound');
-    await checkClinic(trx, tenantId, values.clinic_id);
-    await trx
-      .updateTable('services')
-      .set(values)
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', serviceId)
-      .execute();
-    await recordAudit(trx, {
-      tenantId,
-      actorId: actor.id,
-      ip: actor.ip,
-      action: 'service.update',
-      entity: 'service',
-      entityId: serviceId,
-      before,
-      after: values,
-    });
+  const before = await findAdminService(trx, tenantId, serviceId);
+  if (!before) throw new NotFound('serviceNotFound');
+  await checkClinic(trx, tenantId, values.clinic_id);
+  await trx
+    .updateTable('services')
+    .set(values)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', serviceId)
+    .execute();
+  await recordAudit(trx, {
+    tenantId,
+    actorId: actor.id,
+    ip: actor.ip,
+    action: 'service.update',
+    entity: 'service',
+    entityId: serviceId,
+    before,
+    after: values,
   });
 }

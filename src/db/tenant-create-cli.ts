@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { connect } from './client.js';
 import { migrateToLatest } from './migrate.js';
 import { PGLITE_DIR } from './paths.js';
-import { createTenantWithAdmin } from './tenants.js';
+import { createTenantWithAdmin } from '../services/tenants.js';
 
 // `npm run tenant:create -- --name … --timezone … --currency … --admin-email … --admin-password …`:
 // a new, empty centre with one administrator, in the database the server uses (DATABASE_URL,

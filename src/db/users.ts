@@ -1,8 +1,7 @@
-import { forgetTenantSessions } from '../auth/session-cache.js';
 import { invalidateUserSessions } from '../auth/session.js';
 import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import { recordAudit } from './audit.js';
-import type { Database } from './client.js';
+import type { Database, DbTransaction } from './client.js';
 import { submitOnce } from './form-submissions.js';
 import type { StaffActor } from './audit.js';
 import type { Locale, Role } from './schema.js';
@@ -16,31 +15,28 @@ export function findUserByEmail(db: Database, email: string) {
 }
 
 /** The user's language, audited with the one it replaces. */
-export function setUserLocale(
-  db: Database,
+export async function setUserLocale(
+  trx: DbTransaction,
   user: { tenantId: string; id: string; locale: Locale },
   locale: Locale,
   ip: string | null,
 ): Promise<void> {
-  const written = db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({ locale })
-      .where('tenant_id', '=', user.tenantId)
-      .where('id', '=', user.id)
-      .execute();
-    await recordAudit(trx, {
-      tenantId: user.tenantId,
-      actorId: user.id,
-      action: 'user.locale',
-      entity: 'user',
-      entityId: user.id,
-      before: { locale: user.locale },
-      after: { locale },
-      ip,
-    });
+  await trx
+    .updateTable('users')
+    .set({ locale })
+    .where('tenant_id', '=', user.tenantId)
+    .where('id', '=', user.id)
+    .execute();
+  await recordAudit(trx, {
+    tenantId: user.tenantId,
+    actorId: user.id,
+    action: 'user.locale',
+    entity: 'user',
+    entityId: user.id,
+    before: { locale: user.locale },
+    after: { locale },
+    ip,
   });
-  return written.finally(() => forgetTenantSessions(user.tenantId));
 }
 
 export interface UserSummary {
@@ -91,7 +87,7 @@ export class LastAdmin extends Conflict {
  * the tenant's lock first, so such changes of one tenant run one after the other: two admins
  * demoting each other at once cannot both see the other one still in place.
  */
-async function lockUserOfTenant(trx: Database, actor: StaffActor, userId: string) {
+async function lockUserOfTenant(trx: DbTransaction, actor: StaffActor, userId: string) {
   await trx
     .selectFrom('tenants')
     .select('id')
@@ -111,7 +107,7 @@ async function lockUserOfTenant(trx: Database, actor: StaffActor, userId: string
 
 /** Refuses when `before` is the last active admin and `after` no longer is one. */
 async function keepAnAdmin(
-  trx: Database,
+  trx: DbTransaction,
   tenantId: string,
   before: UserSummary,
   after: { role: Role; active: boolean },
@@ -157,14 +153,16 @@ export interface NewUser {
 }
 
 /** Creates a user once per form token; an email already in use (in any tenant) is refused. */
-export function createTenantUser(
-  db: Database,
+export async function createTenantUser(
+  trx: DbTransaction,
   actor: StaffActor,
   formToken: string,
   user: NewUser,
 ): Promise<{ id: string; created: boolean }> {
-  return db.transaction().execute((trx) =>
-    submitOnce(trx, { tenantId: actor.tenantId, token: formToken, entity: 'user' }, async () => {
+  return submitOnce(
+    trx,
+    { tenantId: actor.tenantId, token: formToken, entity: 'user' },
+    async () => {
       if (await findUserByEmail(trx, user.email))
         throw new ValidationFailed({ email: 'emailTaken' });
       const created = await trx
@@ -181,83 +179,74 @@ export function createTenantUser(
         .executeTakeFirstOrThrow();
       await auditUser(trx, actor, 'user.create', created.id, { after: created });
       return created.id;
-    }),
+    },
   );
 }
 
 /** Name, role and language; never leaves the tenant without an active admin. */
-export function updateTenantUser(
-  db: Database,
+export async function updateTenantUser(
+  trx: DbTransaction,
   actor: StaffActor,
   userId: string,
   change: { name: string; role: Role; locale: Locale },
 ): Promise<void> {
-  const written = db.transaction().execute(async (trx) => {
-    const before = await lockUserOfTenant(trx, actor, userId);
-    await keepAnAdmin(trx, actor.tenantId, before, { role: change.role, active: before.active });
-    const after = await trx
-      .updateTable('users')
-      .set(change)
-      .where('tenant_id', '=', actor.tenantId)
-      .where('id', '=', userId)
-      .returning(summaryColumns)
-      .executeTakeFirstOrThrow();
-    await auditUser(trx, actor, 'user.update', userId, { before, after });
-  });
-  return written.finally(() => forgetTenantSessions(actor.tenantId));
+  const before = await lockUserOfTenant(trx, actor, userId);
+  await keepAnAdmin(trx, actor.tenantId, before, { role: change.role, active: before.active });
+  const after = await trx
+    .updateTable('users')
+    .set(change)
+    .where('tenant_id', '=', actor.tenantId)
+    .where('id', '=', userId)
+    .returning(summaryColumns)
+    .executeTakeFirstOrThrow();
+  await auditUser(trx, actor, 'user.update', userId, { before, after });
 }
 
 /** Deactivating ends the user's sessions at once; they can no longer sign in. */
-export function setUserActive(
-  db: Database,
+export async function setUserActive(
+  trx: DbTransaction,
   actor: StaffActor,
   userId: string,
   active: boolean,
 ): Promise<void> {
-  const written = db.transaction().execute(async (trx) => {
-    const before = await lockUserOfTenant(trx, actor, userId);
-    await keepAnAdmin(trx, actor.tenantId, before, { role: before.role, active });
-    const after = await trx
-      .updateTable('users')
-      .set({ active })
-      .where('tenant_id', '=', actor.tenantId)
-      .where('id', '=', userId)
-      .returning(summaryColumns)
-      .executeTakeFirstOrThrow();
-    if (!active) await invalidateUserSessions(trx, actor.tenantId, userId);
-    await auditUser(trx, actor, active ? 'user.activate' : 'user.deactivate', userId, {
-      before,
-      after,
-    });
+  const before = await lockUserOfTenant(trx, actor, userId);
+  await keepAnAdmin(trx, actor.tenantId, before, { role: before.role, active });
+  const after = await trx
+    .updateTable('users')
+    .set({ active })
+    .where('tenant_id', '=', actor.tenantId)
+    .where('id', '=', userId)
+    .returning(summaryColumns)
+    .executeTakeFirstOrThrow();
+  if (!active) await invalidateUserSessions(trx, actor.tenantId, userId);
+  await auditUser(trx, actor, active ? 'user.activate' : 'user.deactivate', userId, {
+    before,
+    after,
   });
-  return written.finally(() => forgetTenantSessions(actor.tenantId));
 }
 
 /**
  * Sets a new password. An admin's reset ends all the user's sessions; changing one's own
  * keeps the session it is done from (`keepSession`), which the caller then rotates.
  */
-export function setUserPassword(
-  db: Database,
+export async function setUserPassword(
+  trx: DbTransaction,
   actor: StaffActor,
   userId: string,
   passwordHash: string,
   keepSession?: { sessionId: string },
 ): Promise<void> {
-  const written = db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('users')
-      .set({ password_hash: passwordHash })
-      .where('tenant_id', '=', actor.tenantId)
-      .where('id', '=', userId)
-      .returning('id')
-      .executeTakeFirst();
-    if (!updated) throw new NotFound('userNotFound');
-    await invalidateUserSessions(trx, actor.tenantId, userId, keepSession);
-    const action = keepSession ? 'user.password_change' : 'user.password_reset';
-    await auditUser(trx, actor, action, userId, { after: { sessions_ended: true } });
-  });
-  return written.finally(() => forgetTenantSessions(actor.tenantId));
+  const updated = await trx
+    .updateTable('users')
+    .set({ password_hash: passwordHash })
+    .where('tenant_id', '=', actor.tenantId)
+    .where('id', '=', userId)
+    .returning('id')
+    .executeTakeFirst();
+  if (!updated) throw new NotFound('userNotFound');
+  await invalidateUserSessions(trx, actor.tenantId, userId, keepSession);
+  const action = keepSession ? 'user.password_change' : 'user.password_reset';
+  await auditUser(trx, actor, action, userId, { after: { sessions_ended: true } });
 }
 
 /** The stored hash, to check a user's current password before changing it. */

@@ -2,7 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { z } from 'zod';
-import type { Database } from '../db/client.js';
+import type { DbTransaction } from '../db/client.js';
 
 /**
  * Real time (SPEC §4): a write publishes a change with PostgreSQL NOTIFY inside its own
@@ -46,8 +46,8 @@ const changeEventSchema = z.object({
  * only, never of a refused one, and never before the data is visible to their re-fetch.
  * The payload (a few ids, ~250 bytes) stays far below NOTIFY's 8000-byte limit.
  */
-export async function publishChange(db: Database, event: ChangeEvent): Promise<void> {
-  await sql`select ${changeNotice(event)}`.execute(db);
+export async function publishChange(trx: DbTransaction, event: ChangeEvent): Promise<void> {
+  await sql`select ${changeNotice(event)}`.execute(trx);
 }
 
 /**

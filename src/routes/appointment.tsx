@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES, canBook } from '../auth/roles.js';
 import { findAppointmentRow } from '../db/appointment-rows.js';
-import { cancelAppointment, changeAppointmentStatus } from '../db/appointments.js';
+import { cancelAppointment, changeAppointmentStatus } from '../services/appointments.js';
 import { CANCELLABLE, nextStatuses, STEP_STATUSES } from '../domain/appointments.js';
 import { NotFound } from '../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../env.js';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
-import { bookAppointment, cancelAppointment } from '../db/appointments.js';
+import { bookAppointment, cancelAppointment } from '../services/appointments.js';
 import { findPackageClinics, findPurchaseClinics } from '../db/clinics.js';
 import { totalSessions } from '../db/packages.js';
 import { loadPatientPackages } from '../db/patient-packages.js';

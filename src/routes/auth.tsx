@@ -18,7 +18,8 @@ import {
   recordFailure,
   signInKeys,
 } from '../db/login-throttles.js';
-import { findUserByEmail, passwordHashOf, setUserLocale, setUserPassword } from '../db/users.js';
+import { findUserByEmail, passwordHashOf } from '../db/users.js';
+import { setUserLocale, setUserPassword } from '../services/users.js';
 import type { AppDeps, AppEnv, AuthedEnv } from '../env.js';
 import { LoginPage, type LoginFormState } from '../views/auth/login-page.js';
 import { PasswordPage } from '../views/auth/password-page.js';

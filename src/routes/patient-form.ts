@@ -87,12 +87,14 @@ export async function registerFromForm(
   const errors = dateOfBirthErrors(form.date_of_birth, today);
   if (errors) return { ok: false, status: 422, errors };
   try {
-    const patient = await registerPatient(db, actor, {
-      formToken: form.form_token,
-      details: detailsOf(form),
-      mrn: form.mrn,
-      confirmDuplicate: form.confirm_duplicate === '1',
-    });
+    const patient = await db.transaction().execute((trx) =>
+      registerPatient(trx, actor, {
+        formToken: form.form_token,
+        details: detailsOf(form),
+        mrn: form.mrn,
+        confirmDuplicate: form.confirm_duplicate === '1',
+      }),
+    );
     return { ok: true, ...patient };
   } catch (error) {
     if (error instanceof PossibleDuplicates) {

@@ -237,7 +237,11 @@ export function patientRoutes({ db, clock }: AppDeps) {
       const dateErrors = dateOfBirthErrors(form.date_of_birth, today(c));
       if (dateErrors) return invalid(dateErrors);
       try {
-        await updatePatient(db, actor(c), id, { details: detailsOf(form), mrn: form.mrn });
+        await db
+          .transaction()
+          .execute((trx) =>
+            updatePatient(trx, actor(c), id, { details: detailsOf(form), mrn: form.mrn }),
+          );
       } catch (error) {
         if (error instanceof ValidationFailed && error.fields) return invalid(error.fields);
         throw error;
@@ -282,15 +286,17 @@ export function patientRoutes({ db, clock }: AppDeps) {
       const { id, purchaseId } = c.req.valid('param');
       const form = c.req.valid('form');
       try {
-        await extendExpiry(db, {
-          tenantId: auth.tenant.id,
-          patientId: id,
-          purchaseId,
-          extension: form.days === undefined ? { date: form.expiry_date! } : { days: form.days },
-          reason: form.reason,
-          today: localDate(auth.tenant.timezone, clock()),
-          actor: { id: auth.user.id, ip: clientIp(c) },
-        });
+        await db.transaction().execute((trx) =>
+          extendExpiry(trx, {
+            tenantId: auth.tenant.id,
+            patientId: id,
+            purchaseId,
+            extension: form.days === undefined ? { date: form.expiry_date! } : { days: form.days },
+            reason: form.reason,
+            today: localDate(auth.tenant.timezone, clock()),
+            actor: { id: auth.user.id, ip: clientIp(c) },
+          }),
+        );
       } catch (error) {
         if (!(error instanceof ExpiryRefused)) throw error;
         const t = translator(c.get('locale'));

@@ -15,8 +15,8 @@ import {
   type AuthContext,
 } from '../../src/auth/session.js';
 import type { Database } from '../../src/db/client.js';
-import { updateTenantSettings } from '../../src/db/tenants.js';
-import { setUserActive, setUserLocale } from '../../src/db/users.js';
+import { updateTenantSettings } from '../../src/services/tenants.js';
+import { setUserActive, setUserLocale } from '../../src/services/users.js';
 import { createTenant, createUser } from '../support/factories.js';
 import { QueryCounter } from '../support/query-counter.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';

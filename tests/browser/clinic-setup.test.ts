@@ -3,7 +3,7 @@ import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { createTenantWithAdmin } from '../../src/db/tenants.js';
+import { createTenantWithAdmin } from '../../src/services/tenants.js';
 import { localDate } from '../../src/domain/dates.js';
 import { ARTIFACTS_DIR, browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTenantWithAdmin } from '../../src/db/tenants.js';
+import { createTenantWithAdmin } from '../../src/services/tenants.js';
 import { createTestApp } from '../support/app.js';
 import { html, TestClient } from '../support/client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';

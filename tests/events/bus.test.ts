@@ -59,7 +59,7 @@ describe('publishing inside a transaction', () => {
       purchase: null,
       extra: 'not for the wire',
     };
-    await publishChange(database.db, booked);
+    await database.db.transaction().execute((trx) => publishChange(trx, booked));
     const { extra, ...sent } = booked;
     expect(extra).toBeDefined();
     expect(await changes.drain(database.db)).toEqual([sent]);
@@ -74,9 +74,9 @@ describe('fan-out', () => {
     const secondA = listenTo(database.bus, tenantA);
     const b = listenTo(database.bus, tenantB);
 
-    await publishChange(database.db, change(tenantA, 'a1'));
-    await publishChange(database.db, change(tenantB, 'b1'));
-    await publishChange(database.db, change(tenantA, 'a2'));
+    await database.db.transaction().execute((trx) => publishChange(trx, change(tenantA, 'a1')));
+    await database.db.transaction().execute((trx) => publishChange(trx, change(tenantB, 'b1')));
+    await database.db.transaction().execute((trx) => publishChange(trx, change(tenantA, 'a2')));
 
     const labels = async (listener: ReturnType<typeof listenTo>) =>
       (await listener.drain(database.db)).map((event) => event.purchase);
@@ -117,7 +117,9 @@ describe('fan-out', () => {
       ]) {
         await sql`select pg_notify(${CHANGES_CHANNEL}, ${payload})`.execute(database.db);
       }
-      await publishChange(database.db, change(tenant, 'after the junk'));
+      await database.db
+        .transaction()
+        .execute((trx) => publishChange(trx, change(tenant, 'after the junk')));
       expect((await changes.drain(database.db)).map((event) => event.purchase)).toEqual([
         'after the junk',
       ]);
@@ -175,7 +177,9 @@ describe('reconnecting', () => {
         const deadline = Date.now() + 5_000;
         let arrived = false;
         for (let attempt = 0; !arrived && Date.now() < deadline; attempt++) {
-          await publishChange(database.db, change(tenant, `after the kill ${attempt}`));
+          await database.db
+            .transaction()
+            .execute((trx) => publishChange(trx, change(tenant, `after the kill ${attempt}`)));
           arrived = await changes
             .waitFor((event) => event.purchase?.startsWith('after the kill') ?? false, 250)
             .then(() => true)
@@ -206,7 +210,7 @@ describe.skipIf(!onRealPostgres)('two app instances on one PostgreSQL', () => {
     const tenant = randomUUID();
     const first = listenTo(database.bus, tenant);
     const other = listenTo(second, tenant);
-    await publishChange(database.db, change(tenant, 'once'));
+    await database.db.transaction().execute((trx) => publishChange(trx, change(tenant, 'once')));
     expect((await first.drain(database.db)).map((event) => event.purchase)).toEqual(['once']);
     expect((await other.drain(database.db)).map((event) => event.purchase)).toEqual(['once']);
     first.stop();

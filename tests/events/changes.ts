@@ -61,7 +61,7 @@ export function listenTo(bus: EventBus, tenantId: string) {
    */
   async function drain(db: Database): Promise<ChangeEvent[]> {
     const label = `${MARKER}${randomUUID()}`;
-    await publishChange(db, change(tenantId, label));
+    await db.transaction().execute((trx) => publishChange(trx, change(tenantId, label)));
     await waitFor((event) => event.purchase === label);
     // Other subscribers' markers are heard too: they are nobody's changes.
     return heard.splice(0).filter((event) => !event.purchase?.startsWith(MARKER));

@@ -143,8 +143,12 @@ describe('GET /events', () => {
   it("carries only the signed-in user's tenant", async () => {
     const ours = await openStream(desk);
     const theirs = await openStream(await signIn('frontdesk@other.test'));
-    await publishChange(database.db, change(demo.demo, 'for the demo centre'));
-    await publishChange(database.db, change(demo.other, 'for the other clinic'));
+    await database.db
+      .transaction()
+      .execute((trx) => publishChange(trx, change(demo.demo, 'for the demo centre')));
+    await database.db
+      .transaction()
+      .execute((trx) => publishChange(trx, change(demo.other, 'for the other clinic')));
 
     // Each stream's first change is its own tenant's, though the demo centre's came first.
     const first = async (stream: EventStream): Promise<unknown> =>
@@ -211,7 +215,9 @@ describe('over real HTTP (@hono/node-server)', () => {
       expect(response.headers.get('content-encoding')).toBeNull();
       expect(database.bus.subscriberCount(demo.demo)).toBe(before + 1);
 
-      await publishChange(database.db, change(demo.demo, 'over the wire'));
+      await database.db
+        .transaction()
+        .execute((trx) => publishChange(trx, change(demo.demo, 'over the wire')));
       const frame = await readFrames(response).nextFrame();
       expect(frame.event).toBe('package.assigned');
       expect(JSON.parse(frame.data!)).toMatchObject({ purchase: 'over the wire' });

@@ -81,7 +81,9 @@ export function adminClinicRoutes({ db }: AppDeps) {
     ),
     async (c) => {
       const { form_token, ...values } = c.req.valid('form');
-      await createClinic(db, c.var.auth.tenant.id, actorOf(c), form_token, values);
+      await db
+        .transaction()
+        .execute((trx) => createClinic(trx, c.var.auth.tenant.id, actorOf(c), form_token, values));
       return c.redirect(LIST, 303);
     },
   );
@@ -99,13 +101,17 @@ export function adminClinicRoutes({ db }: AppDeps) {
       return renderForm(authed(c), { id: clinic.id, values: valuesFrom(submitted), errors });
     }),
     async (c) => {
-      await updateClinic(
-        db,
-        c.var.auth.tenant.id,
-        actorOf(c),
-        c.req.valid('param').id,
-        c.req.valid('form'),
-      );
+      await db
+        .transaction()
+        .execute((trx) =>
+          updateClinic(
+            trx,
+            c.var.auth.tenant.id,
+            actorOf(c),
+            c.req.valid('param').id,
+            c.req.valid('form'),
+          ),
+        );
       return c.redirect(LIST, 303);
     },
   );

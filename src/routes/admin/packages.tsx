@@ -218,7 +218,11 @@ export function adminPackageRoutes({ db }: AppDeps) {
     async (c) => {
       const { form_token, ...values } = c.req.valid('form');
       try {
-        await createPackage(db, c.var.auth.tenant.id, actorOf(c), form_token, values);
+        await db
+          .transaction()
+          .execute((trx) =>
+            createPackage(trx, c.var.auth.tenant.id, actorOf(c), form_token, values),
+          );
       } catch (error) {
         const submitted = await c.req.parseBody({ all: true });
         return refused(c, undefined)(fieldsOfRefusal(error), submitted);
@@ -253,7 +257,11 @@ export function adminPackageRoutes({ db }: AppDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       try {
-        await updatePackage(db, c.var.auth.tenant.id, actorOf(c), id, c.req.valid('form'));
+        await db
+          .transaction()
+          .execute((trx) =>
+            updatePackage(trx, c.var.auth.tenant.id, actorOf(c), id, c.req.valid('form')),
+          );
       } catch (error) {
         const submitted = await c.req.parseBody({ all: true });
         return refused(c, id)(fieldsOfRefusal(error), submitted);

@@ -221,7 +221,11 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
     async (c) => {
       const { form_token, ...values } = c.req.valid('form');
       try {
-        await createProvider(db, c.var.auth.tenant.id, actorOf(c), form_token, values);
+        await db
+          .transaction()
+          .execute((trx) =>
+            createProvider(trx, c.var.auth.tenant.id, actorOf(c), form_token, values),
+          );
       } catch (error) {
         return renderForm(c, {
           values: { ...values, user_id: values.user_id ?? '' },
@@ -261,10 +265,12 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
       const { tenant } = c.var.auth;
       const provider = await existing(c);
       try {
-        await updateProvider(db, tenant, actorOf(c), provider.id, values, {
-          now: clock(),
-          keepAppointments: keep_appointments,
-        });
+        await db.transaction().execute((trx) =>
+          updateProvider(trx, tenant, actorOf(c), provider.id, values, {
+            now: clock(),
+            keepAppointments: keep_appointments,
+          }),
+        );
       } catch (error) {
         return renderForm(c, {
           provider,
@@ -317,10 +323,12 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
     const { values, hours, errors } = parseWeeklyHours(submitted);
     if (Object.keys(errors).length > 0) return renderSchedule(c, provider, { values, errors });
     try {
-      await replaceWeeklyHours(db, c.var.auth.tenant, actorOf(c), provider.id, hours, {
-        now: clock(),
-        keepAppointments: submitted.keep_appointments === 'on',
-      });
+      await db.transaction().execute((trx) =>
+        replaceWeeklyHours(trx, c.var.auth.tenant, actorOf(c), provider.id, hours, {
+          now: clock(),
+          keepAppointments: submitted.keep_appointments === 'on',
+        }),
+      );
     } catch (error) {
       return renderSchedule(c, provider, { values, ...refusalOf(error) });
     }
@@ -393,15 +401,19 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
         return renderTimeOff(c, provider, { values, errors, formToken: form.form_token });
       }
       try {
-        await addTimeOff(
-          db,
-          tenant.id,
-          actorOf(c),
-          form.form_token,
-          provider.id,
-          { starts_at: start.toJSDate(), ends_at: end.toJSDate(), reason: form.reason },
-          { now: clock(), keepAppointments: form.keep_appointments },
-        );
+        await db
+          .transaction()
+          .execute((trx) =>
+            addTimeOff(
+              trx,
+              tenant.id,
+              actorOf(c),
+              form.form_token,
+              provider.id,
+              { starts_at: start.toJSDate(), ends_at: end.toJSDate(), reason: form.reason },
+              { now: clock(), keepAppointments: form.keep_appointments },
+            ),
+          );
       } catch (error) {
         return renderTimeOff(c, provider, {
           values,
@@ -418,7 +430,9 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
     validated('param', z.object({ id: uuid, timeOffId: uuid })),
     async (c) => {
       const { id, timeOffId } = c.req.valid('param');
-      await removeTimeOff(db, c.var.auth.tenant.id, actorOf(c), id, timeOffId);
+      await db
+        .transaction()
+        .execute((trx) => removeTimeOff(trx, c.var.auth.tenant.id, actorOf(c), id, timeOffId));
       return c.redirect(`${LIST}/${id}/time-off`, 303);
     },
   );

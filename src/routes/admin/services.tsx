@@ -128,7 +128,11 @@ export function adminServiceRoutes({ db }: AppDeps) {
     async (c) => {
       const { form_token, ...values } = c.req.valid('form');
       try {
-        await createService(db, c.var.auth.tenant.id, actorOf(c), form_token, values);
+        await db
+          .transaction()
+          .execute((trx) =>
+            createService(trx, c.var.auth.tenant.id, actorOf(c), form_token, values),
+          );
       } catch (error) {
         return renderForm(c, {
           values: { ...values, default_duration_minutes: String(values.default_duration_minutes) },
@@ -160,7 +164,9 @@ export function adminServiceRoutes({ db }: AppDeps) {
       const { id } = c.req.valid('param');
       const values = c.req.valid('form');
       try {
-        await updateService(db, c.var.auth.tenant.id, actorOf(c), id, values);
+        await db
+          .transaction()
+          .execute((trx) => updateService(trx, c.var.auth.tenant.id, actorOf(c), id, values));
       } catch (error) {
         return renderForm(c, {
           id,

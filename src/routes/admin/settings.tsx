@@ -6,9 +6,9 @@ import {
   isSupportedCurrency,
   isSupportedTimeZone,
   supportedTimeZones,
-  updateTenantSettings,
 } from '../../db/tenants.js';
 import type { AppDeps, AuthedEnv } from '../../env.js';
+import { updateTenantSettings } from '../../services/tenants.js';
 import { SettingsPage } from '../../views/admin/settings.js';
 import type { FormState } from '../../views/form-fields.js';
 import { translator } from '../../views/i18n.js';

@@ -2,18 +2,15 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../../auth/middleware.js';
 import { hashPassword } from '../../auth/password.js';
+import { findUser, LastAdmin, listUsers, type UserSummary } from '../../db/users.js';
+import { NotFound, ValidationFailed } from '../../domain/errors.js';
+import type { AppDeps, AuthedEnv } from '../../env.js';
 import {
   createTenantUser,
-  findUser,
-  LastAdmin,
-  listUsers,
   setUserActive,
   setUserPassword,
   updateTenantUser,
-  type UserSummary,
-} from '../../db/users.js';
-import { NotFound, ValidationFailed } from '../../domain/errors.js';
-import type { AppDeps, AuthedEnv } from '../../env.js';
+} from '../../services/users.js';
 import {
   EditUserPage,
   NewUserPage,

@@ -1,0 +1,54 @@
+import type { StepStatus } from '../domain/appointments.js';
+import * as appointments from '../db/appointments.js';
+import type { Booking, BookingRequest, TenantRef } from '../db/appointments.js';
+import type { Database } from '../db/client.js';
+import type { Role } from '../db/schema.js';
+
+/**
+ * An appointment's life — booked, cancelled, moved a status on — each in one transaction,
+ * for the booking pages and the JSON API alike. The locks and checks are in db/appointments.ts;
+ * their order is explained there.
+ */
+
+export function bookAppointment(
+  db: Database,
+  tenant: TenantRef,
+  actor: { id: string; ip: string | null },
+  request: BookingRequest,
+  now: Date,
+): Promise<Booking> {
+  return db
+    .transaction()
+    .execute((trx) => appointments.bookAppointment(trx, tenant, actor, request, now));
+}
+
+export function cancelAppointment(
+  db: Database,
+  tenant: TenantRef,
+  actor: { id: string; ip: string | null },
+  appointmentId: string,
+  reason: string,
+  now: Date,
+): Promise<{ status: 'CANCELLED' | 'LATE_CANCELLED'; sessionReturned: boolean }> {
+  return db
+    .transaction()
+    .execute((trx) =>
+      appointments.cancelAppointment(trx, tenant, actor, appointmentId, reason, now),
+    );
+}
+
+export function changeAppointmentStatus(
+  db: Database,
+  tenant: TenantRef,
+  actor: { id: string; role: Role; ip: string | null },
+  appointmentId: string,
+  status: StepStatus,
+  reason: string | null,
+  now: Date,
+): Promise<void> {
+  return db
+    .transaction()
+    .execute((trx) =>
+      appointments.changeAppointmentStatus(trx, tenant, actor, appointmentId, status, reason, now),
+    );
+}
