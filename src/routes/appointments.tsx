@@ -34,6 +34,7 @@ import {
   type SlotListProps,
 } from '../views/appointments/schedule-fields.js';
 import { localName } from '../views/format.js';
+import { submittedText, submittedValues } from '../views/forms.js';
 import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
 import { registerFromForm, registrationForm } from './patient-form.js';
@@ -43,7 +44,6 @@ import {
   blankAsMissing,
   calendarDate,
   instant,
-  submittedValues,
   text,
   uuid,
   validated,
@@ -265,8 +265,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     validatedForm(registrationForm, (c, errors, submitted) =>
       quickAddAgain(c as Context<AuthedEnv>, 422, {
         form: { values: submittedValues(submitted), errors },
-        formToken:
-          typeof submitted.form_token === 'string' ? submitted.form_token : crypto.randomUUID(),
+        formToken: submittedText(submitted, 'form_token') || crypto.randomUUID(),
       }),
     ),
     async (c) => {

@@ -22,7 +22,7 @@ import { findUserByEmail, passwordHashOf, setUserLocale, setUserPassword } from 
 import type { AppDeps, AppEnv, AuthedEnv } from '../env.js';
 import { LoginPage, type LoginFormState } from '../views/auth/login-page.js';
 import { PasswordPage } from '../views/auth/password-page.js';
-import type { FormState } from '../views/form-fields.js';
+import type { FormState } from '../views/forms.js';
 import { translator } from '../views/i18n.js';
 import { clientIp } from './request.js';
 import { newPassword, validated, validatedForm } from './validation.js';

@@ -14,7 +14,7 @@ import {
   normalisePhone,
   PHONE_PATTERN,
 } from '../domain/patients.js';
-import type { FieldErrors } from './validation.js';
+import type { FieldErrors } from '../views/forms.js';
 
 /** Field messages are message keys: the form shows them in the page's language. */
 const name = z.string({ error: 'fieldRequired' }).trim().max(100, 'nameTooLong');

@@ -9,7 +9,7 @@ import { localDate } from '../domain/dates.js';
 import { NotFound, ValidationFailed } from '../domain/errors.js';
 import { ExpiryRefused, MAX_EXTENSION_DAYS } from '../domain/purchases.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
-import type { FormState } from '../views/form-fields.js';
+import { submittedText, submittedValues, type FormState } from '../views/forms.js';
 import { formatDate, localName } from '../views/format.js';
 import { translator } from '../views/i18n.js';
 import { EditPatientPage, NewPatientPage } from '../views/patients/patient-form.js';
@@ -23,7 +23,7 @@ import {
   registrationForm,
 } from './patient-form.js';
 import { clientIp } from './request.js';
-import { blankAsMissing, submittedValues, uuid, validated, validatedForm } from './validation.js';
+import { blankAsMissing, uuid, validated, validatedForm } from './validation.js';
 
 const extendForm = z
   .object({
@@ -128,7 +128,7 @@ export function patientRoutes({ db, clock }: AppDeps) {
         422,
         { values: submittedValues(submitted), errors },
         {
-          formToken: typeof submitted.form_token === 'string' ? submitted.form_token : undefined,
+          formToken: submittedText(submitted, 'form_token') || undefined,
         },
       ),
     ),

@@ -3,9 +3,7 @@ import type { Context, ValidationTargets } from 'hono';
 import { z } from 'zod';
 import { BadRequest, ValidationFailed } from '../domain/errors.js';
 import type { AppEnv } from '../env.js';
-import type { FormState } from '../views/form-fields.js';
-
-export type FieldErrors = Record<string, string>;
+import type { FieldErrors, Submitted } from '../views/forms.js';
 
 /** Ids are UUIDs v4 everywhere (gen_random_uuid). */
 export const uuid = z.uuid({ version: 'v4' });
@@ -76,18 +74,14 @@ export function validatedForm<T extends z.ZodType>(
   renderInvalid: (
     c: Context<AppEnv>,
     fields: FieldErrors,
-    submitted: Record<string, unknown>,
+    submitted: Submitted,
   ) => Response | Promise<Response>,
 ) {
   return zValidator('form', schema, (result, c) => {
     if (result.success) return;
     // zValidator cannot infer the app's Env from a hook; every route here runs in AppEnv.
     const context = c as unknown as Context<AppEnv>;
-    return renderInvalid(
-      context,
-      fieldErrorsOf(result.error),
-      result.data as Record<string, unknown>,
-    );
+    return renderInvalid(context, fieldErrorsOf(result.error), result.data as Submitted);
   });
 }
 
@@ -97,12 +91,3 @@ export const newPassword = z
   .min(1, 'fieldRequired')
   .min(10, 'passwordTooShort')
   .max(200, 'passwordTooLong');
-
-/** The submitted text of each field, for re-rendering a form as it was sent. */
-export function submittedValues(submitted: Record<string, unknown>): FormState['values'] {
-  return Object.fromEntries(
-    Object.entries(submitted).filter(
-      (entry): entry is [string, string] => typeof entry[1] === 'string',
-    ),
-  );
-}

@@ -5,7 +5,8 @@ import type { Actor } from '../../db/audit.js';
 import { Unauthenticated, ValidationFailed } from '../../domain/errors.js';
 import type { AppEnv, AuthedEnv } from '../../env.js';
 import { clientIp } from '../request.js';
-import { uuid, type FieldErrors } from '../validation.js';
+import type { FieldErrors } from '../../views/forms.js';
+import { uuid } from '../validation.js';
 
 /** Every administration screen: signed in (else the login page), ADMIN only (else 403). */
 export function adminRoutes() {

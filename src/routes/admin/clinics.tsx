@@ -11,9 +11,9 @@ import {
 import { NotFound } from '../../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../../env.js';
 import { ClinicFormPage, ClinicsPage } from '../../views/admin/clinics.js';
-import { submittedText, type Submitted } from '../../views/admin/form.js';
+import { submittedText, type FieldErrors, type Submitted } from '../../views/forms.js';
 import { translator } from '../../views/i18n.js';
-import { validated, validatedForm, type FieldErrors } from '../validation.js';
+import { validated, validatedForm } from '../validation.js';
 import { actorOf, adminRoutes, authed, formTokenField, idParam, nameField } from './admin.js';
 
 const clinicForm = z.object({ name_en: nameField, name_ar: nameField, specialty: nameField });

@@ -12,14 +12,19 @@ import {
 import { listServicesByClinic } from '../../db/services.js';
 import { NotFound } from '../../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../../env.js';
-import { submittedList, submittedText, type Submitted } from '../../views/admin/form.js';
+import {
+  submittedList,
+  submittedText,
+  type FieldErrors,
+  type Submitted,
+} from '../../views/forms.js';
 import {
   PackageFormPage,
   PackagesPage,
   type PackageFormValues,
 } from '../../views/admin/packages.js';
 import { translator } from '../../views/i18n.js';
-import { uuid, validated, validatedForm, type FieldErrors } from '../validation.js';
+import { uuid, validated, validatedForm } from '../validation.js';
 import {
   actorOf,
   adminRoutes,

@@ -23,7 +23,12 @@ import {
 } from '../../domain/provider-changes.js';
 import type { WorkingHours } from '../../domain/slots.js';
 import type { AppDeps, AuthedEnv } from '../../env.js';
-import { submittedList, submittedText, type Submitted } from '../../views/admin/form.js';
+import {
+  submittedList,
+  submittedText,
+  type FieldErrors,
+  type Submitted,
+} from '../../views/forms.js';
 import {
   ProviderFormPage,
   ProvidersPage,
@@ -35,7 +40,7 @@ import {
 } from '../../views/admin/providers.js';
 import { localName } from '../../views/format.js';
 import { translator } from '../../views/i18n.js';
-import { blankAsMissing, uuid, validated, validatedForm, type FieldErrors } from '../validation.js';
+import { blankAsMissing, uuid, validated, validatedForm } from '../validation.js';
 import {
   actorOf,
   adminRoutes,

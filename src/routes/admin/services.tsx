@@ -10,14 +10,14 @@ import {
 } from '../../db/services.js';
 import { NotFound } from '../../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../../env.js';
-import { submittedText, type Submitted } from '../../views/admin/form.js';
+import { submittedText, type FieldErrors, type Submitted } from '../../views/forms.js';
 import {
   ServiceFormPage,
   ServicesPage,
   type ServiceFormValues,
 } from '../../views/admin/services.js';
 import { translator } from '../../views/i18n.js';
-import { uuid, validated, validatedForm, type FieldErrors } from '../validation.js';
+import { uuid, validated, validatedForm } from '../validation.js';
 import {
   actorOf,
   adminRoutes,

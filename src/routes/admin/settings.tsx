@@ -10,10 +10,10 @@ import {
 } from '../../db/tenants.js';
 import type { AppDeps, AuthedEnv } from '../../env.js';
 import { SettingsPage } from '../../views/admin/settings.js';
-import type { FormState } from '../../views/form-fields.js';
+import { submittedValues, type FormState } from '../../views/forms.js';
 import { translator } from '../../views/i18n.js';
 import { clientIp } from '../request.js';
-import { submittedValues, validated, validatedForm } from '../validation.js';
+import { validated, validatedForm } from '../validation.js';
 
 const settingsForm = z.object({
   name: z.string({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),

@@ -20,10 +20,10 @@ import {
   UserListPage,
   type UserNotice,
 } from '../../views/admin/users.js';
-import type { FormState } from '../../views/form-fields.js';
+import { submittedText, submittedValues, type FormState } from '../../views/forms.js';
 import { translator } from '../../views/i18n.js';
 import { clientIp } from '../request.js';
-import { newPassword, submittedValues, uuid, validated, validatedForm } from '../validation.js';
+import { newPassword, uuid, validated, validatedForm } from '../validation.js';
 
 const profileForm = z.object({
   name: z.string({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),
@@ -93,7 +93,7 @@ export function userAdminRoutes({ db }: AppDeps) {
         c as Context<AuthedEnv>,
         422,
         { values: submittedValues(submitted), errors },
-        typeof submitted.form_token === 'string' ? submitted.form_token : undefined,
+        submittedText(submitted, 'form_token') || undefined,
       ),
     ),
     async (c) => {

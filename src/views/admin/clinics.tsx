@@ -1,7 +1,7 @@
 import type { ClinicOption, ClinicValues } from '../../db/clinics.js';
-import type { FieldErrors } from '../../routes/validation.js';
 import type { Translate } from '../i18n.js';
-import { FormCard, NameFields, RowLink, FormButtons, ListCard, TextField } from './form.js';
+import { FormActions, TextField, type FieldErrors } from '../forms.js';
+import { FormCard, ListCard, NameFields, RowLink } from './cards.js';
 
 export const CLINICS_ID = 'admin-clinics';
 export const CLINIC_FORM_ID = 'clinic-form';
@@ -72,7 +72,11 @@ export function ClinicFormPage(props: {
         value={values.specialty}
         errors={errors}
       />
-      <FormButtons t={t} listHref="/admin/clinics" />
+      <FormActions
+        submitLabel={t('adminSave')}
+        cancelLabel={t('adminCancel')}
+        cancelHref="/admin/clinics"
+      />
     </FormCard>
   );
 }

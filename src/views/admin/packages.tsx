@@ -1,18 +1,10 @@
 import type { CatalogueEntry } from '../../db/packages.js';
 import type { Locale } from '../../db/schema.js';
 import type { AdminService } from '../../db/services.js';
-import type { FieldErrors } from '../../routes/validation.js';
 import { formatMoney, localName } from '../format.js';
 import { sessionCount, type Translate } from '../i18n.js';
-import {
-  FormCard,
-  NameFields,
-  RowLink,
-  errorText,
-  FormButtons,
-  ListCard,
-  TextField,
-} from './form.js';
+import { errorText, FormActions, TextField, type FieldErrors } from '../forms.js';
+import { FormCard, ListCard, NameFields, RowLink } from './cards.js';
 
 export const PACKAGES_ID = 'admin-packages';
 export const PACKAGE_FORM_ID = 'package-form';
@@ -255,7 +247,11 @@ export function PackageFormPage(props: {
           </button>
         </p>
       </fieldset>
-      <FormButtons t={t} listHref="/admin/packages" />
+      <FormActions
+        submitLabel={t('adminSave')}
+        cancelLabel={t('adminCancel')}
+        cancelHref="/admin/packages"
+      />
     </FormCard>
   );
 }

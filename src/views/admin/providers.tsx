@@ -2,22 +2,19 @@ import type { ClinicOption } from '../../db/clinics.js';
 import type { AdminProvider, TimeOff } from '../../db/providers.js';
 import type { Locale } from '../../db/schema.js';
 import type { LiveAppointment } from '../../domain/provider-changes.js';
-import type { FieldErrors } from '../../routes/validation.js';
 import { formatDateAt, formatTime, localName } from '../format.js';
 import type { MessageKey, Translate } from '../i18n.js';
 import { TimeRange } from '../time-range.js';
 import {
-  AdminForm,
-  FormCard,
-  NameFields,
-  RowLink,
   CheckboxGroup,
   errorText,
-  FormButtons,
-  ListCard,
+  Form,
+  FormActions,
   SelectField,
   TextField,
-} from './form.js';
+  type FieldErrors,
+} from '../forms.js';
+import { FormCard, ListCard, NameFields, RowLink } from './cards.js';
 
 export const PROVIDERS_ID = 'admin-providers';
 export const PROVIDER_FORM_ID = 'provider-form';
@@ -243,7 +240,11 @@ export function ProviderFormPage(
         }))}
         errors={errors}
       />
-      <FormButtons t={t} listHref="/admin/providers" />
+      <FormActions
+        submitLabel={t('adminSave')}
+        cancelLabel={t('adminCancel')}
+        cancelHref="/admin/providers"
+      />
     </FormCard>
   );
 }
@@ -281,7 +282,7 @@ export function SchedulePage(
   return (
     <section class="card narrow-form" aria-labelledby="schedule-title">
       <h1 id="schedule-title">{props.title}</h1>
-      <AdminForm
+      <Form
         t={t}
         id={SCHEDULE_FORM_ID}
         action={props.action}
@@ -326,8 +327,12 @@ export function SchedulePage(
             </fieldset>
           );
         })}
-        <FormButtons t={t} listHref="/admin/providers" />
-      </AdminForm>
+        <FormActions
+          submitLabel={t('adminSave')}
+          cancelLabel={t('adminCancel')}
+          cancelHref="/admin/providers"
+        />
+      </Form>
     </section>
   );
 }
@@ -383,7 +388,7 @@ export function TimeOffPage(
       </section>
       <section class="card" aria-labelledby="time-off-add-title">
         <h2 id="time-off-add-title">{t('addTimeOff')}</h2>
-        <AdminForm
+        <Form
           t={t}
           id={TIME_OFF_FORM_ID}
           action={base}
@@ -419,8 +424,12 @@ export function TimeOffPage(
             value={props.values.reason}
             errors={errors}
           />
-          <FormButtons t={t} listHref="/admin/providers" />
-        </AdminForm>
+          <FormActions
+            submitLabel={t('adminSave')}
+            cancelLabel={t('adminCancel')}
+            cancelHref="/admin/providers"
+          />
+        </Form>
       </section>
     </div>
   );

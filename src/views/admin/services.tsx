@@ -1,18 +1,10 @@
 import type { ClinicOption } from '../../db/clinics.js';
 import type { Locale } from '../../db/schema.js';
 import type { AdminService } from '../../db/services.js';
-import type { FieldErrors } from '../../routes/validation.js';
 import { formatMoney, localName } from '../format.js';
 import type { Translate } from '../i18n.js';
-import {
-  FormCard,
-  NameFields,
-  RowLink,
-  FormButtons,
-  ListCard,
-  SelectField,
-  TextField,
-} from './form.js';
+import { FormActions, SelectField, TextField, type FieldErrors } from '../forms.js';
+import { FormCard, ListCard, NameFields, RowLink } from './cards.js';
 
 export const SERVICES_ID = 'admin-services';
 export const SERVICE_FORM_ID = 'service-form';
@@ -141,7 +133,11 @@ export function ServiceFormPage(props: {
           errors={errors}
         />
       </div>
-      <FormButtons t={t} listHref="/admin/services" />
+      <FormActions
+        submitLabel={t('adminSave')}
+        cancelLabel={t('adminCancel')}
+        cancelHref="/admin/services"
+      />
     </FormCard>
   );
 }

@@ -1,10 +1,4 @@
-import {
-  FormErrorSummary,
-  PostForm,
-  SelectField,
-  TextField,
-  type FormState,
-} from '../form-fields.js';
+import { Form, SelectField, TextField, type FormState } from '../forms.js';
 import type { Translate } from '../i18n.js';
 
 export function SettingsPage(props: {
@@ -23,11 +17,17 @@ export function SettingsPage(props: {
           {t('settingsSaved')}
         </p>
       )}
-      <PostForm action="/admin/settings" csrfToken={props.csrfToken} id="settings-form">
-        <FormErrorSummary t={t} form={form} />
+      <Form
+        t={t}
+        action="/admin/settings"
+        csrfToken={props.csrfToken}
+        id="settings-form"
+        errors={form.errors}
+      >
         <TextField
           t={t}
-          form={form}
+          value={form.values.name}
+          errors={form.errors}
           name="name"
           id="settings-name"
           label={t('centreName')}
@@ -37,16 +37,18 @@ export function SettingsPage(props: {
         <div class="field-row">
           <SelectField
             t={t}
-            form={form}
+            value={form.values.timezone}
+            errors={form.errors}
             name="timezone"
             id="settings-timezone"
             label={t('timezone')}
             dir="ltr"
-            options={props.timeZones.map((zone) => [zone, zone])}
+            options={props.timeZones.map((zone) => ({ value: zone, label: zone }))}
           />
           <TextField
             t={t}
-            form={form}
+            value={form.values.currency}
+            errors={form.errors}
             name="currency"
             id="settings-currency"
             label={t('currency')}
@@ -56,7 +58,8 @@ export function SettingsPage(props: {
           />
           <TextField
             t={t}
-            form={form}
+            value={form.values.cancellation_window_hours}
+            errors={form.errors}
             name="cancellation_window_hours"
             id="settings-cancellation-window"
             label={t('cancellationWindowHours')}
@@ -71,7 +74,7 @@ export function SettingsPage(props: {
         <button type="submit" class="button primary">
           {t('save')}
         </button>
-      </PostForm>
+      </Form>
     </section>
   );
 }

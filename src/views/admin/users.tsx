@@ -1,14 +1,14 @@
 import type { UserSummary } from '../../db/users.js';
 import type { Role } from '../../db/schema.js';
 import {
+  Form,
   FormActions,
-  FormErrorSummary,
   PasswordField,
-  PostForm,
   SelectField,
   TextField,
   type FormState,
-} from '../form-fields.js';
+  type Option,
+} from '../forms.js';
 import { roleKey, type MessageKey, type Translate } from '../i18n.js';
 
 export const USER_LIST_ID = 'user-list';
@@ -23,14 +23,14 @@ const NOTICES: Record<UserNotice, MessageKey> = {
   reactivated: 'userReactivated',
 };
 
-function roleOptions(t: Translate): [string, string][] {
-  return ROLES.map((role) => [role, t(roleKey(role))]);
+function roleOptions(t: Translate): Option[] {
+  return ROLES.map((role) => ({ value: role, label: t(roleKey(role)) }));
 }
 
-function localeOptions(t: Translate): [string, string][] {
+function localeOptions(t: Translate): Option[] {
   return [
-    ['en', t('locale_en')],
-    ['ar', t('locale_ar')],
+    { value: 'en', label: t('locale_en') },
+    { value: 'ar', label: t('locale_ar') },
   ];
 }
 
@@ -86,7 +86,8 @@ function ProfileFields({ t, form }: { t: Translate; form: FormState }) {
     <>
       <TextField
         t={t}
-        form={form}
+        value={form.values.name}
+        errors={form.errors}
         name="name"
         id="user-name"
         label={t('name')}
@@ -96,7 +97,8 @@ function ProfileFields({ t, form }: { t: Translate; form: FormState }) {
       <div class="field-row">
         <SelectField
           t={t}
-          form={form}
+          value={form.values.role}
+          errors={form.errors}
           name="role"
           id="user-role"
           label={t('role')}
@@ -104,7 +106,8 @@ function ProfileFields({ t, form }: { t: Translate; form: FormState }) {
         />
         <SelectField
           t={t}
-          form={form}
+          value={form.values.locale}
+          errors={form.errors}
           name="locale"
           id="user-locale"
           label={t('locale')}
@@ -125,13 +128,19 @@ export function NewUserPage(props: {
   return (
     <section class="card" aria-labelledby="new-user-title">
       <h1 id="new-user-title">{t('newUser')}</h1>
-      <PostForm action="/admin/users" csrfToken={props.csrfToken} id="user-form">
-        <FormErrorSummary t={t} form={form} />
-        <input type="hidden" name="form_token" value={props.formToken} />
+      <Form
+        t={t}
+        action="/admin/users"
+        csrfToken={props.csrfToken}
+        formToken={props.formToken}
+        id="user-form"
+        errors={form.errors}
+      >
         <ProfileFields t={t} form={form} />
         <TextField
           t={t}
-          form={form}
+          value={form.values.email}
+          errors={form.errors}
           name="email"
           id="user-email"
           label={t('email')}
@@ -142,7 +151,7 @@ export function NewUserPage(props: {
         />
         <PasswordField
           t={t}
-          form={form}
+          errors={form.errors}
           name="password"
           id="user-password"
           label={t('initialPassword')}
@@ -154,7 +163,7 @@ export function NewUserPage(props: {
           cancelLabel={t('cancel')}
           cancelHref="/admin/users"
         />
-      </PostForm>
+      </Form>
     </section>
   );
 }
@@ -184,27 +193,33 @@ export function EditUserPage(props: {
         <p dir="ltr" class="muted">
           {user.email}
         </p>
-        <PostForm action={`/admin/users/${user.id}`} csrfToken={csrfToken} id="user-form">
-          <FormErrorSummary t={t} form={props.profile} />
+        <Form
+          t={t}
+          action={`/admin/users/${user.id}`}
+          csrfToken={csrfToken}
+          id="user-form"
+          errors={props.profile.errors}
+        >
           <ProfileFields t={t} form={props.profile} />
           <FormActions
             submitLabel={t('saveChanges')}
             cancelLabel={t('cancel')}
             cancelHref="/admin/users"
           />
-        </PostForm>
+        </Form>
       </section>
       <section class="card" aria-labelledby="reset-password-title">
         <h2 id="reset-password-title">{t('resetPassword')}</h2>
         <p class="help">{t('resetPasswordHelp')}</p>
-        <PostForm
+        <Form
+          t={t}
           action={`/admin/users/${user.id}/password`}
           csrfToken={csrfToken}
           id="reset-password-form"
         >
           <PasswordField
             t={t}
-            form={props.password}
+            errors={props.password.errors}
             name="password"
             id="reset-password"
             label={t('newTemporaryPassword')}
@@ -213,7 +228,7 @@ export function EditUserPage(props: {
           <button type="submit" class="button">
             {t('resetPassword')}
           </button>
-        </PostForm>
+        </Form>
       </section>
       <section class="card" aria-labelledby="account-status-title">
         <h2 id="account-status-title">
@@ -223,12 +238,17 @@ export function EditUserPage(props: {
           </span>
         </h2>
         <p class="help">{t(user.active ? 'deactivateHelp' : 'reactivateHelp')}</p>
-        <PostForm action={`/admin/users/${user.id}/active`} csrfToken={csrfToken} id="active-form">
+        <Form
+          t={t}
+          action={`/admin/users/${user.id}/active`}
+          csrfToken={csrfToken}
+          id="active-form"
+        >
           <input type="hidden" name="active" value={user.active ? 'false' : 'true'} />
           <button type="submit" class={user.active ? 'button danger' : 'button'}>
             {t(user.active ? 'deactivateUser' : 'reactivateUser')}
           </button>
-        </PostForm>
+        </Form>
       </section>
     </div>
   );

@@ -1,4 +1,4 @@
-import { FormErrorSummary, PasswordField, PostForm, type FormState } from '../form-fields.js';
+import { Form, PasswordField, type FormState } from '../forms.js';
 import type { Translate } from '../i18n.js';
 
 export function PasswordPage(props: {
@@ -16,11 +16,16 @@ export function PasswordPage(props: {
           {t('passwordChanged')}
         </p>
       )}
-      <PostForm action="/account/password" csrfToken={props.csrfToken} id="password-form">
-        <FormErrorSummary t={t} form={form} />
+      <Form
+        t={t}
+        action="/account/password"
+        csrfToken={props.csrfToken}
+        id="password-form"
+        errors={form.errors}
+      >
         <PasswordField
           t={t}
-          form={form}
+          errors={form.errors}
           name="current_password"
           id="current-password"
           label={t('currentPassword')}
@@ -29,7 +34,7 @@ export function PasswordPage(props: {
         />
         <PasswordField
           t={t}
-          form={form}
+          errors={form.errors}
           name="new_password"
           id="new-password"
           label={t('newPassword')}
@@ -38,7 +43,7 @@ export function PasswordPage(props: {
         />
         <PasswordField
           t={t}
-          form={form}
+          errors={form.errors}
           name="confirm_password"
           id="confirm-password"
           label={t('confirmPassword')}
@@ -47,7 +52,7 @@ export function PasswordPage(props: {
         <button type="submit" class="button primary">
           {t('changePassword')}
         </button>
-      </PostForm>
+      </Form>
     </section>
   );
 }

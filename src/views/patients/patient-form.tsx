@@ -1,13 +1,7 @@
 import type { PatientSummary } from '../../db/patients.js';
 import type { Locale } from '../../db/schema.js';
 import { PATIENT_CHOICE_ID } from '../appointments/patient-picker.js';
-import {
-  FormActions,
-  FormErrorSummary,
-  PostForm,
-  TextField,
-  type FormState,
-} from '../form-fields.js';
+import { Form, FormActions, TextField, type FormState } from '../forms.js';
 import { formatDate, localName } from '../format.js';
 import type { Translate } from '../i18n.js';
 
@@ -29,7 +23,8 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
       <div class="field-row">
         <TextField
           t={t}
-          form={form}
+          value={form.values.name_en}
+          errors={form.errors}
           name="name_en"
           id="patient-name-en"
           label={t('nameEn')}
@@ -41,7 +36,8 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
         />
         <TextField
           t={t}
-          form={form}
+          value={form.values.name_ar}
+          errors={form.errors}
           name="name_ar"
           id="patient-name-ar"
           label={t('nameAr')}
@@ -54,7 +50,8 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
       <div class="field-row">
         <TextField
           t={t}
-          form={form}
+          value={form.values.phone}
+          errors={form.errors}
           name="phone"
           id="patient-phone"
           label={t('phone')}
@@ -66,7 +63,8 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
         />
         <TextField
           t={t}
-          form={form}
+          value={form.values.date_of_birth}
+          errors={form.errors}
           name="date_of_birth"
           id="patient-date-of-birth"
           label={t('dateOfBirth')}
@@ -75,7 +73,8 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
         />
         <TextField
           t={t}
-          form={form}
+          value={form.values.mrn}
+          errors={form.errors}
           name="mrn"
           id="patient-mrn"
           label={t('mrn')}
@@ -147,7 +146,6 @@ function RegistrationBody(props: RegistrationProps & { atBookingDesk: boolean })
   const { t, locale, form, duplicates } = props;
   return (
     <>
-      <FormErrorSummary t={t} form={form} />
       {duplicates && duplicates.length > 0 && (
         <DuplicateWarning
           t={t}
@@ -156,7 +154,6 @@ function RegistrationBody(props: RegistrationProps & { atBookingDesk: boolean })
           atBookingDesk={props.atBookingDesk}
         />
       )}
-      <input type="hidden" name="form_token" value={props.formToken} />
       <PatientFields t={t} locale={locale} form={form} mrnRequired={false} />
       <p class="actions">
         <button type="submit" class="button primary">
@@ -192,10 +189,11 @@ export function QuickAddPatient(props: RegistrationProps) {
           ×
         </button>
       </header>
-      <form
+      <Form
+        t={t}
         id={PATIENT_FORM_ID}
-        class="stack"
-        novalidate
+        formToken={props.formToken}
+        errors={props.form.errors}
         autocomplete="off"
         hx-post="/appointments/new/register"
         hx-target={`#${PATIENT_CHOICE_ID}`}
@@ -203,7 +201,7 @@ export function QuickAddPatient(props: RegistrationProps) {
         hx-disabled-elt="find button[type=submit]"
       >
         <RegistrationBody {...props} atBookingDesk />
-      </form>
+      </Form>
     </div>
   );
 }
@@ -225,9 +223,16 @@ export function NewPatientPage(props: RegistrationProps & { csrfToken: string })
   return (
     <section class="card" aria-labelledby="new-patient-title">
       <h1 id="new-patient-title">{t('newPatient')}</h1>
-      <PostForm action="/patients" csrfToken={props.csrfToken} id={PATIENT_FORM_ID}>
+      <Form
+        t={t}
+        action="/patients"
+        csrfToken={props.csrfToken}
+        formToken={props.formToken}
+        id={PATIENT_FORM_ID}
+        errors={props.form.errors}
+      >
         <RegistrationBody {...props} atBookingDesk={false} />
-      </PostForm>
+      </Form>
     </section>
   );
 }
@@ -239,19 +244,20 @@ export function EditPatientPage(props: FormProps & { patient: PatientSummary; cs
       <h1 id="edit-patient-title">
         {t('editPatient')}: {localName(patient, locale)}
       </h1>
-      <PostForm
+      <Form
+        t={t}
         action={`/patients/${patient.id}/edit`}
         csrfToken={props.csrfToken}
         id={PATIENT_FORM_ID}
+        errors={form.errors}
       >
-        <FormErrorSummary t={t} form={form} />
         <PatientFields t={t} locale={locale} form={form} mrnRequired />
         <FormActions
           submitLabel={t('saveChanges')}
           cancelLabel={t('cancel')}
           cancelHref={`/patients/${patient.id}`}
         />
-      </PostForm>
+      </Form>
     </section>
   );
 }
