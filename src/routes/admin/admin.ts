@@ -28,7 +28,7 @@ export function authed(c: Context<AppEnv>): Context<AuthedEnv> {
 export const idParam = z.object({ id: uuid });
 
 /*
- * Field schemas whose messages are message keys (views/admin/form.tsx translates them), so a
+ * Field schemas whose messages are message keys (views/forms.tsx translates them), so a
  * refused form explains itself in the page's language.
  */
 
