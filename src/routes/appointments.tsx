@@ -37,7 +37,7 @@ import { localName } from '../views/format.js';
 import { submittedText, submittedValues } from '../views/forms.js';
 import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
-import { registerFromForm, registrationForm } from './patient-form.js';
+import { patientFormErrors, registerFromForm, registrationForm } from './patient-form.js';
 import { clientIp } from './request.js';
 import { findSlotsFor } from './slots.js';
 import {
@@ -264,7 +264,10 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     '/register',
     validatedForm(registrationForm, (c, errors, submitted) =>
       quickAddAgain(c as Context<AuthedEnv>, 422, {
-        form: { values: submittedValues(submitted), errors },
+        form: {
+          values: submittedValues(submitted),
+          errors: patientFormErrors(errors, submitted, today(c as Context<AuthedEnv>)),
+        },
         formToken: submittedText(submitted, 'form_token') || crypto.randomUUID(),
       }),
     ),

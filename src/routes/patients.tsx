@@ -19,6 +19,7 @@ import {
   dateOfBirthErrors,
   detailsOf,
   patientEditForm,
+  patientFormErrors,
   registerFromForm,
   registrationForm,
 } from './patient-form.js';
@@ -126,7 +127,10 @@ export function patientRoutes({ db, clock }: AppDeps) {
       renderNew(
         c as Context<AuthedEnv>,
         422,
-        { values: submittedValues(submitted), errors },
+        {
+          values: submittedValues(submitted),
+          errors: patientFormErrors(errors, submitted, today(c as Context<AuthedEnv>)),
+        },
         {
           formToken: submittedText(submitted, 'form_token') || undefined,
         },
@@ -226,7 +230,7 @@ export function patientRoutes({ db, clock }: AppDeps) {
       const context = c as Context<AuthedEnv>;
       return renderEdit(context, context.req.param('id') ?? '', 422, {
         values: submittedValues(submitted),
-        errors,
+        errors: patientFormErrors(errors, submitted, today(context)),
       });
     }),
     async (c) => {
