@@ -15,7 +15,6 @@ import {
   updateProvider,
   type AdminProvider,
 } from '../../db/providers.js';
-import { NotFound } from '../../domain/errors.js';
 import {
   overlappingRanges,
   StrandedAppointments,
@@ -45,7 +44,9 @@ import {
   actorOf,
   adminRoutes,
   authed,
+  existingRow,
   fieldsOfRefusal,
+  formPage,
   formTokenField,
   idParam,
   listField,
@@ -201,11 +202,8 @@ function refusalOf(error: unknown): { errors: FieldErrors; stranded?: LiveAppoin
 export function adminProviderRoutes({ db, clock }: AppDeps) {
   const routes = adminRoutes();
 
-  const existing = async (c: Context<AuthedEnv>): Promise<AdminProvider> => {
-    const provider = await findAdminProvider(db, c.var.auth.tenant.id, c.req.param('id') ?? '');
-    if (!provider) throw new NotFound('Provider not found.');
-    return provider;
-  };
+  const existing = (c: Context<AuthedEnv>) =>
+    existingRow(c, db, findAdminProvider, 'Provider not found.');
 
   const statusFor = (c: Context<AuthedEnv>, errors: FieldErrors, stranded?: unknown[]) => {
     if (stranded?.length) c.status(409);
@@ -222,13 +220,14 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
       stranded?: LiveAppointment[];
     },
   ) => {
-    const { tenant, session } = c.var.auth;
+    const { tenant } = c.var.auth;
     const locale = c.get('locale');
     const t = translator(locale);
     const { provider } = form;
     const title = provider
       ? t('editProvider', { name: localName(provider, locale) })
       : t('newProvider');
+    const page = formPage(c, { action: LIST, id: provider?.id, ...form });
     statusFor(c, form.errors, form.stranded);
     return c.render(
       <ProviderFormPage
@@ -236,14 +235,11 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
         locale={locale}
         timezone={tenant.timezone}
         title={title}
-        action={provider ? `${LIST}/${provider.id}` : LIST}
-        csrfToken={session.csrfToken}
-        formToken={provider ? undefined : (form.formToken ?? randomUUID())}
+        {...page}
         providerId={provider?.id}
         clinics={await listClinics(db, tenant.id)}
         users={await listLinkableUsers(db, tenant.id, provider?.id ?? null)}
         values={form.values}
-        errors={form.errors}
         stranded={form.stranded}
       />,
       { title },

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { findClinic, listClinics } from '../../db/clinics.js';
@@ -22,7 +21,9 @@ import {
   actorOf,
   adminRoutes,
   authed,
+  existingRow,
   fieldsOfRefusal,
+  formPage,
   formTokenField,
   idParam,
   moneyField,
@@ -59,33 +60,26 @@ export function adminServiceRoutes({ db }: AppDeps) {
     c: Context<AuthedEnv>,
     form: { id?: string; values: ServiceFormValues; errors: FieldErrors; formToken?: string },
   ) => {
-    const { tenant, session } = c.var.auth;
+    const { tenant } = c.var.auth;
     const locale = c.get('locale');
     const t = translator(locale);
     const title = form.id ? t('editService', { name: form.values.name_en }) : t('newService');
-    if (Object.keys(form.errors).length > 0) c.status(422);
     return c.render(
       <ServiceFormPage
         t={t}
         locale={locale}
         currency={tenant.currency}
         title={title}
-        action={form.id ? `${LIST}/${form.id}` : LIST}
-        csrfToken={session.csrfToken}
-        formToken={form.id ? undefined : (form.formToken ?? randomUUID())}
+        {...formPage(c, { action: LIST, ...form })}
         clinics={await listClinics(db, tenant.id)}
         values={form.values}
-        errors={form.errors}
       />,
       { title },
     );
   };
 
-  const existing = async (c: Context<AuthedEnv>) => {
-    const service = await findAdminService(db, c.var.auth.tenant.id, c.req.param('id') ?? '');
-    if (!service) throw new NotFound('Service not found.');
-    return service;
-  };
+  const existing = (c: Context<AuthedEnv>) =>
+    existingRow(c, db, findAdminService, 'Service not found.');
 
   routes.get('/', async (c) => {
     const locale = c.get('locale');

@@ -1,6 +1,5 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { z } from 'zod';
-import { requireAuth, requireRole } from '../../auth/middleware.js';
 import { hashPassword } from '../../auth/password.js';
 import {
   createTenantUser,
@@ -12,7 +11,7 @@ import {
   updateTenantUser,
   type UserSummary,
 } from '../../db/users.js';
-import { NotFound, ValidationFailed } from '../../domain/errors.js';
+import { ValidationFailed } from '../../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../../env.js';
 import {
   EditUserPage,
@@ -24,6 +23,7 @@ import { submittedText, submittedValues, type FormState } from '../../views/form
 import { translator } from '../../views/i18n.js';
 import { clientIp } from '../request.js';
 import { newPassword, uuid, validated, validatedForm } from '../validation.js';
+import { adminRoutes, existingRow, formPage } from './admin.js';
 
 const profileForm = z.object({
   name: z.string({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),
@@ -51,8 +51,7 @@ const listQuery = z.object({
 
 /** The centre's users (ADMIN only): create, edit role and language, reset, deactivate. */
 export function userAdminRoutes({ db }: AppDeps) {
-  const routes = new Hono<AuthedEnv>();
-  routes.use(requireAuth(), requireRole('ADMIN'));
+  const routes = adminRoutes();
 
   const view = (c: Context<AuthedEnv>) => ({
     t: translator(c.get('locale')),
@@ -73,17 +72,17 @@ export function userAdminRoutes({ db }: AppDeps) {
     });
   });
 
-  const renderNew = (c: Context<AuthedEnv>, status: 200 | 422, form: FormState, token?: string) => {
-    const props = view(c);
-    c.status(status);
+  const renderNew = (c: Context<AuthedEnv>, form: FormState, formToken?: string) => {
+    const { t } = view(c);
+    const page = formPage(c, { action: '/admin/users', errors: form.errors ?? {}, formToken });
     return c.render(
-      <NewUserPage {...props} form={form} formToken={token ?? crypto.randomUUID()} />,
-      { title: props.t('newUser') },
+      <NewUserPage t={t} form={form} csrfToken={page.csrfToken} formToken={page.formToken!} />,
+      { title: t('newUser') },
     );
   };
 
   routes.get('/new', (c) =>
-    renderNew(c, 200, { values: { role: 'FRONT_DESK', locale: c.get('locale') } }),
+    renderNew(c, { values: { role: 'FRONT_DESK', locale: c.get('locale') } }),
   );
 
   routes.post(
@@ -91,7 +90,6 @@ export function userAdminRoutes({ db }: AppDeps) {
     validatedForm(newUserForm, (c, errors, submitted) =>
       renderNew(
         c as Context<AuthedEnv>,
-        422,
         { values: submittedValues(submitted), errors },
         submittedText(submitted, 'form_token') || undefined,
       ),
@@ -106,7 +104,7 @@ export function userAdminRoutes({ db }: AppDeps) {
       } catch (error) {
         if (!(error instanceof ValidationFailed && error.fields)) throw error;
         const values = submittedValues(await c.req.parseBody());
-        return renderNew(c, 422, { values, errors: error.fields }, form_token);
+        return renderNew(c, { values, errors: error.fields }, form_token);
       }
       return c.redirect(done('created'), 303);
     },
@@ -117,8 +115,7 @@ export function userAdminRoutes({ db }: AppDeps) {
     status: 200 | 409 | 422,
     forms: { profile?: FormState; password?: FormState; conflict?: 'lastAdmin' } = {},
   ) => {
-    const user = await findUser(db, c.var.auth.tenant.id, c.req.param('id') ?? '');
-    if (!user) throw new NotFound('User not found.');
+    const user = await existingRow(c, db, findUser, 'User not found.');
     const props = view(c);
     c.status(status);
     return c.render(
