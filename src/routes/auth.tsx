@@ -56,7 +56,6 @@ function renderPassword(
   const t = translator(c.get('locale'));
   return c.render(
     <PasswordPage
-      t={t}
       form={{ values: {}, errors }}
       csrfToken={c.var.auth.session.csrfToken}
       changed={changed}
@@ -68,7 +67,7 @@ function renderPassword(
 function renderLogin(c: Context<AppEnv>, status: 200 | 401 | 422 | 429, form: LoginFormState) {
   c.status(status);
   const t = translator(c.get('locale'));
-  return c.render(<LoginPage t={t} form={form} />, { title: t('signIn') });
+  return c.render(<LoginPage form={form} />, { title: t('signIn') });
 }
 
 export function authRoutes({ db, clock }: AppDeps) {

@@ -56,7 +56,7 @@ const doneQuery = validated(
 
 function view(c: Context<AuthedEnv>) {
   const locale = c.get('locale');
-  return { t: translator(locale), locale, csrfToken: c.var.auth.session.csrfToken };
+  return { locale, csrfToken: c.var.auth.session.csrfToken };
 }
 
 /**
@@ -81,10 +81,10 @@ export function patientRoutes({ db, clock }: AppDeps) {
       limit: PAGE_SIZE + 1,
       offset: (page - 1) * PAGE_SIZE,
     });
-    const { t, locale } = view(c);
+    const { locale } = view(c);
+    const t = translator(locale);
     return c.render(
       <PatientListPage
-        t={t}
         locale={locale}
         q={q}
         page={page}
@@ -114,7 +114,7 @@ export function patientRoutes({ db, clock }: AppDeps) {
         formToken={extra.formToken ?? crypto.randomUUID()}
         duplicates={extra.duplicates}
       />,
-      { title: props.t('newPatient') },
+      { title: translator(props.locale)('newPatient') },
     );
   };
 
@@ -164,11 +164,10 @@ export function patientRoutes({ db, clock }: AppDeps) {
       screen: 'patient_page',
     });
     if (!history) throw new NotFound('Patient not found.');
-    const { t, locale } = view(c);
+    const { locale } = view(c);
     if (options.form) c.status(422);
     return c.render(
       <PatientPage
-        t={t}
         locale={locale}
         timezone={tenant.timezone}
         today={today(c)}
@@ -214,7 +213,7 @@ export function patientRoutes({ db, clock }: AppDeps) {
           }
         }
       />,
-      { title: props.t('editPatient') },
+      { title: translator(props.locale)('editPatient') },
     );
   };
 

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { CSRF_FIELD } from '../auth/csrf.js';
 import { isMessageKey, type Translate } from './i18n.js';
+import { useT } from './request-context.js';
 
 /**
  * The form kit: every form posts through `Form` (CSRF field, the "new …" form's token, the
@@ -52,7 +53,6 @@ export function errorText(t: Translate, error: string): string {
 }
 
 interface FieldProps {
-  t: Translate;
   name: string;
   label: string;
   /** The form's errors; this field's is `errors[name]`. */
@@ -72,7 +72,8 @@ function describedBy(id: string, error: string | undefined, help: string | undef
 }
 
 /** The field's help and its error, both tied to the input for screen readers. */
-function FieldNotes(props: { t: Translate; id: string; error?: string; help?: string }) {
+function FieldNotes(props: { id: string; error?: string; help?: string }) {
+  const t = useT();
   return (
     <>
       {props.help && (
@@ -82,7 +83,7 @@ function FieldNotes(props: { t: Translate; id: string; error?: string; help?: st
       )}
       {props.error && (
         <p class="field-error" id={`${props.id}-error`}>
-          {errorText(props.t, props.error)}
+          {errorText(t, props.error)}
         </p>
       )}
     </>
@@ -122,7 +123,7 @@ export function TextField(
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={describedBy(id, error, props.help)}
       />
-      <FieldNotes t={props.t} id={id} error={error} help={props.help} />
+      <FieldNotes id={id} error={error} help={props.help} />
     </div>
   );
 }
@@ -162,7 +163,7 @@ export function SelectField(
           </option>
         ))}
       </select>
-      <FieldNotes t={props.t} id={id} error={error} help={props.help} />
+      <FieldNotes id={id} error={error} help={props.help} />
     </div>
   );
 }
@@ -189,14 +190,15 @@ export function CheckboxGroup(props: FieldProps & { values: string[]; options: O
           {option.label}
         </label>
       ))}
-      <FieldNotes t={props.t} id={id} error={error} help={props.help} />
+      <FieldNotes id={id} error={error} help={props.help} />
     </fieldset>
   );
 }
 
 /** The line above a form that came back with errors: the form's own error, or "correct…". */
-export function ErrorSummary(props: { t: Translate; id?: string; errors?: FieldErrors }) {
-  const { t, errors } = props;
+export function ErrorSummary(props: { id?: string; errors?: FieldErrors }) {
+  const t = useT();
+  const { errors } = props;
   if (!errors || Object.keys(errors).length === 0) return null;
   return (
     <p class="alert alert-error" role="alert" id={props.id}>
@@ -213,7 +215,6 @@ export function ErrorSummary(props: { t: Translate; id?: string; errors?: FieldE
  */
 export function Form(
   props: {
-    t: Translate;
     id: string;
     /** Plain POST to `action`; an htmx form gives `hx-post` instead. */
     action?: string;
@@ -225,7 +226,7 @@ export function Form(
     children?: Child;
   } & { [hx: `hx-${string}`]: string },
 ) {
-  const { t, id, action, csrfToken, formToken, errors, children, ...attributes } = props;
+  const { id, action, csrfToken, formToken, errors, children, ...attributes } = props;
   return (
     <form
       {...attributes}
@@ -237,7 +238,7 @@ export function Form(
     >
       {csrfToken && <input type="hidden" name={CSRF_FIELD} value={csrfToken} />}
       {formToken && <input type="hidden" name="form_token" value={formToken} />}
-      <ErrorSummary t={t} id={`${id}-errors`} errors={errors} />
+      <ErrorSummary id={`${id}-errors`} errors={errors} />
       {children}
     </form>
   );

@@ -48,7 +48,6 @@ export function adminClinicRoutes({ db }: AppDeps) {
     const title = form.id ? t('editClinic', { name: form.values.name_en }) : t('newClinic');
     return c.render(
       <ClinicFormPage
-        t={t}
         title={title}
         {...formPage(c, { action: LIST, ...form })}
         values={form.values}
@@ -62,7 +61,7 @@ export function adminClinicRoutes({ db }: AppDeps) {
   routes.get('/', async (c) => {
     const t = translator(c.get('locale'));
     const clinics = await listClinics(db, c.var.auth.tenant.id);
-    return c.render(<ClinicsPage t={t} clinics={clinics} />, { title: t('clinicsTitle') });
+    return c.render(<ClinicsPage clinics={clinics} />, { title: t('clinicsTitle') });
   });
 
   routes.get('/new', (c) =>

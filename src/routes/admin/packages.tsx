@@ -129,7 +129,6 @@ export function adminPackageRoutes({ db }: AppDeps) {
     const title = form.id ? t('editPackage', { name: form.values.name_en }) : t('newPackage');
     return c.render(
       <PackageFormPage
-        t={t}
         locale={locale}
         currency={tenant.currency}
         title={title}
@@ -183,7 +182,6 @@ export function adminPackageRoutes({ db }: AppDeps) {
     const { tenant } = c.var.auth;
     return c.render(
       <PackagesPage
-        t={t}
         locale={locale}
         currency={tenant.currency}
         packages={await listCatalogue(db, tenant.id)}

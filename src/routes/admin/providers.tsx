@@ -231,7 +231,6 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
     statusFor(c, form.errors, form.stranded);
     return c.render(
       <ProviderFormPage
-        t={t}
         locale={locale}
         timezone={tenant.timezone}
         title={title}
@@ -250,7 +249,7 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
     const locale = c.get('locale');
     const t = translator(locale);
     const providers = await listAdminProviders(db, c.var.auth.tenant.id);
-    return c.render(<ProvidersPage t={t} locale={locale} providers={providers} />, {
+    return c.render(<ProvidersPage locale={locale} providers={providers} />, {
       title: t('providersTitle'),
     });
   });
@@ -341,7 +340,6 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
     statusFor(c, form.errors, form.stranded);
     return c.render(
       <SchedulePage
-        t={t}
         locale={locale}
         timezone={tenant.timezone}
         title={title}
@@ -400,7 +398,6 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
     statusFor(c, form.errors, form.stranded);
     return c.render(
       <TimeOffPage
-        t={t}
         locale={locale}
         timezone={tenant.timezone}
         title={title}

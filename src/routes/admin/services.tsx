@@ -66,7 +66,6 @@ export function adminServiceRoutes({ db }: AppDeps) {
     const title = form.id ? t('editService', { name: form.values.name_en }) : t('newService');
     return c.render(
       <ServiceFormPage
-        t={t}
         locale={locale}
         currency={tenant.currency}
         title={title}
@@ -87,7 +86,7 @@ export function adminServiceRoutes({ db }: AppDeps) {
     const { tenant } = c.var.auth;
     const services = await listServicesByClinic(db, tenant.id);
     return c.render(
-      <ServicesPage t={t} locale={locale} currency={tenant.currency} services={services} />,
+      <ServicesPage locale={locale} currency={tenant.currency} services={services} />,
       { title: t('servicesTitle') },
     );
   });

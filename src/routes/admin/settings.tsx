@@ -42,7 +42,6 @@ export function settingsRoutes({ db }: AppDeps) {
     c.status(status);
     return c.render(
       <SettingsPage
-        t={t}
         form={form}
         timeZones={supportedTimeZones()}
         csrfToken={c.var.auth.session.csrfToken}

@@ -53,10 +53,8 @@ const listQuery = z.object({
 export function userAdminRoutes({ db }: AppDeps) {
   const routes = adminRoutes();
 
-  const view = (c: Context<AuthedEnv>) => ({
-    t: translator(c.get('locale')),
-    csrfToken: c.var.auth.session.csrfToken,
-  });
+  const view = (c: Context<AuthedEnv>) => ({ csrfToken: c.var.auth.session.csrfToken });
+  const translate = (c: Context<AuthedEnv>) => translator(c.get('locale'));
   const actor = (c: Context<AuthedEnv>) => ({
     tenantId: c.var.auth.tenant.id,
     userId: c.var.auth.user.id,
@@ -65,18 +63,18 @@ export function userAdminRoutes({ db }: AppDeps) {
   const done = (notice: UserNotice) => `/admin/users?done=${notice}`;
 
   routes.get('/', validated('query', listQuery), async (c) => {
-    const { t } = view(c);
+    const t = translate(c);
     const users = await listUsers(db, c.var.auth.tenant.id);
-    return c.render(<UserListPage t={t} users={users} done={c.req.valid('query').done} />, {
+    return c.render(<UserListPage users={users} done={c.req.valid('query').done} />, {
       title: t('users'),
     });
   });
 
   const renderNew = (c: Context<AuthedEnv>, form: FormState, formToken?: string) => {
-    const { t } = view(c);
+    const t = translate(c);
     const page = formPage(c, { action: '/admin/users', errors: form.errors ?? {}, formToken });
     return c.render(
-      <NewUserPage t={t} form={form} csrfToken={page.csrfToken} formToken={page.formToken!} />,
+      <NewUserPage form={form} csrfToken={page.csrfToken} formToken={page.formToken!} />,
       { title: t('newUser') },
     );
   };
@@ -126,7 +124,7 @@ export function userAdminRoutes({ db }: AppDeps) {
         password={forms.password ?? { values: {} }}
         conflict={forms.conflict}
       />,
-      { title: props.t('editUser') },
+      { title: translate(c)('editUser') },
     );
   };
 

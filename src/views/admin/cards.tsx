@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { Form, TextField, type FieldErrors } from '../forms.js';
-import type { Translate } from '../i18n.js';
+import { useT } from '../request-context.js';
 
 /** A list page's card: title, "new" link, then the table or the empty line. */
 export function ListCard(props: {
@@ -35,7 +35,6 @@ export function RowLink(props: { href: string; label: string; name: string }) {
 
 /** What every administration form page gets from its route. */
 export interface FormPageProps {
-  t: Translate;
   title: string;
   action: string;
   csrfToken: string;
@@ -50,7 +49,6 @@ export function FormCard(props: FormPageProps & { id: string; before?: Child; ch
       <h1 id={`${props.id}-title`}>{props.title}</h1>
       {props.before}
       <Form
-        t={props.t}
         id={props.id}
         action={props.action}
         csrfToken={props.csrfToken}
@@ -65,15 +63,14 @@ export function FormCard(props: FormPageProps & { id: string; before?: Child; ch
 
 /** Every catalogue row and provider has its name in both languages. */
 export function NameFields(props: {
-  t: Translate;
   values: { name_en: string; name_ar: string };
   errors: FieldErrors;
 }) {
-  const { t, values, errors } = props;
+  const t = useT();
+  const { values, errors } = props;
   return (
     <>
       <TextField
-        t={t}
         name="name_en"
         label={t('nameEn')}
         value={values.name_en}
@@ -82,7 +79,6 @@ export function NameFields(props: {
         dir="ltr"
       />
       <TextField
-        t={t}
         name="name_ar"
         label={t('nameAr')}
         value={values.name_ar}

@@ -1,14 +1,14 @@
 import { Form, SelectField, TextField, type FormState } from '../forms.js';
-import type { Translate } from '../i18n.js';
+import { useT } from '../request-context.js';
 
 export function SettingsPage(props: {
-  t: Translate;
   form: FormState;
   timeZones: string[];
   csrfToken: string;
   saved: boolean;
 }) {
-  const { t, form } = props;
+  const t = useT();
+  const { form } = props;
   return (
     <section class="card" aria-labelledby="settings-title">
       <h1 id="settings-title">{t('centreSettings')}</h1>
@@ -18,14 +18,12 @@ export function SettingsPage(props: {
         </p>
       )}
       <Form
-        t={t}
         action="/admin/settings"
         csrfToken={props.csrfToken}
         id="settings-form"
         errors={form.errors}
       >
         <TextField
-          t={t}
           value={form.values.name}
           errors={form.errors}
           name="name"
@@ -36,7 +34,6 @@ export function SettingsPage(props: {
         />
         <div class="field-row">
           <SelectField
-            t={t}
             value={form.values.timezone}
             errors={form.errors}
             name="timezone"
@@ -46,7 +43,6 @@ export function SettingsPage(props: {
             options={props.timeZones.map((zone) => ({ value: zone, label: zone }))}
           />
           <TextField
-            t={t}
             value={form.values.currency}
             errors={form.errors}
             name="currency"
@@ -57,7 +53,6 @@ export function SettingsPage(props: {
             dir="ltr"
           />
           <TextField
-            t={t}
             value={form.values.cancellation_window_hours}
             errors={form.errors}
             name="cancellation_window_hours"

@@ -10,6 +10,7 @@ import {
   type Option,
 } from '../forms.js';
 import { roleKey, type MessageKey, type Translate } from '../i18n.js';
+import { useT } from '../request-context.js';
 
 export const USER_LIST_ID = 'user-list';
 const ROLES: Role[] = ['ADMIN', 'FRONT_DESK', 'PROVIDER', 'FINANCE'];
@@ -34,8 +35,9 @@ function localeOptions(t: Translate): Option[] {
   ];
 }
 
-export function UserListPage(props: { t: Translate; users: UserSummary[]; done?: UserNotice }) {
-  const { t, users, done } = props;
+export function UserListPage(props: { users: UserSummary[]; done?: UserNotice }) {
+  const t = useT();
+  const { users, done } = props;
   return (
     <section class="card stack" aria-labelledby="users-title">
       <div class="heading-row">
@@ -81,11 +83,11 @@ export function UserListPage(props: { t: Translate; users: UserSummary[]; done?:
   );
 }
 
-function ProfileFields({ t, form }: { t: Translate; form: FormState }) {
+function ProfileFields({ form }: { form: FormState }) {
+  const t = useT();
   return (
     <>
       <TextField
-        t={t}
         value={form.values.name}
         errors={form.errors}
         name="name"
@@ -96,7 +98,6 @@ function ProfileFields({ t, form }: { t: Translate; form: FormState }) {
       />
       <div class="field-row">
         <SelectField
-          t={t}
           value={form.values.role}
           errors={form.errors}
           name="role"
@@ -105,7 +106,6 @@ function ProfileFields({ t, form }: { t: Translate; form: FormState }) {
           options={roleOptions(t)}
         />
         <SelectField
-          t={t}
           value={form.values.locale}
           errors={form.errors}
           name="locale"
@@ -118,27 +118,21 @@ function ProfileFields({ t, form }: { t: Translate; form: FormState }) {
   );
 }
 
-export function NewUserPage(props: {
-  t: Translate;
-  form: FormState;
-  formToken: string;
-  csrfToken: string;
-}) {
-  const { t, form } = props;
+export function NewUserPage(props: { form: FormState; formToken: string; csrfToken: string }) {
+  const t = useT();
+  const { form } = props;
   return (
     <section class="card" aria-labelledby="new-user-title">
       <h1 id="new-user-title">{t('newUser')}</h1>
       <Form
-        t={t}
         action="/admin/users"
         csrfToken={props.csrfToken}
         formToken={props.formToken}
         id="user-form"
         errors={form.errors}
       >
-        <ProfileFields t={t} form={form} />
+        <ProfileFields form={form} />
         <TextField
-          t={t}
           value={form.values.email}
           errors={form.errors}
           name="email"
@@ -150,7 +144,6 @@ export function NewUserPage(props: {
           dir="ltr"
         />
         <PasswordField
-          t={t}
           errors={form.errors}
           name="password"
           id="user-password"
@@ -170,7 +163,6 @@ export function NewUserPage(props: {
 
 /** One user: profile and role, a password reset, and (de)activation; each its own form. */
 export function EditUserPage(props: {
-  t: Translate;
   user: UserSummary;
   csrfToken: string;
   profile: FormState;
@@ -178,7 +170,8 @@ export function EditUserPage(props: {
   /** Refused: the last active admin would be demoted or deactivated. */
   conflict?: MessageKey;
 }) {
-  const { t, user, csrfToken } = props;
+  const t = useT();
+  const { user, csrfToken } = props;
   return (
     <div class="stack">
       {props.conflict && (
@@ -194,13 +187,12 @@ export function EditUserPage(props: {
           {user.email}
         </p>
         <Form
-          t={t}
           action={`/admin/users/${user.id}`}
           csrfToken={csrfToken}
           id="user-form"
           errors={props.profile.errors}
         >
-          <ProfileFields t={t} form={props.profile} />
+          <ProfileFields form={props.profile} />
           <FormActions
             submitLabel={t('saveChanges')}
             cancelLabel={t('cancel')}
@@ -212,13 +204,11 @@ export function EditUserPage(props: {
         <h2 id="reset-password-title">{t('resetPassword')}</h2>
         <p class="help">{t('resetPasswordHelp')}</p>
         <Form
-          t={t}
           action={`/admin/users/${user.id}/password`}
           csrfToken={csrfToken}
           id="reset-password-form"
         >
           <PasswordField
-            t={t}
             errors={props.password.errors}
             name="password"
             id="reset-password"
@@ -238,12 +228,7 @@ export function EditUserPage(props: {
           </span>
         </h2>
         <p class="help">{t(user.active ? 'deactivateHelp' : 'reactivateHelp')}</p>
-        <Form
-          t={t}
-          action={`/admin/users/${user.id}/active`}
-          csrfToken={csrfToken}
-          id="active-form"
-        >
+        <Form action={`/admin/users/${user.id}/active`} csrfToken={csrfToken} id="active-form">
           <input type="hidden" name="active" value={user.active ? 'false' : 'true'} />
           <button type="submit" class={user.active ? 'button danger' : 'button'}>
             {t(user.active ? 'deactivateUser' : 'reactivateUser')}

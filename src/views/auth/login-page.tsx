@@ -1,4 +1,4 @@
-import type { Translate } from '../i18n.js';
+import { useT } from '../request-context.js';
 
 export interface LoginFormState {
   email: string;
@@ -8,7 +8,8 @@ export interface LoginFormState {
   fieldErrors?: { email?: string; password?: string };
 }
 
-export function LoginPage({ t, form }: { t: Translate; form: LoginFormState }) {
+export function LoginPage({ form }: { form: LoginFormState }) {
+  const t = useT();
   const { fieldErrors = {} } = form;
   return (
     <section class="card narrow" aria-labelledby="login-title">

@@ -1,13 +1,9 @@
 import { Form, PasswordField, type FormState } from '../forms.js';
-import type { Translate } from '../i18n.js';
+import { useT } from '../request-context.js';
 
-export function PasswordPage(props: {
-  t: Translate;
-  form: FormState;
-  csrfToken: string;
-  changed: boolean;
-}) {
-  const { t, form } = props;
+export function PasswordPage(props: { form: FormState; csrfToken: string; changed: boolean }) {
+  const t = useT();
+  const { form } = props;
   return (
     <section class="card narrow" aria-labelledby="password-title">
       <h1 id="password-title">{t('changePassword')}</h1>
@@ -17,14 +13,12 @@ export function PasswordPage(props: {
         </p>
       )}
       <Form
-        t={t}
         action="/account/password"
         csrfToken={props.csrfToken}
         id="password-form"
         errors={form.errors}
       >
         <PasswordField
-          t={t}
           errors={form.errors}
           name="current_password"
           id="current-password"
@@ -33,7 +27,6 @@ export function PasswordPage(props: {
           autofocus
         />
         <PasswordField
-          t={t}
           errors={form.errors}
           name="new_password"
           id="new-password"
@@ -42,7 +35,6 @@ export function PasswordPage(props: {
           autocomplete="new-password"
         />
         <PasswordField
-          t={t}
           errors={form.errors}
           name="confirm_password"
           id="confirm-password"

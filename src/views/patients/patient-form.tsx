@@ -3,7 +3,7 @@ import type { Locale } from '../../db/schema.js';
 import { PATIENT_CHOICE_ID } from '../appointments/patient-picker.js';
 import { Form, FormActions, TextField, type FormState } from '../forms.js';
 import { formatDate, localName } from '../format.js';
-import type { Translate } from '../i18n.js';
+import { useT } from '../request-context.js';
 
 export const PATIENT_MODAL_ID = 'patient-modal';
 export const PATIENT_MODAL_BODY_ID = 'patient-modal-body';
@@ -11,18 +11,17 @@ export const PATIENT_FORM_ID = 'patient-form';
 export const DUPLICATES_ID = 'possible-duplicates';
 
 interface FormProps {
-  t: Translate;
   locale: Locale;
   form: FormState;
 }
 
 /** The details every registration and edit asks for; the MRN may stay empty when registering. */
-function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: boolean }) {
+function PatientFields({ form, mrnRequired }: FormProps & { mrnRequired: boolean }) {
+  const t = useT();
   return (
     <>
       <div class="field-row">
         <TextField
-          t={t}
           value={form.values.name_en}
           errors={form.errors}
           name="name_en"
@@ -35,7 +34,6 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
           dir="ltr"
         />
         <TextField
-          t={t}
           value={form.values.name_ar}
           errors={form.errors}
           name="name_ar"
@@ -49,7 +47,6 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
       </div>
       <div class="field-row">
         <TextField
-          t={t}
           value={form.values.phone}
           errors={form.errors}
           name="phone"
@@ -62,7 +59,6 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
           dir="ltr"
         />
         <TextField
-          t={t}
           value={form.values.date_of_birth}
           errors={form.errors}
           name="date_of_birth"
@@ -72,7 +68,6 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
           dir="ltr"
         />
         <TextField
-          t={t}
           value={form.values.mrn}
           errors={form.errors}
           name="mrn"
@@ -93,12 +88,12 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
  * selects one (as a search result does); on the patients page it opens their record.
  */
 function DuplicateWarning(props: {
-  t: Translate;
   locale: Locale;
   matches: PatientSummary[];
   atBookingDesk: boolean;
 }) {
-  const { t, locale } = props;
+  const t = useT();
+  const { locale } = props;
   return (
     <section id={DUPLICATES_ID} class="alert alert-warning" aria-labelledby="duplicates-title">
       <h2 id="duplicates-title">{t('possibleDuplicates')}</h2>
@@ -143,18 +138,18 @@ interface RegistrationProps extends FormProps {
 }
 
 function RegistrationBody(props: RegistrationProps & { atBookingDesk: boolean }) {
-  const { t, locale, form, duplicates } = props;
+  const t = useT();
+  const { locale, form, duplicates } = props;
   return (
     <>
       {duplicates && duplicates.length > 0 && (
         <DuplicateWarning
-          t={t}
           locale={locale}
           matches={duplicates}
           atBookingDesk={props.atBookingDesk}
         />
       )}
-      <PatientFields t={t} locale={locale} form={form} mrnRequired={false} />
+      <PatientFields locale={locale} form={form} mrnRequired={false} />
       <p class="actions">
         <button type="submit" class="button primary">
           {t('registerPatient')}
@@ -180,7 +175,7 @@ function RegistrationBody(props: RegistrationProps & { atBookingDesk: boolean })
 
 /** The quick-add form in the booking page's dialog; success selects the new patient. */
 export function QuickAddPatient(props: RegistrationProps) {
-  const { t } = props;
+  const t = useT();
   return (
     <div class="modal-content">
       <header class="modal-header">
@@ -190,7 +185,6 @@ export function QuickAddPatient(props: RegistrationProps) {
         </button>
       </header>
       <Form
-        t={t}
         id={PATIENT_FORM_ID}
         formToken={props.formToken}
         errors={props.form.errors}
@@ -207,7 +201,8 @@ export function QuickAddPatient(props: RegistrationProps) {
 }
 
 /** The booking page's dialog the quick-add form opens in (outside the booking form). */
-export function PatientModal({ t }: { t: Translate }) {
+export function PatientModal() {
+  const t = useT();
   return (
     <dialog id={PATIENT_MODAL_ID} aria-labelledby="patient-modal-title" class="modal">
       <p class="loading htmx-indicator" id="patient-modal-loading" role="status">
@@ -219,12 +214,11 @@ export function PatientModal({ t }: { t: Translate }) {
 }
 
 export function NewPatientPage(props: RegistrationProps & { csrfToken: string }) {
-  const { t } = props;
+  const t = useT();
   return (
     <section class="card" aria-labelledby="new-patient-title">
       <h1 id="new-patient-title">{t('newPatient')}</h1>
       <Form
-        t={t}
         action="/patients"
         csrfToken={props.csrfToken}
         formToken={props.formToken}
@@ -238,20 +232,20 @@ export function NewPatientPage(props: RegistrationProps & { csrfToken: string })
 }
 
 export function EditPatientPage(props: FormProps & { patient: PatientSummary; csrfToken: string }) {
-  const { t, locale, form, patient } = props;
+  const t = useT();
+  const { locale, form, patient } = props;
   return (
     <section class="card" aria-labelledby="edit-patient-title">
       <h1 id="edit-patient-title">
         {t('editPatient')}: {localName(patient, locale)}
       </h1>
       <Form
-        t={t}
         action={`/patients/${patient.id}/edit`}
         csrfToken={props.csrfToken}
         id={PATIENT_FORM_ID}
         errors={form.errors}
       >
-        <PatientFields t={t} locale={locale} form={form} mrnRequired />
+        <PatientFields locale={locale} form={form} mrnRequired />
         <FormActions
           submitLabel={t('saveChanges')}
           cancelLabel={t('cancel')}
