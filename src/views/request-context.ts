@@ -12,8 +12,9 @@ import { translator, type Translate } from './i18n.js';
 const translators: Record<Locale, Translate> = { en: translator('en'), ar: translator('ar') };
 
 export function useLocale(): Locale {
-  // Unset only when a request failed before its session was read (an error page).
-  return useRequestContext<AppEnv>().var.locale ?? 'en';
+  // `get`, not `var`: hono builds a new object of all variables for each `c.var`. Unset only
+  // when a request failed before its session was read (an error page).
+  return useRequestContext<AppEnv>().get('locale') ?? 'en';
 }
 
 export function useT(): Translate {
