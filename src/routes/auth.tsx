@@ -22,7 +22,7 @@ import { findUserByEmail, passwordHashOf, setUserLocale, setUserPassword } from 
 import type { AppDeps, AppEnv, AuthedEnv } from '../env.js';
 import { LoginPage, type LoginFormState } from '../views/auth/login-page.js';
 import { PasswordPage } from '../views/auth/password-page.js';
-import type { FormState } from '../views/forms.js';
+import { submittedText, type FieldErrors, type FormState } from '../views/forms.js';
 import { translator } from '../views/i18n.js';
 import { clientIp } from './request.js';
 import { newPassword, validated, validatedForm } from './validation.js';
@@ -87,16 +87,11 @@ export function authRoutes({ db, clock }: AppDeps) {
   routes.post(
     '/login',
     validatedForm(loginForm, (c, fields, submitted) => {
-      const t = translator(c.get('locale'));
-      const email = typeof submitted.email === 'string' ? submitted.email : '';
-      return renderLogin(c, 422, {
-        email,
-        next: safeNextPath(submitted.next),
-        fieldErrors: {
-          email: !fields.email ? undefined : email.trim() ? t('emailInvalid') : t('fieldRequired'),
-          password: fields.password ? t('fieldRequired') : undefined,
-        },
-      });
+      const email = submittedText(submitted, 'email');
+      const fieldErrors: FieldErrors = {};
+      if (fields.email) fieldErrors.email = email.trim() ? 'emailInvalid' : 'fieldRequired';
+      if (fields.password) fieldErrors.password = 'fieldRequired';
+      return renderLogin(c, 422, { email, next: safeNextPath(submitted.next), fieldErrors });
     }),
     async (c) => {
       const { email, password, next } = c.req.valid('form');
