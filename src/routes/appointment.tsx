@@ -11,6 +11,7 @@ import {
   APPOINTMENT_ERROR_ID,
   AppointmentSection,
 } from '../views/appointments/appointment-page.js';
+import { renderFragment } from '../views/renderer.js';
 import { Announcement } from '../views/announcer.js';
 import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
@@ -36,7 +37,6 @@ export function appointmentRoutes({ db, clock }: AppDeps) {
     };
     const section = (
       <AppointmentSection
-        t={t}
         locale={locale}
         timezone={auth.tenant.timezone}
         details={details}
@@ -48,7 +48,8 @@ export function appointmentRoutes({ db, clock }: AppDeps) {
       />
     );
     if (c.req.header('hx-request')) {
-      return c.html(
+      return renderFragment(
+        c,
         <>
           {section}
           {message && <Announcement message={message} />}

@@ -19,6 +19,7 @@ import { listBookableServices, listClinicChoices, type ServiceOption } from '../
 import { localDate } from '../domain/dates.js';
 import { BadRequest, NotFound } from '../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
+import { renderFragment } from '../views/renderer.js';
 import { BookingConfirmation } from '../views/appointments/booking-confirmation.js';
 import { BOOKING_ERROR_ID, BookingPage } from '../views/appointments/booking-page.js';
 import { Announcement } from '../views/announcer.js';
@@ -34,16 +35,16 @@ import {
   type SlotListProps,
 } from '../views/appointments/schedule-fields.js';
 import { localName } from '../views/format.js';
+import { submittedText, submittedValues } from '../views/forms.js';
 import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
-import { registerFromForm, registrationForm } from './patient-form.js';
+import { patientFormErrors, registerFromForm, registrationForm } from './patient-form.js';
 import { clientIp } from './request.js';
 import { findSlotsFor } from './slots.js';
 import {
   blankAsMissing,
   calendarDate,
   instant,
-  submittedValues,
   text,
   uuid,
   validated,
@@ -100,8 +101,7 @@ const bookingForm = z
   });
 
 function view(c: Context<AuthedEnv>) {
-  const locale = c.get('locale');
-  return { t: translator(locale), locale };
+  return { locale: c.get('locale') };
 }
 
 /** The booking page and the fragments its controls fetch. Front desk and admins only. */
@@ -113,14 +113,14 @@ export function bookingRoutes({ db, clock }: AppDeps) {
 
   /** Clinic, provider and schedule as they are before any package or clinic is chosen. */
   const freshChoices = async (c: Context<AuthedEnv>) => {
-    const { t, locale } = view(c);
+    const { locale } = view(c);
     const clinics = await listClinics(db, c.var.auth.tenant.id);
     return (
       <>
-        <PackageSection t={t} locale={locale} oob />
-        <ClinicField t={t} locale={locale} clinics={clinics} oob />
-        <ProviderField t={t} locale={locale} providers={null} oob />
-        <ScheduleFields t={t} locale={locale} state={null} slots={null} oob />
+        <PackageSection locale={locale} oob />
+        <ClinicField locale={locale} clinics={clinics} oob />
+        <ProviderField locale={locale} providers={null} oob />
+        <ScheduleFields locale={locale} state={null} slots={null} oob />
       </>
     );
   };
@@ -190,10 +190,11 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   };
 
   routes.get('/', async (c) => {
-    const { t, locale } = view(c);
+    const { locale } = view(c);
+    const t = translator(locale);
     const clinics = await listClinics(db, c.var.auth.tenant.id);
     const page = (
-      <BookingPage t={t} locale={locale} clinics={clinics} idempotencyKey={crypto.randomUUID()} />
+      <BookingPage locale={locale} clinics={clinics} idempotencyKey={crypto.randomUUID()} />
     );
     return c.render(page, {
       title: t('bookAppointment'),
@@ -206,7 +207,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     async (c) => {
       const { q } = c.req.valid('query');
       const patients = q.length >= 2 ? await searchPatients(db, c.var.auth.tenant.id, q) : null;
-      return c.html(<PatientResults {...view(c)} patients={patients} />);
+      return renderFragment(c, <PatientResults {...view(c)} patients={patients} />);
     },
   );
 
@@ -214,7 +215,8 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   const patientChosen = async (c: Context<AuthedEnv>, patientId: string) => {
     const patient = await findPatient(db, c.var.auth.tenant.id, patientId);
     if (!patient) throw new NotFound('patientNotFound');
-    return c.html(
+    return renderFragment(
+      c,
       <>
         <PatientChoice {...view(c)} patient={patient} />
         <PatientResults {...view(c)} patients={null} oob />
@@ -238,7 +240,8 @@ export function bookingRoutes({ db, clock }: AppDeps) {
         : /\p{Script=Arabic}/u.test(q)
           ? 'name_ar'
           : 'name_en';
-      return c.html(
+      return renderFragment(
+        c,
         <QuickAddPatient
           {...view(c)}
           form={{ values: { [field]: q } }}
@@ -257,16 +260,18 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     c.header('HX-Retarget', `#${PATIENT_MODAL_BODY_ID}`);
     c.header('HX-Reswap', 'innerHTML');
     c.status(status);
-    return c.html(<QuickAddPatient {...view(c)} {...props} />);
+    return renderFragment(c, <QuickAddPatient {...view(c)} {...props} />);
   };
 
   routes.post(
     '/register',
     validatedForm(registrationForm, (c, errors, submitted) =>
       quickAddAgain(c as Context<AuthedEnv>, 422, {
-        form: { values: submittedValues(submitted), errors },
-        formToken:
-          typeof submitted.form_token === 'string' ? submitted.form_token : crypto.randomUUID(),
+        form: {
+          values: submittedValues(submitted),
+          errors: patientFormErrors(errors, submitted, today(c as Context<AuthedEnv>)),
+        },
+        formToken: submittedText(submitted, 'form_token') || crypto.randomUUID(),
       }),
     ),
     async (c) => {
@@ -294,7 +299,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   );
 
   /** Single session or group: no package, every clinic. */
-  routes.get('/reset', async (c) => c.html(await freshChoices(c)));
+  routes.get('/reset', async (c) => renderFragment(c, await freshChoices(c)));
 
   routes.get('/package-modal', validated('query', z.object({ patient_id: uuid })), async (c) => {
     const { tenant, user } = c.var.auth;
@@ -305,7 +310,8 @@ export function bookingRoutes({ db, clock }: AppDeps) {
       localDate(tenant.timezone, clock()),
       { actorId: user.id, ip: clientIp(c), screen: 'package_modal' },
     );
-    return c.html(
+    return renderFragment(
+      c,
       <PackageModalBody
         {...view(c)}
         currency={tenant.currency}
@@ -321,7 +327,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     ids: { purchaseId: string; patientId: string },
     message?: (purchase: PurchaseSummary) => string,
   ) => {
-    const { t, locale } = view(c);
+    const { locale } = view(c);
     const { tenant } = c.var.auth;
     const { purchase, nextSession, clinics } = await findBookablePurchaseWithClinics(
       db,
@@ -333,12 +339,13 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     const choices = only ? await listClinicChoices(db, tenant.id, only.id, purchase.id) : null;
     const schedule = choices ? scheduleState(c, choices.services, {}) : null;
     c.header('HX-Trigger', CLOSE_MODAL_EVENT);
-    return c.html(
+    return renderFragment(
+      c,
       <>
-        <PackageSection t={t} locale={locale} chosen={{ purchase, nextSession }} />
-        <ClinicField t={t} locale={locale} clinics={clinics} oob />
-        <ProviderField t={t} locale={locale} providers={choices?.providers ?? null} oob />
-        <ScheduleFields t={t} locale={locale} state={schedule} slots={null} oob />
+        <PackageSection locale={locale} chosen={{ purchase, nextSession }} />
+        <ClinicField locale={locale} clinics={clinics} oob />
+        <ProviderField locale={locale} providers={choices?.providers ?? null} oob />
+        <ScheduleFields locale={locale} state={schedule} slots={null} oob />
         {message && <Announcement message={message(purchase)} />}
       </>,
     );
@@ -369,7 +376,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
         { purchaseId: package_purchase_id, patientId: patient_id },
         today(c),
       );
-      return c.html(<PackageSection {...view(c)} chosen={chosen} />);
+      return renderFragment(c, <PackageSection {...view(c)} chosen={chosen} />);
     },
   );
 
@@ -392,7 +399,8 @@ export function bookingRoutes({ db, clock }: AppDeps) {
         idempotencyKey: form.idempotency_key,
         ip: clientIp(c),
       });
-      const { t, locale } = view(c);
+      const { locale } = view(c);
+      const t = translator(locale);
       return chosenPackage(c, { purchaseId: purchase.id, patientId: purchase.patient_id }, (p) =>
         t('packageAssigned', { name: localName(p, locale) }),
       );
@@ -402,12 +410,13 @@ export function bookingRoutes({ db, clock }: AppDeps) {
   routes.get('/providers', validated('query', bookingFormQuery), async (c) => {
     const form = c.req.valid('query');
     const { tenant } = c.var.auth;
-    const { t, locale } = view(c);
+    const { locale } = view(c);
     if (!form.clinic_id) {
-      return c.html(
+      return renderFragment(
+        c,
         <>
-          <ProviderField t={t} locale={locale} providers={null} />
-          <ScheduleFields t={t} locale={locale} state={null} slots={null} oob />
+          <ProviderField locale={locale} providers={null} />
+          <ScheduleFields locale={locale} state={null} slots={null} oob />
         </>,
       );
     }
@@ -420,10 +429,11 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     );
     const schedule = scheduleState(c, services, {});
     const slots = form.appointment_type === 'group' ? await slotChoices(c, form) : null;
-    return c.html(
+    return renderFragment(
+      c,
       <>
-        <ProviderField t={t} locale={locale} providers={providers} />
-        <ScheduleFields t={t} locale={locale} state={schedule} slots={slots} oob />
+        <ProviderField locale={locale} providers={providers} />
+        <ScheduleFields locale={locale} state={schedule} slots={slots} oob />
       </>,
     );
   });
@@ -441,7 +451,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     );
     const schedule = scheduleState(c, services, { serviceId: form.service_id, date: form.date });
     const slots = await slotChoices(c, { ...form, duration: schedule.duration });
-    return c.html(<ScheduleFields {...view(c)} state={schedule} slots={slots} />);
+    return renderFragment(c, <ScheduleFields {...view(c)} state={schedule} slots={slots} />);
   });
 
   routes.get('/slots', validated('query', bookingFormQuery), async (c) => {
@@ -450,7 +460,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     if (form.appointment_type === 'group')
       await checkNarrowingIds(c, { clinic_id: form.clinic_id });
     const slots = await slotChoices(c, form);
-    return c.html(<SlotList {...view(c)} choices={slots} selected={form.start} />);
+    return renderFragment(c, <SlotList {...view(c)} choices={slots} selected={form.start} />);
   });
 
   routes.post(
@@ -479,11 +489,12 @@ export function bookingRoutes({ db, clock }: AppDeps) {
         clock(),
       );
       const details = await findAppointmentRow(db, auth.tenant.id, booking.appointment.id);
-      const { t, locale } = view(c);
-      return c.html(
+      const { locale } = view(c);
+      const t = translator(locale);
+      return renderFragment(
+        c,
         <>
           <BookingConfirmation
-            t={t}
             locale={locale}
             timezone={auth.tenant.timezone}
             details={details!}

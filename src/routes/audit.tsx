@@ -58,7 +58,6 @@ export function auditRoutes({ db }: AppDeps) {
     const last = entries.at(-1);
     return c.render(
       <AuditPage
-        t={t}
         locale={locale}
         timezone={tenant.timezone}
         filter={filter}

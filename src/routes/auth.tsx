@@ -23,7 +23,7 @@ import { setUserLocale, setUserPassword } from '../services/users.js';
 import type { AppDeps, AppEnv, AuthedEnv } from '../env.js';
 import { LoginPage, type LoginFormState } from '../views/auth/login-page.js';
 import { PasswordPage } from '../views/auth/password-page.js';
-import type { FormState } from '../views/form-fields.js';
+import { submittedText, type FieldErrors, type FormState } from '../views/forms.js';
 import { translator } from '../views/i18n.js';
 import { clientIp } from './request.js';
 import { newPassword, validated, validatedForm } from './validation.js';
@@ -57,7 +57,6 @@ function renderPassword(
   const t = translator(c.get('locale'));
   return c.render(
     <PasswordPage
-      t={t}
       form={{ values: {}, errors }}
       csrfToken={c.var.auth.session.csrfToken}
       changed={changed}
@@ -69,7 +68,7 @@ function renderPassword(
 function renderLogin(c: Context<AppEnv>, status: 200 | 401 | 422 | 429, form: LoginFormState) {
   c.status(status);
   const t = translator(c.get('locale'));
-  return c.render(<LoginPage t={t} form={form} />, { title: t('signIn') });
+  return c.render(<LoginPage form={form} />, { title: t('signIn') });
 }
 
 export function authRoutes({ db, clock }: AppDeps) {
@@ -89,16 +88,11 @@ export function authRoutes({ db, clock }: AppDeps) {
   routes.post(
     '/login',
     validatedForm(loginForm, (c, fields, submitted) => {
-      const t = translator(c.get('locale'));
-      const email = typeof submitted.email === 'string' ? submitted.email : '';
-      return renderLogin(c, 422, {
-        email,
-        next: safeNextPath(submitted.next),
-        fieldErrors: {
-          email: !fields.email ? undefined : email.trim() ? t('emailInvalid') : t('fieldRequired'),
-          password: fields.password ? t('fieldRequired') : undefined,
-        },
-      });
+      const email = submittedText(submitted, 'email');
+      const fieldErrors: FieldErrors = {};
+      if (fields.email) fieldErrors.email = email.trim() ? 'emailInvalid' : 'fieldRequired';
+      if (fields.password) fieldErrors.password = 'fieldRequired';
+      return renderLogin(c, 422, { email, next: safeNextPath(submitted.next), fieldErrors });
     }),
     async (c) => {
       const { email, password, next } = c.req.valid('form');

@@ -6,6 +6,7 @@ import { loadDayView } from '../db/day-view.js';
 import { localDate } from '../domain/dates.js';
 import { NotFound } from '../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
+import { renderFragment } from '../views/renderer.js';
 import { DayGrid, DayViewPage } from '../views/appointments/day-view.js';
 import { translator } from '../views/i18n.js';
 import { blankAsMissing, calendarDate, uuid, validated } from './validation.js';
@@ -35,7 +36,7 @@ export function dayViewRoutes({ db, clock }: AppDeps) {
     const locale = c.get('locale');
     const t = translator(locale);
     const props = { t, locale, timezone: tenant.timezone, date, today, clinics, clinic, day };
-    if (c.req.header('hx-request')) return c.html(<DayGrid {...props} />);
+    if (c.req.header('hx-request')) return renderFragment(c, <DayGrid {...props} />);
     return c.render(<DayViewPage {...props} />, { title: t('dayView') });
   });
 

@@ -11,10 +11,9 @@ export function homeRoutes() {
     const locale = c.get('locale');
     const t = translator(locale);
     const { auth } = c.var;
-    return c.render(
-      <HomePage t={t} locale={locale} auth={auth} canBook={canBook(auth.user.role)} />,
-      { title: t('home') },
-    );
+    return c.render(<HomePage locale={locale} auth={auth} canBook={canBook(auth.user.role)} />, {
+      title: t('home'),
+    });
   });
   return routes;
 }

@@ -14,7 +14,7 @@ import {
   normalisePhone,
   PHONE_PATTERN,
 } from '../domain/patients.js';
-import type { FieldErrors } from './validation.js';
+import { submittedText, type FieldErrors, type Submitted } from '../views/forms.js';
 
 /** Field messages are message keys: the form shows them in the page's language. */
 const name = z.string({ error: 'fieldRequired' }).trim().max(100, 'nameTooLong');
@@ -70,6 +70,20 @@ export function detailsOf(form: PatientDetails): PatientDetails {
 export function dateOfBirthErrors(dateOfBirth: string | null, today: string): FieldErrors | null {
   const problem = dateOfBirth ? dateOfBirthProblem(dateOfBirth, today) : null;
   return problem ? { date_of_birth: problem } : null;
+}
+
+/**
+ * Every error of a refused patient form at once: zod's, and the date of birth against the
+ * tenant's today when zod found the date itself well-formed.
+ */
+export function patientFormErrors(
+  errors: FieldErrors,
+  submitted: Submitted,
+  today: string,
+): FieldErrors {
+  if (errors.date_of_birth) return errors;
+  const dateOfBirth = submittedText(submitted, 'date_of_birth');
+  return { ...dateOfBirthErrors(dateOfBirth || null, today), ...errors };
 }
 
 export type RegistrationOutcome =

@@ -9,7 +9,7 @@ import { localDate } from '../domain/dates.js';
 import { NotFound, ValidationFailed } from '../domain/errors.js';
 import { ExpiryRefused, MAX_EXTENSION_DAYS } from '../domain/purchases.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
-import type { FormState } from '../views/form-fields.js';
+import { submittedText, submittedValues, type FormState } from '../views/forms.js';
 import { formatDate, localName } from '../views/format.js';
 import { translator } from '../views/i18n.js';
 import { EditPatientPage, NewPatientPage } from '../views/patients/patient-form.js';
@@ -19,11 +19,12 @@ import {
   dateOfBirthErrors,
   detailsOf,
   patientEditForm,
+  patientFormErrors,
   registerFromForm,
   registrationForm,
 } from './patient-form.js';
 import { clientIp } from './request.js';
-import { blankAsMissing, submittedValues, uuid, validated, validatedForm } from './validation.js';
+import { blankAsMissing, uuid, validated, validatedForm } from './validation.js';
 
 const extendForm = z
   .object({
@@ -55,7 +56,7 @@ const doneQuery = validated(
 
 function view(c: Context<AuthedEnv>) {
   const locale = c.get('locale');
-  return { t: translator(locale), locale, csrfToken: c.var.auth.session.csrfToken };
+  return { locale, csrfToken: c.var.auth.session.csrfToken };
 }
 
 /**
@@ -80,10 +81,10 @@ export function patientRoutes({ db, clock }: AppDeps) {
       limit: PAGE_SIZE + 1,
       offset: (page - 1) * PAGE_SIZE,
     });
-    const { t, locale } = view(c);
+    const { locale } = view(c);
+    const t = translator(locale);
     return c.render(
       <PatientListPage
-        t={t}
         locale={locale}
         q={q}
         page={page}
@@ -113,7 +114,7 @@ export function patientRoutes({ db, clock }: AppDeps) {
         formToken={extra.formToken ?? crypto.randomUUID()}
         duplicates={extra.duplicates}
       />,
-      { title: props.t('newPatient') },
+      { title: translator(props.locale)('newPatient') },
     );
   };
 
@@ -126,9 +127,12 @@ export function patientRoutes({ db, clock }: AppDeps) {
       renderNew(
         c as Context<AuthedEnv>,
         422,
-        { values: submittedValues(submitted), errors },
         {
-          formToken: typeof submitted.form_token === 'string' ? submitted.form_token : undefined,
+          values: submittedValues(submitted),
+          errors: patientFormErrors(errors, submitted, today(c as Context<AuthedEnv>)),
+        },
+        {
+          formToken: submittedText(submitted, 'form_token') || undefined,
         },
       ),
     ),
@@ -160,11 +164,10 @@ export function patientRoutes({ db, clock }: AppDeps) {
       screen: 'patient_page',
     });
     if (!history) throw new NotFound('patientNotFound');
-    const { t, locale } = view(c);
+    const { locale } = view(c);
     if (options.form) c.status(422);
     return c.render(
       <PatientPage
-        t={t}
         locale={locale}
         timezone={tenant.timezone}
         today={today(c)}
@@ -210,7 +213,7 @@ export function patientRoutes({ db, clock }: AppDeps) {
           }
         }
       />,
-      { title: props.t('editPatient') },
+      { title: translator(props.locale)('editPatient') },
     );
   };
 
@@ -226,7 +229,7 @@ export function patientRoutes({ db, clock }: AppDeps) {
       const context = c as Context<AuthedEnv>;
       return renderEdit(context, context.req.param('id') ?? '', 422, {
         values: submittedValues(submitted),
-        errors,
+        errors: patientFormErrors(errors, submitted, today(context)),
       });
     }),
     async (c) => {

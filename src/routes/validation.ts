@@ -3,10 +3,8 @@ import type { Context, ValidationTargets } from 'hono';
 import { z } from 'zod';
 import { BadRequest, ValidationFailed, type FieldKeys } from '../domain/errors.js';
 import type { AppEnv } from '../env.js';
-import type { FormState } from '../views/form-fields.js';
+import type { FieldErrors, Submitted } from '../views/forms.js';
 import { isMessageKey, type MessageKey } from '../views/i18n.js';
-
-export type FieldErrors = Record<string, string>;
 
 /**
  * zod's own messages are English sentences; ours are message keys, translated when a page or
@@ -119,18 +117,14 @@ export function validatedForm<T extends z.ZodType>(
   renderInvalid: (
     c: Context<AppEnv>,
     fields: FieldErrors,
-    submitted: Record<string, unknown>,
+    submitted: Submitted,
   ) => Response | Promise<Response>,
 ) {
   return zValidator('form', schema, (result, c) => {
     if (result.success) return;
     // zValidator cannot infer the app's Env from a hook; every route here runs in AppEnv.
     const context = c as unknown as Context<AppEnv>;
-    return renderInvalid(
-      context,
-      fieldErrorsOf(result.error),
-      result.data as Record<string, unknown>,
-    );
+    return renderInvalid(context, fieldErrorsOf(result.error), result.data as Submitted);
   });
 }
 
@@ -140,12 +134,3 @@ export const newPassword = z
   .min(1, 'fieldRequired')
   .min(10, 'passwordTooShort')
   .max(200, 'passwordTooLong');
-
-/** The submitted text of each field, for re-rendering a form as it was sent. */
-export function submittedValues(submitted: Record<string, unknown>): FormState['values'] {
-  return Object.fromEntries(
-    Object.entries(submitted).filter(
-      (entry): entry is [string, string] => typeof entry[1] === 'string',
-    ),
-  );
-}

@@ -2,6 +2,10 @@ import type { Translate } from './i18n.js';
 
 export const ERROR_MESSAGE_ID = 'error-message';
 
+/**
+ * Takes `t` rather than reading the request context: an error can be rendered before the
+ * renderer middleware ran (a body over the limit, a refused role in a bare sub-app).
+ */
 export function ErrorPage({ t, title, message }: { t: Translate; title: string; message: string }) {
   return (
     <section class="card narrow" aria-labelledby="error-title">

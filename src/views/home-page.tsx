@@ -1,19 +1,19 @@
 import type { AuthContext } from '../auth/session.js';
 import type { Locale } from '../db/schema.js';
 import { currencyName, timeZoneName } from './format.js';
-import { roleKey, type Translate } from './i18n.js';
+import { roleKey } from './i18n.js';
+import { useT } from './request-context.js';
 
 export function HomePage({
-  t,
   locale,
   auth,
   canBook,
 }: {
-  t: Translate;
   locale: Locale;
   auth: AuthContext;
   canBook: boolean;
 }) {
+  const t = useT();
   const { user, tenant } = auth;
   return (
     <section class="card" aria-labelledby="home-title">

@@ -375,7 +375,7 @@ export function sessionCount(locale: Locale, count: number): string {
 
 const sessionCountTexts: Record<Locale, Map<number, string>> = { en: new Map(), ar: new Map() };
 
-/** Field errors carry message keys (routes/validation.ts, views/admin/form.tsx); anything else shows as is. */
+/** Field errors carry message keys (routes/validation.ts, views/forms.tsx). */
 export function isMessageKey(text: string): text is MessageKey {
   return Object.hasOwn(en, text);
 }

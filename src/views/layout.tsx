@@ -103,7 +103,7 @@ export function Layout({ title, locale, auth, path, children }: LayoutProps) {
             </nav>
           )}
         </header>
-        {auth?.user.role === 'ADMIN' && <AdminNav t={t} path={path} />}
+        {auth?.user.role === 'ADMIN' && <AdminNav path={path} />}
         <main id="main" tabindex={-1}>
           {children}
         </main>

@@ -1,5 +1,7 @@
 import type { Context } from 'hono';
-import { jsxRenderer } from 'hono/jsx-renderer';
+import type { Child } from 'hono/jsx';
+import { jsxRenderer, RequestContext } from 'hono/jsx-renderer';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../env.js';
 import { Layout } from './layout.js';
 
@@ -19,3 +21,11 @@ export const pageRenderer = jsxRenderer(({ children, title }, c) => {
     </Layout>
   );
 });
+
+/**
+ * An htmx fragment (no layout), rendered like a page inside the request's context, so its
+ * components find the request's language (views/request-context.ts).
+ */
+export function renderFragment(c: Context, fragment: Child, status?: ContentfulStatusCode) {
+  return c.html(<RequestContext value={c}>{fragment}</RequestContext>, status);
+}

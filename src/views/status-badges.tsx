@@ -1,5 +1,5 @@
 import type { AppointmentStatus, PurchaseStatus } from '../db/schema.js';
-import type { Translate } from './i18n.js';
+import { useT } from './request-context.js';
 
 /** Cancelled either way: still listed, but struck through. */
 export function isCancelled(status: AppointmentStatus): boolean {
@@ -16,19 +16,21 @@ const appointmentTone: Record<AppointmentStatus, string> = {
   NO_SHOW: 'badge-warn',
 };
 
-export function AppointmentStatusBadge(props: { t: Translate; status: AppointmentStatus }) {
+export function AppointmentStatusBadge(props: { status: AppointmentStatus }) {
+  const t = useT();
   return (
     <span class={`badge status ${appointmentTone[props.status]}`} data-status={props.status}>
-      {props.t(`status_${props.status}`)}
+      {t(`status_${props.status}`)}
     </span>
   );
 }
 
-export function PurchaseStatusBadge(props: { t: Translate; status: PurchaseStatus }) {
+export function PurchaseStatusBadge(props: { status: PurchaseStatus }) {
+  const t = useT();
   const tone = props.status === 'ACTIVE' ? 'badge-ok' : 'badge-muted';
   return (
     <span class={`badge status ${tone}`} data-status={props.status}>
-      {props.t(`purchaseStatus_${props.status}`)}
+      {t(`purchaseStatus_${props.status}`)}
     </span>
   );
 }

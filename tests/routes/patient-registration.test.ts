@@ -136,6 +136,18 @@ describe('the new-patient page', () => {
     ).toHaveLength(0);
   });
 
+  it('shows every field error at once, the date of birth with the phone', async () => {
+    const response = await desk.request('/patients', {
+      form: registration({ name_en: 'Two Errors', phone: '12ab34', date_of_birth: '1890-01-01' }),
+    });
+    expect(response.status).toBe(422);
+    const page = html(await response.text());
+    expect(fieldError(page, 'patient-phone')).toBe(
+      'Enter 7 to 15 digits, optionally starting with +.',
+    );
+    expect(fieldError(page, 'patient-date-of-birth')).toBe('Please check the year of birth.');
+  });
+
   it('accepts a birthday of today (in the tenant zone)', async () => {
     const response = await desk.request('/patients', {
       form: registration({ name_en: 'Newborn Baby', date_of_birth: '2026-11-25' }),
@@ -257,6 +269,23 @@ describe('the patients list', () => {
 });
 
 describe('editing a patient', () => {
+  it('shows every field error at once: MRN, phone and a date of birth in the future', async () => {
+    await desk.request('/patients', { form: registration({ name_en: 'Edit Twice' }) });
+    const [patient] = await patientsNamed('Edit Twice');
+    const response = await desk.request(`/patients/${patient!.id}/edit`, {
+      form: { name_en: 'Edit Twice', phone: 'abc', date_of_birth: '2099-01-01', mrn: '' },
+    });
+    expect(response.status).toBe(422);
+    const page = html(await response.text());
+    expect(fieldError(page, 'patient-mrn')).toBe('Please fill in this field.');
+    expect(fieldError(page, 'patient-phone')).toBe(
+      'Enter 7 to 15 digits, optionally starting with +.',
+    );
+    expect(fieldError(page, 'patient-date-of-birth')).toBe(
+      'The date of birth cannot be in the future.',
+    );
+  });
+
   it('shows the stored details and saves changes with an audit of before and after', async () => {
     await desk.request('/patients', {
       form: registration({ name_en: 'Edit Me', phone: '+966590000999', mrn: 'EDIT-1' }),

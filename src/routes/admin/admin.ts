@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../../auth/middleware.js';
 import type { Actor } from '../../db/audit.js';
-import { Unauthenticated, ValidationFailed } from '../../domain/errors.js';
+import { NotFound, Unauthenticated, ValidationFailed } from '../../domain/errors.js';
 import type { AppEnv, AuthedEnv } from '../../env.js';
 import { clientIp } from '../request.js';
-import { uuid, type FieldErrors } from '../validation.js';
+import type { FieldErrors } from '../../views/forms.js';
+import { uuid } from '../validation.js';
 
 /** Every administration screen: signed in (else the login page), ADMIN only (else 403). */
 export function adminRoutes() {
@@ -26,8 +28,38 @@ export function authed(c: Context<AppEnv>): Context<AuthedEnv> {
 
 export const idParam = z.object({ id: uuid });
 
+/** The row the `:id` of the address names, in the signed-in tenant; else 404. */
+export async function existingRow<Executor, Row>(
+  c: Context<AuthedEnv>,
+  db: Executor,
+  find: (db: Executor, tenantId: string, id: string) => Promise<Row | undefined>,
+  notFound: ConstructorParameters<typeof NotFound>[0],
+): Promise<Row> {
+  const row = await find(db, c.var.auth.tenant.id, c.req.param('id') ?? '');
+  if (!row) throw new NotFound(notFound);
+  return row;
+}
+
+/**
+ * What a "new" or "edit" form page gets from its route: it posts to the list (new) or to the
+ * row (edit), carries the session's CSRF token and, when new, its form token (the one it was
+ * sent with, when it comes back refused). Refused with field errors: 422.
+ */
+export function formPage(
+  c: Context<AuthedEnv>,
+  form: { action: string; id?: string; errors: FieldErrors; formToken?: string },
+) {
+  if (Object.keys(form.errors).length > 0) c.status(422);
+  return {
+    action: form.id ? `${form.action}/${form.id}` : form.action,
+    csrfToken: c.var.auth.session.csrfToken,
+    formToken: form.id ? undefined : (form.formToken ?? randomUUID()),
+    errors: form.errors,
+  };
+}
+
 /*
- * Field schemas whose messages are message keys (views/admin/form.tsx translates them), so a
+ * Field schemas whose messages are message keys (views/forms.tsx translates them), so a
  * refused form explains itself in the page's language.
  */
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import {
@@ -8,13 +7,21 @@ import {
   updateClinic,
   type ClinicValues,
 } from '../../db/clinics.js';
-import { NotFound } from '../../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../../env.js';
 import { ClinicFormPage, ClinicsPage } from '../../views/admin/clinics.js';
-import { submittedText, type Submitted } from '../../views/admin/form.js';
+import { submittedText, type FieldErrors, type Submitted } from '../../views/forms.js';
 import { translator } from '../../views/i18n.js';
-import { validated, validatedForm, type FieldErrors } from '../validation.js';
-import { actorOf, adminRoutes, authed, formTokenField, idParam, nameField } from './admin.js';
+import { validated, validatedForm } from '../validation.js';
+import {
+  actorOf,
+  adminRoutes,
+  authed,
+  existingRow,
+  formPage,
+  formTokenField,
+  idParam,
+  nameField,
+} from './admin.js';
 
 const clinicForm = z.object({ name_en: nameField, name_ar: nameField, specialty: nameField });
 const newClinicForm = clinicForm.extend({ form_token: formTokenField });
@@ -39,31 +46,22 @@ export function adminClinicRoutes({ db }: AppDeps) {
   ) => {
     const t = translator(c.get('locale'));
     const title = form.id ? t('editClinic', { name: form.values.name_en }) : t('newClinic');
-    if (Object.keys(form.errors).length > 0) c.status(422);
     return c.render(
       <ClinicFormPage
-        t={t}
         title={title}
-        action={form.id ? `${LIST}/${form.id}` : LIST}
-        csrfToken={c.var.auth.session.csrfToken}
-        formToken={form.id ? undefined : (form.formToken ?? randomUUID())}
+        {...formPage(c, { action: LIST, ...form })}
         values={form.values}
-        errors={form.errors}
       />,
       { title },
     );
   };
 
-  const existing = async (c: Context<AuthedEnv>) => {
-    const clinic = await findClinic(db, c.var.auth.tenant.id, c.req.param('id') ?? '');
-    if (!clinic) throw new NotFound('clinicNotFound');
-    return clinic;
-  };
+  const existing = (c: Context<AuthedEnv>) => existingRow(c, db, findClinic, 'clinicNotFound');
 
   routes.get('/', async (c) => {
     const t = translator(c.get('locale'));
     const clinics = await listClinics(db, c.var.auth.tenant.id);
-    return c.render(<ClinicsPage t={t} clinics={clinics} />, { title: t('clinicsTitle') });
+    return c.render(<ClinicsPage clinics={clinics} />, { title: t('clinicsTitle') });
   });
 
   routes.get('/new', (c) =>

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
@@ -10,21 +9,27 @@ import {
   type PackageValues,
 } from '../../db/packages.js';
 import { listServicesByClinic } from '../../db/services.js';
-import { NotFound } from '../../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../../env.js';
-import { submittedList, submittedText, type Submitted } from '../../views/admin/form.js';
+import {
+  submittedList,
+  submittedText,
+  type FieldErrors,
+  type Submitted,
+} from '../../views/forms.js';
 import {
   PackageFormPage,
   PackagesPage,
   type PackageFormValues,
 } from '../../views/admin/packages.js';
 import { translator } from '../../views/i18n.js';
-import { uuid, validated, validatedForm, type FieldErrors } from '../validation.js';
+import { uuid, validated, validatedForm } from '../validation.js';
 import {
   actorOf,
   adminRoutes,
   authed,
+  existingRow,
   fieldsOfRefusal,
+  formPage,
   formTokenField,
   idParam,
   listField,
@@ -118,33 +123,24 @@ export function adminPackageRoutes({ db }: AppDeps) {
     c: Context<AuthedEnv>,
     form: { id?: string; values: PackageFormValues; errors: FieldErrors; formToken?: string },
   ) => {
-    const { tenant, session } = c.var.auth;
+    const { tenant } = c.var.auth;
     const locale = c.get('locale');
     const t = translator(locale);
     const title = form.id ? t('editPackage', { name: form.values.name_en }) : t('newPackage');
-    if (Object.keys(form.errors).length > 0) c.status(422);
     return c.render(
       <PackageFormPage
-        t={t}
         locale={locale}
         currency={tenant.currency}
         title={title}
-        action={form.id ? `${LIST}/${form.id}` : LIST}
-        csrfToken={session.csrfToken}
-        formToken={form.id ? undefined : (form.formToken ?? randomUUID())}
+        {...formPage(c, { action: LIST, ...form })}
         services={await listServicesByClinic(db, tenant.id)}
         values={form.values}
-        errors={form.errors}
       />,
       { title },
     );
   };
 
-  const existing = async (c: Context<AuthedEnv>) => {
-    const pkg = await findPackage(db, c.var.auth.tenant.id, c.req.param('id') ?? '');
-    if (!pkg) throw new NotFound('packageNotFound');
-    return pkg;
-  };
+  const existing = (c: Context<AuthedEnv>) => existingRow(c, db, findPackage, 'packageNotFound');
 
   /**
    * "Add a service row" and "Remove this row" submit the form too: the same form comes back
@@ -186,7 +182,6 @@ export function adminPackageRoutes({ db }: AppDeps) {
     const { tenant } = c.var.auth;
     return c.render(
       <PackagesPage
-        t={t}
         locale={locale}
         currency={tenant.currency}
         packages={await listCatalogue(db, tenant.id)}

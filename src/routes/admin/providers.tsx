@@ -15,7 +15,6 @@ import {
   updateProvider,
   type AdminProvider,
 } from '../../db/providers.js';
-import { NotFound } from '../../domain/errors.js';
 import {
   overlappingRanges,
   StrandedAppointments,
@@ -23,7 +22,12 @@ import {
 } from '../../domain/provider-changes.js';
 import type { WorkingHours } from '../../domain/slots.js';
 import type { AppDeps, AuthedEnv } from '../../env.js';
-import { submittedList, submittedText, type Submitted } from '../../views/admin/form.js';
+import {
+  submittedList,
+  submittedText,
+  type FieldErrors,
+  type Submitted,
+} from '../../views/forms.js';
 import {
   ProviderFormPage,
   ProvidersPage,
@@ -35,12 +39,14 @@ import {
 } from '../../views/admin/providers.js';
 import { localName } from '../../views/format.js';
 import { translator } from '../../views/i18n.js';
-import { blankAsMissing, uuid, validated, validatedForm, type FieldErrors } from '../validation.js';
+import { blankAsMissing, fieldErrorsOf, uuid, validated, validatedForm } from '../validation.js';
 import {
   actorOf,
   adminRoutes,
   authed,
+  existingRow,
   fieldsOfRefusal,
+  formPage,
   formTokenField,
   idParam,
   listField,
@@ -75,52 +81,104 @@ function providerValuesFrom(submitted: Submitted): ProviderFormValues {
   };
 }
 
-/** 'HH:MM' (what a time input sends), or with seconds. */
-const TIME = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
+/** An order between two fields is checked once both are well-formed (zod 4 would go on). */
+const wellFormed =
+  (...fields: string[]) =>
+  (payload: z.core.ParsePayload) =>
+    !payload.issues.some((issue) => fields.includes(String(issue.path?.[0])));
 
-/** Weekly hours from `start_<weekday>[]` / `end_<weekday>[]`; empty rows are dropped. */
-function parseWeeklyHours(submitted: Submitted): {
-  values: ScheduleFormValues;
-  hours: WorkingHours[];
-  errors: FieldErrors;
-} {
-  const values: ScheduleFormValues = {};
-  const hours: (WorkingHours & { id: string })[] = [];
-  const errors: FieldErrors = {};
-  for (const weekday of WEEKDAYS) {
+/** 'HH:MM' (what a time input sends), or with seconds. */
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'errTime');
+
+/** One range of a day: both times well-formed, the end after the start. */
+const hoursRange = z
+  .object({ start: timeOfDay, end: timeOfDay })
+  .refine((range) => range.start < range.end, {
+    path: ['end'],
+    message: 'errTimeOrder',
+    when: wellFormed('start', 'end'),
+  });
+
+/**
+ * The week as the form shows it (ranges by weekday) → weekly hours. A range that overlaps an
+ * earlier well-formed one of its day is refused at its start, even when other ranges are wrong.
+ */
+const weeklyHoursForm = z
+  .array(z.array(hoursRange))
+  .superRefine(
+    (week, ctx) => {
+      const ranges = week.flatMap((ranges, weekday) =>
+        ranges.flatMap((range, index) =>
+          hoursRange.safeParse(range).success
+            ? [{ weekday, start_time: range.start, end_time: range.end, index }]
+            : [],
+        ),
+      );
+      for (const overlapping of overlappingRanges(ranges)) {
+        const { weekday, index } = ranges[overlapping]!;
+        ctx.addIssue({
+          code: 'custom',
+          path: [weekday, index, 'start'],
+          message: 'errTimeOverlap',
+        });
+      }
+    },
+    { when: () => true },
+  )
+  .transform((week): WorkingHours[] =>
+    week.flatMap((ranges, weekday) =>
+      ranges.map((range) => ({ weekday, start_time: range.start, end_time: range.end })),
+    ),
+  );
+
+/** The submitted `start_<weekday>[]` / `end_<weekday>[]` as ranges; empty rows are dropped. */
+function scheduleValuesFrom(submitted: Submitted): { start: string; end: string }[][] {
+  return WEEKDAYS.map((weekday) => {
     const starts = submittedList(submitted, `start_${weekday}[]`);
     const ends = submittedList(submitted, `end_${weekday}[]`);
-    values[weekday] = [];
-    for (let index = 0; index < Math.max(starts.length, ends.length); index++) {
-      const start = starts[index]?.trim() ?? '';
-      const end = ends[index]?.trim() ?? '';
-      if (!start && !end) continue;
-      const row = values[weekday].push({ start, end }) - 1;
-      const startId = `start_${weekday}_${row}`;
-      const endId = `end_${weekday}_${row}`;
-      if (!TIME.test(start)) errors[startId] = 'errTime';
-      if (!TIME.test(end)) errors[endId] = 'errTime';
-      else if (TIME.test(start) && start >= end) errors[endId] = 'errTimeOrder';
-      if (!errors[startId] && !errors[endId]) {
-        hours.push({ weekday, start_time: start, end_time: end, id: startId });
-      }
-    }
-  }
-  for (const index of overlappingRanges(hours)) errors[hours[index]!.id] = 'errTimeOverlap';
-  return {
-    values,
-    hours: hours.map(({ weekday, start_time, end_time }) => ({ weekday, start_time, end_time })),
-    errors,
-  };
+    return Array.from({ length: Math.max(starts.length, ends.length) }, (_, index) => ({
+      start: starts[index]?.trim() ?? '',
+      end: ends[index]?.trim() ?? '',
+    })).filter((range) => range.start || range.end);
+  });
 }
 
-const timeOffForm = z.object({
-  form_token: formTokenField,
-  starts_at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'errDateTime'),
-  ends_at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'errDateTime'),
-  reason: z.string().trim().max(200, 'errTooLong'),
-  keep_appointments: keepField,
-});
+/** Errors at [weekday, row, 'start' | 'end'] are the inputs `start_<weekday>_<row>`, …. */
+function scheduleErrorsOf(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const [weekday, row, field] = issue.path;
+    errors[`${String(field)}_${String(weekday)}_${String(row)}`] ??= issue.message;
+  }
+  return errors;
+}
+
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+
+/** A `datetime-local` value as a moment in the centre's time zone. */
+function localDateTime(timezone: string) {
+  return z
+    .string()
+    .regex(LOCAL_DATE_TIME, 'errDateTime')
+    .transform((local) => DateTime.fromISO(local, { zone: timezone }))
+    .refine((moment) => moment.isValid, 'errDateTime');
+}
+
+function timeOffForm(timezone: string) {
+  return z
+    .object({
+      form_token: formTokenField,
+      starts_at: localDateTime(timezone),
+      ends_at: localDateTime(timezone),
+      reason: z.string().trim().max(200, 'errTooLong'),
+      keep_appointments: keepField,
+    })
+    .refine((form) => form.ends_at > form.starts_at, {
+      path: ['ends_at'],
+      message: 'errTimeOrder',
+      when: wellFormed('starts_at', 'ends_at'),
+    });
+}
 
 function timeOffValuesFrom(submitted: Submitted): TimeOffFormValues {
   return {
@@ -144,11 +202,8 @@ function refusalOf(error: unknown): { errors: FieldErrors; stranded?: LiveAppoin
 export function adminProviderRoutes({ db, clock }: AppDeps) {
   const routes = adminRoutes();
 
-  const existing = async (c: Context<AuthedEnv>): Promise<AdminProvider> => {
-    const provider = await findAdminProvider(db, c.var.auth.tenant.id, c.req.param('id') ?? '');
-    if (!provider) throw new NotFound('providerNotFound');
-    return provider;
-  };
+  const existing = (c: Context<AuthedEnv>) =>
+    existingRow(c, db, findAdminProvider, 'providerNotFound');
 
   const statusFor = (c: Context<AuthedEnv>, errors: FieldErrors, stranded?: unknown[]) => {
     if (stranded?.length) c.status(409);
@@ -165,28 +220,25 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
       stranded?: LiveAppointment[];
     },
   ) => {
-    const { tenant, session } = c.var.auth;
+    const { tenant } = c.var.auth;
     const locale = c.get('locale');
     const t = translator(locale);
     const { provider } = form;
     const title = provider
       ? t('editProvider', { name: localName(provider, locale) })
       : t('newProvider');
+    const page = formPage(c, { action: LIST, id: provider?.id, ...form });
     statusFor(c, form.errors, form.stranded);
     return c.render(
       <ProviderFormPage
-        t={t}
         locale={locale}
         timezone={tenant.timezone}
         title={title}
-        action={provider ? `${LIST}/${provider.id}` : LIST}
-        csrfToken={session.csrfToken}
-        formToken={provider ? undefined : (form.formToken ?? randomUUID())}
+        {...page}
         providerId={provider?.id}
         clinics={await listClinics(db, tenant.id)}
         users={await listLinkableUsers(db, tenant.id, provider?.id ?? null)}
         values={form.values}
-        errors={form.errors}
         stranded={form.stranded}
       />,
       { title },
@@ -197,7 +249,7 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
     const locale = c.get('locale');
     const t = translator(locale);
     const providers = await listAdminProviders(db, c.var.auth.tenant.id);
-    return c.render(<ProvidersPage t={t} locale={locale} providers={providers} />, {
+    return c.render(<ProvidersPage locale={locale} providers={providers} />, {
       title: t('providersTitle'),
     });
   });
@@ -294,7 +346,6 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
     statusFor(c, form.errors, form.stranded);
     return c.render(
       <SchedulePage
-        t={t}
         locale={locale}
         timezone={tenant.timezone}
         title={title}
@@ -320,11 +371,14 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
   routes.post('/:id/schedule', validated('param', idParam), async (c) => {
     const provider = await existing(c);
     const submitted = await c.req.parseBody({ all: true });
-    const { values, hours, errors } = parseWeeklyHours(submitted);
-    if (Object.keys(errors).length > 0) return renderSchedule(c, provider, { values, errors });
+    const values = scheduleValuesFrom(submitted);
+    const week = weeklyHoursForm.safeParse(values);
+    if (!week.success) {
+      return renderSchedule(c, provider, { values, errors: scheduleErrorsOf(week.error) });
+    }
     try {
       await db.transaction().execute((trx) =>
-        replaceWeeklyHours(trx, c.var.auth.tenant, actorOf(c), provider.id, hours, {
+        replaceWeeklyHours(trx, c.var.auth.tenant, actorOf(c), provider.id, week.data, {
           now: clock(),
           keepAppointments: submitted.keep_appointments === 'on',
         }),
@@ -352,7 +406,6 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
     statusFor(c, form.errors, form.stranded);
     return c.render(
       <TimeOffPage
-        t={t}
         locale={locale}
         timezone={tenant.timezone}
         title={title}
@@ -375,55 +428,46 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
     }),
   );
 
-  routes.post(
-    '/:id/time-off',
-    validated('param', idParam),
-    validatedForm(timeOffForm, async (c, errors, submitted) =>
-      renderTimeOff(authed(c), await existing(authed(c)), {
-        values: timeOffValuesFrom(submitted),
-        errors,
+  /** The form is read in the centre's time zone, so it is parsed here rather than by a middleware. */
+  routes.post('/:id/time-off', validated('param', idParam), async (c) => {
+    const provider = await existing(c);
+    const { tenant } = c.var.auth;
+    const submitted = await c.req.parseBody();
+    const values = timeOffValuesFrom(submitted);
+    const parsed = timeOffForm(tenant.timezone).safeParse(submitted);
+    if (!parsed.success) {
+      return renderTimeOff(c, provider, {
+        values,
+        errors: fieldErrorsOf(parsed.error),
         formToken: submittedText(submitted, 'form_token') || undefined,
-      }),
-    ),
-    async (c) => {
-      const provider = await existing(c);
-      const { tenant } = c.var.auth;
-      const form = c.req.valid('form');
-      const values = { starts_at: form.starts_at, ends_at: form.ends_at, reason: form.reason };
-      const inZone = (local: string) => DateTime.fromISO(local, { zone: tenant.timezone });
-      const start = inZone(form.starts_at);
-      const end = inZone(form.ends_at);
-      const errors: FieldErrors = {};
-      if (!start.isValid) errors.starts_at = 'errDateTime';
-      if (!end.isValid) errors.ends_at = 'errDateTime';
-      else if (start.isValid && end <= start) errors.ends_at = 'errTimeOrder';
-      if (Object.keys(errors).length > 0) {
-        return renderTimeOff(c, provider, { values, errors, formToken: form.form_token });
-      }
-      try {
-        await db
-          .transaction()
-          .execute((trx) =>
-            addTimeOff(
-              trx,
-              tenant.id,
-              actorOf(c),
-              form.form_token,
-              provider.id,
-              { starts_at: start.toJSDate(), ends_at: end.toJSDate(), reason: form.reason },
-              { now: clock(), keepAppointments: form.keep_appointments },
-            ),
-          );
-      } catch (error) {
-        return renderTimeOff(c, provider, {
-          values,
-          formToken: form.form_token,
-          ...refusalOf(error),
-        });
-      }
-      return c.redirect(`${LIST}/${provider.id}/time-off`, 303);
-    },
-  );
+      });
+    }
+    const form = parsed.data;
+    try {
+      await db.transaction().execute((trx) =>
+        addTimeOff(
+          trx,
+          tenant.id,
+          actorOf(c),
+          form.form_token,
+          provider.id,
+          {
+            starts_at: form.starts_at.toJSDate(),
+            ends_at: form.ends_at.toJSDate(),
+            reason: form.reason,
+          },
+          { now: clock(), keepAppointments: form.keep_appointments },
+        ),
+      );
+    } catch (error) {
+      return renderTimeOff(c, provider, {
+        values,
+        formToken: form.form_token,
+        ...refusalOf(error),
+      });
+    }
+    return c.redirect(`${LIST}/${provider.id}/time-off`, 303);
+  });
 
   routes.post(
     '/:id/time-off/:timeOffId/remove',

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { findClinic, listClinics } from '../../db/clinics.js';
@@ -10,19 +9,21 @@ import {
 } from '../../db/services.js';
 import { NotFound } from '../../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../../env.js';
-import { submittedText, type Submitted } from '../../views/admin/form.js';
+import { submittedText, type FieldErrors, type Submitted } from '../../views/forms.js';
 import {
   ServiceFormPage,
   ServicesPage,
   type ServiceFormValues,
 } from '../../views/admin/services.js';
 import { translator } from '../../views/i18n.js';
-import { uuid, validated, validatedForm, type FieldErrors } from '../validation.js';
+import { uuid, validated, validatedForm } from '../validation.js';
 import {
   actorOf,
   adminRoutes,
   authed,
+  existingRow,
   fieldsOfRefusal,
+  formPage,
   formTokenField,
   idParam,
   moneyField,
@@ -59,33 +60,25 @@ export function adminServiceRoutes({ db }: AppDeps) {
     c: Context<AuthedEnv>,
     form: { id?: string; values: ServiceFormValues; errors: FieldErrors; formToken?: string },
   ) => {
-    const { tenant, session } = c.var.auth;
+    const { tenant } = c.var.auth;
     const locale = c.get('locale');
     const t = translator(locale);
     const title = form.id ? t('editService', { name: form.values.name_en }) : t('newService');
-    if (Object.keys(form.errors).length > 0) c.status(422);
     return c.render(
       <ServiceFormPage
-        t={t}
         locale={locale}
         currency={tenant.currency}
         title={title}
-        action={form.id ? `${LIST}/${form.id}` : LIST}
-        csrfToken={session.csrfToken}
-        formToken={form.id ? undefined : (form.formToken ?? randomUUID())}
+        {...formPage(c, { action: LIST, ...form })}
         clinics={await listClinics(db, tenant.id)}
         values={form.values}
-        errors={form.errors}
       />,
       { title },
     );
   };
 
-  const existing = async (c: Context<AuthedEnv>) => {
-    const service = await findAdminService(db, c.var.auth.tenant.id, c.req.param('id') ?? '');
-    if (!service) throw new NotFound('serviceNotFound');
-    return service;
-  };
+  const existing = (c: Context<AuthedEnv>) =>
+    existingRow(c, db, findAdminService, 'serviceNotFound');
 
   routes.get('/', async (c) => {
     const locale = c.get('locale');
@@ -93,7 +86,7 @@ export function adminServiceRoutes({ db }: AppDeps) {
     const { tenant } = c.var.auth;
     const services = await listServicesByClinic(db, tenant.id);
     return c.render(
-      <ServicesPage t={t} locale={locale} currency={tenant.currency} services={services} />,
+      <ServicesPage locale={locale} currency={tenant.currency} services={services} />,
       { title: t('servicesTitle') },
     );
   });

@@ -1,6 +1,5 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { z } from 'zod';
-import { requireAuth, requireRole } from '../../auth/middleware.js';
 import {
   findTenantSettings,
   isSupportedCurrency,
@@ -10,10 +9,11 @@ import {
 import type { AppDeps, AuthedEnv } from '../../env.js';
 import { updateTenantSettings } from '../../services/tenants.js';
 import { SettingsPage } from '../../views/admin/settings.js';
-import type { FormState } from '../../views/form-fields.js';
+import { submittedValues, type FormState } from '../../views/forms.js';
 import { translator } from '../../views/i18n.js';
 import { clientIp } from '../request.js';
-import { submittedValues, validated, validatedForm } from '../validation.js';
+import { validated, validatedForm } from '../validation.js';
+import { adminRoutes } from './admin.js';
 
 const settingsForm = z.object({
   name: z.string({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),
@@ -35,15 +35,13 @@ const settingsForm = z.object({
 
 /** The centre's name, time zone, currency and cancellation window (ADMIN only). */
 export function settingsRoutes({ db }: AppDeps) {
-  const routes = new Hono<AuthedEnv>();
-  routes.use(requireAuth(), requireRole('ADMIN'));
+  const routes = adminRoutes();
 
   const render = (c: Context<AuthedEnv>, status: 200 | 422, form: FormState, saved = false) => {
     const t = translator(c.get('locale'));
     c.status(status);
     return c.render(
       <SettingsPage
-        t={t}
         form={form}
         timeZones={supportedTimeZones()}
         csrfToken={c.var.auth.session.csrfToken}

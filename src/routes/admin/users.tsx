@@ -1,9 +1,8 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { z } from 'zod';
-import { requireAuth, requireRole } from '../../auth/middleware.js';
 import { hashPassword } from '../../auth/password.js';
 import { findUser, LastAdmin, listUsers, type UserSummary } from '../../db/users.js';
-import { NotFound, ValidationFailed } from '../../domain/errors.js';
+import { ValidationFailed } from '../../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../../env.js';
 import {
   createTenantUser,
@@ -17,10 +16,11 @@ import {
   UserListPage,
   type UserNotice,
 } from '../../views/admin/users.js';
-import type { FormState } from '../../views/form-fields.js';
+import { submittedText, submittedValues, type FormState } from '../../views/forms.js';
 import { translator } from '../../views/i18n.js';
 import { clientIp } from '../request.js';
-import { newPassword, submittedValues, uuid, validated, validatedForm } from '../validation.js';
+import { newPassword, uuid, validated, validatedForm } from '../validation.js';
+import { adminRoutes, existingRow, formPage } from './admin.js';
 
 const profileForm = z.object({
   name: z.string({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),
@@ -48,13 +48,10 @@ const listQuery = z.object({
 
 /** The centre's users (ADMIN only): create, edit role and language, reset, deactivate. */
 export function userAdminRoutes({ db }: AppDeps) {
-  const routes = new Hono<AuthedEnv>();
-  routes.use(requireAuth(), requireRole('ADMIN'));
+  const routes = adminRoutes();
 
-  const view = (c: Context<AuthedEnv>) => ({
-    t: translator(c.get('locale')),
-    csrfToken: c.var.auth.session.csrfToken,
-  });
+  const view = (c: Context<AuthedEnv>) => ({ csrfToken: c.var.auth.session.csrfToken });
+  const translate = (c: Context<AuthedEnv>) => translator(c.get('locale'));
   const actor = (c: Context<AuthedEnv>) => ({
     tenantId: c.var.auth.tenant.id,
     userId: c.var.auth.user.id,
@@ -63,24 +60,24 @@ export function userAdminRoutes({ db }: AppDeps) {
   const done = (notice: UserNotice) => `/admin/users?done=${notice}`;
 
   routes.get('/', validated('query', listQuery), async (c) => {
-    const { t } = view(c);
+    const t = translate(c);
     const users = await listUsers(db, c.var.auth.tenant.id);
-    return c.render(<UserListPage t={t} users={users} done={c.req.valid('query').done} />, {
+    return c.render(<UserListPage users={users} done={c.req.valid('query').done} />, {
       title: t('users'),
     });
   });
 
-  const renderNew = (c: Context<AuthedEnv>, status: 200 | 422, form: FormState, token?: string) => {
-    const props = view(c);
-    c.status(status);
+  const renderNew = (c: Context<AuthedEnv>, form: FormState, formToken?: string) => {
+    const t = translate(c);
+    const page = formPage(c, { action: '/admin/users', errors: form.errors ?? {}, formToken });
     return c.render(
-      <NewUserPage {...props} form={form} formToken={token ?? crypto.randomUUID()} />,
-      { title: props.t('newUser') },
+      <NewUserPage form={form} csrfToken={page.csrfToken} formToken={page.formToken!} />,
+      { title: t('newUser') },
     );
   };
 
   routes.get('/new', (c) =>
-    renderNew(c, 200, { values: { role: 'FRONT_DESK', locale: c.get('locale') } }),
+    renderNew(c, { values: { role: 'FRONT_DESK', locale: c.get('locale') } }),
   );
 
   routes.post(
@@ -88,9 +85,8 @@ export function userAdminRoutes({ db }: AppDeps) {
     validatedForm(newUserForm, (c, errors, submitted) =>
       renderNew(
         c as Context<AuthedEnv>,
-        422,
         { values: submittedValues(submitted), errors },
-        typeof submitted.form_token === 'string' ? submitted.form_token : undefined,
+        submittedText(submitted, 'form_token') || undefined,
       ),
     ),
     async (c) => {
@@ -103,7 +99,7 @@ export function userAdminRoutes({ db }: AppDeps) {
       } catch (error) {
         if (!(error instanceof ValidationFailed && error.fields)) throw error;
         const values = submittedValues(await c.req.parseBody());
-        return renderNew(c, 422, { values, errors: error.fields }, form_token);
+        return renderNew(c, { values, errors: error.fields }, form_token);
       }
       return c.redirect(done('created'), 303);
     },
@@ -114,8 +110,7 @@ export function userAdminRoutes({ db }: AppDeps) {
     status: 200 | 409 | 422,
     forms: { profile?: FormState; password?: FormState; conflict?: 'lastAdmin' } = {},
   ) => {
-    const user = await findUser(db, c.var.auth.tenant.id, c.req.param('id') ?? '');
-    if (!user) throw new NotFound('userNotFound');
+    const user = await existingRow(c, db, findUser, 'userNotFound');
     const props = view(c);
     c.status(status);
     return c.render(
@@ -126,7 +121,7 @@ export function userAdminRoutes({ db }: AppDeps) {
         password={forms.password ?? { values: {} }}
         conflict={forms.conflict}
       />,
-      { title: props.t('editUser') },
+      { title: translate(c)('editUser') },
     );
   };
 

@@ -1,4 +1,5 @@
-import type { MessageKey, Translate } from '../i18n.js';
+import type { MessageKey } from '../i18n.js';
+import { useT } from '../request-context.js';
 
 const LINKS: { href: string; label: MessageKey }[] = [
   { href: '/admin/clinics', label: 'adminClinics' },
@@ -11,7 +12,8 @@ const LINKS: { href: string; label: MessageKey }[] = [
 ];
 
 /** The administrator's screens, under the top bar (ADMIN only). */
-export function AdminNav({ t, path }: { t: Translate; path: string }) {
+export function AdminNav({ path }: { path: string }) {
+  const t = useT();
   return (
     <nav class="admin-nav" aria-label={t('adminNav')} id="admin-nav">
       <ul>

@@ -1,12 +1,13 @@
 import type { ClinicOption, ClinicValues } from '../../db/clinics.js';
-import type { FieldErrors } from '../../routes/validation.js';
-import type { Translate } from '../i18n.js';
-import { FormCard, NameFields, RowLink, FormButtons, ListCard, TextField } from './form.js';
+import { FormActions, TextField, type FieldErrors } from '../forms.js';
+import { FormCard, ListCard, NameFields, RowLink } from './cards.js';
+import { useT } from '../request-context.js';
 
 export const CLINICS_ID = 'admin-clinics';
 export const CLINIC_FORM_ID = 'clinic-form';
 
-export function ClinicsPage({ t, clinics }: { t: Translate; clinics: ClinicOption[] }) {
+export function ClinicsPage({ clinics }: { clinics: ClinicOption[] }) {
+  const t = useT();
   return (
     <ListCard
       id={CLINICS_ID}
@@ -53,7 +54,6 @@ export function ClinicsPage({ t, clinics }: { t: Translate; clinics: ClinicOptio
 }
 
 export function ClinicFormPage(props: {
-  t: Translate;
   title: string;
   action: string;
   csrfToken: string;
@@ -61,18 +61,17 @@ export function ClinicFormPage(props: {
   values: ClinicValues;
   errors: FieldErrors;
 }) {
-  const { t, values, errors } = props;
+  const t = useT();
+  const { values, errors } = props;
   return (
     <FormCard {...props} id={CLINIC_FORM_ID}>
-      <NameFields t={t} values={values} errors={errors} />
-      <TextField
-        t={t}
-        name="specialty"
-        label={t('specialty')}
-        value={values.specialty}
-        errors={errors}
+      <NameFields values={values} errors={errors} />
+      <TextField name="specialty" label={t('specialty')} value={values.specialty} errors={errors} />
+      <FormActions
+        submitLabel={t('adminSave')}
+        cancelLabel={t('adminCancel')}
+        cancelHref="/admin/clinics"
       />
-      <FormButtons t={t} listHref="/admin/clinics" />
     </FormCard>
   );
 }

@@ -1,24 +1,16 @@
 import type { CatalogueEntry } from '../../db/packages.js';
 import type { Locale } from '../../db/schema.js';
 import type { AdminService } from '../../db/services.js';
-import type { FieldErrors } from '../../routes/validation.js';
 import { formatMoney, localName } from '../format.js';
-import { sessionCount, type Translate } from '../i18n.js';
-import {
-  FormCard,
-  NameFields,
-  RowLink,
-  errorText,
-  FormButtons,
-  ListCard,
-  TextField,
-} from './form.js';
+import { sessionCount } from '../i18n.js';
+import { errorText, FormActions, TextField, type FieldErrors } from '../forms.js';
+import { FormCard, ListCard, NameFields, RowLink } from './cards.js';
+import { useT } from '../request-context.js';
 
 export const PACKAGES_ID = 'admin-packages';
 export const PACKAGE_FORM_ID = 'package-form';
 
 interface ListProps {
-  t: Translate;
   locale: Locale;
   currency: string;
 }
@@ -26,7 +18,8 @@ interface ListProps {
 function PackageTable(
   props: ListProps & { id: string; title: string; packages: CatalogueEntry[] },
 ) {
-  const { t, locale } = props;
+  const t = useT();
+  const { locale } = props;
   return (
     <div id={props.id}>
       <h2 id={`${props.id}-title`}>{props.title}</h2>
@@ -77,7 +70,7 @@ function PackageTable(
 
 /** The catalogue: what is on sale, then what is not. */
 export function PackagesPage(props: ListProps & { packages: CatalogueEntry[] }) {
-  const { t } = props;
+  const t = useT();
   const onSale = props.packages.filter((pkg) => pkg.active);
   const withdrawn = props.packages.filter((pkg) => !pkg.active);
   return (
@@ -114,14 +107,14 @@ export interface PackageFormValues {
 }
 
 function ServiceRow(props: {
-  t: Translate;
   locale: Locale;
   index: number;
   row: PackageFormValues['rows'][number];
   services: AdminService[];
   errors: FieldErrors;
 }) {
-  const { t, index, errors } = props;
+  const t = useT();
+  const { index, errors } = props;
   const serviceId = `service_${index}`;
   const sessionsId = `sessions_${index}`;
   const clinics = [...new Set(props.services.map((service) => service.clinic_id))];
@@ -182,7 +175,6 @@ function ServiceRow(props: {
 }
 
 export function PackageFormPage(props: {
-  t: Translate;
   locale: Locale;
   currency: string;
   title: string;
@@ -193,17 +185,17 @@ export function PackageFormPage(props: {
   values: PackageFormValues;
   errors: FieldErrors;
 }) {
-  const { t, values, errors } = props;
+  const t = useT();
+  const { values, errors } = props;
   return (
     <FormCard {...props} id={PACKAGE_FORM_ID}>
       {/* Enter in a text field presses the first submit button: make it "Save". */}
       <button type="submit" class="visually-hidden" tabindex={-1} aria-hidden="true">
         {t('adminSave')}
       </button>
-      <NameFields t={t} values={values} errors={errors} />
+      <NameFields values={values} errors={errors} />
       <div class="field-row">
         <TextField
-          t={t}
           name="price"
           label={t('priceAmount', { currency: props.currency })}
           help={t('priceHelp')}
@@ -213,7 +205,6 @@ export function PackageFormPage(props: {
           errors={errors}
         />
         <TextField
-          t={t}
           name="validity_days"
           label={t('validityDaysLabel')}
           value={values.validity_days}
@@ -236,7 +227,6 @@ export function PackageFormPage(props: {
         </p>
         {values.rows.map((row, index) => (
           <ServiceRow
-            t={t}
             locale={props.locale}
             index={index}
             row={row}
@@ -255,7 +245,11 @@ export function PackageFormPage(props: {
           </button>
         </p>
       </fieldset>
-      <FormButtons t={t} listHref="/admin/packages" />
+      <FormActions
+        submitLabel={t('adminSave')}
+        cancelLabel={t('adminCancel')}
+        cancelHref="/admin/packages"
+      />
     </FormCard>
   );
 }

@@ -2,22 +2,20 @@ import type { ClinicOption } from '../../db/clinics.js';
 import type { AdminProvider, TimeOff } from '../../db/providers.js';
 import type { Locale } from '../../db/schema.js';
 import type { LiveAppointment } from '../../domain/provider-changes.js';
-import type { FieldErrors } from '../../routes/validation.js';
 import { formatDateAt, formatTime, localName } from '../format.js';
-import type { MessageKey, Translate } from '../i18n.js';
+import type { MessageKey } from '../i18n.js';
 import { TimeRange } from '../time-range.js';
 import {
-  AdminForm,
-  FormCard,
-  NameFields,
-  RowLink,
   CheckboxGroup,
   errorText,
-  FormButtons,
-  ListCard,
+  Form,
+  FormActions,
   SelectField,
   TextField,
-} from './form.js';
+  type FieldErrors,
+} from '../forms.js';
+import { FormCard, ListCard, NameFields, RowLink } from './cards.js';
+import { useT } from '../request-context.js';
 
 export const PROVIDERS_ID = 'admin-providers';
 export const PROVIDER_FORM_ID = 'provider-form';
@@ -31,7 +29,8 @@ function weekdayKey(weekday: number): MessageKey {
   return `weekday_${weekday}` as MessageKey;
 }
 
-function HoursSummary({ t, hours }: { t: Translate; hours: AdminProvider['hours'] }) {
+function HoursSummary({ hours }: { hours: AdminProvider['hours'] }) {
+  const t = useT();
   if (hours.length === 0) return <span class="muted">{t('noHours')}</span>;
   return (
     <ul class="plain-list">
@@ -50,8 +49,9 @@ function HoursSummary({ t, hours }: { t: Translate; hours: AdminProvider['hours'
   );
 }
 
-export function ProvidersPage(props: { t: Translate; locale: Locale; providers: AdminProvider[] }) {
-  const { t, locale } = props;
+export function ProvidersPage(props: { locale: Locale; providers: AdminProvider[] }) {
+  const t = useT();
+  const { locale } = props;
   return (
     <ListCard
       id={PROVIDERS_ID}
@@ -81,7 +81,7 @@ export function ProvidersPage(props: { t: Translate; locale: Locale; providers: 
                     {provider.clinics.map((clinic) => localName(clinic, locale)).join(', ')}
                   </td>
                   <td>
-                    <HoursSummary t={t} hours={provider.hours} />
+                    <HoursSummary hours={provider.hours} />
                   </td>
                   <td>{provider.user_name ?? <span class="muted">{t('noLinkedUser')}</span>}</td>
                   <td>
@@ -121,12 +121,12 @@ export function ProvidersPage(props: { t: Translate; locale: Locale; providers: 
 
 /** The appointments a change would strand, and the explicit choice to keep them. */
 export function StrandedAppointmentsNotice(props: {
-  t: Translate;
   locale: Locale;
   timezone: string;
   appointments: LiveAppointment[];
 }) {
-  const { t, locale, timezone } = props;
+  const t = useT();
+  const { locale, timezone } = props;
   return (
     <div class="alert alert-warning" role="alert" id={STRANDED_ID}>
       <p>{t('strandedTitle', { count: props.appointments.length })}</p>
@@ -169,10 +169,9 @@ export interface StrandedProps {
   stranded?: LiveAppointment[];
 }
 
-function Stranded(props: StrandedProps & { t: Translate }) {
+function Stranded(props: StrandedProps) {
   return props.stranded && props.stranded.length > 0 ? (
     <StrandedAppointmentsNotice
-      t={props.t}
       locale={props.locale}
       timezone={props.timezone}
       appointments={props.stranded}
@@ -189,7 +188,6 @@ export interface ProviderFormValues {
 
 export function ProviderFormPage(
   props: StrandedProps & {
-    t: Translate;
     title: string;
     action: string;
     csrfToken: string;
@@ -201,7 +199,8 @@ export function ProviderFormPage(
     errors: FieldErrors;
   },
 ) {
-  const { t, values, errors } = props;
+  const t = useT();
+  const { values, errors } = props;
   return (
     <FormCard
       {...props}
@@ -218,9 +217,8 @@ export function ProviderFormPage(
       }
     >
       <Stranded {...props} />
-      <NameFields t={t} values={values} errors={errors} />
+      <NameFields values={values} errors={errors} />
       <CheckboxGroup
-        t={t}
         name="clinic_ids"
         label={t('providerClinics')}
         values={values.clinic_ids}
@@ -231,7 +229,6 @@ export function ProviderFormPage(
         errors={errors}
       />
       <SelectField
-        t={t}
         name="user_id"
         label={t('linkedUser')}
         help={t('linkedUserHelp')}
@@ -243,7 +240,11 @@ export function ProviderFormPage(
         }))}
         errors={errors}
       />
-      <FormButtons t={t} listHref="/admin/providers" />
+      <FormActions
+        submitLabel={t('adminSave')}
+        cancelLabel={t('adminCancel')}
+        cancelHref="/admin/providers"
+      />
     </FormCard>
   );
 }
@@ -253,7 +254,6 @@ export type ScheduleFormValues = Record<number, { start: string; end: string }[]
 
 export function SchedulePage(
   props: StrandedProps & {
-    t: Translate;
     title: string;
     action: string;
     csrfToken: string;
@@ -261,7 +261,8 @@ export function SchedulePage(
     errors: FieldErrors;
   },
 ) {
-  const { t, errors } = props;
+  const t = useT();
+  const { errors } = props;
   const timeInput = (name: string, id: string, label: string, value: string) => (
     <span class="field">
       <label for={id} class="visually-hidden">
@@ -281,13 +282,7 @@ export function SchedulePage(
   return (
     <section class="card narrow-form" aria-labelledby="schedule-title">
       <h1 id="schedule-title">{props.title}</h1>
-      <AdminForm
-        t={t}
-        id={SCHEDULE_FORM_ID}
-        action={props.action}
-        csrfToken={props.csrfToken}
-        errors={errors}
-      >
+      <Form id={SCHEDULE_FORM_ID} action={props.action} csrfToken={props.csrfToken} errors={errors}>
         <p class="help">{t('scheduleHelp', { timezone: props.timezone })}</p>
         <Stranded {...props} />
         {WEEKDAYS.map((day) => {
@@ -326,8 +321,12 @@ export function SchedulePage(
             </fieldset>
           );
         })}
-        <FormButtons t={t} listHref="/admin/providers" />
-      </AdminForm>
+        <FormActions
+          submitLabel={t('adminSave')}
+          cancelLabel={t('adminCancel')}
+          cancelHref="/admin/providers"
+        />
+      </Form>
     </section>
   );
 }
@@ -340,7 +339,6 @@ export interface TimeOffFormValues {
 
 export function TimeOffPage(
   props: StrandedProps & {
-    t: Translate;
     title: string;
     providerId: string;
     csrfToken: string;
@@ -350,7 +348,8 @@ export function TimeOffPage(
     errors: FieldErrors;
   },
 ) {
-  const { t, locale, timezone, errors } = props;
+  const t = useT();
+  const { locale, timezone, errors } = props;
   const base = `/admin/providers/${props.providerId}/time-off`;
   return (
     <div class="stack narrow-form">
@@ -383,8 +382,7 @@ export function TimeOffPage(
       </section>
       <section class="card" aria-labelledby="time-off-add-title">
         <h2 id="time-off-add-title">{t('addTimeOff')}</h2>
-        <AdminForm
-          t={t}
+        <Form
           id={TIME_OFF_FORM_ID}
           action={base}
           csrfToken={props.csrfToken}
@@ -394,7 +392,6 @@ export function TimeOffPage(
           <Stranded {...props} />
           <div class="field-row">
             <TextField
-              t={t}
               type="datetime-local"
               name="starts_at"
               label={t('startsAt')}
@@ -403,7 +400,6 @@ export function TimeOffPage(
               errors={errors}
             />
             <TextField
-              t={t}
               type="datetime-local"
               name="ends_at"
               label={t('endsAt')}
@@ -413,14 +409,17 @@ export function TimeOffPage(
             />
           </div>
           <TextField
-            t={t}
             name="reason"
             label={t('reason')}
             value={props.values.reason}
             errors={errors}
           />
-          <FormButtons t={t} listHref="/admin/providers" />
-        </AdminForm>
+          <FormActions
+            submitLabel={t('adminSave')}
+            cancelLabel={t('adminCancel')}
+            cancelHref="/admin/providers"
+          />
+        </Form>
       </section>
     </div>
   );

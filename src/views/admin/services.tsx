@@ -1,30 +1,22 @@
 import type { ClinicOption } from '../../db/clinics.js';
 import type { Locale } from '../../db/schema.js';
 import type { AdminService } from '../../db/services.js';
-import type { FieldErrors } from '../../routes/validation.js';
 import { formatMoney, localName } from '../format.js';
-import type { Translate } from '../i18n.js';
-import {
-  FormCard,
-  NameFields,
-  RowLink,
-  FormButtons,
-  ListCard,
-  SelectField,
-  TextField,
-} from './form.js';
+import { FormActions, SelectField, TextField, type FieldErrors } from '../forms.js';
+import { FormCard, ListCard, NameFields, RowLink } from './cards.js';
+import { useT } from '../request-context.js';
 
 export const SERVICES_ID = 'admin-services';
 export const SERVICE_FORM_ID = 'service-form';
 
 /** Services clinic by clinic, one table each. */
 export function ServicesPage(props: {
-  t: Translate;
   locale: Locale;
   currency: string;
   services: AdminService[];
 }) {
-  const { t, locale } = props;
+  const t = useT();
+  const { locale } = props;
   const byClinic = new Map<string, AdminService[]>();
   for (const service of props.services) {
     byClinic.set(service.clinic_id, [...(byClinic.get(service.clinic_id) ?? []), service]);
@@ -93,7 +85,6 @@ export interface ServiceFormValues {
 }
 
 export function ServiceFormPage(props: {
-  t: Translate;
   locale: Locale;
   currency: string;
   title: string;
@@ -104,11 +95,11 @@ export function ServiceFormPage(props: {
   values: ServiceFormValues;
   errors: FieldErrors;
 }) {
-  const { t, values, errors } = props;
+  const t = useT();
+  const { values, errors } = props;
   return (
     <FormCard {...props} id={SERVICE_FORM_ID}>
       <SelectField
-        t={t}
         name="clinic_id"
         label={t('clinic')}
         value={values.clinic_id}
@@ -119,10 +110,9 @@ export function ServiceFormPage(props: {
         }))}
         errors={errors}
       />
-      <NameFields t={t} values={values} errors={errors} />
+      <NameFields values={values} errors={errors} />
       <div class="field-row">
         <TextField
-          t={t}
           name="default_duration_minutes"
           label={t('defaultDuration')}
           value={values.default_duration_minutes}
@@ -131,7 +121,6 @@ export function ServiceFormPage(props: {
           errors={errors}
         />
         <TextField
-          t={t}
           name="price"
           label={t('priceAmount', { currency: props.currency })}
           help={t('priceHelp')}
@@ -141,7 +130,11 @@ export function ServiceFormPage(props: {
           errors={errors}
         />
       </div>
-      <FormButtons t={t} listHref="/admin/services" />
+      <FormActions
+        submitLabel={t('adminSave')}
+        cancelLabel={t('adminCancel')}
+        cancelHref="/admin/services"
+      />
     </FormCard>
   );
 }

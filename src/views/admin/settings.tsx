@@ -1,20 +1,14 @@
-import {
-  FormErrorSummary,
-  PostForm,
-  SelectField,
-  TextField,
-  type FormState,
-} from '../form-fields.js';
-import type { Translate } from '../i18n.js';
+import { Form, SelectField, TextField, type FormState } from '../forms.js';
+import { useT } from '../request-context.js';
 
 export function SettingsPage(props: {
-  t: Translate;
   form: FormState;
   timeZones: string[];
   csrfToken: string;
   saved: boolean;
 }) {
-  const { t, form } = props;
+  const t = useT();
+  const { form } = props;
   return (
     <section class="card" aria-labelledby="settings-title">
       <h1 id="settings-title">{t('centreSettings')}</h1>
@@ -23,11 +17,15 @@ export function SettingsPage(props: {
           {t('settingsSaved')}
         </p>
       )}
-      <PostForm action="/admin/settings" csrfToken={props.csrfToken} id="settings-form">
-        <FormErrorSummary t={t} form={form} />
+      <Form
+        action="/admin/settings"
+        csrfToken={props.csrfToken}
+        id="settings-form"
+        errors={form.errors}
+      >
         <TextField
-          t={t}
-          form={form}
+          value={form.values.name}
+          errors={form.errors}
           name="name"
           id="settings-name"
           label={t('centreName')}
@@ -36,17 +34,17 @@ export function SettingsPage(props: {
         />
         <div class="field-row">
           <SelectField
-            t={t}
-            form={form}
+            value={form.values.timezone}
+            errors={form.errors}
             name="timezone"
             id="settings-timezone"
             label={t('timezone')}
             dir="ltr"
-            options={props.timeZones.map((zone) => [zone, zone])}
+            options={props.timeZones.map((zone) => ({ value: zone, label: zone }))}
           />
           <TextField
-            t={t}
-            form={form}
+            value={form.values.currency}
+            errors={form.errors}
             name="currency"
             id="settings-currency"
             label={t('currency')}
@@ -55,8 +53,8 @@ export function SettingsPage(props: {
             dir="ltr"
           />
           <TextField
-            t={t}
-            form={form}
+            value={form.values.cancellation_window_hours}
+            errors={form.errors}
             name="cancellation_window_hours"
             id="settings-cancellation-window"
             label={t('cancellationWindowHours')}
@@ -71,7 +69,7 @@ export function SettingsPage(props: {
         <button type="submit" class="button primary">
           {t('save')}
         </button>
-      </PostForm>
+      </Form>
     </section>
   );
 }

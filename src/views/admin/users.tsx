@@ -1,15 +1,16 @@
 import type { UserSummary } from '../../db/users.js';
 import type { Role } from '../../db/schema.js';
 import {
+  Form,
   FormActions,
-  FormErrorSummary,
   PasswordField,
-  PostForm,
   SelectField,
   TextField,
   type FormState,
-} from '../form-fields.js';
+  type Option,
+} from '../forms.js';
 import { roleKey, type MessageKey, type Translate } from '../i18n.js';
+import { useT } from '../request-context.js';
 
 export const USER_LIST_ID = 'user-list';
 const ROLES: Role[] = ['ADMIN', 'FRONT_DESK', 'PROVIDER', 'FINANCE'];
@@ -23,19 +24,20 @@ const NOTICES: Record<UserNotice, MessageKey> = {
   reactivated: 'userReactivated',
 };
 
-function roleOptions(t: Translate): [string, string][] {
-  return ROLES.map((role) => [role, t(roleKey(role))]);
+function roleOptions(t: Translate): Option[] {
+  return ROLES.map((role) => ({ value: role, label: t(roleKey(role)) }));
 }
 
-function localeOptions(t: Translate): [string, string][] {
+function localeOptions(t: Translate): Option[] {
   return [
-    ['en', t('locale_en')],
-    ['ar', t('locale_ar')],
+    { value: 'en', label: t('locale_en') },
+    { value: 'ar', label: t('locale_ar') },
   ];
 }
 
-export function UserListPage(props: { t: Translate; users: UserSummary[]; done?: UserNotice }) {
-  const { t, users, done } = props;
+export function UserListPage(props: { users: UserSummary[]; done?: UserNotice }) {
+  const t = useT();
+  const { users, done } = props;
   return (
     <section class="card stack" aria-labelledby="users-title">
       <div class="heading-row">
@@ -81,12 +83,13 @@ export function UserListPage(props: { t: Translate; users: UserSummary[]; done?:
   );
 }
 
-function ProfileFields({ t, form }: { t: Translate; form: FormState }) {
+function ProfileFields({ form }: { form: FormState }) {
+  const t = useT();
   return (
     <>
       <TextField
-        t={t}
-        form={form}
+        value={form.values.name}
+        errors={form.errors}
         name="name"
         id="user-name"
         label={t('name')}
@@ -95,16 +98,16 @@ function ProfileFields({ t, form }: { t: Translate; form: FormState }) {
       />
       <div class="field-row">
         <SelectField
-          t={t}
-          form={form}
+          value={form.values.role}
+          errors={form.errors}
           name="role"
           id="user-role"
           label={t('role')}
           options={roleOptions(t)}
         />
         <SelectField
-          t={t}
-          form={form}
+          value={form.values.locale}
+          errors={form.errors}
           name="locale"
           id="user-locale"
           label={t('locale')}
@@ -115,23 +118,23 @@ function ProfileFields({ t, form }: { t: Translate; form: FormState }) {
   );
 }
 
-export function NewUserPage(props: {
-  t: Translate;
-  form: FormState;
-  formToken: string;
-  csrfToken: string;
-}) {
-  const { t, form } = props;
+export function NewUserPage(props: { form: FormState; formToken: string; csrfToken: string }) {
+  const t = useT();
+  const { form } = props;
   return (
     <section class="card" aria-labelledby="new-user-title">
       <h1 id="new-user-title">{t('newUser')}</h1>
-      <PostForm action="/admin/users" csrfToken={props.csrfToken} id="user-form">
-        <FormErrorSummary t={t} form={form} />
-        <input type="hidden" name="form_token" value={props.formToken} />
-        <ProfileFields t={t} form={form} />
+      <Form
+        action="/admin/users"
+        csrfToken={props.csrfToken}
+        formToken={props.formToken}
+        id="user-form"
+        errors={form.errors}
+      >
+        <ProfileFields form={form} />
         <TextField
-          t={t}
-          form={form}
+          value={form.values.email}
+          errors={form.errors}
           name="email"
           id="user-email"
           label={t('email')}
@@ -141,8 +144,7 @@ export function NewUserPage(props: {
           dir="ltr"
         />
         <PasswordField
-          t={t}
-          form={form}
+          errors={form.errors}
           name="password"
           id="user-password"
           label={t('initialPassword')}
@@ -154,14 +156,13 @@ export function NewUserPage(props: {
           cancelLabel={t('cancel')}
           cancelHref="/admin/users"
         />
-      </PostForm>
+      </Form>
     </section>
   );
 }
 
 /** One user: profile and role, a password reset, and (de)activation; each its own form. */
 export function EditUserPage(props: {
-  t: Translate;
   user: UserSummary;
   csrfToken: string;
   profile: FormState;
@@ -169,7 +170,8 @@ export function EditUserPage(props: {
   /** Refused: the last active admin would be demoted or deactivated. */
   conflict?: MessageKey;
 }) {
-  const { t, user, csrfToken } = props;
+  const t = useT();
+  const { user, csrfToken } = props;
   return (
     <div class="stack">
       {props.conflict && (
@@ -184,27 +186,30 @@ export function EditUserPage(props: {
         <p dir="ltr" class="muted">
           {user.email}
         </p>
-        <PostForm action={`/admin/users/${user.id}`} csrfToken={csrfToken} id="user-form">
-          <FormErrorSummary t={t} form={props.profile} />
-          <ProfileFields t={t} form={props.profile} />
+        <Form
+          action={`/admin/users/${user.id}`}
+          csrfToken={csrfToken}
+          id="user-form"
+          errors={props.profile.errors}
+        >
+          <ProfileFields form={props.profile} />
           <FormActions
             submitLabel={t('saveChanges')}
             cancelLabel={t('cancel')}
             cancelHref="/admin/users"
           />
-        </PostForm>
+        </Form>
       </section>
       <section class="card" aria-labelledby="reset-password-title">
         <h2 id="reset-password-title">{t('resetPassword')}</h2>
         <p class="help">{t('resetPasswordHelp')}</p>
-        <PostForm
+        <Form
           action={`/admin/users/${user.id}/password`}
           csrfToken={csrfToken}
           id="reset-password-form"
         >
           <PasswordField
-            t={t}
-            form={props.password}
+            errors={props.password.errors}
             name="password"
             id="reset-password"
             label={t('newTemporaryPassword')}
@@ -213,7 +218,7 @@ export function EditUserPage(props: {
           <button type="submit" class="button">
             {t('resetPassword')}
           </button>
-        </PostForm>
+        </Form>
       </section>
       <section class="card" aria-labelledby="account-status-title">
         <h2 id="account-status-title">
@@ -223,12 +228,12 @@ export function EditUserPage(props: {
           </span>
         </h2>
         <p class="help">{t(user.active ? 'deactivateHelp' : 'reactivateHelp')}</p>
-        <PostForm action={`/admin/users/${user.id}/active`} csrfToken={csrfToken} id="active-form">
+        <Form action={`/admin/users/${user.id}/active`} csrfToken={csrfToken} id="active-form">
           <input type="hidden" name="active" value={user.active ? 'false' : 'true'} />
           <button type="submit" class={user.active ? 'button danger' : 'button'}>
             {t(user.active ? 'deactivateUser' : 'reactivateUser')}
           </button>
-        </PostForm>
+        </Form>
       </section>
     </div>
   );

@@ -1,18 +1,18 @@
 import type { AppointmentRow } from '../../db/appointment-rows.js';
 import type { Locale } from '../../db/schema.js';
 import { formatDateAt } from '../format.js';
-import type { Translate } from '../i18n.js';
 import { TimeRange } from '../time-range.js';
+import { useT } from '../request-context.js';
 
 /** When, what, with whom and on which package: the confirmation and the appointment page. */
 export function AppointmentFacts(props: {
-  t: Translate;
   locale: Locale;
   timezone: string;
   appointment: AppointmentRow;
   withPatient?: boolean;
 }) {
-  const { t, locale, timezone, appointment: a } = props;
+  const t = useT();
+  const { locale, timezone, appointment: a } = props;
   const ar = locale === 'ar';
   return (
     <dl class="facts">

@@ -3,9 +3,9 @@ import type { AppointmentRow } from '../../db/appointment-rows.js';
 import type { Locale } from '../../db/schema.js';
 import type { StepStatus } from '../../domain/appointments.js';
 import { localDate } from '../../domain/dates.js';
-import type { Translate } from '../i18n.js';
 import { AppointmentFacts } from './appointment-facts.js';
 import { AppointmentStatusBadge } from '../status-badges.js';
+import { useT } from '../request-context.js';
 
 export const APPOINTMENT_ID = 'appointment';
 export const APPOINTMENT_ERROR_ID = 'appointment-error';
@@ -18,13 +18,13 @@ export interface AppointmentActions {
 
 /** One appointment, and what the signed-in user may do with it. */
 export function AppointmentSection(props: {
-  t: Translate;
   locale: Locale;
   timezone: string;
   details: AppointmentRow;
   actions: AppointmentActions;
 }) {
-  const { t, locale, timezone, details, actions } = props;
+  const t = useT();
+  const { locale, timezone, details, actions } = props;
   const ar = locale === 'ar';
   const day = localDate(timezone, details.starts_at);
   const action = (path: string) => ({
@@ -39,9 +39,9 @@ export function AppointmentSection(props: {
     <section id={APPOINTMENT_ID} class="card stack" aria-labelledby="appointment-title">
       <h1 id="appointment-title">
         {ar && details.patient_name_ar ? details.patient_name_ar : details.patient_name_en}{' '}
-        <AppointmentStatusBadge t={t} status={details.status} />
+        <AppointmentStatusBadge status={details.status} />
       </h1>
-      <AppointmentFacts t={t} locale={locale} timezone={timezone} appointment={details} />
+      <AppointmentFacts locale={locale} timezone={timezone} appointment={details} />
       <div id={APPOINTMENT_ERROR_ID} aria-live="assertive"></div>
       {actions.nextStatuses.length > 0 && (
         <form {...action('status')} class="actions">

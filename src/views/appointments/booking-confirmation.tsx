@@ -2,29 +2,23 @@ import type { AppointmentRow } from '../../db/appointment-rows.js';
 import type { Booking } from '../../db/appointments.js';
 import type { Locale } from '../../db/schema.js';
 import { localDate } from '../../domain/dates.js';
-import type { Translate } from '../i18n.js';
 import { AppointmentFacts } from './appointment-facts.js';
+import { useT } from '../request-context.js';
 
 /** Replaces the booking form once the appointment exists. */
 export function BookingConfirmation(props: {
-  t: Translate;
   locale: Locale;
   timezone: string;
   details: AppointmentRow;
   booking: Booking;
 }) {
-  const { t, locale, timezone, details, booking } = props;
+  const t = useT();
+  const { locale, timezone, details, booking } = props;
   const day = localDate(timezone, details.starts_at);
   return (
     <section id="booking-form" class="booking-confirmation" aria-labelledby="booked-title">
       <h2 id="booked-title">{t('appointmentBooked')}</h2>
-      <AppointmentFacts
-        t={t}
-        locale={locale}
-        timezone={timezone}
-        appointment={details}
-        withPatient
-      />
+      <AppointmentFacts locale={locale} timezone={timezone} appointment={details} withPatient />
       {booking.nearExpiry && booking.purchase && (
         <p class="alert alert-warning" role="alert">
           {t('lastWeekWarning', { date: booking.purchase.expiry_date })}

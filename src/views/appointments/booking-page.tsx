@@ -1,6 +1,5 @@
 import type { ClinicOption } from '../../db/clinics.js';
 import type { Locale } from '../../db/schema.js';
-import type { Translate } from '../i18n.js';
 import { ClinicField, ProviderField } from './clinic-options.js';
 import {
   PACKAGE_MODAL_BODY_ID,
@@ -11,18 +10,19 @@ import { PackageSection } from './package-section.js';
 import { ScheduleFields } from './schedule-fields.js';
 import { PATIENT_RESULTS_ID, PatientChoice, PatientResults } from './patient-picker.js';
 import { PatientModal } from '../patients/patient-form.js';
+import { useT } from '../request-context.js';
 
 export const PACKAGE_HINT_ID = 'package-hint';
 export const BOOKING_ERROR_ID = 'booking-error';
 
 export function BookingPage(props: {
-  t: Translate;
   locale: Locale;
   clinics: ClinicOption[];
   /** One per page: a double click or a retried submit books once. */
   idempotencyKey: string;
 }) {
-  const { t, locale } = props;
+  const t = useT();
+  const { locale } = props;
   return (
     <section class="card booking" aria-labelledby="booking-title">
       <h1 id="booking-title">{t('bookAppointment')}</h1>
@@ -61,8 +61,8 @@ export function BookingPage(props: {
           <p id="patient-search-help" class="help">
             {t('patientSearchHelp')}
           </p>
-          <PatientResults t={t} locale={locale} patients={null} />
-          <PatientChoice t={t} locale={locale} patient={null} />
+          <PatientResults locale={locale} patients={null} />
+          <PatientChoice locale={locale} patient={null} />
         </div>
 
         <fieldset class="field appointment-type">
@@ -121,10 +121,10 @@ export function BookingPage(props: {
           </p>
         </fieldset>
 
-        <PackageSection t={t} locale={locale} />
-        <ClinicField t={t} locale={locale} clinics={props.clinics} />
-        <ProviderField t={t} locale={locale} providers={null} />
-        <ScheduleFields t={t} locale={locale} state={null} slots={null} />
+        <PackageSection locale={locale} />
+        <ClinicField locale={locale} clinics={props.clinics} />
+        <ProviderField locale={locale} providers={null} />
+        <ScheduleFields locale={locale} state={null} slots={null} />
         <div id={BOOKING_ERROR_ID} aria-live="assertive"></div>
         <p class="submit-row">
           <button type="submit" id="book-button" class="button primary">
@@ -142,7 +142,7 @@ export function BookingPage(props: {
         </p>
         <div id={PACKAGE_MODAL_BODY_ID}></div>
       </dialog>
-      <PatientModal t={t} />
+      <PatientModal />
     </section>
   );
 }

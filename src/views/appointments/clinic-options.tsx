@@ -2,8 +2,8 @@ import type { ClinicOption } from '../../db/clinics.js';
 import type { ProviderOption } from '../../db/providers.js';
 import type { Locale } from '../../db/schema.js';
 import { localName } from '../format.js';
-import type { Translate } from '../i18n.js';
 import { refreshSlots } from './schedule-fields.js';
+import { useT } from '../request-context.js';
 
 export const CLINIC_FIELD_ID = 'clinic-field';
 export const PROVIDER_FIELD_ID = 'provider-field';
@@ -12,13 +12,9 @@ export const PROVIDER_FIELD_ID = 'provider-field';
  * The clinic list; choosing one loads its providers. With exactly one clinic it comes
  * selected, and the caller sends its providers along in the same response.
  */
-export function ClinicField(props: {
-  t: Translate;
-  locale: Locale;
-  clinics: ClinicOption[];
-  oob?: boolean;
-}) {
-  const { t, locale, clinics } = props;
+export function ClinicField(props: { locale: Locale; clinics: ClinicOption[]; oob?: boolean }) {
+  const t = useT();
+  const { locale, clinics } = props;
   const only = clinics.length === 1 ? clinics[0] : undefined;
   return (
     <div id={CLINIC_FIELD_ID} class="field" hx-swap-oob={props.oob ? 'true' : undefined}>
@@ -53,12 +49,12 @@ export function ClinicField(props: {
 }
 
 export function ProviderField(props: {
-  t: Translate;
   locale: Locale;
   providers: ProviderOption[] | null;
   oob?: boolean;
 }) {
-  const { t, locale, providers } = props;
+  const t = useT();
+  const { locale, providers } = props;
   return (
     <div id={PROVIDER_FIELD_ID} class="field" hx-swap-oob={props.oob ? 'true' : undefined}>
       <label for="provider">{t('provider')}</label>

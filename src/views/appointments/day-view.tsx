@@ -5,17 +5,16 @@ import type { ProviderOption } from '../../db/providers.js';
 import type { Locale } from '../../db/schema.js';
 import { addDays } from '../../domain/dates.js';
 import { formatLongDate, localName } from '../format.js';
-import type { Translate } from '../i18n.js';
 import { CHANGE_EVENTS } from '../live.js';
 import { TimeRange } from '../time-range.js';
 import { AppointmentStatusBadge, isCancelled } from '../status-badges.js';
+import { useT } from '../request-context.js';
 
 /** The grid htmx swaps when the day changes (it is also the fragment of an htmx GET). */
 export const DAY_VIEW_ID = 'day-view';
 export const DAY_VIEW_EMPTY_ID = 'day-view-empty';
 
 export interface DayViewProps {
-  t: Translate;
   locale: Locale;
   timezone: string;
   date: string;
@@ -30,7 +29,8 @@ export function dayViewUrl(date: string, clinicId: string): string {
 }
 
 export function DayViewPage(props: DayViewProps) {
-  const { t, locale, date, today, clinics, clinic } = props;
+  const t = useT();
+  const { locale, date, today, clinics, clinic } = props;
   return (
     <section class="card day-view-page" aria-labelledby="day-view-title">
       <h1 id="day-view-title">{t('dayViewOf', { clinic: localName(clinic, locale) })}</h1>
@@ -106,7 +106,8 @@ function columnsOf(day: DayView): Column[] {
 }
 
 export function DayGrid(props: DayViewProps) {
-  const { t, locale, clinic, day } = props;
+  const t = useT();
+  const { locale, clinic, day } = props;
   const columns = columnsOf(day);
   // Any booking, cancellation or state change at another desk re-fetches this grid.
   return (
@@ -136,7 +137,8 @@ export function DayGrid(props: DayViewProps) {
 }
 
 function ProviderColumn(props: DayViewProps & { column: Column }) {
-  const { t, locale, column } = props;
+  const t = useT();
+  const { locale, column } = props;
   const headingId = `provider-${column.provider.id}-name`;
   return (
     <section class="day-column" id={`provider-${column.provider.id}`} aria-labelledby={headingId}>
@@ -155,7 +157,8 @@ function ProviderColumn(props: DayViewProps & { column: Column }) {
 }
 
 function AppointmentItem(props: DayViewProps & { appointment: AppointmentRow }) {
-  const { t, locale, timezone, clinic, appointment: a } = props;
+  const t = useT();
+  const { locale, timezone, clinic, appointment: a } = props;
   const patient = { name_en: a.patient_name_en, name_ar: a.patient_name_ar };
   const service = { name_en: a.service_name_en, name_ar: a.service_name_ar };
   const session =
@@ -178,7 +181,7 @@ function AppointmentItem(props: DayViewProps & { appointment: AppointmentRow }) 
         <span class="patient">{localName(patient, locale)}</span>
         <span class="service">{localName(service, locale)}</span>
         <span class="badges">
-          <AppointmentStatusBadge t={t} status={a.status} />
+          <AppointmentStatusBadge status={a.status} />
           {session && (
             <span class="badge badge-package" dir="ltr" title={t('packageSessionOf', session)}>
               {`${clinic.specialty} ${session.number}/${session.total}`}

@@ -5,8 +5,9 @@ import type { Locale } from '../../db/schema.js';
 import { totalSessions } from '../../db/packages.js';
 import { isExpired, isUsable, sessionsRemaining } from '../../domain/purchases.js';
 import { formatDate, formatMoney, localName } from '../format.js';
-import { sessionCount, type Translate } from '../i18n.js';
+import { sessionCount } from '../i18n.js';
 import { PACKAGE_SECTION_ID } from './package-section.js';
+import { useT } from '../request-context.js';
 
 export const PACKAGE_MODAL_ID = 'package-modal';
 export const PACKAGE_MODAL_BODY_ID = 'package-modal-body';
@@ -14,7 +15,6 @@ export const PACKAGE_MODAL_ERROR_ID = 'package-modal-error';
 export const PACKAGE_MODAL_LOADING_ID = 'package-modal-loading';
 
 interface ModalProps {
-  t: Translate;
   locale: Locale;
   currency: string;
   data: PatientPackages;
@@ -23,7 +23,8 @@ interface ModalProps {
 }
 
 /** The dialog's body: one fragment, filled by one request when "Use package" is chosen. */
-export function PackageModalBody({ t, locale, currency, data, newIdempotencyKey }: ModalProps) {
+export function PackageModalBody({ locale, currency, data, newIdempotencyKey }: ModalProps) {
+  const t = useT();
   const { patient, purchases, catalogue, suggestedId, today } = data;
   // Every button below replaces the booking form's package section: said once here (htmx
   // inherits hx-target and hx-swap), not on each of the catalogue's cards.
@@ -44,7 +45,6 @@ export function PackageModalBody({ t, locale, currency, data, newIdempotencyKey 
           <ul class="package-list">
             {purchases.map((purchase) => (
               <PurchaseCard
-                t={t}
                 locale={locale}
                 purchase={purchase}
                 patientId={patient.id}
@@ -63,7 +63,6 @@ export function PackageModalBody({ t, locale, currency, data, newIdempotencyKey 
           <ul class="package-list">
             {catalogue.map((entry) => (
               <CatalogueCard
-                t={t}
                 locale={locale}
                 currency={currency}
                 entry={entry}
@@ -79,14 +78,14 @@ export function PackageModalBody({ t, locale, currency, data, newIdempotencyKey 
 }
 
 function PurchaseCard(props: {
-  t: Translate;
   locale: Locale;
   purchase: PurchaseSummary;
   patientId: string;
   today: string;
   suggested: boolean;
 }) {
-  const { t, locale, purchase, today, suggested } = props;
+  const t = useT();
+  const { locale, purchase, today, suggested } = props;
   const expired = isExpired(purchase, today);
   const titleId = `purchase-${purchase.id}-title`;
   return (
@@ -132,14 +131,14 @@ function PurchaseCard(props: {
 }
 
 function CatalogueCard(props: {
-  t: Translate;
   locale: Locale;
   currency: string;
   entry: CatalogueEntry;
   patientId: string;
   idempotencyKey: string;
 }) {
-  const { t, locale, entry } = props;
+  const t = useT();
+  const { locale, entry } = props;
   const titleId = `package-${entry.id}-title`;
   return (
     <li id={`package-${entry.id}`} class="package-card" aria-labelledby={titleId}>

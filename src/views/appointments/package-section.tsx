@@ -1,19 +1,19 @@
 import type { PurchaseSummary } from '../../db/purchases.js';
 import type { Locale } from '../../db/schema.js';
 import { formatDate, localName } from '../format.js';
-import type { Translate } from '../i18n.js';
 import { CHANGE_EVENTS } from '../live.js';
+import { useT } from '../request-context.js';
 
 export const PACKAGE_SECTION_ID = 'package-section';
 
 /** Empty until a package is chosen; then what will be booked on it. */
 export function PackageSection(props: {
-  t: Translate;
   locale: Locale;
   chosen?: { purchase: PurchaseSummary; nextSession: number };
   oob?: boolean;
 }) {
-  const { t, locale, chosen } = props;
+  const t = useT();
+  const { locale, chosen } = props;
   const oob = props.oob ? 'true' : undefined;
   if (!chosen) return <div id={PACKAGE_SECTION_ID} hx-swap-oob={oob}></div>;
   const { purchase, nextSession } = chosen;

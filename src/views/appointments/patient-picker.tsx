@@ -1,19 +1,19 @@
 import type { PatientSummary } from '../../db/patients.js';
 import type { Locale } from '../../db/schema.js';
 import { localName } from '../format.js';
-import type { Translate } from '../i18n.js';
 import { PATIENT_MODAL_BODY_ID } from '../patients/patient-form.js';
+import { useT } from '../request-context.js';
 
 export const PATIENT_RESULTS_ID = 'patient-results';
 export const PATIENT_CHOICE_ID = 'patient-choice';
 
 export function PatientResults(props: {
-  t: Translate;
   locale: Locale;
   patients: PatientSummary[] | null;
   oob?: boolean;
 }) {
-  const { t, locale, patients } = props;
+  const t = useT();
+  const { locale, patients } = props;
   return (
     <div id={PATIENT_RESULTS_ID} hx-swap-oob={props.oob ? 'true' : undefined}>
       {patients?.length === 0 && (
@@ -66,12 +66,9 @@ export function PatientResults(props: {
 }
 
 /** The chosen patient: the hidden field the rest of the form reads. */
-export function PatientChoice(props: {
-  t: Translate;
-  locale: Locale;
-  patient: PatientSummary | null;
-}) {
-  const { t, locale, patient } = props;
+export function PatientChoice(props: { locale: Locale; patient: PatientSummary | null }) {
+  const t = useT();
+  const { locale, patient } = props;
   return (
     <div id={PATIENT_CHOICE_ID} class="patient-choice" aria-live="polite">
       {patient && (

@@ -3,9 +3,9 @@ import type { Locale } from '../../db/schema.js';
 import type { ServiceOption } from '../../db/services.js';
 import { formatInstant, type Slot } from '../../domain/slots.js';
 import { formatDateAt, formatTime, localName } from '../format.js';
-import type { Translate } from '../i18n.js';
 import { CHANGE_EVENTS } from '../live.js';
 import { TimeRange } from '../time-range.js';
+import { useT } from '../request-context.js';
 
 export const SCHEDULE_FIELDS_ID = 'schedule-fields';
 export const SLOT_LIST_ID = 'slot-list';
@@ -36,13 +36,13 @@ export interface ScheduleState {
 
 /** Service, date and duration (defaulting to the service's), then the free times. */
 export function ScheduleFields(props: {
-  t: Translate;
   locale: Locale;
   state: ScheduleState | null;
   slots: SlotListProps['choices'];
   oob?: boolean;
 }) {
-  const { t, locale, state } = props;
+  const t = useT();
+  const { locale, state } = props;
   const oob = props.oob ? 'true' : undefined;
   if (!state) return <div id={SCHEDULE_FIELDS_ID} hx-swap-oob={oob}></div>;
   return (
@@ -96,13 +96,12 @@ export function ScheduleFields(props: {
           />
         </div>
       </div>
-      <SlotList t={t} locale={locale} choices={props.slots} />
+      <SlotList locale={locale} choices={props.slots} />
     </div>
   );
 }
 
 export interface SlotListProps {
-  t: Translate;
   locale: Locale;
   /** The time already chosen ('start'), kept checked when the list is re-fetched. */
   selected?: string | null;
@@ -114,7 +113,8 @@ export interface SlotListProps {
 }
 
 /** Re-fetched whenever another desk books or cancels, so a taken time disappears. */
-export function SlotList({ t, locale, choices, selected }: SlotListProps) {
+export function SlotList({ locale, choices, selected }: SlotListProps) {
+  const t = useT();
   return (
     <fieldset
       id={SLOT_LIST_ID}

@@ -7,12 +7,12 @@ import {
 import type { Locale } from '../../db/schema.js';
 import { formatDateAt, formatTime } from '../format.js';
 import type { MessageKey, Translate } from '../i18n.js';
+import { useT } from '../request-context.js';
 
 export const AUDIT_TABLE_ID = 'audit-entries';
 export const AUDIT_OLDER_ID = 'audit-older';
 
 export interface AuditPageProps {
-  t: Translate;
   locale: Locale;
   timezone: string;
   filter: AuditFilter;
@@ -40,7 +40,8 @@ function entityUrl(entity: string, id: string): string | null {
 }
 
 export function AuditPage(props: AuditPageProps) {
-  const { t, filter, actors, entries, olderUrl } = props;
+  const t = useT();
+  const { filter, actors, entries, olderUrl } = props;
   return (
     <section class="card" aria-labelledby="audit-title">
       <h1 id="audit-title">{t('auditLog')}</h1>
@@ -149,11 +150,11 @@ export function AuditPage(props: AuditPageProps) {
 }
 
 function AuditRow({
-  t,
   locale,
   timezone,
   entry,
-}: Pick<AuditPageProps, 't' | 'locale' | 'timezone'> & { entry: AuditEntryRow }) {
+}: Pick<AuditPageProps, 'locale' | 'timezone'> & { entry: AuditEntryRow }) {
+  const t = useT();
   const url = entry.entity_id ? entityUrl(entry.entity, entry.entity_id) : null;
   return (
     <tr data-action={entry.action}>

@@ -1,15 +1,17 @@
-import type { Translate } from '../i18n.js';
+import { Form, PasswordField, TextField, type FieldErrors } from '../forms.js';
+import { useT } from '../request-context.js';
 
 export interface LoginFormState {
   email: string;
   next: string;
   /** Shown above the form; never says whether the email exists. */
   error?: string;
-  fieldErrors?: { email?: string; password?: string };
+  fieldErrors?: FieldErrors;
 }
 
-export function LoginPage({ t, form }: { t: Translate; form: LoginFormState }) {
-  const { fieldErrors = {} } = form;
+/** Signing in comes before any session, so its form carries no CSRF token. */
+export function LoginPage({ form }: { form: LoginFormState }) {
+  const t = useT();
   return (
     <section class="card narrow" aria-labelledby="login-title">
       <h1 id="login-title">{t('signInTitle')}</h1>
@@ -19,50 +21,29 @@ export function LoginPage({ t, form }: { t: Translate; form: LoginFormState }) {
           {form.error}
         </p>
       )}
-      <form method="post" action="/login" class="stack" novalidate>
+      <Form action="/login" id="login-form">
         <input type="hidden" name="next" value={form.next} />
-        <div class="field">
-          <label for="email">{t('email')}</label>
-          <input
-            id="email"
-            name="email"
-            type="email"
-            autocomplete="username"
-            required
-            value={form.email}
-            dir="ltr"
-            aria-invalid={fieldErrors.email ? 'true' : undefined}
-            aria-describedby={fieldErrors.email ? 'email-error' : undefined}
-            autofocus
-          />
-          {fieldErrors.email && (
-            <p class="field-error" id="email-error">
-              {fieldErrors.email}
-            </p>
-          )}
-        </div>
-        <div class="field">
-          <label for="password">{t('password')}</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autocomplete="current-password"
-            required
-            dir="ltr"
-            aria-invalid={fieldErrors.password ? 'true' : undefined}
-            aria-describedby={fieldErrors.password ? 'password-error' : undefined}
-          />
-          {fieldErrors.password && (
-            <p class="field-error" id="password-error">
-              {fieldErrors.password}
-            </p>
-          )}
-        </div>
+        <TextField
+          name="email"
+          type="email"
+          label={t('email')}
+          value={form.email}
+          errors={form.fieldErrors}
+          autocomplete="username"
+          required
+          dir="ltr"
+          autofocus
+        />
+        <PasswordField
+          name="password"
+          label={t('password')}
+          errors={form.fieldErrors}
+          autocomplete="current-password"
+        />
         <button type="submit" class="button primary">
           {t('signIn')}
         </button>
-      </form>
+      </Form>
     </section>
   );
 }

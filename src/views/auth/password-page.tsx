@@ -1,13 +1,9 @@
-import { FormErrorSummary, PasswordField, PostForm, type FormState } from '../form-fields.js';
-import type { Translate } from '../i18n.js';
+import { Form, PasswordField, type FormState } from '../forms.js';
+import { useT } from '../request-context.js';
 
-export function PasswordPage(props: {
-  t: Translate;
-  form: FormState;
-  csrfToken: string;
-  changed: boolean;
-}) {
-  const { t, form } = props;
+export function PasswordPage(props: { form: FormState; csrfToken: string; changed: boolean }) {
+  const t = useT();
+  const { form } = props;
   return (
     <section class="card narrow" aria-labelledby="password-title">
       <h1 id="password-title">{t('changePassword')}</h1>
@@ -16,11 +12,14 @@ export function PasswordPage(props: {
           {t('passwordChanged')}
         </p>
       )}
-      <PostForm action="/account/password" csrfToken={props.csrfToken} id="password-form">
-        <FormErrorSummary t={t} form={form} />
+      <Form
+        action="/account/password"
+        csrfToken={props.csrfToken}
+        id="password-form"
+        errors={form.errors}
+      >
         <PasswordField
-          t={t}
-          form={form}
+          errors={form.errors}
           name="current_password"
           id="current-password"
           label={t('currentPassword')}
@@ -28,8 +27,7 @@ export function PasswordPage(props: {
           autofocus
         />
         <PasswordField
-          t={t}
-          form={form}
+          errors={form.errors}
           name="new_password"
           id="new-password"
           label={t('newPassword')}
@@ -37,8 +35,7 @@ export function PasswordPage(props: {
           autocomplete="new-password"
         />
         <PasswordField
-          t={t}
-          form={form}
+          errors={form.errors}
           name="confirm_password"
           id="confirm-password"
           label={t('confirmPassword')}
@@ -47,7 +44,7 @@ export function PasswordPage(props: {
         <button type="submit" class="button primary">
           {t('changePassword')}
         </button>
-      </PostForm>
+      </Form>
     </section>
   );
 }

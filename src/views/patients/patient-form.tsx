@@ -1,15 +1,9 @@
 import type { PatientSummary } from '../../db/patients.js';
 import type { Locale } from '../../db/schema.js';
 import { PATIENT_CHOICE_ID } from '../appointments/patient-picker.js';
-import {
-  FormActions,
-  FormErrorSummary,
-  PostForm,
-  TextField,
-  type FormState,
-} from '../form-fields.js';
+import { Form, FormActions, TextField, type FormState } from '../forms.js';
 import { formatDate, localName } from '../format.js';
-import type { Translate } from '../i18n.js';
+import { useT } from '../request-context.js';
 
 export const PATIENT_MODAL_ID = 'patient-modal';
 export const PATIENT_MODAL_BODY_ID = 'patient-modal-body';
@@ -17,19 +11,19 @@ export const PATIENT_FORM_ID = 'patient-form';
 export const DUPLICATES_ID = 'possible-duplicates';
 
 interface FormProps {
-  t: Translate;
   locale: Locale;
   form: FormState;
 }
 
 /** The details every registration and edit asks for; the MRN may stay empty when registering. */
-function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: boolean }) {
+function PatientFields({ form, mrnRequired }: FormProps & { mrnRequired: boolean }) {
+  const t = useT();
   return (
     <>
       <div class="field-row">
         <TextField
-          t={t}
-          form={form}
+          value={form.values.name_en}
+          errors={form.errors}
           name="name_en"
           id="patient-name-en"
           label={t('nameEn')}
@@ -40,8 +34,8 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
           dir="ltr"
         />
         <TextField
-          t={t}
-          form={form}
+          value={form.values.name_ar}
+          errors={form.errors}
           name="name_ar"
           id="patient-name-ar"
           label={t('nameAr')}
@@ -53,8 +47,8 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
       </div>
       <div class="field-row">
         <TextField
-          t={t}
-          form={form}
+          value={form.values.phone}
+          errors={form.errors}
           name="phone"
           id="patient-phone"
           label={t('phone')}
@@ -65,8 +59,8 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
           dir="ltr"
         />
         <TextField
-          t={t}
-          form={form}
+          value={form.values.date_of_birth}
+          errors={form.errors}
           name="date_of_birth"
           id="patient-date-of-birth"
           label={t('dateOfBirth')}
@@ -74,8 +68,8 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
           dir="ltr"
         />
         <TextField
-          t={t}
-          form={form}
+          value={form.values.mrn}
+          errors={form.errors}
           name="mrn"
           id="patient-mrn"
           label={t('mrn')}
@@ -94,12 +88,12 @@ function PatientFields({ t, form, mrnRequired }: FormProps & { mrnRequired: bool
  * selects one (as a search result does); on the patients page it opens their record.
  */
 function DuplicateWarning(props: {
-  t: Translate;
   locale: Locale;
   matches: PatientSummary[];
   atBookingDesk: boolean;
 }) {
-  const { t, locale } = props;
+  const t = useT();
+  const { locale } = props;
   return (
     <section id={DUPLICATES_ID} class="alert alert-warning" aria-labelledby="duplicates-title">
       <h2 id="duplicates-title">{t('possibleDuplicates')}</h2>
@@ -144,20 +138,18 @@ interface RegistrationProps extends FormProps {
 }
 
 function RegistrationBody(props: RegistrationProps & { atBookingDesk: boolean }) {
-  const { t, locale, form, duplicates } = props;
+  const t = useT();
+  const { locale, form, duplicates } = props;
   return (
     <>
-      <FormErrorSummary t={t} form={form} />
       {duplicates && duplicates.length > 0 && (
         <DuplicateWarning
-          t={t}
           locale={locale}
           matches={duplicates}
           atBookingDesk={props.atBookingDesk}
         />
       )}
-      <input type="hidden" name="form_token" value={props.formToken} />
-      <PatientFields t={t} locale={locale} form={form} mrnRequired={false} />
+      <PatientFields locale={locale} form={form} mrnRequired={false} />
       <p class="actions">
         <button type="submit" class="button primary">
           {t('registerPatient')}
@@ -183,7 +175,7 @@ function RegistrationBody(props: RegistrationProps & { atBookingDesk: boolean })
 
 /** The quick-add form in the booking page's dialog; success selects the new patient. */
 export function QuickAddPatient(props: RegistrationProps) {
-  const { t } = props;
+  const t = useT();
   return (
     <div class="modal-content">
       <header class="modal-header">
@@ -192,10 +184,10 @@ export function QuickAddPatient(props: RegistrationProps) {
           ×
         </button>
       </header>
-      <form
+      <Form
         id={PATIENT_FORM_ID}
-        class="stack"
-        novalidate
+        formToken={props.formToken}
+        errors={props.form.errors}
         autocomplete="off"
         hx-post="/appointments/new/register"
         hx-target={`#${PATIENT_CHOICE_ID}`}
@@ -203,13 +195,14 @@ export function QuickAddPatient(props: RegistrationProps) {
         hx-disabled-elt="find button[type=submit]"
       >
         <RegistrationBody {...props} atBookingDesk />
-      </form>
+      </Form>
     </div>
   );
 }
 
 /** The booking page's dialog the quick-add form opens in (outside the booking form). */
-export function PatientModal({ t }: { t: Translate }) {
+export function PatientModal() {
+  const t = useT();
   return (
     <dialog id={PATIENT_MODAL_ID} aria-labelledby="patient-modal-title" class="modal">
       <p class="loading htmx-indicator" id="patient-modal-loading" role="status">
@@ -221,37 +214,44 @@ export function PatientModal({ t }: { t: Translate }) {
 }
 
 export function NewPatientPage(props: RegistrationProps & { csrfToken: string }) {
-  const { t } = props;
+  const t = useT();
   return (
     <section class="card" aria-labelledby="new-patient-title">
       <h1 id="new-patient-title">{t('newPatient')}</h1>
-      <PostForm action="/patients" csrfToken={props.csrfToken} id={PATIENT_FORM_ID}>
+      <Form
+        action="/patients"
+        csrfToken={props.csrfToken}
+        formToken={props.formToken}
+        id={PATIENT_FORM_ID}
+        errors={props.form.errors}
+      >
         <RegistrationBody {...props} atBookingDesk={false} />
-      </PostForm>
+      </Form>
     </section>
   );
 }
 
 export function EditPatientPage(props: FormProps & { patient: PatientSummary; csrfToken: string }) {
-  const { t, locale, form, patient } = props;
+  const t = useT();
+  const { locale, form, patient } = props;
   return (
     <section class="card" aria-labelledby="edit-patient-title">
       <h1 id="edit-patient-title">
         {t('editPatient')}: {localName(patient, locale)}
       </h1>
-      <PostForm
+      <Form
         action={`/patients/${patient.id}/edit`}
         csrfToken={props.csrfToken}
         id={PATIENT_FORM_ID}
+        errors={form.errors}
       >
-        <FormErrorSummary t={t} form={form} />
-        <PatientFields t={t} locale={locale} form={form} mrnRequired />
+        <PatientFields locale={locale} form={form} mrnRequired />
         <FormActions
           submitLabel={t('saveChanges')}
           cancelLabel={t('cancel')}
           cancelHref={`/patients/${patient.id}`}
         />
-      </PostForm>
+      </Form>
     </section>
   );
 }

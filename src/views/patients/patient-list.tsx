@@ -1,7 +1,7 @@
 import type { PatientSummary } from '../../db/patients.js';
 import type { Locale } from '../../db/schema.js';
 import { formatDate, localName } from '../format.js';
-import type { Translate } from '../i18n.js';
+import { useT } from '../request-context.js';
 
 export const PATIENT_LIST_ID = 'patient-list';
 
@@ -14,7 +14,6 @@ function pageLink(q: string, page: number): string {
 }
 
 export function PatientListPage(props: {
-  t: Translate;
   locale: Locale;
   q: string;
   page: number;
@@ -22,7 +21,8 @@ export function PatientListPage(props: {
   hasNextPage: boolean;
   canRegister: boolean;
 }) {
-  const { t, locale, q, page, patients } = props;
+  const t = useT();
+  const { locale, q, page, patients } = props;
   return (
     <section class="card stack" aria-labelledby="patients-title">
       <div class="heading-row">

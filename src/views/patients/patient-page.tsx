@@ -10,9 +10,10 @@ import {
   sessionsRemaining,
 } from '../../domain/purchases.js';
 import { formatDate, formatDateAt, localName } from '../format.js';
-import type { MessageKey, Translate } from '../i18n.js';
+import type { MessageKey } from '../i18n.js';
 import { TimeRange } from '../time-range.js';
 import { AppointmentStatusBadge, isCancelled, PurchaseStatusBadge } from '../status-badges.js';
+import { useT } from '../request-context.js';
 
 export const PATIENT_PACKAGES_ID = 'patient-packages';
 export const PATIENT_APPOINTMENTS_ID = 'patient-appointments';
@@ -32,7 +33,6 @@ export interface PackageOperations {
 }
 
 interface PageProps {
-  t: Translate;
   locale: Locale;
   timezone: string;
   today: string;
@@ -45,7 +45,6 @@ interface PageProps {
 }
 
 export function PatientPage({
-  t,
   locale,
   timezone,
   today,
@@ -54,6 +53,7 @@ export function PatientPage({
   canEdit,
   done,
 }: PageProps) {
+  const t = useT();
   const { patient, purchases, appointments } = history;
   const notRecorded = <span class="muted">{t('notRecorded')}</span>;
   return (
@@ -126,7 +126,6 @@ export function PatientPage({
               <tbody>
                 {purchases.map((purchase) => (
                   <PurchaseRow
-                    t={t}
                     locale={locale}
                     today={today}
                     patientId={patient.id}
@@ -170,12 +169,7 @@ export function PatientPage({
               </thead>
               <tbody>
                 {appointments.map((appointment) => (
-                  <AppointmentRow
-                    t={t}
-                    locale={locale}
-                    timezone={timezone}
-                    appointment={appointment}
-                  />
+                  <AppointmentRow locale={locale} timezone={timezone} appointment={appointment} />
                 ))}
               </tbody>
             </table>
@@ -192,20 +186,19 @@ function shownStatus(purchase: HistoryPurchase, today: string): PurchaseStatus {
 }
 
 function PurchaseRow(props: {
-  t: Translate;
   locale: Locale;
   today: string;
   patientId: string;
   purchase: HistoryPurchase;
   operations: PackageOperations;
 }) {
-  const { t, locale, purchase, operations } = props;
+  const { locale, purchase, operations } = props;
   const status = shownStatus(purchase, props.today);
   return (
     <tr id={`purchase-${purchase.id}`} class={status === 'ACTIVE' ? undefined : 'history'}>
       <th scope="row">{localName(purchase, locale)}</th>
       <td>
-        <PurchaseStatusBadge t={t} status={status} />
+        <PurchaseStatusBadge status={status} />
       </td>
       <td class="usage">
         <span dir="ltr">{`${purchase.sessions_used}/${purchase.total_sessions}`}</span>
@@ -217,7 +210,6 @@ function PurchaseRow(props: {
         <td>
           {isExtendable(purchase) && (
             <ExtendExpiryForm
-              t={t}
               locale={locale}
               patientId={props.patientId}
               purchase={purchase}
@@ -233,14 +225,14 @@ function PurchaseRow(props: {
 
 /** Opened from its row; open again, with the submitted values, when it failed validation. */
 function ExtendExpiryForm(props: {
-  t: Translate;
   locale: Locale;
   patientId: string;
   purchase: HistoryPurchase;
   csrfToken: string;
   form: ExtendFormState | undefined;
 }) {
-  const { t, purchase, form } = props;
+  const t = useT();
+  const { purchase, form } = props;
   const values = form?.values ?? {};
   const errors = form?.errors ?? {};
   const id = (field: string) => `extend-${field}-${purchase.id}`;
@@ -300,13 +292,9 @@ function ExtendExpiryForm(props: {
   );
 }
 
-function AppointmentRow(props: {
-  t: Translate;
-  locale: Locale;
-  timezone: string;
-  appointment: AppointmentRow;
-}) {
-  const { t, locale, timezone, appointment: a } = props;
+function AppointmentRow(props: { locale: Locale; timezone: string; appointment: AppointmentRow }) {
+  const t = useT();
+  const { locale, timezone, appointment: a } = props;
   return (
     <tr id={`appointment-${a.id}`} class={isCancelled(a.status) ? 'cancelled' : undefined}>
       <td>
@@ -321,7 +309,7 @@ function AppointmentRow(props: {
       <td>{localName({ name_en: a.provider_name_en, name_ar: a.provider_name_ar }, locale)}</td>
       <td>{localName({ name_en: a.service_name_en, name_ar: a.service_name_ar }, locale)}</td>
       <td>
-        <AppointmentStatusBadge t={t} status={a.status} />
+        <AppointmentStatusBadge status={a.status} />
       </td>
       <td class="package-session">
         {a.session_number_in_package !== null && a.package_total_sessions !== null

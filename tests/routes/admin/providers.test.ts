@@ -271,6 +271,28 @@ describe('providers administration', () => {
     expect(still.status).toBe('BOOKED');
   });
 
+  it('refuses time off with every error at once', async () => {
+    const provider = await createProvider(database.db, fixture.tenant.id, [slp.id]);
+    const path = `/admin/providers/${provider.id}/time-off`;
+    const form = await formFields(admin, path, 'time-off-form');
+    const send = async (fields: Record<string, string>) => {
+      const response = await admin.request(path, { form: { ...form, ...fields } });
+      expect(response.status).toBe(422);
+      return fieldErrors(html(await response.text()));
+    };
+    const tooLong = 'x'.repeat(201);
+    expect(
+      await send({ starts_at: '2026-12-01T12:00', ends_at: '2026-12-01T08:00', reason: tooLong }),
+    ).toEqual({ ends_at: 'The end must come after the start.', reason: 'This is too long.' });
+    expect(await send({ starts_at: '2026-02-30T10:00', ends_at: 'soon', reason: tooLong })).toEqual(
+      {
+        starts_at: 'Enter a date and time.',
+        ends_at: 'Enter a date and time.',
+        reason: 'This is too long.',
+      },
+    );
+  });
+
   it('adds time off in the tenant’s zone (once), refuses stranding, and removes it', async () => {
     const { provider, appointment } = await providerWithAppointment();
     const path = `/admin/providers/${provider.id}/time-off`;

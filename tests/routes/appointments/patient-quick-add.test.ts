@@ -105,6 +105,18 @@ describe('registering from the booking page', () => {
     expect(page.querySelector('#patient-phone')?.getAttribute('value')).toBe('call me');
   });
 
+  it('shows every field error at once: a bad phone and a date of birth in the future', async () => {
+    const response = await register({ phone: 'call me', date_of_birth: '2099-01-01' });
+    expect(response.status).toBe(422);
+    const page = html(await response.text());
+    expect(textOf(page.querySelector('#patient-phone-error'))).toBe(
+      'Enter 7 to 15 digits, optionally starting with +.',
+    );
+    expect(textOf(page.querySelector('#patient-date-of-birth-error'))).toBe(
+      'The date of birth cannot be in the future.',
+    );
+  });
+
   it('warns of a possible duplicate with "use this patient" and "register anyway"', async () => {
     const token = crypto.randomUUID();
     const form = { name_en: 'Omar Q', phone: '+966503456789', form_token: token };
