@@ -14,6 +14,7 @@ import {
   createService,
 } from '../../support/factories.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
+import { PACKAGE_FORM_ID } from '../../../src/views/admin/packages.js';
 
 let database: TestDatabase;
 let fixture: AdminFixture;
@@ -113,7 +114,7 @@ describe('packages administration', () => {
     );
     body.set('_row', 'add');
     const added = html(await (await post(admin, '/admin/packages', body)).text());
-    expect(added.querySelectorAll('#package-form .row-editor')).toHaveLength(2);
+    expect(added.querySelectorAll(`#${PACKAGE_FORM_ID} .row-editor`)).toHaveLength(2);
     expect(added.querySelector('#service_0 option[selected]')?.getAttribute('value')).toBe(
       speech.id,
     );
@@ -123,7 +124,7 @@ describe('packages administration', () => {
     body.append('sessions[]', '1');
     body.set('_row', 'remove-0');
     const removed = html(await (await post(admin, '/admin/packages', body)).text());
-    expect(removed.querySelectorAll('#package-form .row-editor')).toHaveLength(1);
+    expect(removed.querySelectorAll(`#${PACKAGE_FORM_ID} .row-editor`)).toHaveLength(1);
     expect(removed.querySelector('#service_0 option[selected]')?.getAttribute('value')).toBe(
       assessment.id,
     );

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestClient } from '../../support/client.js';
 import { demoIds, freeSlots, type DemoIds } from '../../support/booking.js';
-import { seedDemoFixture, type DemoFixture } from '../../support/demo.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
+import { openSignedInDemo, type DemoFixture } from '../../support/demo.js';
+import type { TestDatabase } from '../../support/test-db.js';
 
 // DEMO_NOW is Wednesday 2026-11-25, 12:00 in Riyadh; the centre works Sunday to Thursday.
 const THURSDAY = '2026-11-26';
@@ -15,9 +15,7 @@ let desk: TestClient;
 let ids: DemoIds;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
-  desk = await demo.signIn('frontdesk@demo.test');
+  ({ database, demo, desk } = await openSignedInDemo());
   ids = await demoIds(database.db, demo.demo);
 });
 afterAll(() => database.close());

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { connect } from './client.js';
-import { migrateToLatest } from './migrate.js';
-import { PGLITE_DIR } from './paths.js';
-import { createTenantWithAdmin } from './tenants.js';
+import { connect } from '../db/client.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { PGLITE_DIR } from '../db/paths.js';
+import { createTenantWithAdmin } from '../db/tenants.js';
 
 // `npm run tenant:create -- --name … --timezone … --currency … --admin-email … --admin-password …`:
 // a new, empty centre with one administrator, in the database the server uses (DATABASE_URL,
