@@ -10,10 +10,7 @@ import { listenTo } from './changes.js';
 const SUNDAY = '2026-11-29';
 const MONDAY = '2026-11-30';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
-let ids: DemoIds;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient, ids: DemoIds;
 let changes: ReturnType<typeof listenTo>;
 
 beforeAll(async () => {

@@ -91,10 +91,7 @@ const runCommands = fc
   .map(([first, rest]) => [first, ...rest]);
 type Command = typeof command extends fc.Arbitrary<infer T> ? T : never;
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let admin: TestClient;
-let ids: DemoIds;
+let database: TestDatabase, demo: DemoFixture, admin: TestClient, ids: DemoIds;
 let packageIds: string[];
 
 beforeAll(async () => {

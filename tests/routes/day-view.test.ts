@@ -12,9 +12,7 @@ const ZONE = 'Asia/Riyadh';
 /** A Friday: the demo centre works Sunday to Thursday, so nothing is booked. */
 const EMPTY_DAY = '2026-11-27';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 let slpClinic: string;
 /** Ahmed's fifth SLP session, BOOKED next week, and the tenant-local day it falls on. */
 let booked: { id: string; provider_id: string; starts_at: Date };

@@ -7,10 +7,7 @@ import { createPackage, createPatient, createPurchase } from '../support/factori
 import type { TestDatabase } from '../support/test-db.js';
 import { PATIENT_PACKAGES_ID } from '../../src/views/patients/patient-page.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let admin: TestClient;
-let ids: DemoIds;
+let database: TestDatabase, demo: DemoFixture, admin: TestClient, ids: DemoIds;
 let adminId: string;
 
 beforeAll(async () => {

@@ -6,9 +6,7 @@ import { onRealPostgres, type TestDatabase } from '../support/test-db.js';
 import { DUPLICATES_ID } from '../../src/views/patients/patient-form.js';
 import { PATIENT_LIST_ID } from '../../src/views/patients/patient-list.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 
 beforeAll(async () => {
   ({ database, demo, desk } = await openSignedInDemo());

@@ -9,9 +9,7 @@ import {
   PATIENT_PACKAGES_ID,
 } from '../../src/views/patients/patient-page.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 
 beforeAll(async () => {
   ({ database, demo, desk } = await openSignedInDemo());

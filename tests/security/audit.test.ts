@@ -8,11 +8,7 @@ import { createUser, TEST_PASSWORD } from '../support/factories.js';
 import type { TestDatabase } from '../support/test-db.js';
 import { AUDIT_OLDER_ID, AUDIT_TABLE_ID } from '../../src/views/audit/audit-page.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let ids: DemoIds;
-let desk: TestClient;
-let admin: TestClient;
+let database: TestDatabase, demo: DemoFixture, ids: DemoIds, desk: TestClient, admin: TestClient;
 let deskId: string;
 let patient: string;
 

@@ -15,9 +15,7 @@ import { tenantChecksum } from './tenant-checksum.js';
  * none of them may succeed either.
  */
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 
 beforeAll(async () => {
   ({ database, demo, desk } = await openSignedInDemo());

@@ -37,10 +37,7 @@ const EMAILS: Record<Exclude<Caller, 'anonymous'>, string> = {
   FINANCE: 'finance@demo.test',
 };
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let ids: DemoIds;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, ids: DemoIds, desk: TestClient;
 let patient: string;
 /** Dr. Huda is provider@demo.test; Dr. Faisal is someone else. */
 let ownProvider: string;

@@ -6,9 +6,7 @@ import { openSignedInDemo, type DemoFixture } from '../../support/demo.js';
 import { QueryCounter } from '../../../src/db/query-counter.js';
 import type { TestDatabase } from '../../support/test-db.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 
 beforeAll(async () => {
   ({ database, demo, desk } = await openSignedInDemo());

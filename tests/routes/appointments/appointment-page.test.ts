@@ -8,10 +8,7 @@ import {
   APPOINTMENT_ID,
 } from '../../../src/views/appointments/appointment-page.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
-let ids: DemoIds;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient, ids: DemoIds;
 
 beforeAll(async () => {
   ({ database, demo, desk } = await openSignedInDemo());

@@ -9,10 +9,7 @@ const THURSDAY = '2026-11-26';
 const SUNDAY = '2026-11-29';
 const MONDAY = '2026-11-30';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
-let ids: DemoIds;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient, ids: DemoIds;
 
 beforeAll(async () => {
   ({ database, demo, desk } = await openSignedInDemo());

@@ -11,10 +11,7 @@ import { SLOT_LIST_ID } from '../../../src/views/appointments/schedule-fields.js
 
 const SUNDAY = '2026-11-29';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
-let ids: DemoIds;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient, ids: DemoIds;
 
 beforeAll(async () => {
   ({ database, demo, desk } = await openSignedInDemo());

@@ -16,9 +16,7 @@ import {
   PATIENT_RESULTS_ID,
 } from '../../../src/views/appointments/patient-picker.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 
 beforeAll(async () => {
   ({ database, demo, desk } = await openSignedInDemo());

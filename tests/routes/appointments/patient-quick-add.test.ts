@@ -13,9 +13,7 @@ import {
   PATIENT_MODAL_ID,
 } from '../../../src/views/patients/patient-form.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 
 beforeAll(async () => {
   ({ database, demo, desk } = await openSignedInDemo());

@@ -4,9 +4,7 @@ import { html, type TestClient } from '../../support/client.js';
 import { openSignedInDemo, type DemoFixture } from '../../support/demo.js';
 import type { TestDatabase } from '../../support/test-db.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 
 beforeAll(async () => {
   ({ database, demo, desk } = await openSignedInDemo());
