@@ -17,10 +17,10 @@ import { DateTime } from 'luxon';
 import pg from 'pg';
 import { createApp } from '../src/app.js';
 import { connectPostgres, type Database } from '../src/db/client.js';
-import { SCALE_FRONT_DESK_EMAIL, SCALE_PASSWORD } from '../src/db/seed-scale.js';
+import { SCALE_FRONT_DESK_EMAIL, SCALE_PASSWORD } from '../src/db/seed/scale.js';
 import { addDays, localDate } from '../src/domain/dates.js';
 import type { EventBus } from '../src/events/bus.js';
-import { QueryCounter } from '../tests/support/query-counter.js';
+import { QueryCounter } from '../src/db/query-counter.js';
 
 /**
  * `npm run bench`: SPEC §6 measured. For each scale database (seeded by `npm run seed:scale`)

@@ -3,7 +3,7 @@ import { createApp } from './app.js';
 import { connectWithEvents } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import { PGLITE_DIR } from './db/paths.js';
-import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './db/seed-demo.js';
+import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './db/seed/demo.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const databaseUrl = process.env.DATABASE_URL;

@@ -126,17 +126,21 @@ export function connectPglite(dataDir?: string): Database {
   return openPglite(dataDir).db;
 }
 
-/** PGlite and the bus on its own LISTEN/NOTIFY (close the bus before the database). */
-export function connectPgliteWithEvents(dataDir?: string): Connection {
-  const { db, pglite } = openPglite(dataDir);
+/**
+ * PGlite and the bus on its own LISTEN/NOTIFY (close the bus before the database).
+ * `loadDataDir`: a tarball from `dumpDataDir()` to start from (tests' migrated template).
+ */
+export function connectPgliteWithEvents(dataDir?: string, loadDataDir?: Blob): Connection {
+  const { db, pglite } = openPglite(dataDir, loadDataDir);
   return { db, bus: listenPglite(pglite) };
 }
 
-function openPglite(dataDir: string | undefined) {
+export function openPglite(dataDir: string | undefined, loadDataDir?: Blob) {
   // PGlite creates its own folder but not the parents (data/ is not in git).
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite({
     dataDir,
+    loadDataDir,
     extensions: { btree_gist, pg_trgm },
     parsers: { [DATE_OID]: keepDateAsString, [INT8_OID]: Number },
   });

@@ -18,7 +18,7 @@ import type { Database } from '../../src/db/client.js';
 import { updateTenantSettings } from '../../src/services/tenants.js';
 import { setUserActive, setUserLocale } from '../../src/services/users.js';
 import { createTenant, createUser } from '../support/factories.js';
-import { QueryCounter } from '../support/query-counter.js';
+import { QueryCounter } from '../../src/db/query-counter.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 let database: TestDatabase;

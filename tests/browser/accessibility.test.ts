@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/db/seed-demo.js';
+import { seedDemo } from '../../src/db/seed/demo.js';
 import { browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
 import {
   chooseFirstSlot,
@@ -13,6 +13,7 @@ import {
   VIEWPORTS,
   workingDayAhead,
 } from '../support/browser-flow.js';
+import { DAY_VIEW_ID } from '../../src/views/appointments/day-view.js';
 
 const AXE_SOURCE = readFileSync(
   createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
@@ -91,9 +92,9 @@ describe.skipIf(browserTestsSkipped)('accessibility (axe-core) of every page', (
       await tab.waitForSelector('#booked-title');
       await check('booking confirmation');
       await tab.locator('.booking-confirmation a[href^="/appointments?"]').click();
-      await tab.waitForSelector('#day-view');
+      await tab.waitForSelector(`#${DAY_VIEW_ID}`);
       await check('day view');
-      await tab.locator('#day-view .day-appointment a').first().click();
+      await tab.locator(`#${DAY_VIEW_ID} .day-appointment a`).first().click();
       await tab.waitForSelector('#appointment-title');
       await check('appointment page');
       await tab.locator('a[href^="/patients/"]').click();
@@ -102,6 +103,6 @@ describe.skipIf(browserTestsSkipped)('accessibility (axe-core) of every page', (
 
       expect(found).toEqual(Object.fromEntries(Object.keys(found).map((where) => [where, []])));
       await tab.context().close();
-    }, 90_000);
+    });
   }
 });

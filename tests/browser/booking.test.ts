@@ -1,7 +1,14 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed-demo.js';
+import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed/demo.js';
 import { ARTIFACTS_DIR, browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
+import { DAY_VIEW_ID } from '../../src/views/appointments/day-view.js';
+import { PACKAGE_MODAL_ID } from '../../src/views/appointments/package-modal.js';
+import {
+  PATIENT_CHOICE_ID,
+  PATIENT_RESULTS_ID,
+} from '../../src/views/appointments/patient-picker.js';
+import { SLOT_LIST_ID } from '../../src/views/appointments/schedule-fields.js';
 
 /** The whole flow of SPEC §1 with the keyboard only, from "Use package" to the day view. */
 describe.skipIf(browserTestsSkipped)('booking a package session in Chromium', () => {
@@ -33,14 +40,14 @@ describe.skipIf(browserTestsSkipped)('booking a package session in Chromium', ()
 
     await tabTo(page, '#patient-search');
     await page.keyboard.type('Ahmed');
-    await page.waitForSelector('#patient-results button.result');
+    await page.waitForSelector(`#${PATIENT_RESULTS_ID} button.result`);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('#patient-choice [name="patient_id"]', { state: 'attached' });
+    await page.waitForSelector(`#${PATIENT_CHOICE_ID} [name="patient_id"]`, { state: 'attached' });
 
     await tabTo(page, '[name="appointment_type"]:checked'); // a radio group is one Tab stop
     await page.keyboard.press('ArrowDown'); // Single session → Use package
-    await page.waitForSelector('#package-modal[open] .package-card.suggested');
+    await page.waitForSelector(`#${PACKAGE_MODAL_ID}[open] .package-card.suggested`);
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.textContent))
       .toBe('Select this package');
@@ -51,7 +58,7 @@ describe.skipIf(browserTestsSkipped)('booking a package session in Chromium', ()
     await tabTo(page, '#provider');
     await page.keyboard.press('ArrowDown'); // the first provider of SLP Clinic
     await expect
-      .poll(() => page.locator('#slot-list').textContent())
+      .poll(() => page.locator(`#${SLOT_LIST_ID}`).textContent())
       .not.toContain('Choose a provider');
     await tabTo(page, '#date');
     const nextWeek = new Date(Date.now() + 7 * 86_400_000);
@@ -59,10 +66,10 @@ describe.skipIf(browserTestsSkipped)('booking a package session in Chromium', ()
     const [year, month, day] = nextWeek.toISOString().slice(0, 10).split('-');
     await page.keyboard.type(`${month}${day}${year}`);
     await page.keyboard.press('Tab'); // leaving the date sends its change
-    await expect.poll(() => page.locator('#slot-list .slot').count()).toBeGreaterThan(10);
+    await expect.poll(() => page.locator(`#${SLOT_LIST_ID} .slot`).count()).toBeGreaterThan(10);
     await page.screenshot({ path: `${ARTIFACTS_DIR}/booking-form-en.png`, fullPage: true });
 
-    await tabTo(page, '#slot-list input[name="start"]');
+    await tabTo(page, `#${SLOT_LIST_ID} input[name="start"]`);
     await page.keyboard.press('Space');
     await tabTo(page, '#book-button');
     await page.keyboard.press('Enter');
@@ -73,10 +80,10 @@ describe.skipIf(browserTestsSkipped)('booking a package session in Chromium', ()
     await page.screenshot({ path: `${ARTIFACTS_DIR}/booking-confirmed-en.png`, fullPage: true });
 
     await page.locator('#main').getByRole('link', { name: 'Day view' }).click();
-    await page.waitForSelector('#day-view');
-    expect(await page.locator('#day-view').textContent()).toContain('Ahmed Al-Rashid');
-    expect(await page.locator('#day-view').textContent()).toContain('SLP 6/10');
+    await page.waitForSelector(`#${DAY_VIEW_ID}`);
+    expect(await page.locator(`#${DAY_VIEW_ID}`).textContent()).toContain('Ahmed Al-Rashid');
+    expect(await page.locator(`#${DAY_VIEW_ID}`).textContent()).toContain('SLP 6/10');
     await page.screenshot({ path: `${ARTIFACTS_DIR}/day-view-en.png`, fullPage: true });
     await page.close();
-  }, 60_000);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/db/seed-demo.js';
+import { seedDemo } from '../../src/db/seed/demo.js';
 import { browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
 import {
   choosePatient,
@@ -73,5 +73,5 @@ describe.skipIf(browserTestsSkipped)('bytes on the wire for the booking flow', (
     }
     expect(await page.locator('#booked-session').textContent()).toContain('Session 6 of 10');
     await page.context().close();
-  }, 90_000);
+  });
 });

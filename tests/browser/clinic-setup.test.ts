@@ -6,6 +6,14 @@ import type { Database } from '../../src/db/client.js';
 import { createTenantWithAdmin } from '../../src/services/tenants.js';
 import { localDate } from '../../src/domain/dates.js';
 import { ARTIFACTS_DIR, browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
+import { signIn as signInAs } from '../support/browser-flow.js';
+import { CLINICS_ID } from '../../src/views/admin/clinics.js';
+import { PROVIDERS_ID } from '../../src/views/admin/providers.js';
+import { SERVICES_ID } from '../../src/views/admin/services.js';
+import { PACKAGE_MODAL_ID } from '../../src/views/appointments/package-modal.js';
+import { PATIENT_CHOICE_ID } from '../../src/views/appointments/patient-picker.js';
+import { SLOT_LIST_ID } from '../../src/views/appointments/schedule-fields.js';
+import { PATIENT_FORM_ID, PATIENT_MODAL_ID } from '../../src/views/patients/patient-form.js';
 
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -32,10 +40,7 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
   });
 
   async function signIn(page: Page, who: 'admin' | 'desk') {
-    await page.goto(`${fixture.server.url}/login`);
-    await page.getByLabel('Email').fill(emails[who]);
-    await page.getByLabel('Password').fill(passwords[who]);
-    await page.getByLabel('Password').press('Enter');
+    await signInAs(page, fixture.server.url, emails[who], passwords[who]);
     await page.waitForSelector('#home-title');
   }
 
@@ -88,7 +93,7 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
     await signIn(page, 'admin');
 
     await page.locator('#admin-nav').getByRole('link', { name: 'Clinics' }).click();
-    expect(await page.locator('#admin-clinics .empty').textContent()).toBe(
+    expect(await page.locator(`#${CLINICS_ID} .empty`).textContent()).toBe(
       'No clinics yet. Add the first one.',
     );
     await page.getByRole('link', { name: 'New clinic' }).click();
@@ -96,7 +101,7 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
     await page.getByLabel('Name (Arabic)').fill('عيادة النطق');
     await page.getByLabel('Specialty').fill('Speech-language pathology');
     await save(page);
-    await page.waitForSelector('#admin-clinics tbody tr');
+    await page.waitForSelector(`#${CLINICS_ID} tbody tr`);
 
     await page.locator('#admin-nav').getByRole('link', { name: 'Services' }).click();
     await page.getByRole('link', { name: 'New service' }).click();
@@ -106,7 +111,7 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
     await page.getByLabel('Default duration (minutes)').fill('45');
     await page.getByLabel('Price (SAR)').fill('350.00');
     await save(page);
-    await page.waitForSelector('#admin-services tbody tr');
+    await page.waitForSelector(`#${SERVICES_ID} tbody tr`);
 
     await page.locator('#admin-nav').getByRole('link', { name: 'Packages' }).click();
     await page.getByRole('link', { name: 'New package' }).click();
@@ -128,7 +133,7 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
     await page.getByLabel('Name (Arabic)').fill('د. نورة');
     await page.getByLabel('Speech Clinic').check();
     await save(page);
-    await page.waitForSelector('#admin-providers tbody tr');
+    await page.waitForSelector(`#${PROVIDERS_ID} tbody tr`);
     await page.getByRole('link', { name: 'Weekly schedule Dr. Noura' }).click();
     for (let day = 0; day < 7; day++) {
       await page.locator(`#start_${day}_0`).fill('08:00');
@@ -136,8 +141,8 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
     }
     await page.screenshot({ path: `${ARTIFACTS_DIR}/admin-schedule-en.png`, fullPage: true });
     await save(page);
-    await page.waitForSelector('#admin-providers tbody tr');
-    expect(await page.locator('#admin-providers tbody').textContent()).toContain(
+    await page.waitForSelector(`#${PROVIDERS_ID} tbody tr`);
+    expect(await page.locator(`#${PROVIDERS_ID} tbody`).textContent()).toContain(
       'Sunday: 08:00–16:00',
     );
 
@@ -168,13 +173,13 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
     await page.waitForSelector('#booking-title');
     await page.locator('#patient-search').fill('Walk-in Child');
     await page.locator('#register-patient-button').click();
-    await page.waitForSelector('#patient-modal[open] #patient-form');
+    await page.waitForSelector(`#${PATIENT_MODAL_ID}[open] #${PATIENT_FORM_ID}`);
     expect(await page.inputValue('#patient-name-en')).toBe('Walk-in Child');
     await page.locator('#patient-name-ar').fill('طفل زائر');
     await page.locator('#patient-phone').fill('+966 55 000 1111');
-    await page.locator('#patient-form button[type="submit"]').first().click();
-    await page.waitForSelector('#patient-modal:not([open])', { state: 'attached' });
-    await page.waitForSelector('#patient-choice [name="patient_id"]', { state: 'attached' });
+    await page.locator(`#${PATIENT_FORM_ID} button[type="submit"]`).first().click();
+    await page.waitForSelector(`#${PATIENT_MODAL_ID}:not([open])`, { state: 'attached' });
+    await page.waitForSelector(`#${PATIENT_CHOICE_ID} [name="patient_id"]`, { state: 'attached' });
     const registered = await db
       .selectFrom('patients')
       .select(['id', 'mrn'])
@@ -182,7 +187,7 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
       .execute();
     expect(registered).toHaveLength(1);
     ids.patient = registered[0]!.id;
-    expect(await page.inputValue('#patient-choice [name="patient_id"]')).toBe(ids.patient);
+    expect(await page.inputValue(`#${PATIENT_CHOICE_ID} [name="patient_id"]`)).toBe(ids.patient);
     const desk = await db
       .selectFrom('users')
       .select(['id', 'role'])
@@ -192,7 +197,7 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
     expect(desk.role).toBe('FRONT_DESK');
     ids.desk = desk.id;
     await page.getByLabel('Use package').check();
-    await page.waitForSelector('#package-modal[open] #available-packages .package-card');
+    await page.waitForSelector(`#${PACKAGE_MODAL_ID}[open] #available-packages .package-card`);
     expect(await page.locator('#assigned-packages').textContent()).toContain(
       'This patient has no packages yet.',
     );
@@ -205,17 +210,15 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
     await page.waitForSelector('#provider');
     await page.locator('#provider').selectOption({ label: 'Dr. Noura' });
     await expect
-      .poll(() => page.locator('#slot-list').textContent(), { timeout: 10_000 })
+      .poll(() => page.locator(`#${SLOT_LIST_ID}`).textContent())
       .not.toContain('Choose a provider');
     const tomorrow = localDate('Asia/Riyadh', new Date(Date.now() + 86_400_000));
     await page.locator('#date').fill(tomorrow);
-    await expect
-      .poll(() => page.locator('#slot-list .slot').count(), { timeout: 10_000 })
-      .toBeGreaterThan(5);
-    await page.locator('#slot-list .slot').first().click();
+    await expect.poll(() => page.locator(`#${SLOT_LIST_ID} .slot`).count()).toBeGreaterThan(5);
+    await page.locator(`#${SLOT_LIST_ID} .slot`).first().click();
     await page.locator('#book-button').click();
     await expect
-      .poll(() => page.locator('#booked-title').textContent(), { timeout: 10_000 })
+      .poll(() => page.locator('#booked-title').textContent())
       .toBe('Appointment booked.');
     expect(await page.locator('#booked-session').textContent()).toContain('Session 1 of 8');
     await page.screenshot({ path: `${ARTIFACTS_DIR}/clinic-setup-booked-en.png`, fullPage: true });
@@ -269,5 +272,5 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
       'provider.schedule',
       'user.create',
     ]);
-  }, 120_000);
+  });
 });

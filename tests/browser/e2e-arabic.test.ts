@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/db/seed-demo.js';
+import { seedDemo } from '../../src/db/seed/demo.js';
 import { browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
 import {
   book,
@@ -14,6 +14,11 @@ import {
   switchToArabic,
   workingDayAhead,
 } from '../support/browser-flow.js';
+import { ANNOUNCER_ID } from '../../src/views/announcer.js';
+import {
+  PATIENT_CHOICE_ID,
+  PATIENT_RESULTS_ID,
+} from '../../src/views/appointments/patient-picker.js';
 
 /**
  * What may stay in Latin letters on an Arabic page, and why:
@@ -69,13 +74,13 @@ describe.skipIf(browserTestsSkipped)('the whole flow in Arabic', () => {
     await screenshots(page, 'e2e-ar-1-booking-page');
 
     await page.locator('#patient-search').fill('zzzz');
-    await page.waitForSelector('#patient-results .empty');
+    await page.waitForSelector(`#${PATIENT_RESULTS_ID} .empty`);
     await expectAllArabic(page, 'no search results');
     await page.locator('#patient-search').fill('أحمد');
-    await page.waitForSelector('#patient-results button.result');
+    await page.waitForSelector(`#${PATIENT_RESULTS_ID} button.result`);
     await expectAllArabic(page, 'search results');
     await choosePatient(page, 'أحمد');
-    expect(await page.locator('#patient-choice strong').textContent()).toBe('أحمد الراشد');
+    expect(await page.locator(`#${PATIENT_CHOICE_ID} strong`).textContent()).toBe('أحمد الراشد');
 
     await openPackageModal(page);
     expect(await page.locator('#package-modal-title').textContent()).toBe('باقات أحمد الراشد');
@@ -102,7 +107,7 @@ describe.skipIf(browserTestsSkipped)('the whole flow in Arabic', () => {
     await screenshots(page, 'e2e-ar-5-day-view');
 
     await cancelFromDayView(page, 'أحمد الراشد', 'سفر العائلة');
-    expect(await page.locator('#announcer').textContent()).toBe(
+    expect(await page.locator(`#${ANNOUNCER_ID}`).textContent()).toBe(
       'أُلغي الموعد، وأُعيدت الجلسة إلى الباقة.',
     );
     await expectAllArabic(page, 'cancelled appointment');
@@ -118,7 +123,7 @@ describe.skipIf(browserTestsSkipped)('the whole flow in Arabic', () => {
     await page.goto(`${fixture.server.url}/appointments/00000000-0000-4000-8000-000000000000`);
     await expectAllArabic(page, 'not found page');
     await page.context().close();
-  }, 120_000);
+  });
 
   it('shows the other scenarios in Arabic: sale on the spot, expired purchase', async () => {
     const page = await signedInPage(fixture.browser, fixture.server.url, 'admin@demo.test');
@@ -141,7 +146,7 @@ describe.skipIf(browserTestsSkipped)('the whole flow in Arabic', () => {
     await expectAllArabic(page, 'modal with an expired purchase');
     await screenshots(page, 'e2e-ar-expired-modal', ['desktop', 'narrow']);
     await page.context().close();
-  }, 90_000);
+  });
 
   it('signs in in Arabic', async () => {
     const page = await fixture.browser.newPage();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/db/seed-demo.js';
+import { seedDemo } from '../../src/db/seed/demo.js';
 import { browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
 import {
   book,
@@ -12,6 +12,8 @@ import {
   signedInPage,
   workingDayAhead,
 } from '../support/browser-flow.js';
+import { ANNOUNCER_ID } from '../../src/views/announcer.js';
+import { DAY_VIEW_ID } from '../../src/views/appointments/day-view.js';
 
 /**
  * The four scenarios of the seed report (plus the expired purchase of SPEC §1) in Chromium
@@ -58,23 +60,23 @@ describe.skipIf(browserTestsSkipped)('the package scenarios end to end', () => {
     await book(page);
     expect(await page.locator('#booked-title').textContent()).toBe('Appointment booked.');
     expect(await page.locator('#booked-session').textContent()).toContain('Session 6 of 10');
-    expect(await page.locator('#announcer').textContent()).toBe('Appointment booked.');
+    expect(await page.locator(`#${ANNOUNCER_ID}`).textContent()).toBe('Appointment booked.');
     expect(await sessionsUsed('Ahmed Al-Rashid')).toEqual(['6/10']);
     await screenshots(page, 'e2e-en-5-booked');
 
     await openDayView(page);
-    const booked = page.locator('#day-view .day-appointment', { hasText: 'Ahmed Al-Rashid' });
+    const booked = page.locator(`#${DAY_VIEW_ID} .day-appointment`, { hasText: 'Ahmed Al-Rashid' });
     expect(await booked.textContent()).toContain('SLP 6/10');
     await screenshots(page, 'e2e-en-6-day-view');
     await cancelFromDayView(page, 'Ahmed Al-Rashid', 'Family travelling');
     expect(await page.locator('#appointment-title .badge').textContent()).toBe('Cancelled');
-    expect(await page.locator('#announcer').textContent()).toBe(
+    expect(await page.locator(`#${ANNOUNCER_ID}`).textContent()).toBe(
       'Appointment cancelled. The session went back to the package.',
     );
     expect(await sessionsUsed('Ahmed Al-Rashid')).toEqual(['5/10']); // the session came back
     await screenshots(page, 'e2e-en-7-cancelled');
     await page.context().close();
-  }, 90_000);
+  });
 
   it('2: a patient without packages is sold one on the spot and booked on it', async () => {
     const page = await signedInPage(fixture.browser, fixture.server.url, 'frontdesk@demo.test');
@@ -94,7 +96,7 @@ describe.skipIf(browserTestsSkipped)('the package scenarios end to end', () => {
     await expect
       .poll(() => page.locator('#package-next-session').textContent())
       .toBe('Session 1 of 20 will be booked.');
-    expect(await page.locator('#announcer').textContent()).toBe(
+    expect(await page.locator(`#${ANNOUNCER_ID}`).textContent()).toBe(
       'Package assigned: 20 ABA Therapy Package.',
     );
     expect(await page.locator('#clinic option').allTextContents()).toEqual(['ABA Clinic']);
@@ -105,7 +107,7 @@ describe.skipIf(browserTestsSkipped)('the package scenarios end to end', () => {
     expect(await page.locator('#booked-session').textContent()).toContain('Session 1 of 20');
     expect(await sessionsUsed('Sara Al-Harbi')).toEqual(['1/20']);
     await page.context().close();
-  }, 90_000);
+  });
 
   it('3: a patient with two different packages chooses the one not suggested', async () => {
     const page = await signedInPage(fixture.browser, fixture.server.url, 'frontdesk@demo.test');
@@ -128,7 +130,7 @@ describe.skipIf(browserTestsSkipped)('the package scenarios end to end', () => {
     expect(await page.locator('#booked-session').textContent()).toContain('Session 1 of 12');
     expect(await sessionsUsed('Omar Al-Qahtani')).toEqual(['2/20', '1/12']);
     await page.context().close();
-  }, 90_000);
+  });
 
   it('4: the same package held twice: either can be chosen and it is still on sale', async () => {
     const page = await signedInPage(fixture.browser, fixture.server.url, 'frontdesk@demo.test');
@@ -154,7 +156,7 @@ describe.skipIf(browserTestsSkipped)('the package scenarios end to end', () => {
     await book(page);
     expect(await sessionsUsed('Layla Al-Otaibi')).toEqual(['3/10', '1/10']);
     await page.context().close();
-  }, 90_000);
+  });
 
   it('an expired purchase shows greyed with its badge and cannot be chosen', async () => {
     const page = await signedInPage(fixture.browser, fixture.server.url, 'frontdesk@demo.test');
@@ -170,5 +172,5 @@ describe.skipIf(browserTestsSkipped)('the package scenarios end to end', () => {
     );
     await screenshots(page, 'e2e-en-expired-modal', ['desktop', 'narrow']);
     await page.context().close();
-  }, 60_000);
+  });
 });

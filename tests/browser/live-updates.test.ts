@@ -1,7 +1,9 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed-demo.js';
+import { seedDemo } from '../../src/db/seed/demo.js';
 import { ARTIFACTS_DIR, browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
+import { signedInPage, workingDayAhead } from '../support/browser-flow.js';
+import { DAY_VIEW_ID } from '../../src/views/appointments/day-view.js';
+import { SLOT_LIST_ID } from '../../src/views/appointments/schedule-fields.js';
 
 /** Two desks: a booking at one takes the slot away at the other and shows in the day view. */
 describe.skipIf(browserTestsSkipped)('live updates between desks', () => {
@@ -9,28 +11,13 @@ describe.skipIf(browserTestsSkipped)('live updates between desks', () => {
     await seedDemo(db, new Date());
   });
 
-  async function signedIn(path: string): Promise<Page> {
-    const context = await fixture.browser.newContext({ viewport: { width: 1100, height: 1000 } });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => {
-      throw error;
+  const signedIn = (path: string) =>
+    signedInPage(fixture.browser, fixture.server.url, 'frontdesk@demo.test', path, {
+      viewport: { width: 1100, height: 1000 },
     });
-    await page.goto(`${fixture.server.url}/login?next=${encodeURIComponent(path)}`);
-    await page.getByLabel('Email').fill('frontdesk@demo.test');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByLabel('Password').press('Enter');
-    await page.waitForURL((url) => url.pathname !== '/login');
-    return page;
-  }
-
-  function nextWorkingDay(): string {
-    const day = new Date(Date.now() + 3 * 86_400_000);
-    while ([5, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);
-    return day.toISOString().slice(0, 10);
-  }
 
   it('removes a slot booked at another desk and adds it to the day view', async () => {
-    const date = nextWorkingDay();
+    const date = workingDayAhead(3);
     const ids = await fixture.database.db
       .selectFrom('providers')
       .innerJoin('provider_clinics', 'provider_clinics.provider_id', 'providers.id')
@@ -53,10 +40,10 @@ describe.skipIf(browserTestsSkipped)('live updates between desks', () => {
     await deskB.locator('#provider').selectOption({ label: 'Dr. Faisal Al-Ghamdi' });
     await deskB.locator('#date').fill(date);
     await deskB.locator('#date').dispatchEvent('change');
-    await expect.poll(() => deskB.locator('#slot-list .slot').count()).toBeGreaterThan(10);
-    const first = await deskB.locator('#slot-list .slot input').first().getAttribute('value');
+    await expect.poll(() => deskB.locator(`#${SLOT_LIST_ID} .slot`).count()).toBeGreaterThan(10);
+    const first = await deskB.locator(`#${SLOT_LIST_ID} .slot input`).first().getAttribute('value');
     const dayView = await signedIn(`/appointments?date=${date}&clinic=${ids.clinic}`);
-    expect(await dayView.locator('#day-view').textContent()).not.toContain('Sara Al-Harbi');
+    expect(await dayView.locator(`#${DAY_VIEW_ID}`).textContent()).not.toContain('Sara Al-Harbi');
     await deskB.screenshot({ path: `${ARTIFACTS_DIR}/live-before-en.png`, fullPage: true });
 
     // Desk A books that time (through the JSON API, as its page's front-end would).
@@ -87,11 +74,11 @@ describe.skipIf(browserTestsSkipped)('live updates between desks', () => {
     const bookedAt = Date.now();
 
     await expect
-      .poll(() => deskB.locator(`#slot-list input[value="${first}"]`).count(), { timeout: 2000 })
+      .poll(() => deskB.locator(`#${SLOT_LIST_ID} input[value="${first}"]`).count())
       .toBe(0);
     const slotGoneAfter = Date.now() - bookedAt;
     await expect
-      .poll(() => dayView.locator('#day-view').textContent(), { timeout: 2000 })
+      .poll(() => dayView.locator(`#${DAY_VIEW_ID}`).textContent())
       .toContain('Sara Al-Harbi');
     console.log(`live update: slot gone at the other desk ${slotGoneAfter} ms after the booking`);
     await deskB.screenshot({ path: `${ARTIFACTS_DIR}/live-after-en.png`, fullPage: true });

@@ -1,7 +1,15 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed-demo.js';
+import { seedDemo } from '../../src/db/seed/demo.js';
 import { ARTIFACTS_DIR, browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
+import { signedInPage } from '../support/browser-flow.js';
+import { ANNOUNCER_ID } from '../../src/views/announcer.js';
+import { PACKAGE_HINT_ID } from '../../src/views/appointments/booking-page.js';
+import { PACKAGE_MODAL_ID } from '../../src/views/appointments/package-modal.js';
+import {
+  PATIENT_CHOICE_ID,
+  PATIENT_RESULTS_ID,
+} from '../../src/views/appointments/patient-picker.js';
 
 describe.skipIf(browserTestsSkipped)('the package modal in Chromium', () => {
   const fixture = useBrowserFixture(async (db) => {
@@ -9,28 +17,32 @@ describe.skipIf(browserTestsSkipped)('the package modal in Chromium', () => {
   });
 
   async function bookingPage(email = 'frontdesk@demo.test'): Promise<Page> {
-    const page = await fixture.browser.newPage({ viewport: { width: 1100, height: 900 } });
-    page.on('pageerror', (error) => {
-      throw error;
-    });
-    await page.goto(`${fixture.server.url}/login?next=/appointments/new`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByLabel('Password').press('Enter');
+    const page = await signedInPage(
+      fixture.browser,
+      fixture.server.url,
+      email,
+      '/appointments/new',
+      {
+        viewport: { width: 1100, height: 900 },
+      },
+    );
     await page.waitForSelector('#booking-title');
     return page;
   }
 
   async function choosePatient(page: Page, search: string) {
     await page.locator('#patient-search').fill(search);
-    await page.waitForSelector('#patient-results button.result');
+    await page.waitForSelector(`#${PATIENT_RESULTS_ID} button.result`);
     await page.locator('#patient-search').press('ArrowDown');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('#patient-choice [name="patient_id"]', { state: 'attached' });
+    await page.waitForSelector(`#${PATIENT_CHOICE_ID} [name="patient_id"]`, { state: 'attached' });
   }
 
   const focusIsInModal = (page: Page) =>
-    page.evaluate(() => document.activeElement?.closest('#package-modal') !== null);
+    page.evaluate(
+      (modalId) => document.activeElement?.closest(`#${modalId}`) !== null,
+      PACKAGE_MODAL_ID,
+    );
 
   it('asks for a patient first, without a request', async () => {
     const page = await bookingPage();
@@ -40,12 +52,12 @@ describe.skipIf(browserTestsSkipped)('the package modal in Chromium', () => {
       .getByLabel('Use package')
       .check({ force: true })
       .catch(() => undefined);
-    await expect.poll(() => page.locator('#package-hint').isVisible()).toBe(true);
-    expect(await page.locator('#package-hint').textContent()).toBe(
+    await expect.poll(() => page.locator(`#${PACKAGE_HINT_ID}`).isVisible()).toBe(true);
+    expect(await page.locator(`#${PACKAGE_HINT_ID}`).textContent()).toBe(
       'Please select a patient first.',
     );
     expect(await page.getByLabel('Single session').isChecked()).toBe(true);
-    expect(await page.locator('#package-modal').getAttribute('open')).toBeNull();
+    expect(await page.locator(`#${PACKAGE_MODAL_ID}`).getAttribute('open')).toBeNull();
     expect(requests.filter((url) => url.includes('package-modal'))).toEqual([]);
     await page.close();
   });
@@ -53,11 +65,11 @@ describe.skipIf(browserTestsSkipped)('the package modal in Chromium', () => {
   it('opens with the keyboard, keeps focus inside, closes on Escape and gives focus back', async () => {
     const page = await bookingPage();
     await choosePatient(page, 'Ahmed');
-    expect(await page.locator('#patient-choice').textContent()).toContain('Ahmed Al-Rashid');
+    expect(await page.locator(`#${PATIENT_CHOICE_ID}`).textContent()).toContain('Ahmed Al-Rashid');
 
     await page.getByLabel('Use package').focus();
     await page.keyboard.press('Space');
-    await page.waitForSelector('#package-modal[open] .package-card');
+    await page.waitForSelector(`#${PACKAGE_MODAL_ID}[open] .package-card`);
     await expect.poll(() => focusIsInModal(page)).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS_DIR}/package-modal-en.png` });
     for (let i = 0; i < 12; i++) {
@@ -66,7 +78,7 @@ describe.skipIf(browserTestsSkipped)('the package modal in Chromium', () => {
     }
 
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.locator('#package-modal').getAttribute('open')).toBeNull();
+    await expect.poll(() => page.locator(`#${PACKAGE_MODAL_ID}`).getAttribute('open')).toBeNull();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('type-package');
     // The dialog's close event comes a moment after it closes.
     await expect.poll(() => page.getByLabel('Single session').isChecked()).toBe(true);
@@ -81,7 +93,7 @@ describe.skipIf(browserTestsSkipped)('the package modal in Chromium', () => {
     await expect
       .poll(() => page.locator('#package-next-session').textContent())
       .toBe('Session 6 of 10 will be booked.');
-    expect(await page.locator('#package-modal').getAttribute('open')).toBeNull();
+    expect(await page.locator(`#${PACKAGE_MODAL_ID}`).getAttribute('open')).toBeNull();
     expect(await page.locator('#clinic option:checked').textContent()).toBe('SLP Clinic');
     expect(await page.locator('#provider option').allTextContents()).toContain(
       'Dr. Huda Al-Zahrani',
@@ -99,7 +111,7 @@ describe.skipIf(browserTestsSkipped)('the package modal in Chromium', () => {
     await expect
       .poll(() => page.locator('#package-next-session').textContent())
       .toBe('Session 1 of 20 will be booked.');
-    expect(await page.locator('#announcer').textContent()).toBe(
+    expect(await page.locator(`#${ANNOUNCER_ID}`).textContent()).toBe(
       'Package assigned: 20 ABA Therapy Package.',
     );
     expect(await page.locator('#clinic option').allTextContents()).toEqual(['ABA Clinic']);
@@ -119,7 +131,7 @@ describe.skipIf(browserTestsSkipped)('the package modal in Chromium', () => {
     await page.waitForSelector('html[dir="rtl"]');
     await choosePatient(page, 'ليلى');
     await page.getByLabel('استخدام باقة').check();
-    await page.waitForSelector('#package-modal[open] .package-card');
+    await page.waitForSelector(`#${PACKAGE_MODAL_ID}[open] .package-card`);
     expect(await page.locator('#assigned-heading').textContent()).toBe('الباقات المخصصة (2)');
     expect(await page.locator('#package-modal-title').textContent()).toBe('باقات ليلى العتيبي');
     await page.screenshot({ path: `${ARTIFACTS_DIR}/package-modal-ar.png` });

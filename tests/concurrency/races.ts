@@ -2,8 +2,8 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { addDays } from '../../src/domain/dates.js';
 import { demoIds, freeSlots, type DemoIds } from '../support/booking.js';
 import type { TestClient } from '../support/client.js';
-import { seedDemoFixture, type DemoFixture } from '../support/demo.js';
-import { createTestDatabase, onRealPostgres, type TestDatabase } from '../support/test-db.js';
+import { openSignedInDemo, type DemoFixture } from '../support/demo.js';
+import { onRealPostgres, type TestDatabase } from '../support/test-db.js';
 
 /**
  * Simultaneous requests through the HTTP layer (the whole Hono app, middleware included) on
@@ -30,9 +30,7 @@ export interface RaceFixture {
 export function useRaceFixture(): RaceFixture {
   const fixture = {} as RaceFixture;
   beforeAll(async () => {
-    fixture.database = await createTestDatabase();
-    fixture.demo = await seedDemoFixture(fixture.database.db);
-    fixture.desk = await fixture.demo.signIn('frontdesk@demo.test');
+    Object.assign(fixture, await openSignedInDemo());
     fixture.ids = await demoIds(fixture.database.db, fixture.demo.demo);
     fixture.deskUserId = (
       await fixture.database.db

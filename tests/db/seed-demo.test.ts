@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/auth/password.js';
 import type { Database } from '../../src/db/client.js';
-import { DEMO_LOGINS, DEMO_PASSWORD, DEMO_TENANT_NAME, seedDemo } from '../../src/db/seed-demo.js';
+import { DEMO_LOGINS, DEMO_PASSWORD, DEMO_TENANT_NAME, seedDemo } from '../../src/db/seed/demo.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 const OTHER_TENANT_NAME = 'Other Clinic';

@@ -8,7 +8,7 @@ import {
   scalePlan,
   seedScale,
   type ScaleCounts,
-} from '../../src/db/seed-scale.js';
+} from '../../src/db/seed/scale.js';
 import { addDays } from '../../src/domain/dates.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 

@@ -33,7 +33,7 @@ export function listenTo(bus: EventBus, tenantId: string) {
   });
 
   /** The first event heard (already, or within `timeoutMs`) that matches. */
-  function waitFor(match: Match, timeoutMs = 5_000): Promise<ChangeEvent> {
+  function waitFor(match: Match, timeoutMs = 30_000): Promise<ChangeEvent> {
     const earlier = heard.find(match);
     if (earlier) return Promise.resolve(earlier);
     return new Promise((resolve, reject) => {

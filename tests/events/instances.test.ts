@@ -19,7 +19,7 @@ describe.skipIf(!onRealPostgres)('two instances', () => {
   let otherInstance: EventBus;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase('demo');
     demo = await seedDemoFixture(database.db);
     otherInstance = listenPostgres(database.url!);
     await otherInstance.ready();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoIds, freeSlots, type DemoIds } from '../support/booking.js';
 import type { TestClient } from '../support/client.js';
-import { seedDemoFixture, type DemoFixture } from '../support/demo.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { openSignedInDemo, type DemoFixture } from '../support/demo.js';
+import type { TestDatabase } from '../support/test-db.js';
 import { listenTo } from './changes.js';
 
 /** The write paths publish their change at commit: one event per change, none when refused. */
@@ -10,16 +10,11 @@ import { listenTo } from './changes.js';
 const SUNDAY = '2026-11-29';
 const MONDAY = '2026-11-30';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
-let ids: DemoIds;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient, ids: DemoIds;
 let changes: ReturnType<typeof listenTo>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
-  desk = await demo.signIn('frontdesk@demo.test');
+  ({ database, demo, desk } = await openSignedInDemo());
   ids = await demoIds(database.db, demo.demo);
   changes = listenTo(database.bus, demo.demo);
 });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/db/seed-demo.js';
+import { DEMO_PASSWORD } from '../../src/db/seed/demo.js';
 import { publishChange } from '../../src/events/bus.js';
 import { HEARTBEAT_MS } from '../../src/routes/events.js';
 import { createTestApp, TestClock } from '../support/app.js';
@@ -17,7 +17,7 @@ let app: ReturnType<typeof createTestApp>['app'];
 let desk: TestClient;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase('demo');
   demo = await seedDemoFixture(database.db);
   ids = await demoIds(database.db, demo.demo);
   app = createTestApp(database.db, new TestClock(DEMO_NOW), database.bus).app;
@@ -63,7 +63,7 @@ function readFrames(response: Response) {
   const decoder = new TextDecoder();
   let buffer = '';
 
-  async function nextFrame(timeoutMs = 5_000): Promise<Frame> {
+  async function nextFrame(timeoutMs = 30_000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     while (!buffer.includes('\n\n')) {
       let timer: NodeJS.Timeout | undefined;

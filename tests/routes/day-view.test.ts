@@ -2,18 +2,17 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../support/app.js';
 import { html, TestClient } from '../support/client.js';
-import { seedDemoFixture, type DemoFixture } from '../support/demo.js';
+import { openSignedInDemo, type DemoFixture } from '../support/demo.js';
 import { createAppointment } from '../support/factories.js';
-import { QueryCounter } from '../support/query-counter.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { QueryCounter } from '../../src/db/query-counter.js';
+import type { TestDatabase } from '../support/test-db.js';
+import { DAY_VIEW_EMPTY_ID, DAY_VIEW_ID } from '../../src/views/appointments/day-view.js';
 
 const ZONE = 'Asia/Riyadh';
 /** A Friday: the demo centre works Sunday to Thursday, so nothing is booked. */
 const EMPTY_DAY = '2026-11-27';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 let slpClinic: string;
 /** Ahmed's fifth SLP session, BOOKED next week, and the tenant-local day it falls on. */
 let booked: { id: string; provider_id: string; starts_at: Date };
@@ -22,9 +21,7 @@ let bookedDay: string;
 let extraIds: string[];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
-  desk = await demo.signIn('frontdesk@demo.test');
+  ({ database, demo, desk } = await openSignedInDemo());
   const { db } = database;
   slpClinic = (
     await db
@@ -87,7 +84,7 @@ describe('the day view', () => {
     const { response, page: view } = await page(desk, dayUrl(bookedDay));
     expect(response.status).toBe(200);
     const item = view.querySelector(
-      `#day-view #provider-${booked.provider_id} #appointment-${booked.id}`,
+      `#${DAY_VIEW_ID} #provider-${booked.provider_id} #appointment-${booked.id}`,
     );
     expect(item).not.toBeNull();
     expect(item!.querySelector('a')?.getAttribute('href')).toBe(`/appointments/${booked.id}`);
@@ -96,7 +93,7 @@ describe('the day view', () => {
     expect(textOf(item!.querySelector('.service'))).toBe('Speech Therapy Session');
     expect(textOf(item!.querySelector('.badge-package'))).toBe('SLP 5/10');
     expect(textOf(item!.querySelector('.status'))).toBe('Booked');
-    expect(view.querySelector('#day-view-empty')).toBeNull();
+    expect(view.querySelector(`#${DAY_VIEW_EMPTY_ID}`)).toBeNull();
     expect(textOf(view.querySelector('#day-view-date-heading'))).toMatch(/^\w+day, \d+ \w+ 2026$/);
   });
 
@@ -110,7 +107,7 @@ describe('the day view', () => {
       .execute();
     expect(providers.length).toBeGreaterThanOrEqual(2);
     const { page: view } = await page(desk, dayUrl(bookedDay));
-    const columns = view.querySelectorAll('#day-view .day-column');
+    const columns = view.querySelectorAll(`#${DAY_VIEW_ID} .day-column`);
     expect(columns.map((column) => textOf(column.querySelector('h3')))).toEqual(
       providers.map((provider) => provider.name_en),
     );
@@ -130,10 +127,10 @@ describe('the day view', () => {
   it('says so when the day has nothing, for the day and for each column', async () => {
     const { response, page: view } = await page(desk, dayUrl(EMPTY_DAY));
     expect(response.status).toBe(200);
-    expect(textOf(view.querySelector('#day-view-empty'))).toBe(
+    expect(textOf(view.querySelector(`#${DAY_VIEW_EMPTY_ID}`))).toBe(
       'No appointments in SLP Clinic on this day.',
     );
-    const columns = view.querySelectorAll('#day-view .day-column');
+    const columns = view.querySelectorAll(`#${DAY_VIEW_ID} .day-column`);
     expect(columns.length).toBeGreaterThan(0);
     for (const column of columns) {
       expect(textOf(column.querySelector('.empty'))).toBe('No appointments');
@@ -197,7 +194,7 @@ describe('the day view', () => {
     expect(response.status).toBe(200);
     const body = await response.text();
     expect(body).not.toContain('<html');
-    expect(html(body).querySelector('#day-view #appointment-' + booked.id)).not.toBeNull();
+    expect(html(body).querySelector(`#${DAY_VIEW_ID} #appointment-` + booked.id)).not.toBeNull();
   });
 
   it('is open to every signed-in role, and to nobody else', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from '../../src/db/seed-demo.js';
+import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from '../../src/db/seed/demo.js';
 import { createTestApp } from '../support/app.js';
 import { html, TestClient } from '../support/client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';

@@ -2,20 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenTo } from '../events/changes.js';
 import { demoIds, freeSlots, type DemoIds } from '../support/booking.js';
 import { html, type TestClient } from '../support/client.js';
-import { seedDemoFixture, type DemoFixture } from '../support/demo.js';
+import { openSignedInDemo, type DemoFixture } from '../support/demo.js';
 import { createPackage, createPatient, createPurchase } from '../support/factories.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import type { TestDatabase } from '../support/test-db.js';
+import { PATIENT_PACKAGES_ID } from '../../src/views/patients/patient-page.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let admin: TestClient;
-let ids: DemoIds;
+let database: TestDatabase, demo: DemoFixture, admin: TestClient, ids: DemoIds;
 let adminId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
-  admin = await demo.signIn('admin@demo.test');
+  ({ database, demo, desk: admin } = await openSignedInDemo('admin@demo.test'));
   ids = await demoIds(database.db, demo.demo);
   adminId = (
     await database.db
@@ -90,11 +86,13 @@ describe('extending a package purchase (ADMIN)', () => {
     const desk = await demo.signIn('frontdesk@demo.test');
     const deskPage = html(await (await desk.request(`/patients/${patientId}`)).text());
     expect(deskPage.querySelector('form.extend-form')).toBeNull();
-    expect(deskPage.querySelectorAll('#patient-packages th').map(textOf)).not.toContain('Actions');
+    expect(deskPage.querySelectorAll(`#${PATIENT_PACKAGES_ID} th`).map(textOf)).not.toContain(
+      'Actions',
+    );
 
     const done = await freshPurchase({ status: 'COMPLETED' });
     const adminPage = html(await (await admin.request(`/patients/${done.patientId}`)).text());
-    expect(adminPage.querySelectorAll('#patient-packages thead th').map(textOf)).toContain(
+    expect(adminPage.querySelectorAll(`#${PATIENT_PACKAGES_ID} thead th`).map(textOf)).toContain(
       'Actions',
     );
     expect(adminPage.querySelector('form.extend-form')).toBeNull();

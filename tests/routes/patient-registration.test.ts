@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../support/app.js';
 import { html, TestClient } from '../support/client.js';
-import { seedDemoFixture, type DemoFixture } from '../support/demo.js';
-import { createTestDatabase, onRealPostgres, type TestDatabase } from '../support/test-db.js';
+import { openSignedInDemo, type DemoFixture } from '../support/demo.js';
+import { onRealPostgres, type TestDatabase } from '../support/test-db.js';
+import { DUPLICATES_ID } from '../../src/views/patients/patient-form.js';
+import { PATIENT_LIST_ID } from '../../src/views/patients/patient-list.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
-  desk = await demo.signIn('frontdesk@demo.test');
+  ({ database, demo, desk } = await openSignedInDemo());
 });
 afterAll(() => database.close());
 
@@ -160,7 +158,7 @@ describe('the new-patient page', () => {
     const warned = await desk.request('/patients', { form });
     expect(warned.status).toBe(409);
     const page = html(await warned.text());
-    const duplicates = page.querySelector('#possible-duplicates');
+    const duplicates = page.querySelector(`#${DUPLICATES_ID}`);
     expect(textOf(duplicates?.querySelector('h2'))).toBe('This patient may already be registered');
     const ahmed = await demo.patient('Ahmed Al-Rashid');
     expect(duplicates?.querySelector(`a[href="/patients/${ahmed}"]`)).not.toBeNull();
@@ -184,7 +182,7 @@ describe('the new-patient page', () => {
       form: registration({ name_en: 'sara al-harbi', date_of_birth: '2020-07-02' }),
     });
     expect(response.status).toBe(409);
-    expect(textOf(html(await response.text()).querySelector('#possible-duplicates'))).toContain(
+    expect(textOf(html(await response.text()).querySelector(`#${DUPLICATES_ID}`))).toContain(
       'Sara Al-Harbi',
     );
   });
@@ -215,7 +213,7 @@ describe('the new-patient page', () => {
 describe('the patients list', () => {
   it('lists patients by name and searches by name, MRN or phone', async () => {
     const all = html(await (await desk.request('/patients')).text());
-    const names = all.querySelectorAll('#patient-list tbody th').map(textOf);
+    const names = all.querySelectorAll(`#${PATIENT_LIST_ID} tbody th`).map(textOf);
     expect(names.length).toBeGreaterThan(5);
     expect(names).toEqual(
       [...names].sort((a, b) => a!.toLowerCase().localeCompare(b!.toLowerCase())),
@@ -224,12 +222,12 @@ describe('the patients list', () => {
 
     for (const q of ['Ahmed Al-R', 'أحمد الراشد', 'MRN-000001', '501234567']) {
       const page = html(await (await desk.request(`/patients?q=${encodeURIComponent(q)}`)).text());
-      expect(page.querySelectorAll('#patient-list tbody th').map(textOf), q).toContain(
+      expect(page.querySelectorAll(`#${PATIENT_LIST_ID} tbody th`).map(textOf), q).toContain(
         'Ahmed Al-Rashid',
       );
     }
     const none = html(await (await desk.request('/patients?q=zzzzqqq')).text());
-    expect(textOf(none.querySelector('#patient-list .empty'))).toBe(
+    expect(textOf(none.querySelector(`#${PATIENT_LIST_ID} .empty`))).toBe(
       'No patient matches this search.',
     );
   });
@@ -241,13 +239,15 @@ describe('the patients list', () => {
       .where('tenant_id', '=', demo.demo)
       .executeTakeFirstOrThrow();
     const first = html(await (await desk.request('/patients')).text());
-    expect(first.querySelectorAll('#patient-list tbody tr')).toHaveLength(
+    expect(first.querySelectorAll(`#${PATIENT_LIST_ID} tbody tr`)).toHaveLength(
       Math.min(50, Number(count.n)),
     );
     if (Number(count.n) > 50) {
       expect(first.querySelector('a[rel="next"]')?.getAttribute('href')).toBe('/patients?page=2');
       const second = html(await (await desk.request('/patients?page=2')).text());
-      expect(second.querySelectorAll('#patient-list tbody tr')).toHaveLength(Number(count.n) - 50);
+      expect(second.querySelectorAll(`#${PATIENT_LIST_ID} tbody tr`)).toHaveLength(
+        Number(count.n) - 50,
+      );
       expect(second.querySelector('a[rel="prev"]')?.getAttribute('href')).toBe('/patients');
     }
     expect((await desk.request('/patients?page=0')).status).toBe(400);
@@ -255,7 +255,7 @@ describe('the patients list', () => {
 
   it("never shows another tenant's patients", async () => {
     const page = html(await (await desk.request('/patients?q=Mariam')).text());
-    expect(textOf(page.querySelector('#patient-list'))).not.toContain('Mariam Al-Mansoori');
+    expect(textOf(page.querySelector(`#${PATIENT_LIST_ID}`))).not.toContain('Mariam Al-Mansoori');
   });
 
   it('is open to every role; only the desk and admins see "New patient"', async () => {

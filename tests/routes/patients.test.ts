@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../support/app.js';
 import { html, TestClient } from '../support/client.js';
-import { seedDemoFixture, type DemoFixture } from '../support/demo.js';
-import { QueryCounter } from '../support/query-counter.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { openSignedInDemo, type DemoFixture } from '../support/demo.js';
+import { QueryCounter } from '../../src/db/query-counter.js';
+import type { TestDatabase } from '../support/test-db.js';
+import {
+  PATIENT_APPOINTMENTS_ID,
+  PATIENT_PACKAGES_ID,
+} from '../../src/views/patients/patient-page.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
-  desk = await demo.signIn('frontdesk@demo.test');
+  ({ database, demo, desk } = await openSignedInDemo());
 });
 afterAll(() => database.close());
 
@@ -48,7 +48,7 @@ describe('the patient page', () => {
     const patientId = await demo.patient('Ahmed Al-Rashid');
     const [purchase] = await demo.purchasesOf(patientId);
     const { page } = await patientPage('Ahmed Al-Rashid');
-    expect(textOf(page.querySelector('#patient-packages h2'))).toBe('Packages (1)');
+    expect(textOf(page.querySelector(`#${PATIENT_PACKAGES_ID} h2`))).toBe('Packages (1)');
     const packages = rows(page, 'patient-packages');
     expect(packages).toHaveLength(1);
     expect(packages[0]!.id).toBe(`purchase-${purchase!.id}`);
@@ -61,7 +61,7 @@ describe('the patient page', () => {
       .orderBy('starts_at', 'desc')
       .execute();
     expect(appointments).toHaveLength(5);
-    expect(textOf(page.querySelector('#patient-appointments h2'))).toBe('Appointments (5)');
+    expect(textOf(page.querySelector(`#${PATIENT_APPOINTMENTS_ID} h2`))).toBe('Appointments (5)');
     const listed = rows(page, 'patient-appointments');
     expect(listed.map((row) => row.id)).toEqual(appointments.map((a) => `appointment-${a.id}`));
     expect(listed.map((row) => row.link)).toEqual(appointments.map((a) => `/appointments/${a.id}`));
@@ -103,10 +103,10 @@ describe('the patient page', () => {
 
   it('shows empty states for a patient with nothing yet', async () => {
     const { page } = await patientPage('Sara Al-Harbi');
-    expect(textOf(page.querySelector('#patient-packages .empty'))).toBe(
+    expect(textOf(page.querySelector(`#${PATIENT_PACKAGES_ID} .empty`))).toBe(
       'This patient has no packages.',
     );
-    expect(textOf(page.querySelector('#patient-appointments .empty'))).toBe(
+    expect(textOf(page.querySelector(`#${PATIENT_APPOINTMENTS_ID} .empty`))).toBe(
       'This patient has no appointments.',
     );
   });
@@ -143,7 +143,7 @@ describe('in Arabic', () => {
     const { page } = await patientPage('Ahmed Al-Rashid', admin);
     expect(page.querySelector('html')?.getAttribute('dir')).toBe('rtl');
     expect(textOf(page.querySelector('#patient-title'))).toBe('أحمد الراشد');
-    expect(textOf(page.querySelector('#patient-packages h2'))).toBe('الباقات (1)');
+    expect(textOf(page.querySelector(`#${PATIENT_PACKAGES_ID} h2`))).toBe('الباقات (1)');
     expect(rows(page, 'patient-packages')[0]?.cells.slice(0, 4)).toEqual([
       '10 جلسات نطق',
       'نشطة',

@@ -3,23 +3,18 @@ import { recordAudit } from '../../src/db/audit.js';
 import { createTestApp } from '../support/app.js';
 import { demoIds, freeSlots, type DemoIds } from '../support/booking.js';
 import { html, TestClient } from '../support/client.js';
-import { seedDemoFixture, type DemoFixture } from '../support/demo.js';
+import { openSignedInDemo, type DemoFixture } from '../support/demo.js';
 import { createUser, TEST_PASSWORD } from '../support/factories.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import type { TestDatabase } from '../support/test-db.js';
+import { AUDIT_OLDER_ID, AUDIT_TABLE_ID } from '../../src/views/audit/audit-page.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let ids: DemoIds;
-let desk: TestClient;
-let admin: TestClient;
+let database: TestDatabase, demo: DemoFixture, ids: DemoIds, desk: TestClient, admin: TestClient;
 let deskId: string;
 let patient: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
+  ({ database, demo, desk } = await openSignedInDemo());
   ids = await demoIds(database.db, demo.demo);
-  desk = await demo.signIn('frontdesk@demo.test');
   admin = await demo.signIn('admin@demo.test');
   deskId = (await userByEmail('frontdesk@demo.test')).id;
   patient = await demo.patient('Sara Al-Harbi');
@@ -231,7 +226,9 @@ describe('the audit page', () => {
     return { response, page: html(await response.text()) };
   }
   const rowActions = (page: ReturnType<typeof html>) =>
-    page.querySelectorAll('#audit-entries tbody tr').map((row) => row.getAttribute('data-action'));
+    page
+      .querySelectorAll(`#${AUDIT_TABLE_ID} tbody tr`)
+      .map((row) => row.getAttribute('data-action'));
 
   it('is for administrators: other roles 403, signed out to the login', async () => {
     for (const email of ['frontdesk@demo.test', 'provider@demo.test', 'finance@demo.test']) {
@@ -254,7 +251,7 @@ describe('the audit page', () => {
     const { response, page } = await auditPage();
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    const first = page.querySelector('#audit-entries tbody tr')!;
+    const first = page.querySelector(`#${AUDIT_TABLE_ID} tbody tr`)!;
     expect(first.getAttribute('data-action')).toBe('appointment.book');
     const text = first.text.replace(/\s+/g, ' ');
     expect(text).toContain('Appointment booked');
@@ -262,7 +259,7 @@ describe('the audit page', () => {
     expect(text).toContain('status: BOOKED');
     expect(first.querySelector('a')?.getAttribute('href')).toBe(`/appointments/${id}`);
     const times = page
-      .querySelectorAll('#audit-entries time')
+      .querySelectorAll(`#${AUDIT_TABLE_ID} time`)
       .map((time) => time.getAttribute('datetime')!);
     expect(times).toEqual([...times].sort().reverse());
   });
@@ -272,7 +269,7 @@ describe('the audit page', () => {
     expect(new Set(rowActions(views.page))).toEqual(new Set(['patient.packages_viewed']));
     const byPatient = await auditPage(`?entity=patient&entity_id=${patient}`);
     expect(rowActions(byPatient.page).length).toBeGreaterThan(0);
-    for (const row of byPatient.page.querySelectorAll('#audit-entries tbody tr a')) {
+    for (const row of byPatient.page.querySelectorAll(`#${AUDIT_TABLE_ID} tbody tr a`)) {
       expect(row.getAttribute('href')).toBe(`/patients/${patient}`);
     }
     const byFinance = await auditPage(`?actor=${(await userByEmail('finance@demo.test')).id}`);
@@ -311,12 +308,14 @@ describe('the audit page', () => {
     let query: string | null = '?action=patient.packages_viewed';
     while (query) {
       const { page } = await auditPage(query);
-      const rows = page.querySelectorAll('#audit-entries tbody tr');
+      const rows = page.querySelectorAll(`#${AUDIT_TABLE_ID} tbody tr`);
       expect(rows.length).toBeLessThanOrEqual(50);
       seen.push(...rows.map((row) => row.toString()));
       query =
-        page.querySelector('#audit-older')?.getAttribute('href')?.replace('/admin/audit', '') ??
-        null;
+        page
+          .querySelector(`#${AUDIT_OLDER_ID}`)
+          ?.getAttribute('href')
+          ?.replace('/admin/audit', '') ?? null;
       if (query) expect(query).toContain('action=patient.packages_viewed');
     }
     expect(seen).toHaveLength(total);
@@ -329,7 +328,7 @@ describe('the audit page', () => {
     const { page } = await auditPage('?action=user.locale', arabic);
     expect(page.querySelector('html')?.getAttribute('dir')).toBe('rtl');
     expect(page.querySelector('#audit-title')?.text).toBe('سجل التدقيق');
-    expect(page.querySelector('#audit-entries tbody tr')?.text).toContain('تغيير اللغة');
+    expect(page.querySelector(`#${AUDIT_TABLE_ID} tbody tr`)?.text).toContain('تغيير اللغة');
   });
 
   it('refuses malformed filters with 400', async () => {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/db/seed-demo.js';
+import { DEMO_PASSWORD } from '../../src/db/seed/demo.js';
 import { demoIds } from '../support/booking.js';
 import type { RequestOptions, TestClient } from '../support/client.js';
-import { seedDemoFixture, type DemoFixture } from '../support/demo.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { openSignedInDemo, type DemoFixture } from '../support/demo.js';
+import type { TestDatabase } from '../support/test-db.js';
 import { tenantChecksum } from './tenant-checksum.js';
 
 /**
@@ -15,14 +15,10 @@ import { tenantChecksum } from './tenant-checksum.js';
  * none of them may succeed either.
  */
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
-  desk = await demo.signIn('frontdesk@demo.test');
+  ({ database, demo, desk } = await openSignedInDemo());
 });
 afterAll(() => database.close());
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { DEMO_PASSWORD } from '../../src/db/seed-demo.js';
+import { DEMO_PASSWORD } from '../../src/db/seed/demo.js';
 import { findTenantSettings } from '../../src/db/tenants.js';
 import { createTestApp, TestClock, unwiredBus } from '../support/app.js';
 import { demoIds, freeSlots, type DemoIds } from '../support/booking.js';
 import { TestClient, type RequestOptions } from '../support/client.js';
-import { DEMO_NOW, seedDemoFixture, type DemoFixture } from '../support/demo.js';
+import { DEMO_NOW, type DemoFixture, openSignedInDemo } from '../support/demo.js';
 import {
   createAppointment,
   createClinic,
@@ -18,7 +18,7 @@ import {
   createTimeOff,
   createUser,
 } from '../support/factories.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import type { TestDatabase } from '../support/test-db.js';
 import { tenantChecksum } from './tenant-checksum.js';
 
 /**
@@ -37,10 +37,7 @@ const EMAILS: Record<Exclude<Caller, 'anonymous'>, string> = {
   FINANCE: 'finance@demo.test',
 };
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let ids: DemoIds;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, ids: DemoIds, desk: TestClient;
 let patient: string;
 /** Dr. Huda is provider@demo.test; Dr. Faisal is someone else. */
 let ownProvider: string;
@@ -491,10 +488,8 @@ const MATRIX: Row[] = [
 ];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
+  ({ database, demo, desk } = await openSignedInDemo());
   ids = await demoIds(database.db, demo.demo);
-  desk = await demo.signIn('frontdesk@demo.test');
   patient = await demo.patient('Sara Al-Harbi');
   ownProvider = ids.huda;
   const huda = await database.db

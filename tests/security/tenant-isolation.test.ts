@@ -703,7 +703,7 @@ const WITHOUT_IDS = new Set([
 ]);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase('demo');
   demo = await seedDemoFixture(database.db);
   a = await tenantAIds();
   b = await tenantBIds();

@@ -4,6 +4,7 @@ import type { Role } from '../../src/db/schema.js';
 import { createTestApp, TestClock } from './app.js';
 import { html, TestClient } from './client.js';
 import { createClinic, createTenant, createUser, TEST_PASSWORD } from './factories.js';
+import { createTestDatabase, type TestDatabase } from './test-db.js';
 
 /**
  * Two tenants for the administration screens: "ours" with one user of each role, and another
@@ -29,6 +30,20 @@ export async function createAdminFixture(db: Database, clock = new TestClock()) 
 }
 
 export type AdminFixture = Awaited<ReturnType<typeof createAdminFixture>>;
+
+/**
+ * The administration tests' start: a database of their own with the admin fixture, and its
+ * ADMIN signed in through the real login form. Close `database` after the file.
+ */
+export async function openSignedInAdmin(): Promise<{
+  database: TestDatabase;
+  fixture: AdminFixture;
+  admin: TestClient;
+}> {
+  const database = await createTestDatabase();
+  const fixture = await createAdminFixture(database.db);
+  return { database, fixture, admin: await fixture.signIn('ADMIN') };
+}
 
 /** The fields of a form on a page, as a browser would submit them (first value of each name). */
 export async function formFields(

@@ -1,6 +1,13 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../src/db/seed-demo.js';
+import { DEMO_PASSWORD } from '../../src/db/seed/demo.js';
 import { ARTIFACTS_DIR } from './browser.js';
+import { DAY_VIEW_ID } from '../../src/views/appointments/day-view.js';
+import { PACKAGE_MODAL_ID } from '../../src/views/appointments/package-modal.js';
+import {
+  PATIENT_CHOICE_ID,
+  PATIENT_RESULTS_ID,
+} from '../../src/views/appointments/patient-picker.js';
+import { SLOT_LIST_ID } from '../../src/views/appointments/schedule-fields.js';
 
 /** The widths staff use: a desk terminal, a tablet at the reception, a phone. */
 export const VIEWPORTS = {
@@ -22,12 +29,23 @@ export async function signedInPage(
   page.on('pageerror', (error) => {
     throw error;
   });
+  await signIn(page, baseUrl, email, DEMO_PASSWORD, path);
+  return page;
+}
+
+/** Signs `page` in through the real login form and waits for `path` (default: home). */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  email: string,
+  password: string,
+  path = '/',
+) {
   await page.goto(`${baseUrl}/login?next=${encodeURIComponent(path)}`);
   await page.locator('#email').fill(email);
-  await page.locator('#password').fill(DEMO_PASSWORD);
+  await page.locator('#password').fill(password);
   await page.locator('#password').press('Enter');
   await page.waitForURL((url) => url.pathname !== '/login');
-  return page;
 }
 
 /** The signed-in user's language, switched with the top bar's button (it is remembered). */
@@ -54,13 +72,13 @@ export async function screenshots(
 
 export async function choosePatient(page: Page, search: string) {
   await page.locator('#patient-search').fill(search);
-  await page.locator('#patient-results button.result').first().click();
-  await page.waitForSelector('#patient-choice [name="patient_id"]', { state: 'attached' });
+  await page.locator(`#${PATIENT_RESULTS_ID} button.result`).first().click();
+  await page.waitForSelector(`#${PATIENT_CHOICE_ID} [name="patient_id"]`, { state: 'attached' });
 }
 
 export async function openPackageModal(page: Page) {
   await page.locator('#type-package').check();
-  await page.waitForSelector('#package-modal[open] #package-modal-title');
+  await page.waitForSelector(`#${PACKAGE_MODAL_ID}[open] #package-modal-title`);
 }
 
 /** A working day (Sunday–Thursday) `daysAhead` or a little later, 'YYYY-MM-DD'. */
@@ -74,7 +92,7 @@ export function workingDayAhead(daysAhead: number): string {
 async function slotsAfter(page: Page, change: () => Promise<void>) {
   await page.evaluate(() => document.getElementById('slot-list')?.setAttribute('data-old', ''));
   await change();
-  await page.waitForSelector('#slot-list:not([data-old])', { state: 'attached' });
+  await page.waitForSelector(`#${SLOT_LIST_ID}:not([data-old])`, { state: 'attached' });
 }
 
 /** Provider, date and the first free time; returns the chosen time's label. */
@@ -83,7 +101,7 @@ export async function chooseFirstSlot(page: Page, provider: string, date: string
     await page.locator('#provider').selectOption({ label: provider });
   });
   await slotsAfter(page, () => page.locator('#date').fill(date)); // fill sends input and change
-  const slot = page.locator('#slot-list .slot').first();
+  const slot = page.locator(`#${SLOT_LIST_ID} .slot`).first();
   await slot.locator('input').check();
   return (await slot.textContent())!.trim();
 }
@@ -96,12 +114,15 @@ export async function book(page: Page) {
 /** From the confirmation to the day view of the booked appointment. */
 export async function openDayView(page: Page) {
   await page.locator('.booking-confirmation a[href^="/appointments?"]').click();
-  await page.waitForSelector('#day-view');
+  await page.waitForSelector(`#${DAY_VIEW_ID}`);
 }
 
 /** From the day view: the patient's appointment, cancelled with a reason. */
 export async function cancelFromDayView(page: Page, patientName: string, reason: string) {
-  await page.locator('#day-view .day-appointment', { hasText: patientName }).locator('a').click();
+  await page
+    .locator(`#${DAY_VIEW_ID} .day-appointment`, { hasText: patientName })
+    .locator('a')
+    .click();
   await page.waitForSelector('#cancel-reason');
   await page.locator('#cancel-reason').fill(reason);
   await page.locator('.cancel-form button[type="submit"]').click();
@@ -125,7 +146,7 @@ export function packageBookingSteps(provider: string, date: string): FlowStep[] 
       name: 'use package (modal)',
       run: async (page) => {
         await page.locator('#type-package').check();
-        await page.waitForSelector('#package-modal[open] .package-card button');
+        await page.waitForSelector(`#${PACKAGE_MODAL_ID}[open] .package-card button`);
       },
     },
     {
@@ -149,13 +170,13 @@ export function packageBookingSteps(provider: string, date: string): FlowStep[] 
         await slotsAfter(page, async () => {
           await page.locator('#date').fill(date); // fill sends input and change
         });
-        await page.waitForSelector('#slot-list .slot');
+        await page.waitForSelector(`#${SLOT_LIST_ID} .slot`);
       },
     },
     {
       name: 'book (confirmation)',
       run: async (page) => {
-        await page.locator('#slot-list .slot input').first().check();
+        await page.locator(`#${SLOT_LIST_ID} .slot input`).first().check();
         await book(page);
       },
     },

@@ -1,7 +1,8 @@
 import type { Database } from '../../src/db/client.js';
-import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed-demo.js';
+import { DEMO_PASSWORD, seedDemo } from '../../src/db/seed/demo.js';
 import { createTestApp, TestClock } from './app.js';
 import { TestClient } from './client.js';
+import { createTestDatabase, type TestDatabase } from './test-db.js';
 
 /** The demo data of SPEC §5 as a fixture, with lookups by the names the scenarios use. */
 
@@ -53,3 +54,21 @@ export async function seedDemoFixture(db: Database) {
 }
 
 export type DemoFixture = Awaited<ReturnType<typeof seedDemoFixture>>;
+
+export interface SignedInDemo {
+  database: TestDatabase;
+  demo: DemoFixture;
+  /** Signed in as the email asked for (the front desk by default). */
+  desk: TestClient;
+}
+
+/**
+ * Most test files' start: a database of their own holding the demo centre (copied from the
+ * template seeded at DEMO_NOW), and one user signed in through the real login form.
+ * Close `database` after the file.
+ */
+export async function openSignedInDemo(email = 'frontdesk@demo.test'): Promise<SignedInDemo> {
+  const database = await createTestDatabase('demo');
+  const demo = await seedDemoFixture(database.db);
+  return { database, demo, desk: await demo.signIn(email) };
+}

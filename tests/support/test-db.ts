@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
+import { inject } from 'vitest';
 import { connectPgliteWithEvents, connectPostgres, type Database } from '../../src/db/client.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import { listenPostgres, type EventBus } from '../../src/events/bus.js';
+import {
+  prepareTemplate,
+  type DatabaseTemplates,
+  type TemplateName,
+} from './database-templates.js';
 
 export interface TestDatabase {
   db: Database;
@@ -18,14 +24,18 @@ export interface TestDatabase {
 export const onRealPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
 /**
- * A fresh, migrated database for one test file: on PostgreSQL a database of its own on the
- * TEST_DATABASE_URL server (dropped on close), so test files can run in parallel.
+ * A fresh, migrated database for one test file, copied from the template the global set-up
+ * made (support/database-templates.ts): 'empty', or 'demo' with the demo centre seeded at
+ * DEMO_NOW. On PostgreSQL a database of its own on the TEST_DATABASE_URL server (dropped on
+ * close), so test files can run in parallel.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(template: TemplateName = 'empty'): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    const { db, bus } = connectPgliteWithEvents();
-    await migrateToLatest(db);
+  const templates = templatesOfThisRun();
+  if (templates?.kind !== 'postgres' && !serverUrl) {
+    const tarball = templates && new Blob([readFileSync(templates.files[template])]);
+    const { db, bus } = connectPgliteWithEvents(undefined, tarball);
+    if (!templates) await prepareTemplate(db, template);
     await bus.ready();
     return {
       db,
@@ -38,12 +48,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
+  if (!serverUrl)
+    throw new Error('The templates are on PostgreSQL but TEST_DATABASE_URL is unset.');
   const name = `raseed_test_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
-  await onServer(serverUrl, (admin) => sql`create database ${sql.id(name)}`.execute(admin));
+  const source = templates?.kind === 'postgres' ? templates.databases[template] : undefined;
+  await onServer(serverUrl, (admin) =>
+    source
+      ? sql`create database ${sql.id(name)} template ${sql.id(source)}`.execute(admin)
+      : sql`create database ${sql.id(name)}`.execute(admin),
+  );
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const db = connectPostgres(url.toString(), 20);
-  await migrateToLatest(db);
+  if (!source) await prepareTemplate(db, template);
   const bus = listenPostgres(url.toString());
   await bus.ready();
   return {
@@ -57,6 +74,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await onServer(serverUrl, (admin) => dropDatabase(admin, name));
     },
   };
+}
+
+/** The templates the global set-up made; none outside Vitest (tests/bench). */
+function templatesOfThisRun(): DatabaseTemplates | undefined {
+  return process.env.VITEST ? inject('databaseTemplates') : undefined;
 }
 
 async function onServer(url: string, run: (admin: Database) => Promise<unknown>): Promise<void> {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditRows,
-  createAdminFixture,
   fieldErrors,
   formFields,
+  openSignedInAdmin,
   type AdminFixture,
 } from '../../support/admin.js';
 import { html, type TestClient } from '../../support/client.js';
@@ -13,19 +13,16 @@ import {
   createPatient,
   createService,
 } from '../../support/factories.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
+import type { TestDatabase } from '../../support/test-db.js';
+import { PACKAGE_FORM_ID } from '../../../src/views/admin/packages.js';
 
-let database: TestDatabase;
-let fixture: AdminFixture;
-let admin: TestClient;
+let database: TestDatabase, fixture: AdminFixture, admin: TestClient;
 let speech: { id: string };
 let assessment: { id: string };
 let theirService: { id: string };
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  fixture = await createAdminFixture(database.db);
-  admin = await fixture.signIn('ADMIN');
+  ({ database, fixture, admin } = await openSignedInAdmin());
   const clinic = await createClinic(database.db, fixture.tenant.id, { name_en: 'SLP Clinic' });
   speech = await createService(database.db, fixture.tenant.id, clinic.id, { name_en: 'Speech' });
   assessment = await createService(database.db, fixture.tenant.id, clinic.id, {
@@ -113,7 +110,7 @@ describe('packages administration', () => {
     );
     body.set('_row', 'add');
     const added = html(await (await post(admin, '/admin/packages', body)).text());
-    expect(added.querySelectorAll('#package-form .row-editor')).toHaveLength(2);
+    expect(added.querySelectorAll(`#${PACKAGE_FORM_ID} .row-editor`)).toHaveLength(2);
     expect(added.querySelector('#service_0 option[selected]')?.getAttribute('value')).toBe(
       speech.id,
     );
@@ -123,7 +120,7 @@ describe('packages administration', () => {
     body.append('sessions[]', '1');
     body.set('_row', 'remove-0');
     const removed = html(await (await post(admin, '/admin/packages', body)).text());
-    expect(removed.querySelectorAll('#package-form .row-editor')).toHaveLength(1);
+    expect(removed.querySelectorAll(`#${PACKAGE_FORM_ID} .row-editor`)).toHaveLength(1);
     expect(removed.querySelector('#service_0 option[selected]')?.getAttribute('value')).toBe(
       assessment.id,
     );

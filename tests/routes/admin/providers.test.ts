@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditRows,
-  createAdminFixture,
   fieldErrors,
   formFields,
+  openSignedInAdmin,
   type AdminFixture,
 } from '../../support/admin.js';
 import { html, type TestClient } from '../../support/client.js';
@@ -15,11 +15,9 @@ import {
   createService,
   createUser,
 } from '../../support/factories.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
+import type { TestDatabase } from '../../support/test-db.js';
 
-let database: TestDatabase;
-let fixture: AdminFixture;
-let admin: TestClient;
+let database: TestDatabase, fixture: AdminFixture, admin: TestClient;
 let slp: { id: string };
 let aba: { id: string };
 
@@ -27,9 +25,7 @@ let aba: { id: string };
 const SUNDAY_9 = new Date('2026-11-29T06:00:00Z');
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  fixture = await createAdminFixture(database.db);
-  admin = await fixture.signIn('ADMIN');
+  ({ database, fixture, admin } = await openSignedInAdmin());
   slp = await createClinic(database.db, fixture.tenant.id, { name_en: 'SLP Clinic' });
   aba = await createClinic(database.db, fixture.tenant.id, { name_en: 'ABA Clinic' });
 });

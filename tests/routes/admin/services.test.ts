@@ -1,24 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditRows,
-  createAdminFixture,
   fieldErrors,
   formFields,
+  openSignedInAdmin,
   type AdminFixture,
 } from '../../support/admin.js';
 import { html, type TestClient } from '../../support/client.js';
 import { createClinic, createService } from '../../support/factories.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
+import type { TestDatabase } from '../../support/test-db.js';
 
-let database: TestDatabase;
-let fixture: AdminFixture;
-let admin: TestClient;
+let database: TestDatabase, fixture: AdminFixture, admin: TestClient;
 let clinic: { id: string; name_en: string };
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  fixture = await createAdminFixture(database.db);
-  admin = await fixture.signIn('ADMIN');
+  ({ database, fixture, admin } = await openSignedInAdmin());
   clinic = await createClinic(database.db, fixture.tenant.id, { name_en: 'Speech Clinic' });
 });
 afterAll(() => database.close());

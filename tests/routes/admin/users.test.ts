@@ -5,6 +5,7 @@ import { createTestApp, TestClock } from '../../support/app.js';
 import { html, TestClient } from '../../support/client.js';
 import { createTenant, createUser, TEST_PASSWORD } from '../../support/factories.js';
 import { createTestDatabase, onRealPostgres, type TestDatabase } from '../../support/test-db.js';
+import { USER_LIST_ID } from '../../../src/views/admin/users.js';
 
 let database: TestDatabase;
 let tenantId: string;
@@ -78,7 +79,7 @@ function newUser(values: Record<string, string> = {}) {
 describe('the users list', () => {
   it('lists the centre’s users and only them', async () => {
     const page = html(await (await admin.request('/admin/users')).text());
-    const rows = page.querySelectorAll('#user-list tbody tr');
+    const rows = page.querySelectorAll(`#${USER_LIST_ID} tbody tr`);
     expect(rows.map((row) => row.id)).toContain(`user-${adminId}`);
     expect(rows.map((row) => row.id)).not.toContain(`user-${otherTenantUser}`);
     expect(textOf(page.querySelector(`#user-${adminId}`))).toContain('Administrator');

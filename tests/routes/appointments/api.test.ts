@@ -2,18 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../support/app.js';
 import { demoIds } from '../../support/booking.js';
 import { TestClient } from '../../support/client.js';
-import { seedDemoFixture, type DemoFixture } from '../../support/demo.js';
-import { QueryCounter } from '../../support/query-counter.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
+import { openSignedInDemo, type DemoFixture } from '../../support/demo.js';
+import { QueryCounter } from '../../../src/db/query-counter.js';
+import type { TestDatabase } from '../../support/test-db.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
-  desk = await demo.signIn('frontdesk@demo.test');
+  ({ database, demo, desk } = await openSignedInDemo());
 });
 afterAll(() => database.close());
 

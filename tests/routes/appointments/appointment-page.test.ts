@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoIds, freeSlots, type DemoIds } from '../../support/booking.js';
 import { html, type TestClient } from '../../support/client.js';
-import { seedDemoFixture, type DemoFixture } from '../../support/demo.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
+import { openSignedInDemo, type DemoFixture } from '../../support/demo.js';
+import type { TestDatabase } from '../../support/test-db.js';
+import {
+  APPOINTMENT_ERROR_ID,
+  APPOINTMENT_ID,
+} from '../../../src/views/appointments/appointment-page.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
-let ids: DemoIds;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient, ids: DemoIds;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
-  desk = await demo.signIn('frontdesk@demo.test');
+  ({ database, demo, desk } = await openSignedInDemo());
   ids = await demoIds(database.db, demo.demo);
 });
 afterAll(() => database.close());
@@ -120,9 +119,9 @@ describe('the appointment page', () => {
       htmx: true,
     });
     expect(refused.status).toBe(403);
-    expect((await page(provider, other.id)).page.querySelectorAll('#appointment button')).toEqual(
-      [],
-    );
+    expect(
+      (await page(provider, other.id)).page.querySelectorAll(`#${APPOINTMENT_ID} button`),
+    ).toEqual([]);
     const cancel = await provider.request(`/appointments/${other.id}/cancel`, {
       form: { reason: 'x' },
     });
@@ -137,7 +136,7 @@ describe('the appointment page', () => {
       htmx: true,
     });
     expect(completed.status).toBe(409);
-    expect(completed.headers.get('hx-retarget')).toBe('#appointment-error');
+    expect(completed.headers.get('hx-retarget')).toBe(`#${APPOINTMENT_ERROR_ID}`);
     expect(await statusOf(id)).toBe('BOOKED');
     expect((await desk.request('/appointments/42')).status).toBe(400);
     const stranger = await demo.signIn('frontdesk@other.test');

@@ -1,23 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestClient } from '../../support/client.js';
 import { demoIds, freeSlots, type DemoIds } from '../../support/booking.js';
-import { seedDemoFixture, type DemoFixture } from '../../support/demo.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
+import { openSignedInDemo, type DemoFixture } from '../../support/demo.js';
+import type { TestDatabase } from '../../support/test-db.js';
 
 // DEMO_NOW is Wednesday 2026-11-25, 12:00 in Riyadh; the centre works Sunday to Thursday.
 const THURSDAY = '2026-11-26';
 const SUNDAY = '2026-11-29';
 const MONDAY = '2026-11-30';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
-let ids: DemoIds;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient, ids: DemoIds;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
-  desk = await demo.signIn('frontdesk@demo.test');
+  ({ database, demo, desk } = await openSignedInDemo());
   ids = await demoIds(database.db, demo.demo);
 });
 afterAll(() => database.close());

@@ -1,21 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoIds, freeSlots, type DemoIds } from '../../support/booking.js';
 import { html, type TestClient } from '../../support/client.js';
-import { seedDemoFixture, type DemoFixture } from '../../support/demo.js';
-import { QueryCounter } from '../../support/query-counter.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
+import { openSignedInDemo, type DemoFixture } from '../../support/demo.js';
+import { QueryCounter } from '../../../src/db/query-counter.js';
+import type { TestDatabase } from '../../support/test-db.js';
+import { ANNOUNCER_ID } from '../../../src/views/announcer.js';
+import { BOOKING_ERROR_ID } from '../../../src/views/appointments/booking-page.js';
+import { PACKAGE_SECTION_ID } from '../../../src/views/appointments/package-section.js';
+import { SLOT_LIST_ID } from '../../../src/views/appointments/schedule-fields.js';
 
 const SUNDAY = '2026-11-29';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
-let ids: DemoIds;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient, ids: DemoIds;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
-  desk = await demo.signIn('frontdesk@demo.test');
+  ({ database, demo, desk } = await openSignedInDemo());
   ids = await demoIds(database.db, demo.demo);
 });
 afterAll(() => database.close());
@@ -50,7 +49,7 @@ describe('choosing clinic, service, date and time', () => {
     ]);
     expect(page.querySelector('#duration')?.getAttribute('value')).toBe('60'); // the assessment's
     expect(page.querySelector('#date')?.getAttribute('value')).toBe('2026-11-25');
-    expect(page.querySelector('#slot-list .empty')?.text).toBe(
+    expect(page.querySelector(`#${SLOT_LIST_ID} .empty`)?.text).toBe(
       'Choose a provider to see the free times.',
     );
   });
@@ -65,7 +64,7 @@ describe('choosing clinic, service, date and time', () => {
     });
     expect(page.querySelector('#duration')?.getAttribute('value')).toBe('45');
     expect(page.querySelector('#date')?.getAttribute('value')).toBe(SUNDAY);
-    expect(page.querySelectorAll('#slot-list input[name="start"]')).toHaveLength(30);
+    expect(page.querySelectorAll(`#${SLOT_LIST_ID} input[name="start"]`)).toHaveLength(30);
   });
 
   it('lists the free times as radio buttons in the tenant zone', async () => {
@@ -74,7 +73,7 @@ describe('choosing clinic, service, date and time', () => {
       date: SUNDAY,
       duration: '45',
     });
-    const first = page.querySelector('#slot-list .slot');
+    const first = page.querySelector(`#${SLOT_LIST_ID} .slot`);
     expect(first?.querySelector('input')?.getAttribute('value')).toBe('2026-11-29T08:00:00+03:00');
     expect(first?.text.trim()).toBe('08:00');
     const friday = await fragment('/appointments/new/slots', {
@@ -82,7 +81,7 @@ describe('choosing clinic, service, date and time', () => {
       date: '2026-11-27',
       duration: '45',
     });
-    expect(friday.page.querySelector('#slot-list .empty')?.text).toBe(
+    expect(friday.page.querySelector(`#${SLOT_LIST_ID} .empty`)?.text).toBe(
       'No free time on this day. Try another date.',
     );
   });
@@ -101,7 +100,7 @@ describe('choosing clinic, service, date and time', () => {
       provider_id: ids.faisal,
     });
     expect(response.status).toBe(200);
-    expect(page.querySelector('#slot-list legend')?.text).toContain('Time');
+    expect(page.querySelector(`#${SLOT_LIST_ID} legend`)?.text).toContain('Time');
   });
 
   it('lists open group sessions for a group booking', async () => {
@@ -124,7 +123,7 @@ describe('choosing clinic, service, date and time', () => {
       date: SUNDAY,
       duration: '60',
     });
-    const session = page.querySelector('#slot-list .group-session');
+    const session = page.querySelector(`#${SLOT_LIST_ID} .group-session`);
     expect(session?.querySelector('input[name="group_session_id"]')).not.toBeNull();
     expect(session?.text).toContain('3 seats left');
     expect(session?.text).toContain('Dr. Reem Al-Mutairi');
@@ -159,7 +158,7 @@ describe('booking through the form', () => {
     const page = html(await first.text());
     expect(page.querySelector('#booked-title')?.text).toBe('Appointment booked.');
     expect(page.querySelector('#booked-session')?.text).toContain('Session 6 of 10');
-    expect(page.querySelector('#announcer')?.text).toBe('Appointment booked.');
+    expect(page.querySelector(`#${ANNOUNCER_ID}`)?.text).toBe('Appointment booked.');
     const booked = await database.db
       .selectFrom('appointments')
       .select('id')
@@ -175,7 +174,7 @@ describe('booking through the form', () => {
       htmx: true,
     });
     expect(missing.status).toBe(422);
-    expect(missing.headers.get('hx-retarget')).toBe('#booking-error');
+    expect(missing.headers.get('hx-retarget')).toBe(`#${BOOKING_ERROR_ID}`);
     expect(html(await missing.text()).text).toContain('Choose a time.');
 
     const ok = await desk.request('/appointments/new/book', { form, htmx: true });
@@ -192,7 +191,7 @@ describe('booking through the form', () => {
       htmx: true,
     });
     expect(taken.status).toBe(409);
-    expect(taken.headers.get('hx-retarget')).toBe('#booking-error');
+    expect(taken.headers.get('hx-retarget')).toBe(`#${BOOKING_ERROR_ID}`);
   });
 });
 
@@ -205,9 +204,9 @@ describe('the package section', () => {
     expect(before.page.querySelector('#package-next-session')?.text).toBe(
       'Session 5 of 12 will be booked.',
     );
-    expect(before.page.querySelector('#package-section')?.getAttribute('hx-trigger')).toContain(
-      'sse:appointment.booked',
-    );
+    expect(
+      before.page.querySelector(`#${PACKAGE_SECTION_ID}`)?.getAttribute('hx-trigger'),
+    ).toContain('sse:appointment.booked');
     const [slot] = await freeSlots(desk, { providerId: ids.faisal, date: '2026-12-09' });
     const booked = await desk.request('/appointments/api/book/', {
       json: {

@@ -1,17 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { html, type TestClient } from '../../support/client.js';
-import { seedDemoFixture, type DemoFixture } from '../../support/demo.js';
-import { QueryCounter } from '../../support/query-counter.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
+import { openSignedInDemo, type DemoFixture } from '../../support/demo.js';
+import { QueryCounter } from '../../../src/db/query-counter.js';
+import type { TestDatabase } from '../../support/test-db.js';
+import { ANNOUNCER_ID } from '../../../src/views/announcer.js';
+import { PACKAGE_HINT_ID } from '../../../src/views/appointments/booking-page.js';
+import { CLINIC_FIELD_ID } from '../../../src/views/appointments/clinic-options.js';
+import {
+  PACKAGE_MODAL_ERROR_ID,
+  PACKAGE_MODAL_ID,
+} from '../../../src/views/appointments/package-modal.js';
+import { PACKAGE_SECTION_ID } from '../../../src/views/appointments/package-section.js';
+import {
+  PATIENT_CHOICE_ID,
+  PATIENT_RESULTS_ID,
+} from '../../../src/views/appointments/patient-picker.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
-  desk = await demo.signIn('frontdesk@demo.test');
+  ({ database, demo, desk } = await openSignedInDemo());
 });
 afterAll(() => database.close());
 
@@ -42,8 +50,8 @@ describe('the booking page', () => {
     expect(
       page.querySelectorAll('[name="appointment_type"]').map((r) => r.getAttribute('value')),
     ).toEqual(['single', 'package', 'group']);
-    expect(page.querySelector('dialog#package-modal')).not.toBeNull();
-    const hint = page.querySelector('#package-hint');
+    expect(page.querySelector(`dialog#${PACKAGE_MODAL_ID}`)).not.toBeNull();
+    const hint = page.querySelector(`#${PACKAGE_HINT_ID}`);
     expect(hint?.text).toBe('Please select a patient first.');
     expect(hint?.hasAttribute('hidden')).toBe(true);
     expect(page.querySelectorAll('#clinic option').map((o) => o.text)).toEqual([
@@ -69,9 +77,9 @@ describe('patient search', () => {
     ['an MRN', 'MRN-000004', 'Layla Al-Otaibi'],
   ])('finds by %s', async (_kind, q, name) => {
     const { page } = await fragment(desk, `/appointments/new/patients?q=${encodeURIComponent(q)}`);
-    expect(page.querySelectorAll('#patient-results .result-name').map((n) => n.text)).toContain(
-      name,
-    );
+    expect(
+      page.querySelectorAll(`#${PATIENT_RESULTS_ID} .result-name`).map((n) => n.text),
+    ).toContain(name);
   });
 
   it('finds by phone digits', async () => {
@@ -102,10 +110,10 @@ describe('patient search', () => {
     const id = await demo.patient('Ahmed Al-Rashid');
     const { page } = await fragment(desk, `/appointments/new/patient?patient_id=${id}`);
     expect(
-      page.querySelector('#patient-choice input[name="patient_id"]')?.getAttribute('value'),
+      page.querySelector(`#${PATIENT_CHOICE_ID} input[name="patient_id"]`)?.getAttribute('value'),
     ).toBe(id);
-    expect(page.querySelector('#package-section')?.getAttribute('hx-swap-oob')).toBe('true');
-    expect(page.querySelector('#clinic-field')?.getAttribute('hx-swap-oob')).toBe('true');
+    expect(page.querySelector(`#${PACKAGE_SECTION_ID}`)?.getAttribute('hx-swap-oob')).toBe('true');
+    expect(page.querySelector(`#${CLINIC_FIELD_ID}`)?.getAttribute('hx-swap-oob')).toBe('true');
   });
 });
 
@@ -127,7 +135,7 @@ describe('scenario 1: use an assigned package', () => {
   it('every button swaps the package section, said once for the whole modal', async () => {
     const { page } = await modalFor('Ahmed Al-Rashid');
     const content = page.querySelector('.modal-content')!;
-    expect(content.getAttribute('hx-target')).toBe('#package-section');
+    expect(content.getAttribute('hx-target')).toBe(`#${PACKAGE_SECTION_ID}`);
     expect(content.getAttribute('hx-swap')).toBe('outerHTML');
     const buttons = page.querySelectorAll('[hx-get], [hx-post]');
     expect(buttons).toHaveLength(6); // the purchase and the five packages
@@ -150,7 +158,7 @@ describe('scenario 1: use an assigned package', () => {
     );
     expect(
       page
-        .querySelector('#package-section input[name="package_purchase_id"]')
+        .querySelector(`#${PACKAGE_SECTION_ID} input[name="package_purchase_id"]`)
         ?.getAttribute('value'),
     ).toBe(purchase!.id);
     const clinics = page.querySelectorAll('#clinic option');
@@ -211,7 +219,7 @@ describe('scenario 2: assign a new package to a patient with none', () => {
       'Session 1 of 20 will be booked.',
     );
     expect(result.querySelectorAll('#clinic option').map((o) => o.text)).toEqual(['ABA Clinic']);
-    expect(result.querySelector('#announcer')?.text).toBe(
+    expect(result.querySelector(`#${ANNOUNCER_ID}`)?.text).toBe(
       'Package assigned: 20 ABA Therapy Package.',
     );
   });
@@ -293,7 +301,7 @@ describe('an expired purchase', () => {
       `/appointments/new/package?patient_id=${patientId}&package_purchase_id=${purchase!.id}`,
     );
     expect(response.status).toBe(409);
-    expect(response.headers.get('hx-retarget')).toBe('#package-modal-error');
+    expect(response.headers.get('hx-retarget')).toBe(`#${PACKAGE_MODAL_ERROR_ID}`);
     expect(error.querySelector('[role="alert"]')?.text).toMatch(/expired on/);
   });
 });

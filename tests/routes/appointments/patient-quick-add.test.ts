@@ -1,16 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { html, type TestClient } from '../../support/client.js';
-import { seedDemoFixture, type DemoFixture } from '../../support/demo.js';
-import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
+import { openSignedInDemo, type DemoFixture } from '../../support/demo.js';
+import type { TestDatabase } from '../../support/test-db.js';
+import {
+  PATIENT_CHOICE_ID,
+  PATIENT_RESULTS_ID,
+} from '../../../src/views/appointments/patient-picker.js';
+import {
+  DUPLICATES_ID,
+  PATIENT_FORM_ID,
+  PATIENT_MODAL_BODY_ID,
+  PATIENT_MODAL_ID,
+} from '../../../src/views/patients/patient-form.js';
 
-let database: TestDatabase;
-let demo: DemoFixture;
-let desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, desk: TestClient;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demo = await seedDemoFixture(database.db);
-  desk = await demo.signIn('frontdesk@demo.test');
+  ({ database, demo, desk } = await openSignedInDemo());
 });
 afterAll(() => database.close());
 
@@ -44,17 +50,19 @@ function patientsNamed(name: string) {
 describe('registering from the booking page', () => {
   it('offers "Register new patient" when the search finds nobody', async () => {
     const { page } = await fragment('/appointments/new/patients?q=Nobody%20Here');
-    expect(textOf(page.querySelector('#patient-results .empty'))).toBe(
+    expect(textOf(page.querySelector(`#${PATIENT_RESULTS_ID} .empty`))).toBe(
       'No patient matches this search.',
     );
     const button = page.querySelector('#register-patient-button');
     expect(button?.getAttribute('hx-get')).toBe('/appointments/new/patient-form');
     expect(button?.getAttribute('hx-include')).toBe('#patient-search');
-    expect(button?.getAttribute('hx-target')).toBe('#patient-modal-body');
+    expect(button?.getAttribute('hx-target')).toBe(`#${PATIENT_MODAL_BODY_ID}`);
     // The booking page holds the dialog it opens in, outside the booking form.
     const booking = html(await (await desk.request('/appointments/new')).text());
-    expect(booking.querySelector('dialog#patient-modal #patient-modal-body')).not.toBeNull();
-    expect(booking.querySelector('#booking-form #patient-modal')).toBeNull();
+    expect(
+      booking.querySelector(`dialog#${PATIENT_MODAL_ID} #${PATIENT_MODAL_BODY_ID}`),
+    ).not.toBeNull();
+    expect(booking.querySelector(`#booking-form #${PATIENT_MODAL_ID}`)).toBeNull();
   });
 
   it.each([
@@ -68,11 +76,11 @@ describe('registering from the booking page', () => {
     expect(response.status).toBe(200);
     expect(page.querySelector(`#${field}`)?.getAttribute('value')).toBe(q);
     expect(page.querySelector('#patient-name-en')?.hasAttribute('autofocus')).toBe(true);
-    const form = page.querySelector('#patient-form');
+    const form = page.querySelector(`#${PATIENT_FORM_ID}`);
     expect(form?.getAttribute('hx-post')).toBe('/appointments/new/register');
-    expect(form?.getAttribute('hx-target')).toBe('#patient-choice');
+    expect(form?.getAttribute('hx-target')).toBe(`#${PATIENT_CHOICE_ID}`);
     expect(page.querySelector('[name="form_token"]')?.getAttribute('value')).toMatch(/^[\w-]{36}$/);
-    for (const input of page.querySelectorAll('#patient-form input:not([type=hidden])')) {
+    for (const input of page.querySelectorAll(`#${PATIENT_FORM_ID} input:not([type=hidden])`)) {
       expect(page.querySelector(`label[for="${input.id}"]`), input.id).not.toBeNull();
     }
   });
@@ -82,20 +90,20 @@ describe('registering from the booking page', () => {
     expect(response.status).toBe(200);
     const page = html(await response.text());
     const [patient] = await patientsNamed('Quick Added');
-    expect(page.querySelector('#patient-choice [name="patient_id"]')?.getAttribute('value')).toBe(
-      patient!.id,
-    );
-    expect(textOf(page.querySelector('#patient-choice'))).toBe(
+    expect(
+      page.querySelector(`#${PATIENT_CHOICE_ID} [name="patient_id"]`)?.getAttribute('value'),
+    ).toBe(patient!.id);
+    expect(textOf(page.querySelector(`#${PATIENT_CHOICE_ID}`))).toBe(
       'Selected patient: Quick Added (QA-1)',
     );
-    expect(page.querySelector('#patient-results')?.getAttribute('hx-swap-oob')).toBe('true');
+    expect(page.querySelector(`#${PATIENT_RESULTS_ID}`)?.getAttribute('hx-swap-oob')).toBe('true');
     expect(page.querySelector('#clinic')).not.toBeNull();
   });
 
   it('shows the form again in the dialog with field errors (422)', async () => {
     const response = await register({ name_en: '', phone: 'call me' });
     expect(response.status).toBe(422);
-    expect(response.headers.get('hx-retarget')).toBe('#patient-modal-body');
+    expect(response.headers.get('hx-retarget')).toBe(`#${PATIENT_MODAL_BODY_ID}`);
     expect(response.headers.get('hx-reswap')).toBe('innerHTML');
     const page = html(await response.text());
     expect(textOf(page.querySelector('#patient-name-en-error'))).toBe('Please fill in this field.');
@@ -122,13 +130,13 @@ describe('registering from the booking page', () => {
     const form = { name_en: 'Omar Q', phone: '+966503456789', form_token: token };
     const response = await register(form);
     expect(response.status).toBe(409);
-    expect(response.headers.get('hx-retarget')).toBe('#patient-modal-body');
+    expect(response.headers.get('hx-retarget')).toBe(`#${PATIENT_MODAL_BODY_ID}`);
     const page = html(await response.text());
     const omar = await demo.patient('Omar Al-Qahtani');
-    const use = page.querySelector('#possible-duplicates button');
+    const use = page.querySelector(`#${DUPLICATES_ID} button`);
     expect(textOf(use)).toBe('Use this patient');
     expect(use?.getAttribute('hx-get')).toBe(`/appointments/new/patient?patient_id=${omar}`);
-    expect(use?.getAttribute('hx-target')).toBe('#patient-choice');
+    expect(use?.getAttribute('hx-target')).toBe(`#${PATIENT_CHOICE_ID}`);
     expect(await patientsNamed('Omar Q')).toHaveLength(0);
 
     const anyway = await register({ ...form, confirm_duplicate: '1' });
@@ -141,7 +149,7 @@ describe('registering from the booking page', () => {
     const first = html(await (await register(form)).text());
     const second = html(await (await register(form)).text());
     const ids = [first, second].map((page) =>
-      page.querySelector('#patient-choice [name="patient_id"]')?.getAttribute('value'),
+      page.querySelector(`#${PATIENT_CHOICE_ID} [name="patient_id"]`)?.getAttribute('value'),
     );
     expect(ids[0]).toBeDefined();
     expect(ids[1]).toBe(ids[0]);

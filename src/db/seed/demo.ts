@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
-import { hashPassword } from '../auth/password.js';
-import type { Database, DbTransaction } from './client.js';
-import type { AppointmentStatus, PurchaseStatus, Role } from './schema.js';
+import { hashPassword } from '../../auth/password.js';
+import type { Database, DbTransaction } from '../client.js';
+import type { AppointmentStatus, PurchaseStatus, Role } from '../schema.js';
 
 /**
  * The demo data of SPEC §5: a therapy centre with the scenarios the booking flow must show

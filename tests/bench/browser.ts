@@ -6,18 +6,20 @@
  * the steps are added up; Playwright's own overhead is not counted.
  *
  *   npm run bench:browser            (PGlite; TEST_DATABASE_URL=postgres://… for PostgreSQL)
+ *
+ * It lives beside the tests because it drives the browser flow they share (support/).
  *   RUNS=7 npm run bench:browser
  */
-import { seedDemo } from '../src/db/seed-demo.js';
-import { launchChromium, startServer } from '../tests/support/browser.js';
+import { seedDemo } from '../../src/db/seed/demo.js';
+import { launchChromium, startServer } from '../support/browser.js';
 import {
   choosePatient,
   packageBookingSteps,
   recordTransfers,
   signedInPage,
   workingDayAhead,
-} from '../tests/support/browser-flow.js';
-import { createTestDatabase } from '../tests/support/test-db.js';
+} from '../support/browser-flow.js';
+import { createTestDatabase } from '../support/test-db.js';
 
 /** Ahmed's package has five sessions left: one booking per run. */
 const RUNS = Math.min(Number(process.env.RUNS ?? 5), 5);

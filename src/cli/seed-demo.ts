@@ -1,7 +1,7 @@
-import { connect } from './client.js';
-import { migrateToLatest } from './migrate.js';
-import { PGLITE_DIR } from './paths.js';
-import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './seed-demo.js';
+import { connect } from '../db/client.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { PGLITE_DIR } from '../db/paths.js';
+import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from '../db/seed/demo.js';
 
 // `npm run seed:demo`: the database the server uses (DATABASE_URL, else the embedded PGlite
 // under ./data/pglite), migrated, then the demo data of SPEC §5 unless it is already there.

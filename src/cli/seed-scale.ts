@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { connectPostgres } from './client.js';
-import { migrateToLatest } from './migrate.js';
-import { SCALE_FRONT_DESK_EMAIL, SCALE_PASSWORD, seedScale } from './seed-scale.js';
+import { connectPostgres } from '../db/client.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { SCALE_FRONT_DESK_EMAIL, SCALE_PASSWORD, seedScale } from '../db/seed/scale.js';
 
 // `npm run seed:scale -- --patients 100000 --appointments 1000000 [--database-url …]`:
 // creates the database when missing, migrates it, empties it and fills it at that size.

@@ -1,6 +1,6 @@
-import { connect } from './client.js';
-import { migrateToLatest } from './migrate.js';
-import { PGLITE_DIR } from './paths.js';
+import { connect } from '../db/client.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { PGLITE_DIR } from '../db/paths.js';
 
 const db = connect({ databaseUrl: process.env.DATABASE_URL, pgliteDir: PGLITE_DIR });
 try {

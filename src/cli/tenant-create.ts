@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { connect } from './client.js';
-import { migrateToLatest } from './migrate.js';
-import { PGLITE_DIR } from './paths.js';
+import { connect } from '../db/client.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { PGLITE_DIR } from '../db/paths.js';
 import { createTenantWithAdmin } from '../services/tenants.js';
 
 // `npm run tenant:create -- --name … --timezone … --currency … --admin-email … --admin-password …`:

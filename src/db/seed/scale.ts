@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import { hashPassword } from '../auth/password.js';
-import type { Database } from './client.js';
+import { hashPassword } from '../../auth/password.js';
+import type { Database } from '../client.js';
 
 /**
  * A clinic network big enough to measure SPEC §6 on (`npm run seed:scale`): several tenants,
