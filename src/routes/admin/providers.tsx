@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import type { Database } from '../../db/client.js';
 import { listClinics } from '../../db/clinics.js';
 import {
   addTimeOff,
@@ -194,68 +195,259 @@ function refusalOf(error: unknown): { errors: FieldErrors; stranded?: LiveAppoin
   return { errors: fieldsOfRefusal(error) };
 }
 
+function existingProvider(c: Context<AuthedEnv>, db: Database) {
+  return existingRow(c, db, findAdminProvider, 'providerNotFound');
+}
+
+function statusFor(c: Context<AuthedEnv>, errors: FieldErrors, stranded?: unknown[]) {
+  if (stranded?.length) c.status(409);
+  else if (Object.keys(errors).length > 0) c.status(422);
+}
+
+async function renderProviderForm(
+  c: Context<AuthedEnv>,
+  db: Database,
+  form: {
+    provider?: AdminProvider;
+    values: ProviderFormValues;
+    errors: FieldErrors;
+    formToken?: string;
+    stranded?: LiveAppointment[];
+  },
+) {
+  const { tenant } = c.var.auth;
+  const locale = c.get('locale');
+  const t = translator(locale);
+  const { provider } = form;
+  const title = provider
+    ? t('editProvider', { name: localName(provider, locale) })
+    : t('newProvider');
+  const page = formPage(c, { action: LIST, id: provider?.id, ...form });
+  statusFor(c, form.errors, form.stranded);
+  return c.render(
+    <ProviderFormPage
+      locale={locale}
+      timezone={tenant.timezone}
+      title={title}
+      {...page}
+      providerId={provider?.id}
+      clinics={await listClinics(db, tenant.id)}
+      users={await listLinkableUsers(db, tenant.id, provider?.id ?? null)}
+      values={form.values}
+      stranded={form.stranded}
+    />,
+    { title },
+  );
+}
+
+async function renderProviders(c: Context<AuthedEnv>, db: Database) {
+  const locale = c.get('locale');
+  const t = translator(locale);
+  const providers = await listAdminProviders(db, c.var.auth.tenant.id);
+  return c.render(<ProvidersPage locale={locale} providers={providers} />, {
+    title: t('providersTitle'),
+  });
+}
+
+async function createFromForm(
+  c: Context<AuthedEnv>,
+  db: Database,
+  { form_token, ...values }: z.infer<typeof newProviderForm>,
+) {
+  try {
+    await db
+      .transaction()
+      .execute((trx) => createProvider(trx, c.var.auth.tenant.id, actorOf(c), form_token, values));
+  } catch (error) {
+    return renderProviderForm(c, db, {
+      values: { ...values, user_id: values.user_id ?? '' },
+      errors: fieldsOfRefusal(error),
+      formToken: form_token,
+    });
+  }
+  return c.redirect(LIST, 303);
+}
+
+async function renderEditForm(c: Context<AuthedEnv>, db: Database) {
+  const provider = await existingProvider(c, db);
+  return renderProviderForm(c, db, {
+    provider,
+    values: {
+      ...provider,
+      user_id: provider.user_id ?? '',
+      clinic_ids: provider.clinics.map((clinic) => clinic.id),
+    },
+    errors: {},
+  });
+}
+
+async function updateFromForm(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  { keep_appointments, ...values }: z.infer<typeof providerForm>,
+) {
+  const { tenant } = c.var.auth;
+  const provider = await existingProvider(c, db);
+  try {
+    await db.transaction().execute((trx) =>
+      updateProvider(trx, tenant, actorOf(c), provider.id, values, {
+        now: clock(),
+        keepAppointments: keep_appointments,
+      }),
+    );
+  } catch (error) {
+    return renderProviderForm(c, db, {
+      provider,
+      values: { ...values, user_id: values.user_id ?? '' },
+      ...refusalOf(error),
+    });
+  }
+  return c.redirect(LIST, 303);
+}
+
+function renderSchedule(
+  c: Context<AuthedEnv>,
+  provider: AdminProvider,
+  form: { values: ScheduleFormValues; errors: FieldErrors; stranded?: LiveAppointment[] },
+) {
+  const { tenant, session } = c.var.auth;
+  const locale = c.get('locale');
+  const t = translator(locale);
+  const title = t('weeklyScheduleOf', { name: localName(provider, locale) });
+  statusFor(c, form.errors, form.stranded);
+  return c.render(
+    <SchedulePage
+      locale={locale}
+      timezone={tenant.timezone}
+      title={title}
+      action={`${LIST}/${provider.id}/schedule`}
+      csrfToken={session.csrfToken}
+      values={form.values}
+      errors={form.errors}
+      stranded={form.stranded}
+    />,
+    { title },
+  );
+}
+
+async function renderCurrentSchedule(c: Context<AuthedEnv>, db: Database) {
+  const provider = await existingProvider(c, db);
+  const values: ScheduleFormValues = {};
+  for (const range of provider.hours) {
+    (values[range.weekday] ??= []).push({ start: range.start_time, end: range.end_time });
+  }
+  return renderSchedule(c, provider, { values, errors: {} });
+}
+
+async function saveSchedule(c: Context<AuthedEnv>, { db, clock }: AppDeps) {
+  const provider = await existingProvider(c, db);
+  const submitted = await c.req.parseBody({ all: true });
+  const values = scheduleValuesFrom(submitted);
+  const week = weeklyHoursForm.safeParse(values);
+  if (!week.success) {
+    return renderSchedule(c, provider, { values, errors: scheduleErrorsOf(week.error) });
+  }
+  try {
+    await db.transaction().execute((trx) =>
+      replaceWeeklyHours(trx, c.var.auth.tenant, actorOf(c), provider.id, week.data, {
+        now: clock(),
+        keepAppointments: submitted.keep_appointments === 'on',
+      }),
+    );
+  } catch (error) {
+    return renderSchedule(c, provider, { values, ...refusalOf(error) });
+  }
+  return c.redirect(LIST, 303);
+}
+
+async function renderTimeOff(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  provider: AdminProvider,
+  form: {
+    values: TimeOffFormValues;
+    errors: FieldErrors;
+    formToken?: string;
+    stranded?: LiveAppointment[];
+  },
+) {
+  const { tenant, session } = c.var.auth;
+  const locale = c.get('locale');
+  const t = translator(locale);
+  const title = t('timeOffOf', { name: localName(provider, locale) });
+  statusFor(c, form.errors, form.stranded);
+  return c.render(
+    <TimeOffPage
+      locale={locale}
+      timezone={tenant.timezone}
+      title={title}
+      providerId={provider.id}
+      csrfToken={session.csrfToken}
+      formToken={form.formToken ?? randomUUID()}
+      timeOff={await listTimeOff(db, tenant.id, provider.id, clock())}
+      values={form.values}
+      errors={form.errors}
+      stranded={form.stranded}
+    />,
+    { title },
+  );
+}
+
+/** The form is read in the centre's time zone, so it is parsed here rather than by a middleware. */
+async function addTimeOffFromForm(c: Context<AuthedEnv>, deps: AppDeps) {
+  const { db, clock } = deps;
+  const provider = await existingProvider(c, db);
+  const { tenant } = c.var.auth;
+  const submitted = await c.req.parseBody();
+  const values = timeOffValuesFrom(submitted);
+  const parsed = timeOffForm(tenant.timezone).safeParse(submitted);
+  if (!parsed.success) {
+    return renderTimeOff(c, deps, provider, {
+      values,
+      errors: fieldErrorsOf(parsed.error),
+      formToken: submittedText(submitted, 'form_token') || undefined,
+    });
+  }
+  const form = parsed.data;
+  try {
+    await db.transaction().execute((trx) =>
+      addTimeOff(
+        trx,
+        tenant.id,
+        actorOf(c),
+        form.form_token,
+        provider.id,
+        {
+          starts_at: form.starts_at.toJSDate(),
+          ends_at: form.ends_at.toJSDate(),
+          reason: form.reason,
+        },
+        { now: clock(), keepAppointments: form.keep_appointments },
+      ),
+    );
+  } catch (error) {
+    return renderTimeOff(c, deps, provider, {
+      values,
+      formToken: form.form_token,
+      ...refusalOf(error),
+    });
+  }
+  return c.redirect(`${LIST}/${provider.id}/time-off`, 303);
+}
+
 /**
  * Providers (ADMIN): list, new, edit (names, clinics, linked user), weekly hours and time off.
  * A change that would strand live appointments is refused with their list (409) unless the
  * form is sent again with "keep these appointments" ticked.
  */
-export function adminProviderRoutes({ db, clock }: AppDeps) {
+export function adminProviderRoutes(deps: AppDeps) {
+  const { db } = deps;
   const routes = adminRoutes();
 
-  const existing = (c: Context<AuthedEnv>) =>
-    existingRow(c, db, findAdminProvider, 'providerNotFound');
-
-  const statusFor = (c: Context<AuthedEnv>, errors: FieldErrors, stranded?: unknown[]) => {
-    if (stranded?.length) c.status(409);
-    else if (Object.keys(errors).length > 0) c.status(422);
-  };
-
-  const renderForm = async (
-    c: Context<AuthedEnv>,
-    form: {
-      provider?: AdminProvider;
-      values: ProviderFormValues;
-      errors: FieldErrors;
-      formToken?: string;
-      stranded?: LiveAppointment[];
-    },
-  ) => {
-    const { tenant } = c.var.auth;
-    const locale = c.get('locale');
-    const t = translator(locale);
-    const { provider } = form;
-    const title = provider
-      ? t('editProvider', { name: localName(provider, locale) })
-      : t('newProvider');
-    const page = formPage(c, { action: LIST, id: provider?.id, ...form });
-    statusFor(c, form.errors, form.stranded);
-    return c.render(
-      <ProviderFormPage
-        locale={locale}
-        timezone={tenant.timezone}
-        title={title}
-        {...page}
-        providerId={provider?.id}
-        clinics={await listClinics(db, tenant.id)}
-        users={await listLinkableUsers(db, tenant.id, provider?.id ?? null)}
-        values={form.values}
-        stranded={form.stranded}
-      />,
-      { title },
-    );
-  };
-
-  routes.get('/', async (c) => {
-    const locale = c.get('locale');
-    const t = translator(locale);
-    const providers = await listAdminProviders(db, c.var.auth.tenant.id);
-    return c.render(<ProvidersPage locale={locale} providers={providers} />, {
-      title: t('providersTitle'),
-    });
-  });
+  routes.get('/', (c) => renderProviders(c, db));
 
   routes.get('/new', (c) =>
-    renderForm(c, {
+    renderProviderForm(c, db, {
       values: { name_en: '', name_ar: '', user_id: '', clinic_ids: [] },
       errors: {},
     }),
@@ -264,210 +456,42 @@ export function adminProviderRoutes({ db, clock }: AppDeps) {
   routes.post(
     '/',
     validatedForm(newProviderForm, (c, errors, submitted) =>
-      renderForm(authed(c), {
+      renderProviderForm(authed(c), db, {
         values: providerValuesFrom(submitted),
         errors,
         formToken: submittedText(submitted, 'form_token') || undefined,
       }),
     ),
-    async (c) => {
-      const { form_token, ...values } = c.req.valid('form');
-      try {
-        await db
-          .transaction()
-          .execute((trx) =>
-            createProvider(trx, c.var.auth.tenant.id, actorOf(c), form_token, values),
-          );
-      } catch (error) {
-        return renderForm(c, {
-          values: { ...values, user_id: values.user_id ?? '' },
-          errors: fieldsOfRefusal(error),
-          formToken: form_token,
-        });
-      }
-      return c.redirect(LIST, 303);
-    },
+    (c) => createFromForm(c, db, c.req.valid('form')),
   );
 
-  routes.get('/:id/edit', validated('param', idParam), async (c) => {
-    const provider = await existing(c);
-    return renderForm(c, {
-      provider,
-      values: {
-        ...provider,
-        user_id: provider.user_id ?? '',
-        clinic_ids: provider.clinics.map((clinic) => clinic.id),
-      },
-      errors: {},
-    });
-  });
+  routes.get('/:id/edit', validated('param', idParam), (c) => renderEditForm(c, db));
 
   routes.post(
     '/:id',
     validated('param', idParam),
     validatedForm(providerForm, async (c, errors, submitted) =>
-      renderForm(authed(c), {
-        provider: await existing(authed(c)),
+      renderProviderForm(authed(c), db, {
+        provider: await existingProvider(authed(c), db),
         values: providerValuesFrom(submitted),
         errors,
       }),
     ),
-    async (c) => {
-      const { keep_appointments, ...values } = c.req.valid('form');
-      const { tenant } = c.var.auth;
-      const provider = await existing(c);
-      try {
-        await db.transaction().execute((trx) =>
-          updateProvider(trx, tenant, actorOf(c), provider.id, values, {
-            now: clock(),
-            keepAppointments: keep_appointments,
-          }),
-        );
-      } catch (error) {
-        return renderForm(c, {
-          provider,
-          values: { ...values, user_id: values.user_id ?? '' },
-          ...refusalOf(error),
-        });
-      }
-      return c.redirect(LIST, 303);
-    },
+    (c) => updateFromForm(c, deps, c.req.valid('form')),
   );
 
-  const renderSchedule = async (
-    c: Context<AuthedEnv>,
-    provider: AdminProvider,
-    form: { values: ScheduleFormValues; errors: FieldErrors; stranded?: LiveAppointment[] },
-  ) => {
-    const { tenant, session } = c.var.auth;
-    const locale = c.get('locale');
-    const t = translator(locale);
-    const title = t('weeklyScheduleOf', { name: localName(provider, locale) });
-    statusFor(c, form.errors, form.stranded);
-    return c.render(
-      <SchedulePage
-        locale={locale}
-        timezone={tenant.timezone}
-        title={title}
-        action={`${LIST}/${provider.id}/schedule`}
-        csrfToken={session.csrfToken}
-        values={form.values}
-        errors={form.errors}
-        stranded={form.stranded}
-      />,
-      { title },
-    );
-  };
+  routes.get('/:id/schedule', validated('param', idParam), (c) => renderCurrentSchedule(c, db));
 
-  routes.get('/:id/schedule', validated('param', idParam), async (c) => {
-    const provider = await existing(c);
-    const values: ScheduleFormValues = {};
-    for (const range of provider.hours) {
-      (values[range.weekday] ??= []).push({ start: range.start_time, end: range.end_time });
-    }
-    return renderSchedule(c, provider, { values, errors: {} });
-  });
-
-  routes.post('/:id/schedule', validated('param', idParam), async (c) => {
-    const provider = await existing(c);
-    const submitted = await c.req.parseBody({ all: true });
-    const values = scheduleValuesFrom(submitted);
-    const week = weeklyHoursForm.safeParse(values);
-    if (!week.success) {
-      return renderSchedule(c, provider, { values, errors: scheduleErrorsOf(week.error) });
-    }
-    try {
-      await db.transaction().execute((trx) =>
-        replaceWeeklyHours(trx, c.var.auth.tenant, actorOf(c), provider.id, week.data, {
-          now: clock(),
-          keepAppointments: submitted.keep_appointments === 'on',
-        }),
-      );
-    } catch (error) {
-      return renderSchedule(c, provider, { values, ...refusalOf(error) });
-    }
-    return c.redirect(LIST, 303);
-  });
-
-  const renderTimeOff = async (
-    c: Context<AuthedEnv>,
-    provider: AdminProvider,
-    form: {
-      values: TimeOffFormValues;
-      errors: FieldErrors;
-      formToken?: string;
-      stranded?: LiveAppointment[];
-    },
-  ) => {
-    const { tenant, session } = c.var.auth;
-    const locale = c.get('locale');
-    const t = translator(locale);
-    const title = t('timeOffOf', { name: localName(provider, locale) });
-    statusFor(c, form.errors, form.stranded);
-    return c.render(
-      <TimeOffPage
-        locale={locale}
-        timezone={tenant.timezone}
-        title={title}
-        providerId={provider.id}
-        csrfToken={session.csrfToken}
-        formToken={form.formToken ?? randomUUID()}
-        timeOff={await listTimeOff(db, tenant.id, provider.id, clock())}
-        values={form.values}
-        errors={form.errors}
-        stranded={form.stranded}
-      />,
-      { title },
-    );
-  };
+  routes.post('/:id/schedule', validated('param', idParam), (c) => saveSchedule(c, deps));
 
   routes.get('/:id/time-off', validated('param', idParam), async (c) =>
-    renderTimeOff(c, await existing(c), {
+    renderTimeOff(c, deps, await existingProvider(c, db), {
       values: { starts_at: '', ends_at: '', reason: '' },
       errors: {},
     }),
   );
 
-  /** The form is read in the centre's time zone, so it is parsed here rather than by a middleware. */
-  routes.post('/:id/time-off', validated('param', idParam), async (c) => {
-    const provider = await existing(c);
-    const { tenant } = c.var.auth;
-    const submitted = await c.req.parseBody();
-    const values = timeOffValuesFrom(submitted);
-    const parsed = timeOffForm(tenant.timezone).safeParse(submitted);
-    if (!parsed.success) {
-      return renderTimeOff(c, provider, {
-        values,
-        errors: fieldErrorsOf(parsed.error),
-        formToken: submittedText(submitted, 'form_token') || undefined,
-      });
-    }
-    const form = parsed.data;
-    try {
-      await db.transaction().execute((trx) =>
-        addTimeOff(
-          trx,
-          tenant.id,
-          actorOf(c),
-          form.form_token,
-          provider.id,
-          {
-            starts_at: form.starts_at.toJSDate(),
-            ends_at: form.ends_at.toJSDate(),
-            reason: form.reason,
-          },
-          { now: clock(), keepAppointments: form.keep_appointments },
-        ),
-      );
-    } catch (error) {
-      return renderTimeOff(c, provider, {
-        values,
-        formToken: form.form_token,
-        ...refusalOf(error),
-      });
-    }
-    return c.redirect(`${LIST}/${provider.id}/time-off`, 303);
-  });
+  routes.post('/:id/time-off', validated('param', idParam), (c) => addTimeOffFromForm(c, deps));
 
   routes.post(
     '/:id/time-off/:timeOffId/remove',
