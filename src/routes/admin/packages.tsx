@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
+import type { Database } from '../../db/client.js';
 import {
   createPackage,
   findPackage,
@@ -115,83 +116,144 @@ function valuesFrom(submitted: Submitted): PackageFormValues {
 
 const EMPTY_ROW = { service_id: '', sessions: '' };
 
-/** Packages (ADMIN): the catalogue, new, edit. Never deleted: withdrawn from sale instead. */
-export function adminPackageRoutes({ db }: AppDeps) {
-  const routes = adminRoutes();
+async function renderPackageForm(
+  c: Context<AuthedEnv>,
+  db: Database,
+  form: { id?: string; values: PackageFormValues; errors: FieldErrors; formToken?: string },
+) {
+  const { tenant } = c.var.auth;
+  const locale = c.get('locale');
+  const t = translator(locale);
+  const title = form.id ? t('editPackage', { name: form.values.name_en }) : t('newPackage');
+  return c.render(
+    <PackageFormPage
+      locale={locale}
+      currency={tenant.currency}
+      title={title}
+      {...formPage(c, { action: LIST, ...form })}
+      services={await listServicesByClinic(db, tenant.id)}
+      values={form.values}
+    />,
+    { title },
+  );
+}
 
-  const renderForm = async (
-    c: Context<AuthedEnv>,
-    form: { id?: string; values: PackageFormValues; errors: FieldErrors; formToken?: string },
-  ) => {
-    const { tenant } = c.var.auth;
-    const locale = c.get('locale');
-    const t = translator(locale);
-    const title = form.id ? t('editPackage', { name: form.values.name_en }) : t('newPackage');
-    return c.render(
-      <PackageFormPage
-        locale={locale}
-        currency={tenant.currency}
-        title={title}
-        {...formPage(c, { action: LIST, ...form })}
-        services={await listServicesByClinic(db, tenant.id)}
-        values={form.values}
-      />,
-      { title },
-    );
-  };
+function existingPackage(c: Context<AuthedEnv>, db: Database) {
+  return existingRow(c, db, findPackage, 'packageNotFound');
+}
 
-  const existing = (c: Context<AuthedEnv>) => existingRow(c, db, findPackage, 'packageNotFound');
-
-  /**
-   * "Add a service row" and "Remove this row" submit the form too: the same form comes back
-   * with one row more or less, nothing saved (no script needed).
-   */
-  const rowEditing = createMiddleware<AuthedEnv>(async (c, next) => {
+/**
+ * "Add a service row" and "Remove this row" submit the form too: the same form comes back
+ * with one row more or less, nothing saved (no script needed).
+ */
+function rowEditing(db: Database) {
+  return createMiddleware<AuthedEnv>(async (c, next) => {
     const submitted = await c.req.parseBody({ all: true });
     const action = submitted._row;
     if (typeof action !== 'string') return next();
     const id = c.req.param('id');
-    if (id) await existing(c);
+    if (id) await existingPackage(c, db);
     const values = valuesFrom(submitted);
     const removed = /^remove-(\d+)$/.exec(action);
     if (removed) values.rows.splice(Number(removed[1]), 1);
     if (action === 'add' || values.rows.length === 0) values.rows.push(EMPTY_ROW);
-    return renderForm(c, {
+    return renderPackageForm(c, db, {
       id,
       values,
       errors: {},
       formToken: submittedText(submitted, 'form_token') || undefined,
     });
   });
+}
 
-  const refused =
-    (c: Context<AuthedEnv>, id: string | undefined) =>
-    async (errors: FieldErrors, submitted: Submitted) => {
-      if (id) await existing(c);
-      return renderForm(c, {
-        id,
-        values: valuesFrom(submitted),
-        errors: { ...parseServiceRows(submitted).errors, ...errors },
-        formToken: submittedText(submitted, 'form_token') || undefined,
-      });
-    };
-
-  routes.get('/', async (c) => {
-    const locale = c.get('locale');
-    const t = translator(locale);
-    const { tenant } = c.var.auth;
-    return c.render(
-      <PackagesPage
-        locale={locale}
-        currency={tenant.currency}
-        packages={await listCatalogue(db, tenant.id)}
-      />,
-      { title: t('packagesTitle') },
-    );
+async function renderRefused(
+  c: Context<AuthedEnv>,
+  db: Database,
+  id: string | undefined,
+  errors: FieldErrors,
+  submitted: Submitted,
+) {
+  if (id) await existingPackage(c, db);
+  return renderPackageForm(c, db, {
+    id,
+    values: valuesFrom(submitted),
+    errors: { ...parseServiceRows(submitted).errors, ...errors },
+    formToken: submittedText(submitted, 'form_token') || undefined,
   });
+}
+
+async function renderCatalogue(c: Context<AuthedEnv>, db: Database) {
+  const locale = c.get('locale');
+  const t = translator(locale);
+  const { tenant } = c.var.auth;
+  return c.render(
+    <PackagesPage
+      locale={locale}
+      currency={tenant.currency}
+      packages={await listCatalogue(db, tenant.id)}
+    />,
+    { title: t('packagesTitle') },
+  );
+}
+
+async function createFromForm(
+  c: Context<AuthedEnv>,
+  db: Database,
+  { form_token, ...values }: z.infer<typeof newPackageForm>,
+) {
+  try {
+    await db
+      .transaction()
+      .execute((trx) => createPackage(trx, c.var.auth.tenant.id, actorOf(c), form_token, values));
+  } catch (error) {
+    const submitted = await c.req.parseBody({ all: true });
+    return renderRefused(c, db, undefined, fieldsOfRefusal(error), submitted);
+  }
+  return c.redirect(LIST, 303);
+}
+
+async function renderEditForm(c: Context<AuthedEnv>, db: Database) {
+  const pkg = await existingPackage(c, db);
+  return renderPackageForm(c, db, {
+    id: pkg.id,
+    values: {
+      ...pkg,
+      validity_days: String(pkg.validity_days),
+      rows: pkg.services.map((service) => ({
+        service_id: service.service_id,
+        sessions: String(service.sessions),
+      })),
+    },
+    errors: {},
+  });
+}
+
+async function updateFromForm(
+  c: Context<AuthedEnv>,
+  db: Database,
+  id: string,
+  values: PackageValues,
+) {
+  try {
+    await db
+      .transaction()
+      .execute((trx) => updatePackage(trx, c.var.auth.tenant.id, actorOf(c), id, values));
+  } catch (error) {
+    const submitted = await c.req.parseBody({ all: true });
+    return renderRefused(c, db, id, fieldsOfRefusal(error), submitted);
+  }
+  return c.redirect(LIST, 303);
+}
+
+/** Packages (ADMIN): the catalogue, new, edit. Never deleted: withdrawn from sale instead. */
+export function adminPackageRoutes({ db }: AppDeps) {
+  const routes = adminRoutes();
+  const editRows = rowEditing(db);
+
+  routes.get('/', (c) => renderCatalogue(c, db));
 
   routes.get('/new', (c) =>
-    renderForm(c, {
+    renderPackageForm(c, db, {
       values: {
         name_en: '',
         name_ar: '',
@@ -206,63 +268,23 @@ export function adminPackageRoutes({ db }: AppDeps) {
 
   routes.post(
     '/',
-    rowEditing,
+    editRows,
     validatedForm(newPackageForm, (c, errors, submitted) =>
-      refused(authed(c), undefined)(errors, submitted),
+      renderRefused(authed(c), db, undefined, errors, submitted),
     ),
-    async (c) => {
-      const { form_token, ...values } = c.req.valid('form');
-      try {
-        await db
-          .transaction()
-          .execute((trx) =>
-            createPackage(trx, c.var.auth.tenant.id, actorOf(c), form_token, values),
-          );
-      } catch (error) {
-        const submitted = await c.req.parseBody({ all: true });
-        return refused(c, undefined)(fieldsOfRefusal(error), submitted);
-      }
-      return c.redirect(LIST, 303);
-    },
+    (c) => createFromForm(c, db, c.req.valid('form')),
   );
 
-  routes.get('/:id/edit', validated('param', idParam), async (c) => {
-    const pkg = await existing(c);
-    return renderForm(c, {
-      id: pkg.id,
-      values: {
-        ...pkg,
-        validity_days: String(pkg.validity_days),
-        rows: pkg.services.map((service) => ({
-          service_id: service.service_id,
-          sessions: String(service.sessions),
-        })),
-      },
-      errors: {},
-    });
-  });
+  routes.get('/:id/edit', validated('param', idParam), (c) => renderEditForm(c, db));
 
   routes.post(
     '/:id',
     validated('param', idParam),
-    rowEditing,
+    editRows,
     validatedForm(packageForm, (c, errors, submitted) =>
-      refused(authed(c), c.req.param('id'))(errors, submitted),
+      renderRefused(authed(c), db, c.req.param('id'), errors, submitted),
     ),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      try {
-        await db
-          .transaction()
-          .execute((trx) =>
-            updatePackage(trx, c.var.auth.tenant.id, actorOf(c), id, c.req.valid('form')),
-          );
-      } catch (error) {
-        const submitted = await c.req.parseBody({ all: true });
-        return refused(c, id)(fieldsOfRefusal(error), submitted);
-      }
-      return c.redirect(LIST, 303);
-    },
+    (c) => updateFromForm(c, db, c.req.valid('param').id, c.req.valid('form')),
   );
 
   return routes;
