@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
+import type { Database } from '../../db/client.js';
 import { findClinic, listClinics } from '../../db/clinics.js';
 import {
   createService,
@@ -52,123 +53,143 @@ function valuesFrom(submitted: Submitted): ServiceFormValues {
   };
 }
 
+async function renderServiceForm(
+  c: Context<AuthedEnv>,
+  db: Database,
+  form: { id?: string; values: ServiceFormValues; errors: FieldErrors; formToken?: string },
+) {
+  const { tenant } = c.var.auth;
+  const locale = c.get('locale');
+  const t = translator(locale);
+  const title = form.id ? t('editService', { name: form.values.name_en }) : t('newService');
+  return c.render(
+    <ServiceFormPage
+      locale={locale}
+      currency={tenant.currency}
+      title={title}
+      {...formPage(c, { action: LIST, ...form })}
+      clinics={await listClinics(db, tenant.id)}
+      values={form.values}
+    />,
+    { title },
+  );
+}
+
+function existingService(c: Context<AuthedEnv>, db: Database) {
+  return existingRow(c, db, findAdminService, 'serviceNotFound');
+}
+
+async function renderServices(c: Context<AuthedEnv>, db: Database) {
+  const locale = c.get('locale');
+  const t = translator(locale);
+  const { tenant } = c.var.auth;
+  const services = await listServicesByClinic(db, tenant.id);
+  return c.render(<ServicesPage locale={locale} currency={tenant.currency} services={services} />, {
+    title: t('servicesTitle'),
+  });
+}
+
+/** `?clinic_id=` preselects one of the tenant's clinics: any other id is not found. */
+async function renderNewForm(c: Context<AuthedEnv>, db: Database, clinicId: string | undefined) {
+  if (clinicId && !(await findClinic(db, c.var.auth.tenant.id, clinicId))) {
+    throw new NotFound('clinicNotFound');
+  }
+  return renderServiceForm(c, db, {
+    values: {
+      clinic_id: clinicId ?? '',
+      name_en: '',
+      name_ar: '',
+      default_duration_minutes: '45',
+      price: '',
+    },
+    errors: {},
+  });
+}
+
+async function createFromForm(
+  c: Context<AuthedEnv>,
+  db: Database,
+  { form_token, ...values }: z.infer<typeof newServiceForm>,
+) {
+  try {
+    await db
+      .transaction()
+      .execute((trx) => createService(trx, c.var.auth.tenant.id, actorOf(c), form_token, values));
+  } catch (error) {
+    return renderServiceForm(c, db, {
+      values: { ...values, default_duration_minutes: String(values.default_duration_minutes) },
+      errors: fieldsOfRefusal(error),
+      formToken: form_token,
+    });
+  }
+  return c.redirect(LIST, 303);
+}
+
+async function renderEditForm(c: Context<AuthedEnv>, db: Database) {
+  const service = await existingService(c, db);
+  return renderServiceForm(c, db, {
+    id: service.id,
+    values: { ...service, default_duration_minutes: String(service.default_duration_minutes) },
+    errors: {},
+  });
+}
+
+async function updateFromForm(
+  c: Context<AuthedEnv>,
+  db: Database,
+  id: string,
+  values: z.infer<typeof serviceForm>,
+) {
+  try {
+    await db
+      .transaction()
+      .execute((trx) => updateService(trx, c.var.auth.tenant.id, actorOf(c), id, values));
+  } catch (error) {
+    return renderServiceForm(c, db, {
+      id,
+      values: { ...values, default_duration_minutes: String(values.default_duration_minutes) },
+      errors: fieldsOfRefusal(error),
+    });
+  }
+  return c.redirect(LIST, 303);
+}
+
 /** Services (ADMIN): list by clinic, new, edit. No delete: packages and bookings use them. */
 export function adminServiceRoutes({ db }: AppDeps) {
   const routes = adminRoutes();
 
-  const renderForm = async (
-    c: Context<AuthedEnv>,
-    form: { id?: string; values: ServiceFormValues; errors: FieldErrors; formToken?: string },
-  ) => {
-    const { tenant } = c.var.auth;
-    const locale = c.get('locale');
-    const t = translator(locale);
-    const title = form.id ? t('editService', { name: form.values.name_en }) : t('newService');
-    return c.render(
-      <ServiceFormPage
-        locale={locale}
-        currency={tenant.currency}
-        title={title}
-        {...formPage(c, { action: LIST, ...form })}
-        clinics={await listClinics(db, tenant.id)}
-        values={form.values}
-      />,
-      { title },
-    );
-  };
+  routes.get('/', (c) => renderServices(c, db));
 
-  const existing = (c: Context<AuthedEnv>) =>
-    existingRow(c, db, findAdminService, 'serviceNotFound');
-
-  routes.get('/', async (c) => {
-    const locale = c.get('locale');
-    const t = translator(locale);
-    const { tenant } = c.var.auth;
-    const services = await listServicesByClinic(db, tenant.id);
-    return c.render(
-      <ServicesPage locale={locale} currency={tenant.currency} services={services} />,
-      { title: t('servicesTitle') },
-    );
-  });
-
-  /** `?clinic_id=` preselects one of the tenant's clinics: any other id is not found. */
-  routes.get('/new', validated('query', z.object({ clinic_id: uuid.optional() })), async (c) => {
-    const { clinic_id } = c.req.valid('query');
-    if (clinic_id && !(await findClinic(db, c.var.auth.tenant.id, clinic_id))) {
-      throw new NotFound('clinicNotFound');
-    }
-    return renderForm(c, {
-      values: {
-        clinic_id: clinic_id ?? '',
-        name_en: '',
-        name_ar: '',
-        default_duration_minutes: '45',
-        price: '',
-      },
-      errors: {},
-    });
-  });
+  routes.get('/new', validated('query', z.object({ clinic_id: uuid.optional() })), (c) =>
+    renderNewForm(c, db, c.req.valid('query').clinic_id),
+  );
 
   routes.post(
     '/',
     validatedForm(newServiceForm, (c, errors, submitted) =>
-      renderForm(authed(c), {
+      renderServiceForm(authed(c), db, {
         values: valuesFrom(submitted),
         errors,
         formToken: submittedText(submitted, 'form_token') || undefined,
       }),
     ),
-    async (c) => {
-      const { form_token, ...values } = c.req.valid('form');
-      try {
-        await db
-          .transaction()
-          .execute((trx) =>
-            createService(trx, c.var.auth.tenant.id, actorOf(c), form_token, values),
-          );
-      } catch (error) {
-        return renderForm(c, {
-          values: { ...values, default_duration_minutes: String(values.default_duration_minutes) },
-          errors: fieldsOfRefusal(error),
-          formToken: form_token,
-        });
-      }
-      return c.redirect(LIST, 303);
-    },
+    (c) => createFromForm(c, db, c.req.valid('form')),
   );
 
-  routes.get('/:id/edit', validated('param', idParam), async (c) => {
-    const service = await existing(c);
-    return renderForm(c, {
-      id: service.id,
-      values: { ...service, default_duration_minutes: String(service.default_duration_minutes) },
-      errors: {},
-    });
-  });
+  routes.get('/:id/edit', validated('param', idParam), (c) => renderEditForm(c, db));
 
   routes.post(
     '/:id',
     validated('param', idParam),
     validatedForm(serviceForm, async (c, errors, submitted) => {
-      const service = await existing(authed(c));
-      return renderForm(authed(c), { id: service.id, values: valuesFrom(submitted), errors });
+      const service = await existingService(authed(c), db);
+      return renderServiceForm(authed(c), db, {
+        id: service.id,
+        values: valuesFrom(submitted),
+        errors,
+      });
     }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const values = c.req.valid('form');
-      try {
-        await db
-          .transaction()
-          .execute((trx) => updateService(trx, c.var.auth.tenant.id, actorOf(c), id, values));
-      } catch (error) {
-        return renderForm(c, {
-          id,
-          values: { ...values, default_duration_minutes: String(values.default_duration_minutes) },
-          errors: fieldsOfRefusal(error),
-        });
-      }
-      return c.redirect(LIST, 303);
-    },
+    (c) => updateFromForm(c, db, c.req.valid('param').id, c.req.valid('form')),
   );
 
   return routes;
