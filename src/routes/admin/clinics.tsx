@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
+import type { Database } from '../../db/client.js';
 import {
   createClinic,
   findClinic,
@@ -36,42 +37,46 @@ function valuesFrom(submitted: Submitted): ClinicValues {
   };
 }
 
+function renderClinicForm(
+  c: Context<AuthedEnv>,
+  form: { id?: string; values: ClinicValues; errors: FieldErrors; formToken?: string },
+) {
+  const t = translator(c.get('locale'));
+  const title = form.id ? t('editClinic', { name: form.values.name_en }) : t('newClinic');
+  return c.render(
+    <ClinicFormPage
+      title={title}
+      {...formPage(c, { action: LIST, ...form })}
+      values={form.values}
+    />,
+    { title },
+  );
+}
+
+function existingClinic(c: Context<AuthedEnv>, db: Database) {
+  return existingRow(c, db, findClinic, 'clinicNotFound');
+}
+
+async function renderClinics(c: Context<AuthedEnv>, db: Database) {
+  const t = translator(c.get('locale'));
+  const clinics = await listClinics(db, c.var.auth.tenant.id);
+  return c.render(<ClinicsPage clinics={clinics} />, { title: t('clinicsTitle') });
+}
+
 /** Clinics (ADMIN): list, new, edit. No delete: appointments and services point at them. */
 export function adminClinicRoutes({ db }: AppDeps) {
   const routes = adminRoutes();
 
-  const renderForm = (
-    c: Context<AuthedEnv>,
-    form: { id?: string; values: ClinicValues; errors: FieldErrors; formToken?: string },
-  ) => {
-    const t = translator(c.get('locale'));
-    const title = form.id ? t('editClinic', { name: form.values.name_en }) : t('newClinic');
-    return c.render(
-      <ClinicFormPage
-        title={title}
-        {...formPage(c, { action: LIST, ...form })}
-        values={form.values}
-      />,
-      { title },
-    );
-  };
-
-  const existing = (c: Context<AuthedEnv>) => existingRow(c, db, findClinic, 'clinicNotFound');
-
-  routes.get('/', async (c) => {
-    const t = translator(c.get('locale'));
-    const clinics = await listClinics(db, c.var.auth.tenant.id);
-    return c.render(<ClinicsPage clinics={clinics} />, { title: t('clinicsTitle') });
-  });
+  routes.get('/', (c) => renderClinics(c, db));
 
   routes.get('/new', (c) =>
-    renderForm(c, { values: { name_en: '', name_ar: '', specialty: '' }, errors: {} }),
+    renderClinicForm(c, { values: { name_en: '', name_ar: '', specialty: '' }, errors: {} }),
   );
 
   routes.post(
     '/',
     validatedForm(newClinicForm, (c, errors, submitted) =>
-      renderForm(authed(c), {
+      renderClinicForm(authed(c), {
         values: valuesFrom(submitted),
         errors,
         formToken: submittedText(submitted, 'form_token') || undefined,
@@ -87,29 +92,23 @@ export function adminClinicRoutes({ db }: AppDeps) {
   );
 
   routes.get('/:id/edit', validated('param', idParam), async (c) => {
-    const clinic = await existing(c);
-    return renderForm(c, { id: clinic.id, values: clinic, errors: {} });
+    const clinic = await existingClinic(c, db);
+    return renderClinicForm(c, { id: clinic.id, values: clinic, errors: {} });
   });
 
   routes.post(
     '/:id',
     validated('param', idParam),
     validatedForm(clinicForm, async (c, errors, submitted) => {
-      const clinic = await existing(authed(c));
-      return renderForm(authed(c), { id: clinic.id, values: valuesFrom(submitted), errors });
+      const clinic = await existingClinic(authed(c), db);
+      return renderClinicForm(authed(c), { id: clinic.id, values: valuesFrom(submitted), errors });
     }),
     async (c) => {
+      const { id } = c.req.valid('param');
+      const values = c.req.valid('form');
       await db
         .transaction()
-        .execute((trx) =>
-          updateClinic(
-            trx,
-            c.var.auth.tenant.id,
-            actorOf(c),
-            c.req.valid('param').id,
-            c.req.valid('form'),
-          ),
-        );
+        .execute((trx) => updateClinic(trx, c.var.auth.tenant.id, actorOf(c), id, values));
       return c.redirect(LIST, 303);
     },
   );
