@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../../auth/middleware.js';
-import type { Actor } from '../../db/audit.js';
+import type { Actor, StaffActor } from '../../db/audit.js';
 import { NotFound, Unauthenticated, ValidationFailed } from '../../domain/errors.js';
 import type { AppEnv, AuthedEnv } from '../../env.js';
 import { clientIp } from '../request.js';
@@ -18,6 +18,11 @@ export function adminRoutes() {
 
 export function actorOf(c: Context<AuthedEnv>): Actor {
   return { id: c.var.auth.user.id, ip: clientIp(c) };
+}
+
+/** The signed-in user as the services/ modules take them: with their tenant. */
+export function staffActorOf(c: Context<AuthedEnv>): StaffActor {
+  return { tenantId: c.var.auth.tenant.id, userId: c.var.auth.user.id, ip: clientIp(c) };
 }
 
 /** validatedForm's hooks see the app's context; behind adminRoutes() it always has a user. */
