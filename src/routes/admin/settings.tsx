@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
+import type { Database } from '../../db/client.js';
 import {
   findTenantSettings,
   isSupportedCurrency,
@@ -11,9 +12,8 @@ import { updateTenantSettings } from '../../services/tenants.js';
 import { SettingsPage } from '../../views/admin/settings.js';
 import { submittedValues, type FormState } from '../../views/forms.js';
 import { translator } from '../../views/i18n.js';
-import { clientIp } from '../request.js';
 import { validated, validatedForm } from '../validation.js';
-import { adminRoutes } from './admin.js';
+import { adminRoutes, staffActorOf } from './admin.js';
 
 const settingsForm = z.object({
   name: z.string({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),
@@ -33,45 +33,44 @@ const settingsForm = z.object({
     .pipe(z.number().max(168, 'hoursInvalid')),
 });
 
+function renderSettings(c: Context<AuthedEnv>, status: 200 | 422, form: FormState, saved = false) {
+  const t = translator(c.get('locale'));
+  c.status(status);
+  return c.render(
+    <SettingsPage
+      form={form}
+      timeZones={supportedTimeZones()}
+      csrfToken={c.var.auth.session.csrfToken}
+      saved={saved}
+    />,
+    { title: t('centreSettings') },
+  );
+}
+
+async function renderCurrentSettings(c: Context<AuthedEnv>, db: Database, saved: boolean) {
+  const settings = await findTenantSettings(db, c.var.auth.tenant.id);
+  const values = {
+    ...settings,
+    cancellation_window_hours: String(settings.cancellation_window_hours),
+  };
+  return renderSettings(c, 200, { values }, saved);
+}
+
 /** The centre's name, time zone, currency and cancellation window (ADMIN only). */
 export function settingsRoutes({ db }: AppDeps) {
   const routes = adminRoutes();
 
-  const render = (c: Context<AuthedEnv>, status: 200 | 422, form: FormState, saved = false) => {
-    const t = translator(c.get('locale'));
-    c.status(status);
-    return c.render(
-      <SettingsPage
-        form={form}
-        timeZones={supportedTimeZones()}
-        csrfToken={c.var.auth.session.csrfToken}
-        saved={saved}
-      />,
-      { title: t('centreSettings') },
-    );
-  };
-
-  routes.get('/', validated('query', z.object({ saved: z.literal('1').optional() })), async (c) => {
-    const settings = await findTenantSettings(db, c.var.auth.tenant.id);
-    const values = {
-      ...settings,
-      cancellation_window_hours: String(settings.cancellation_window_hours),
-    };
-    return render(c, 200, { values }, c.req.valid('query').saved === '1');
-  });
+  routes.get('/', validated('query', z.object({ saved: z.literal('1').optional() })), (c) =>
+    renderCurrentSettings(c, db, c.req.valid('query').saved === '1'),
+  );
 
   routes.post(
     '/',
     validatedForm(settingsForm, (c, errors, submitted) =>
-      render(c as Context<AuthedEnv>, 422, { values: submittedValues(submitted), errors }),
+      renderSettings(c as Context<AuthedEnv>, 422, { values: submittedValues(submitted), errors }),
     ),
     async (c) => {
-      const { auth } = c.var;
-      await updateTenantSettings(
-        db,
-        { tenantId: auth.tenant.id, userId: auth.user.id, ip: clientIp(c) },
-        c.req.valid('form'),
-      );
+      await updateTenantSettings(db, staffActorOf(c), c.req.valid('form'));
       return c.redirect('/admin/settings?saved=1', 303);
     },
   );
