@@ -38,7 +38,7 @@ import { localName } from '../views/format.js';
 import { submittedText, submittedValues } from '../views/forms.js';
 import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
-import { patientFormErrors, registerFromForm, registrationForm } from './patient-form.js';
+import { patientFormErrors, registerFromForm, registrationForm } from './patient-details.js';
 import { clientIp } from './request.js';
 import { findSlotsFor } from './slots.js';
 import {

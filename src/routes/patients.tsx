@@ -22,7 +22,7 @@ import {
   patientFormErrors,
   registerFromForm,
   registrationForm,
-} from './patient-form.js';
+} from './patient-details.js';
 import { clientIp } from './request.js';
 import { blankAsMissing, uuid, validated, validatedForm } from './validation.js';
 
