@@ -2,14 +2,22 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES, canBook } from '../auth/roles.js';
+import type { StaffActor } from '../db/audit.js';
+import type { Database } from '../db/client.js';
 import { extendExpiry } from '../db/package-operations.js';
 import { loadPatientHistory } from '../db/patient-history.js';
 import { findPatient, searchPatients, updatePatient } from '../db/patients.js';
 import { localDate } from '../domain/dates.js';
 import { NotFound, ValidationFailed } from '../domain/errors.js';
 import { ExpiryRefused, MAX_EXTENSION_DAYS } from '../domain/purchases.js';
-import type { AppDeps, AuthedEnv } from '../env.js';
-import { submittedText, submittedValues, type FormState } from '../views/forms.js';
+import type { AppDeps, AuthedEnv, Clock } from '../env.js';
+import {
+  submittedText,
+  submittedValues,
+  type FieldErrors,
+  type FormState,
+  type Submitted,
+} from '../views/forms.js';
 import { formatDate, localName } from '../views/format.js';
 import { translator } from '../views/i18n.js';
 import { EditPatientPage, NewPatientPage } from '../views/patients/patient-form.js';
@@ -59,64 +67,242 @@ function view(c: Context<AuthedEnv>) {
   return { locale, csrfToken: c.var.auth.session.csrfToken };
 }
 
+function today(c: Context<AuthedEnv>, clock: Clock) {
+  return localDate(c.var.auth.tenant.timezone, clock());
+}
+
+function staffActorOf(c: Context<AuthedEnv>): StaffActor {
+  return { tenantId: c.var.auth.tenant.id, userId: c.var.auth.user.id, ip: clientIp(c) };
+}
+
+async function renderPatientList(c: Context<AuthedEnv>, db: Database, q: string, page: number) {
+  const found = await searchPatients(db, c.var.auth.tenant.id, q, {
+    limit: PAGE_SIZE + 1,
+    offset: (page - 1) * PAGE_SIZE,
+  });
+  const { locale } = view(c);
+  const t = translator(locale);
+  return c.render(
+    <PatientListPage
+      locale={locale}
+      q={q}
+      page={page}
+      patients={found.slice(0, PAGE_SIZE)}
+      hasNextPage={found.length > PAGE_SIZE}
+      canRegister={canBook(c.var.auth.user.role)}
+    />,
+    { title: t('patients') },
+  );
+}
+
+function renderNew(
+  c: Context<AuthedEnv>,
+  status: 200 | 409 | 422,
+  form: FormState,
+  extra: {
+    formToken?: string;
+    duplicates?: Parameters<typeof NewPatientPage>[0]['duplicates'];
+  } = {},
+) {
+  const props = view(c);
+  c.status(status);
+  return c.render(
+    <NewPatientPage
+      {...props}
+      form={form}
+      formToken={extra.formToken ?? crypto.randomUUID()}
+      duplicates={extra.duplicates}
+    />,
+    { title: translator(props.locale)('newPatient') },
+  );
+}
+
+async function registerNewPatient(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  form: z.infer<typeof registrationForm>,
+) {
+  const outcome = await registerFromForm(db, staffActorOf(c), form, today(c, clock));
+  if (outcome.ok) return c.redirect(`/patients/${outcome.id}?done=registered`, 303);
+  const values = submittedValues(await c.req.parseBody());
+  return outcome.status === 409
+    ? renderNew(c, 409, { values }, { formToken: form.form_token, duplicates: outcome.duplicates })
+    : renderNew(c, 422, { values, errors: outcome.errors }, { formToken: form.form_token });
+}
+
+async function renderPatient(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  patientId: string,
+  options: { form?: ExtendFormState; done?: 'registered' | 'updated' } = {},
+) {
+  const { tenant, user, session } = c.var.auth;
+  const history = await loadPatientHistory(db, tenant.id, patientId, today(c, clock), {
+    actorId: user.id,
+    ip: clientIp(c),
+    screen: 'patient_page',
+  });
+  if (!history) throw new NotFound('patientNotFound');
+  const { locale } = view(c);
+  if (options.form) c.status(422);
+  return c.render(
+    <PatientPage
+      locale={locale}
+      timezone={tenant.timezone}
+      today={today(c, clock)}
+      history={history}
+      operations={{
+        canExtend: user.role === 'ADMIN',
+        csrfToken: session.csrfToken,
+        form: options.form,
+      }}
+      canEdit={canBook(user.role)}
+      done={options.done}
+    />,
+    { title: localName(history.patient, locale) },
+  );
+}
+
+async function renderEdit(
+  c: Context<AuthedEnv>,
+  db: Database,
+  patientId: string,
+  status: 200 | 422,
+  form?: FormState,
+) {
+  const patient = await findPatient(db, c.var.auth.tenant.id, patientId);
+  if (!patient) throw new NotFound('patientNotFound');
+  const props = view(c);
+  c.status(status);
+  return c.render(
+    <EditPatientPage
+      {...props}
+      patient={patient}
+      form={
+        form ?? {
+          values: {
+            ...patient,
+            name_ar: patient.name_ar ?? '',
+            phone: patient.phone ?? '',
+            date_of_birth: patient.date_of_birth ?? '',
+          },
+        }
+      }
+    />,
+    { title: translator(props.locale)('editPatient') },
+  );
+}
+
+async function updateFromForm(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  id: string,
+  form: z.infer<typeof patientEditForm>,
+) {
+  const invalid = async (errors: Record<string, string>) =>
+    renderEdit(c, db, id, 422, { values: submittedValues(await c.req.parseBody()), errors });
+  const dateErrors = dateOfBirthErrors(form.date_of_birth, today(c, clock));
+  if (dateErrors) return invalid(dateErrors);
+  try {
+    await db
+      .transaction()
+      .execute((trx) =>
+        updatePatient(trx, staffActorOf(c), id, { details: detailsOf(form), mrn: form.mrn }),
+      );
+  } catch (error) {
+    if (error instanceof ValidationFailed && error.fields) return invalid(error.fields);
+    throw error;
+  }
+  return c.redirect(`/patients/${id}?done=updated`, 303);
+}
+
+/** The extend form refused by its schema: the patient page again, the form's errors in it. */
+function renderExtendRefused(
+  c: Context<AuthedEnv>,
+  deps: AppDeps,
+  fields: FieldErrors,
+  submitted: Submitted,
+) {
+  const t = translator(c.get('locale'));
+  const values = {
+    expiry_date: formText(submitted.expiry_date),
+    days: formText(submitted.days),
+    reason: formText(submitted.reason),
+  };
+  const dateGiven = Boolean(values.expiry_date?.trim());
+  const dateValid = !dateGiven || z.iso.date().safeParse(values.expiry_date).success;
+  const params = c.req.param() as { id: string; purchaseId: string };
+  return renderPatient(c, deps, params.id, {
+    form: {
+      purchaseId: params.purchaseId,
+      values,
+      errors: {
+        expiry_date: !fields.expiry_date
+          ? undefined
+          : dateValid
+            ? t('extendChooseOne')
+            : t('extendDateInvalid'),
+        days: fields.days ? t('extendDaysInvalid') : undefined,
+        reason: fields.reason ? t('fieldRequired') : undefined,
+      },
+    },
+  });
+}
+
+async function extendFromForm(
+  c: Context<AuthedEnv>,
+  deps: AppDeps,
+  { id, purchaseId }: { id: string; purchaseId: string },
+  form: z.infer<typeof extendForm>,
+) {
+  const { auth } = c.var;
+  try {
+    await deps.db.transaction().execute((trx) =>
+      extendExpiry(trx, {
+        tenantId: auth.tenant.id,
+        patientId: id,
+        purchaseId,
+        extension: form.days === undefined ? { date: form.expiry_date! } : { days: form.days },
+        reason: form.reason,
+        today: localDate(auth.tenant.timezone, deps.clock()),
+        actor: { id: auth.user.id, ip: clientIp(c) },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ExpiryRefused)) throw error;
+    const t = translator(c.get('locale'));
+    const key = error.problem === 'notLater' ? 'extendDateNotLater' : 'extendDateTooFar';
+    return renderPatient(c, deps, id, {
+      form: {
+        purchaseId,
+        values: {
+          expiry_date: form.expiry_date,
+          days: form.days?.toString(),
+          reason: form.reason,
+        },
+        errors: {
+          expiry_date: t(key, { date: formatDate(error.currentExpiry, c.get('locale')) }),
+        },
+      },
+    });
+  }
+  return c.redirect(`/patients/${id}`, 303);
+}
+
 /**
  * The patients list and a patient's record (all roles); registering and editing are for the
  * front desk and administrators.
  */
-export function patientRoutes({ db, clock }: AppDeps) {
+export function patientRoutes(deps: AppDeps) {
+  const { db, clock } = deps;
   const routes = new Hono<AuthedEnv>();
   routes.use(requireAuth());
   const registrar = requireRole(...BOOKING_ROLES);
 
-  const today = (c: Context<AuthedEnv>) => localDate(c.var.auth.tenant.timezone, clock());
-  const actor = (c: Context<AuthedEnv>) => ({
-    tenantId: c.var.auth.tenant.id,
-    userId: c.var.auth.user.id,
-    ip: clientIp(c),
-  });
-
-  routes.get('/', validated('query', listQuery), async (c) => {
+  routes.get('/', validated('query', listQuery), (c) => {
     const { q, page } = c.req.valid('query');
-    const found = await searchPatients(db, c.var.auth.tenant.id, q, {
-      limit: PAGE_SIZE + 1,
-      offset: (page - 1) * PAGE_SIZE,
-    });
-    const { locale } = view(c);
-    const t = translator(locale);
-    return c.render(
-      <PatientListPage
-        locale={locale}
-        q={q}
-        page={page}
-        patients={found.slice(0, PAGE_SIZE)}
-        hasNextPage={found.length > PAGE_SIZE}
-        canRegister={canBook(c.var.auth.user.role)}
-      />,
-      { title: t('patients') },
-    );
+    return renderPatientList(c, db, q, page);
   });
-
-  const renderNew = (
-    c: Context<AuthedEnv>,
-    status: 200 | 409 | 422,
-    form: FormState,
-    extra: {
-      formToken?: string;
-      duplicates?: Parameters<typeof NewPatientPage>[0]['duplicates'];
-    } = {},
-  ) => {
-    const props = view(c);
-    c.status(status);
-    return c.render(
-      <NewPatientPage
-        {...props}
-        form={form}
-        formToken={extra.formToken ?? crypto.randomUUID()}
-        duplicates={extra.duplicates}
-      />,
-      { title: translator(props.locale)('newPatient') },
-    );
-  };
 
   routes.get('/new', registrar, (c) => renderNew(c, 200, { values: {} }));
 
@@ -129,96 +315,22 @@ export function patientRoutes({ db, clock }: AppDeps) {
         422,
         {
           values: submittedValues(submitted),
-          errors: patientFormErrors(errors, submitted, today(c as Context<AuthedEnv>)),
+          errors: patientFormErrors(errors, submitted, today(c as Context<AuthedEnv>, clock)),
         },
         {
           formToken: submittedText(submitted, 'form_token') || undefined,
         },
       ),
     ),
-    async (c) => {
-      const form = c.req.valid('form');
-      const outcome = await registerFromForm(db, actor(c), form, today(c));
-      if (outcome.ok) return c.redirect(`/patients/${outcome.id}?done=registered`, 303);
-      const values = submittedValues(await c.req.parseBody());
-      return outcome.status === 409
-        ? renderNew(
-            c,
-            409,
-            { values },
-            { formToken: form.form_token, duplicates: outcome.duplicates },
-          )
-        : renderNew(c, 422, { values, errors: outcome.errors }, { formToken: form.form_token });
-    },
+    (c) => registerNewPatient(c, deps, c.req.valid('form')),
   );
-
-  const renderPatient = async (
-    c: Context<AuthedEnv>,
-    patientId: string,
-    options: { form?: ExtendFormState; done?: 'registered' | 'updated' } = {},
-  ) => {
-    const { tenant, user, session } = c.var.auth;
-    const history = await loadPatientHistory(db, tenant.id, patientId, today(c), {
-      actorId: user.id,
-      ip: clientIp(c),
-      screen: 'patient_page',
-    });
-    if (!history) throw new NotFound('patientNotFound');
-    const { locale } = view(c);
-    if (options.form) c.status(422);
-    return c.render(
-      <PatientPage
-        locale={locale}
-        timezone={tenant.timezone}
-        today={today(c)}
-        history={history}
-        operations={{
-          canExtend: user.role === 'ADMIN',
-          csrfToken: session.csrfToken,
-          form: options.form,
-        }}
-        canEdit={canBook(user.role)}
-        done={options.done}
-      />,
-      { title: localName(history.patient, locale) },
-    );
-  };
 
   routes.get('/:id', patientParam, doneQuery, (c) =>
-    renderPatient(c, c.req.valid('param').id, { done: c.req.valid('query').done }),
+    renderPatient(c, deps, c.req.valid('param').id, { done: c.req.valid('query').done }),
   );
 
-  const renderEdit = async (
-    c: Context<AuthedEnv>,
-    patientId: string,
-    status: 200 | 422,
-    form?: FormState,
-  ) => {
-    const patient = await findPatient(db, c.var.auth.tenant.id, patientId);
-    if (!patient) throw new NotFound('patientNotFound');
-    const props = view(c);
-    c.status(status);
-    return c.render(
-      <EditPatientPage
-        {...props}
-        patient={patient}
-        form={
-          form ?? {
-            values: {
-              ...patient,
-              name_ar: patient.name_ar ?? '',
-              phone: patient.phone ?? '',
-              date_of_birth: patient.date_of_birth ?? '',
-            },
-          }
-        }
-      />,
-      { title: translator(props.locale)('editPatient') },
-    );
-  };
-
   routes.get('/:id/edit', registrar, patientParam, (c) =>
-    renderEdit(c, c.req.valid('param').id, 200),
+    renderEdit(c, db, c.req.valid('param').id, 200),
   );
 
   routes.post(
@@ -227,30 +339,12 @@ export function patientRoutes({ db, clock }: AppDeps) {
     patientParam,
     validatedForm(patientEditForm, (c, errors, submitted) => {
       const context = c as Context<AuthedEnv>;
-      return renderEdit(context, context.req.param('id') ?? '', 422, {
+      return renderEdit(context, db, context.req.param('id') ?? '', 422, {
         values: submittedValues(submitted),
-        errors: patientFormErrors(errors, submitted, today(context)),
+        errors: patientFormErrors(errors, submitted, today(context, clock)),
       });
     }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const form = c.req.valid('form');
-      const invalid = async (errors: Record<string, string>) =>
-        renderEdit(c, id, 422, { values: submittedValues(await c.req.parseBody()), errors });
-      const dateErrors = dateOfBirthErrors(form.date_of_birth, today(c));
-      if (dateErrors) return invalid(dateErrors);
-      try {
-        await db
-          .transaction()
-          .execute((trx) =>
-            updatePatient(trx, actor(c), id, { details: detailsOf(form), mrn: form.mrn }),
-          );
-      } catch (error) {
-        if (error instanceof ValidationFailed && error.fields) return invalid(error.fields);
-        throw error;
-      }
-      return c.redirect(`/patients/${id}?done=updated`, 303);
-    },
+    (c) => updateFromForm(c, deps, c.req.valid('param').id, c.req.valid('form')),
   );
 
   /** SPEC §2 package operation: ADMIN moves a purchase's expiry later, with a reason. */
@@ -258,68 +352,10 @@ export function patientRoutes({ db, clock }: AppDeps) {
     '/:id/packages/:purchaseId/extend',
     requireRole('ADMIN'),
     validated('param', z.object({ id: uuid, purchaseId: uuid })),
-    validatedForm(extendForm, (c, fields, submitted) => {
-      const t = translator(c.get('locale'));
-      const values = {
-        expiry_date: formText(submitted.expiry_date),
-        days: formText(submitted.days),
-        reason: formText(submitted.reason),
-      };
-      const dateGiven = Boolean(values.expiry_date?.trim());
-      const dateValid = !dateGiven || z.iso.date().safeParse(values.expiry_date).success;
-      const params = c.req.param() as { id: string; purchaseId: string };
-      return renderPatient(c as unknown as Context<AuthedEnv>, params.id, {
-        form: {
-          purchaseId: params.purchaseId,
-          values,
-          errors: {
-            expiry_date: !fields.expiry_date
-              ? undefined
-              : dateValid
-                ? t('extendChooseOne')
-                : t('extendDateInvalid'),
-            days: fields.days ? t('extendDaysInvalid') : undefined,
-            reason: fields.reason ? t('fieldRequired') : undefined,
-          },
-        },
-      });
-    }),
-    async (c) => {
-      const { auth } = c.var;
-      const { id, purchaseId } = c.req.valid('param');
-      const form = c.req.valid('form');
-      try {
-        await db.transaction().execute((trx) =>
-          extendExpiry(trx, {
-            tenantId: auth.tenant.id,
-            patientId: id,
-            purchaseId,
-            extension: form.days === undefined ? { date: form.expiry_date! } : { days: form.days },
-            reason: form.reason,
-            today: localDate(auth.tenant.timezone, clock()),
-            actor: { id: auth.user.id, ip: clientIp(c) },
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ExpiryRefused)) throw error;
-        const t = translator(c.get('locale'));
-        const key = error.problem === 'notLater' ? 'extendDateNotLater' : 'extendDateTooFar';
-        return renderPatient(c, id, {
-          form: {
-            purchaseId,
-            values: {
-              expiry_date: form.expiry_date,
-              days: form.days?.toString(),
-              reason: form.reason,
-            },
-            errors: {
-              expiry_date: t(key, { date: formatDate(error.currentExpiry, c.get('locale')) }),
-            },
-          },
-        });
-      }
-      return c.redirect(`/patients/${id}`, 303);
-    },
+    validatedForm(extendForm, (c, fields, submitted) =>
+      renderExtendRefused(c as unknown as Context<AuthedEnv>, deps, fields, submitted),
+    ),
+    (c) => extendFromForm(c, deps, c.req.valid('param'), c.req.valid('form')),
   );
 
   return routes;
