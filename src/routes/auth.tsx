@@ -11,6 +11,7 @@ import {
   setSessionCookie,
 } from '../auth/session.js';
 import { recordAudit } from '../db/audit.js';
+import type { Database } from '../db/client.js';
 import {
   accountKey,
   clearFailures,
@@ -71,7 +72,113 @@ function renderLogin(c: Context<AppEnv>, status: 200 | 401 | 422 | 429, form: Lo
   return c.render(<LoginPage form={form} />, { title: t('signIn') });
 }
 
-export function authRoutes({ db, clock }: AppDeps) {
+/**
+ * A refused sign-in: audited when the email is a user's, then the login page again with the
+ * same answer whether it is or not.
+ */
+async function refuseSignIn(
+  c: Context<AppEnv>,
+  db: Database,
+  user: { tenant_id: string; id: string } | undefined,
+  refusal: { status: 401 | 429; reason: string },
+  form: { email: string; next?: string },
+) {
+  const t = translator(c.get('locale'));
+  if (user) {
+    await recordAudit(db, {
+      tenantId: user.tenant_id,
+      actorId: null,
+      action: 'user.sign_in_refused',
+      entity: 'user',
+      entityId: user.id,
+      after: { reason: refusal.reason },
+      ip: clientIp(c),
+    });
+  }
+  const error = refusal.status === 429 ? t('tooManyAttempts') : t('badCredentials');
+  return renderLogin(c, refusal.status, {
+    email: form.email,
+    next: safeNextPath(form.next),
+    error,
+  });
+}
+
+async function signIn(c: Context<AppEnv>, { db, clock }: AppDeps, form: z.infer<typeof loginForm>) {
+  const { email, password, next } = form;
+  const ip = clientIp(c);
+  const keys = signInKeys(email, ip);
+  const user = await findUserByEmail(db, email);
+  // Known or unknown email, locked or not: the same answers, so nothing tells them apart.
+  if (await isLocked(db, keys, clock())) {
+    return refuseSignIn(c, db, user, { status: 429, reason: 'throttled' }, form);
+  }
+  const valid =
+    user && user.active
+      ? await verifyPassword(user.password_hash, password)
+      : await verifyAgainstDummy(password);
+  if (!user || !valid) {
+    await recordFailure(db, keys, clock());
+    const reason = user?.active === false ? 'inactive' : 'wrong_password';
+    return refuseSignIn(c, db, user, { status: 401, reason }, form);
+  }
+  await clearFailures(db, accountKey(email));
+  // A fresh session (and CSRF token) at every sign-in; an earlier one on this browser ends.
+  const previous = c.get('auth');
+  if (previous) await invalidateSession(db, previous.session.id);
+  const token = generateSessionToken();
+  const session = await createSession(
+    db,
+    token,
+    { tenantId: user.tenant_id, userId: user.id },
+    clock(),
+  );
+  await recordAudit(db, {
+    tenantId: user.tenant_id,
+    actorId: user.id,
+    action: 'user.sign_in',
+    entity: 'user',
+    entityId: user.id,
+    ip,
+  });
+  setSessionCookie(c, token, session.expiresAt);
+  return c.redirect(safeNextPath(next), 303);
+}
+
+/** A new password ends the user's other sessions; this one continues under a new token. */
+async function changePassword(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  form: z.infer<typeof passwordForm>,
+) {
+  const { auth } = c.var;
+  if (form.new_password !== form.confirm_password) {
+    return renderPassword(c, 422, { confirm_password: 'passwordsDiffer' });
+  }
+  const storedHash = await passwordHashOf(db, auth.tenant.id, auth.user.id);
+  if (!storedHash || !(await verifyPassword(storedHash, form.current_password))) {
+    return renderPassword(c, 422, { current_password: 'currentPasswordWrong' });
+  }
+  await setUserPassword(
+    db,
+    { tenantId: auth.tenant.id, userId: auth.user.id, ip: clientIp(c) },
+    auth.user.id,
+    await hashPassword(form.new_password),
+    { sessionId: auth.session.id },
+  );
+  await invalidateSession(db, auth.session.id);
+  const token = generateSessionToken();
+  const session = await createSession(
+    db,
+    token,
+    { tenantId: auth.tenant.id, userId: auth.user.id },
+    clock(),
+  );
+  setSessionCookie(c, token, session.expiresAt);
+  return c.redirect('/account/password?changed=1', 303);
+}
+
+export function authRoutes(deps: AppDeps) {
+  const { db } = deps;
   const routes = new Hono<AppEnv>();
 
   routes.get('/login', (c) => {
@@ -94,59 +201,7 @@ export function authRoutes({ db, clock }: AppDeps) {
       if (fields.password) fieldErrors.password = 'fieldRequired';
       return renderLogin(c, 422, { email, next: safeNextPath(submitted.next), fieldErrors });
     }),
-    async (c) => {
-      const { email, password, next } = c.req.valid('form');
-      const t = translator(c.get('locale'));
-      const ip = clientIp(c);
-      const keys = signInKeys(email, ip);
-      const user = await findUserByEmail(db, email);
-      // Known or unknown email, locked or not: the same answers, so nothing tells them apart.
-      const refuse = async (status: 401 | 429, reason: string) => {
-        if (user) {
-          await recordAudit(db, {
-            tenantId: user.tenant_id,
-            actorId: null,
-            action: 'user.sign_in_refused',
-            entity: 'user',
-            entityId: user.id,
-            after: { reason },
-            ip,
-          });
-        }
-        const error = status === 429 ? t('tooManyAttempts') : t('badCredentials');
-        return renderLogin(c, status, { email, next: safeNextPath(next), error });
-      };
-      if (await isLocked(db, keys, clock())) return refuse(429, 'throttled');
-      const valid =
-        user && user.active
-          ? await verifyPassword(user.password_hash, password)
-          : await verifyAgainstDummy(password);
-      if (!user || !valid) {
-        await recordFailure(db, keys, clock());
-        return refuse(401, user?.active === false ? 'inactive' : 'wrong_password');
-      }
-      await clearFailures(db, accountKey(email));
-      // A fresh session (and CSRF token) at every sign-in; an earlier one on this browser ends.
-      const previous = c.get('auth');
-      if (previous) await invalidateSession(db, previous.session.id);
-      const token = generateSessionToken();
-      const session = await createSession(
-        db,
-        token,
-        { tenantId: user.tenant_id, userId: user.id },
-        clock(),
-      );
-      await recordAudit(db, {
-        tenantId: user.tenant_id,
-        actorId: user.id,
-        action: 'user.sign_in',
-        entity: 'user',
-        entityId: user.id,
-        ip,
-      });
-      setSessionCookie(c, token, session.expiresAt);
-      return c.redirect(safeNextPath(next), 303);
-    },
+    (c) => signIn(c, deps, c.req.valid('form')),
   );
 
   routes.post('/logout', async (c) => {
@@ -179,40 +234,12 @@ export function authRoutes({ db, clock }: AppDeps) {
     (c) => renderPassword(c, 200, undefined, c.req.valid('query').changed === '1'),
   );
 
-  /** A new password ends the user's other sessions; this one continues under a new token. */
   account.post(
     '/password',
     validatedForm(passwordForm, (c, errors) =>
       renderPassword(c as Context<AuthedEnv>, 422, errors),
     ),
-    async (c) => {
-      const { auth } = c.var;
-      const form = c.req.valid('form');
-      if (form.new_password !== form.confirm_password) {
-        return renderPassword(c, 422, { confirm_password: 'passwordsDiffer' });
-      }
-      const storedHash = await passwordHashOf(db, auth.tenant.id, auth.user.id);
-      if (!storedHash || !(await verifyPassword(storedHash, form.current_password))) {
-        return renderPassword(c, 422, { current_password: 'currentPasswordWrong' });
-      }
-      await setUserPassword(
-        db,
-        { tenantId: auth.tenant.id, userId: auth.user.id, ip: clientIp(c) },
-        auth.user.id,
-        await hashPassword(form.new_password),
-        { sessionId: auth.session.id },
-      );
-      await invalidateSession(db, auth.session.id);
-      const token = generateSessionToken();
-      const session = await createSession(
-        db,
-        token,
-        { tenantId: auth.tenant.id, userId: auth.user.id },
-        clock(),
-      );
-      setSessionCookie(c, token, session.expiresAt);
-      return c.redirect('/account/password?changed=1', 303);
-    },
+    (c) => changePassword(c, deps, c.req.valid('form')),
   );
   routes.route('/account', account);
 
