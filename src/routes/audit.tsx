@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import {
@@ -8,6 +8,7 @@ import {
   listAuditEntries,
   type AuditFilter,
 } from '../db/audit.js';
+import type { Database } from '../db/client.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { AuditPage } from '../views/audit/audit-page.js';
 import { translator } from '../views/i18n.js';
@@ -34,40 +35,47 @@ function olderUrl(query: z.infer<typeof auditQuery>, lastId: string): string {
   return `/admin/audit?${params.toString()}`;
 }
 
+async function renderAuditLog(
+  c: Context<AuthedEnv>,
+  db: Database,
+  query: z.infer<typeof auditQuery>,
+) {
+  const { tenant } = c.var.auth;
+  const filter: AuditFilter = {
+    action: query.action,
+    entity: query.entity,
+    actorId: query.actor,
+    entityId: query.entity_id,
+    from: query.from,
+    to: query.to,
+    before: query.before,
+  };
+  const { entries, hasMore } = await listAuditEntries(db, tenant, filter, PAGE_SIZE);
+  const actors = await listAuditActors(db, tenant.id);
+  const locale = c.get('locale');
+  const t = translator(locale);
+  const last = entries.at(-1);
+  return c.render(
+    <AuditPage
+      locale={locale}
+      timezone={tenant.timezone}
+      filter={filter}
+      actors={actors}
+      entries={entries}
+      olderUrl={hasMore && last ? olderUrl(query, last.id) : null}
+    />,
+    { title: t('auditLog') },
+  );
+}
+
 /** `GET /admin/audit`: the tenant's audit log, filtered and paged. Administrators only. */
 export function auditRoutes({ db }: AppDeps) {
   const routes = new Hono<AuthedEnv>();
   routes.use(requireAuth(), requireRole('ADMIN'));
 
-  routes.get('/', validated('query', auditQuery), async (c) => {
-    const query = c.req.valid('query');
-    const { tenant } = c.var.auth;
-    const filter: AuditFilter = {
-      action: query.action,
-      entity: query.entity,
-      actorId: query.actor,
-      entityId: query.entity_id,
-      from: query.from,
-      to: query.to,
-      before: query.before,
-    };
-    const { entries, hasMore } = await listAuditEntries(db, tenant, filter, PAGE_SIZE);
-    const actors = await listAuditActors(db, tenant.id);
-    const locale = c.get('locale');
-    const t = translator(locale);
-    const last = entries.at(-1);
-    return c.render(
-      <AuditPage
-        locale={locale}
-        timezone={tenant.timezone}
-        filter={filter}
-        actors={actors}
-        entries={entries}
-        olderUrl={hasMore && last ? olderUrl(query, last.id) : null}
-      />,
-      { title: t('auditLog') },
-    );
-  });
+  routes.get('/', validated('query', auditQuery), (c) =>
+    renderAuditLog(c, db, c.req.valid('query')),
+  );
 
   return routes;
 }
