@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware.js';
 import { listClinics } from '../db/clinics.js';
-import { loadDayView } from '../db/day-view.js';
+import { loadClinicDay } from '../db/clinic-day.js';
 import { localDate } from '../domain/dates.js';
 import { NotFound } from '../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
@@ -32,7 +32,7 @@ export function dayViewRoutes({ db, clock }: AppDeps) {
     const clinic = query.clinic ? clinics.find((option) => option.id === query.clinic) : clinics[0];
     if (!clinic) throw new NotFound('clinicNotFound');
 
-    const day = await loadDayView(db, tenant.id, clinic.id, { date, timezone: tenant.timezone });
+    const day = await loadClinicDay(db, tenant.id, clinic.id, { date, timezone: tenant.timezone });
     const locale = c.get('locale');
     const t = translator(locale);
     const props = { t, locale, timezone: tenant.timezone, date, today, clinics, clinic, day };
