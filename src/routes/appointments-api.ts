@@ -1,8 +1,9 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
 import { bookAppointment, cancelAppointment } from '../services/appointments.js';
+import type { Database } from '../db/client.js';
 import { findPackageClinics, findPurchaseClinics } from '../db/clinics.js';
 import { totalSessions } from '../db/packages.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
@@ -17,111 +18,185 @@ import { clientIp } from './request.js';
 import { findSlotsFor, slotQuery } from './slots.js';
 import { instant, text, uuid, validated } from './validation.js';
 
+const assignBody = z.object({
+  package_id: uuid,
+  patient_id: uuid,
+  idempotency_key: text().min(8).max(100).optional(),
+});
+
+const packageClinicsQuery = z.object({
+  package_purchase_id: uuid.optional(),
+  package_id: uuid.optional(),
+});
+
+const bookingBody = z.object({
+  patient_id: uuid,
+  appointment_type: z.enum(['single', 'package', 'group']),
+  package_purchase_id: uuid.optional(),
+  service_id: uuid.optional(),
+  clinic_id: uuid,
+  provider_id: uuid,
+  start: instant,
+  duration_minutes: z.number().int().min(5).max(480),
+  group_session_id: uuid.optional(),
+  idempotency_key: text().min(8).max(100).optional(),
+});
+
+/** The patient's purchases and the packages on sale (a view of patient data, audited). */
+async function packagesForPatient(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  patientId: string,
+) {
+  const { tenant, user } = c.var.auth;
+  const today = localDate(tenant.timezone, clock());
+  const data = await loadPatientPackages(db, tenant.id, patientId, today, {
+    actorId: user.id,
+    ip: clientIp(c),
+    screen: 'packages_api',
+  });
+  return c.json({
+    success: true,
+    patient_id: data.patient.id,
+    patient_name: data.patient.name_en,
+    assigned_packages: data.purchases.map((purchase) => ({
+      id: purchase.id,
+      type: 'purchase',
+      name: purchase.name_en,
+      total_sessions: purchase.total_sessions,
+      sessions_used: purchase.sessions_used,
+      sessions_remaining: sessionsRemaining(purchase),
+      purchase_date: purchase.purchase_date,
+      expiry_date: purchase.expiry_date,
+      is_expired: isExpired(purchase, today),
+    })),
+    available_packages: data.catalogue.map((entry) => ({
+      id: entry.id,
+      type: 'package',
+      name: entry.name_en,
+      total_sessions: totalSessions(entry),
+      price: Number(entry.price),
+      validity_days: entry.validity_days,
+      services: entry.services.map((service) => ({
+        name: service.name_en,
+        sessions: service.sessions,
+        clinic: service.clinic_en,
+        clinic_id: service.clinic_id,
+      })),
+    })),
+  });
+}
+
+/** Sells a package to the patient (once per idempotency key). */
+async function assignFromJson(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  body: z.infer<typeof assignBody>,
+) {
+  const { auth } = c.var;
+  const { purchase } = await assignPackage(db, {
+    tenantId: auth.tenant.id,
+    patientId: body.patient_id,
+    packageId: body.package_id,
+    assignedBy: auth.user.id,
+    today: localDate(auth.tenant.timezone, clock()),
+    idempotencyKey: body.idempotency_key ?? null,
+    ip: clientIp(c),
+  });
+  return c.json({
+    success: true,
+    package_purchase_id: purchase.id,
+    message: 'Package assigned to patient successfully',
+    package_name: purchase.name_en,
+    total_sessions: purchase.total_sessions,
+    expiry_date: purchase.expiry_date,
+  });
+}
+
+/** The clinics of a purchase or of a package on sale: exactly one of the two is asked for. */
+async function packageClinics(
+  c: Context<AuthedEnv>,
+  db: Database,
+  { package_purchase_id, package_id }: z.infer<typeof packageClinicsQuery>,
+) {
+  const { tenant } = c.var.auth;
+  if (Boolean(package_purchase_id) === Boolean(package_id)) {
+    throw new BadRequest('packageOrPurchase');
+  }
+  if (package_purchase_id) {
+    const purchase = await findPurchaseClinics(db, tenant.id, package_purchase_id);
+    if (!purchase) throw new NotFound('purchaseNotFound');
+    return c.json({ success: true, clinics: purchase.clinics, package_name: purchase.name_en });
+  }
+  const pkg = await findPackageClinics(db, tenant.id, package_id!);
+  if (!pkg) throw new NotFound('packageNotFound');
+  if (!pkg.active) throw new Conflict('packageNotSold');
+  return c.json({ success: true, clinics: pkg.clinics, package_name: pkg.name_en });
+}
+
+/** Books and answers 201 with the session count, and a warning near the package's expiry. */
+async function bookFromJson(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  body: z.infer<typeof bookingBody>,
+) {
+  const { auth } = c.var;
+  const booking = await bookAppointment(
+    db,
+    auth.tenant,
+    { id: auth.user.id, ip: clientIp(c) },
+    {
+      patientId: body.patient_id,
+      type: body.appointment_type,
+      clinicId: body.clinic_id,
+      providerId: body.provider_id,
+      serviceId: body.service_id ?? null,
+      purchaseId: body.package_purchase_id ?? null,
+      groupSessionId: body.group_session_id ?? null,
+      start: new Date(body.start),
+      durationMinutes: body.duration_minutes,
+      idempotencyKey: body.idempotency_key ?? null,
+    },
+    clock(),
+  );
+  const { appointment, purchase } = booking;
+  return c.json(
+    {
+      success: true,
+      appointment_id: appointment.id,
+      status: appointment.status,
+      start: formatInstant(appointment.starts_at, auth.tenant.timezone),
+      end: formatInstant(appointment.ends_at, auth.tenant.timezone),
+      session_number_in_package: appointment.session_number_in_package,
+      sessions_used: purchase?.sessions_used ?? null,
+      sessions_remaining: purchase ? purchase.total_sessions - purchase.sessions_used : null,
+      ...(booking.nearExpiry && {
+        warning: `This package expires on ${purchase!.expiry_date}: the session falls in its last week.`,
+      }),
+    },
+    201,
+  );
+}
+
 /**
  * The JSON API of SPEC §4, for the existing front-ends and integrations: URLs and shapes are
  * fixed. Names are the English ones; dates 'YYYY-MM-DD'; prices JSON numbers.
  */
-
-export function appointmentsApi({ db, clock }: AppDeps) {
+export function appointmentsApi(deps: AppDeps) {
+  const { db, clock } = deps;
   const api = new Hono<AuthedEnv>();
   api.use(requireAuth());
 
-  api.get('/packages-for-patient/', validated('query', z.object({ patient: uuid })), async (c) => {
-    const { tenant, user } = c.var.auth;
-    const today = localDate(tenant.timezone, clock());
-    const data = await loadPatientPackages(db, tenant.id, c.req.valid('query').patient, today, {
-      actorId: user.id,
-      ip: clientIp(c),
-      screen: 'packages_api',
-    });
-    return c.json({
-      success: true,
-      patient_id: data.patient.id,
-      patient_name: data.patient.name_en,
-      assigned_packages: data.purchases.map((purchase) => ({
-        id: purchase.id,
-        type: 'purchase',
-        name: purchase.name_en,
-        total_sessions: purchase.total_sessions,
-        sessions_used: purchase.sessions_used,
-        sessions_remaining: sessionsRemaining(purchase),
-        purchase_date: purchase.purchase_date,
-        expiry_date: purchase.expiry_date,
-        is_expired: isExpired(purchase, today),
-      })),
-      available_packages: data.catalogue.map((entry) => ({
-        id: entry.id,
-        type: 'package',
-        name: entry.name_en,
-        total_sessions: totalSessions(entry),
-        price: Number(entry.price),
-        validity_days: entry.validity_days,
-        services: entry.services.map((service) => ({
-          name: service.name_en,
-          sessions: service.sessions,
-          clinic: service.clinic_en,
-          clinic_id: service.clinic_id,
-        })),
-      })),
-    });
-  });
-
-  api.post(
-    '/assign-package/',
-    requireRole(...BOOKING_ROLES),
-    validated(
-      'json',
-      z.object({
-        package_id: uuid,
-        patient_id: uuid,
-        idempotency_key: text().min(8).max(100).optional(),
-      }),
-    ),
-    async (c) => {
-      const { auth } = c.var;
-      const body = c.req.valid('json');
-      const { purchase } = await assignPackage(db, {
-        tenantId: auth.tenant.id,
-        patientId: body.patient_id,
-        packageId: body.package_id,
-        assignedBy: auth.user.id,
-        today: localDate(auth.tenant.timezone, clock()),
-        idempotencyKey: body.idempotency_key ?? null,
-        ip: clientIp(c),
-      });
-      return c.json({
-        success: true,
-        package_purchase_id: purchase.id,
-        message: 'Package assigned to patient successfully',
-        package_name: purchase.name_en,
-        total_sessions: purchase.total_sessions,
-        expiry_date: purchase.expiry_date,
-      });
-    },
+  api.get('/packages-for-patient/', validated('query', z.object({ patient: uuid })), (c) =>
+    packagesForPatient(c, deps, c.req.valid('query').patient),
   );
 
-  api.get(
-    '/package-clinics/',
-    validated(
-      'query',
-      z.object({ package_purchase_id: uuid.optional(), package_id: uuid.optional() }),
-    ),
-    async (c) => {
-      const { package_purchase_id, package_id } = c.req.valid('query');
-      const { tenant } = c.var.auth;
-      if (Boolean(package_purchase_id) === Boolean(package_id)) {
-        throw new BadRequest('packageOrPurchase');
-      }
-      if (package_purchase_id) {
-        const purchase = await findPurchaseClinics(db, tenant.id, package_purchase_id);
-        if (!purchase) throw new NotFound('purchaseNotFound');
-        return c.json({ success: true, clinics: purchase.clinics, package_name: purchase.name_en });
-      }
-      const pkg = await findPackageClinics(db, tenant.id, package_id!);
-      if (!pkg) throw new NotFound('packageNotFound');
-      if (!pkg.active) throw new Conflict('packageNotSold');
-      return c.json({ success: true, clinics: pkg.clinics, package_name: pkg.name_en });
-    },
+  api.post('/assign-package/', requireRole(...BOOKING_ROLES), validated('json', assignBody), (c) =>
+    assignFromJson(c, deps, c.req.valid('json')),
+  );
+
+  api.get('/package-clinics/', validated('query', packageClinicsQuery), (c) =>
+    packageClinics(c, db, c.req.valid('query')),
   );
 
   api.get(
@@ -151,63 +226,8 @@ export function appointmentsApi({ db, clock }: AppDeps) {
     });
   });
 
-  api.post(
-    '/book/',
-    requireRole(...BOOKING_ROLES),
-    validated(
-      'json',
-      z.object({
-        patient_id: uuid,
-        appointment_type: z.enum(['single', 'package', 'group']),
-        package_purchase_id: uuid.optional(),
-        service_id: uuid.optional(),
-        clinic_id: uuid,
-        provider_id: uuid,
-        start: instant,
-        duration_minutes: z.number().int().min(5).max(480),
-        group_session_id: uuid.optional(),
-        idempotency_key: text().min(8).max(100).optional(),
-      }),
-    ),
-    async (c) => {
-      const body = c.req.valid('json');
-      const { auth } = c.var;
-      const booking = await bookAppointment(
-        db,
-        auth.tenant,
-        { id: auth.user.id, ip: clientIp(c) },
-        {
-          patientId: body.patient_id,
-          type: body.appointment_type,
-          clinicId: body.clinic_id,
-          providerId: body.provider_id,
-          serviceId: body.service_id ?? null,
-          purchaseId: body.package_purchase_id ?? null,
-          groupSessionId: body.group_session_id ?? null,
-          start: new Date(body.start),
-          durationMinutes: body.duration_minutes,
-          idempotencyKey: body.idempotency_key ?? null,
-        },
-        clock(),
-      );
-      const { appointment, purchase } = booking;
-      return c.json(
-        {
-          success: true,
-          appointment_id: appointment.id,
-          status: appointment.status,
-          start: formatInstant(appointment.starts_at, auth.tenant.timezone),
-          end: formatInstant(appointment.ends_at, auth.tenant.timezone),
-          session_number_in_package: appointment.session_number_in_package,
-          sessions_used: purchase?.sessions_used ?? null,
-          sessions_remaining: purchase ? purchase.total_sessions - purchase.sessions_used : null,
-          ...(booking.nearExpiry && {
-            warning: `This package expires on ${purchase!.expiry_date}: the session falls in its last week.`,
-          }),
-        },
-        201,
-      );
-    },
+  api.post('/book/', requireRole(...BOOKING_ROLES), validated('json', bookingBody), (c) =>
+    bookFromJson(c, deps, c.req.valid('json')),
   );
 
   api.post(

@@ -4,6 +4,7 @@ import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
 import { findAppointmentRow } from '../db/appointment-rows.js';
 import { bookAppointment } from '../services/appointments.js';
+import type { Database } from '../db/client.js';
 import { clinicExists, listClinics } from '../db/clinics.js';
 import { listOpenGroupSessions } from '../db/group-sessions.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
@@ -18,7 +19,7 @@ import {
 import { listBookableServices, listClinicChoices, type ServiceOption } from '../db/services.js';
 import { localDate } from '../domain/dates.js';
 import { BadRequest, NotFound } from '../domain/errors.js';
-import type { AppDeps, AuthedEnv } from '../env.js';
+import type { AppDeps, AuthedEnv, Clock } from '../env.js';
 import { renderFragment } from '../views/renderer.js';
 import { BookingConfirmation } from '../views/appointments/booking-confirmation.js';
 import { BOOKING_ERROR_ID, BookingPage } from '../views/appointments/booking-page.js';
@@ -104,90 +105,341 @@ function view(c: Context<AuthedEnv>) {
   return { locale: c.get('locale') };
 }
 
-/** The booking page and the fragments its controls fetch. Front desk and admins only. */
-export function bookingRoutes({ db, clock }: AppDeps) {
-  const routes = new Hono<AuthedEnv>();
-  routes.use(requireAuth(), requireRole(...BOOKING_ROLES));
+function today(c: Context<AuthedEnv>, clock: Clock) {
+  return localDate(c.var.auth.tenant.timezone, clock());
+}
 
-  const today = (c: Context<AuthedEnv>) => localDate(c.var.auth.tenant.timezone, clock());
+/** Errors of the modal's buttons show inside the modal, not behind it. */
+const errorsInModal = showErrorsIn(`#${PACKAGE_MODAL_ERROR_ID}`);
 
-  /** Clinic, provider and schedule as they are before any package or clinic is chosen. */
-  const freshChoices = async (c: Context<AuthedEnv>) => {
-    const { locale } = view(c);
-    const clinics = await listClinics(db, c.var.auth.tenant.id);
-    return (
-      <>
-        <PackageSection locale={locale} oob />
-        <ClinicField locale={locale} clinics={clinics} oob />
-        <ProviderField locale={locale} providers={null} oob />
-        <ScheduleFields locale={locale} state={null} slots={null} oob />
-      </>
-    );
+const assignForm = z.object({
+  patient_id: uuid,
+  package_id: uuid,
+  idempotency_key: text().min(8).max(100),
+});
+
+/** Clinic, provider and schedule as they are before any package or clinic is chosen. */
+async function freshChoices(c: Context<AuthedEnv>, db: Database) {
+  const { locale } = view(c);
+  const clinics = await listClinics(db, c.var.auth.tenant.id);
+  return (
+    <>
+      <PackageSection locale={locale} oob />
+      <ClinicField locale={locale} clinics={clinics} oob />
+      <ProviderField locale={locale} providers={null} oob />
+      <ScheduleFields locale={locale} state={null} slots={null} oob />
+    </>
+  );
+}
+
+/** The clinic's services (with sessions left, for a package), date and duration. */
+function scheduleState(
+  c: Context<AuthedEnv>,
+  clock: Clock,
+  services: ServiceOption[],
+  choice: { serviceId?: string | null; date?: string },
+): ScheduleState {
+  const service = services.find((s) => s.id === choice.serviceId) ?? services[0];
+  return {
+    services,
+    serviceId: service?.id ?? null,
+    date: choice.date ?? today(c, clock),
+    minDate: today(c, clock),
+    duration: service?.default_duration_minutes ?? DEFAULT_DURATION_MINUTES,
   };
+}
 
-  /** The clinic's services (with sessions left, for a package), date and duration. */
-  const scheduleState = (
-    c: Context<AuthedEnv>,
-    services: ServiceOption[],
-    choice: { serviceId?: string | null; date?: string },
-  ): ScheduleState => {
-    const service = services.find((s) => s.id === choice.serviceId) ?? services[0];
-    return {
-      services,
-      serviceId: service?.id ?? null,
-      date: choice.date ?? today(c),
-      minDate: today(c),
-      duration: service?.default_duration_minutes ?? DEFAULT_DURATION_MINUTES,
-    };
-  };
+/**
+ * The clinic and purchase the form narrows by must be the tenant's: another tenant's id
+ * answers 404 rather than an empty list.
+ */
+async function checkNarrowingIds(
+  c: Context<AuthedEnv>,
+  db: Database,
+  form: { clinic_id: string | null; package_purchase_id?: string | null },
+) {
+  const tenantId = c.var.auth.tenant.id;
+  if (form.clinic_id && !(await clinicExists(db, tenantId, form.clinic_id))) {
+    throw new NotFound('clinicNotFound');
+  }
+  if (form.package_purchase_id && !(await findPurchase(db, tenantId, form.package_purchase_id))) {
+    throw new NotFound('purchaseNotFound');
+  }
+}
 
-  /**
-   * The clinic and purchase the form narrows by must be the tenant's: another tenant's id
-   * answers 404 rather than an empty list.
-   */
-  const checkNarrowingIds = async (
-    c: Context<AuthedEnv>,
-    form: { clinic_id: string | null; package_purchase_id?: string | null },
-  ) => {
-    const tenantId = c.var.auth.tenant.id;
-    if (form.clinic_id && !(await clinicExists(db, tenantId, form.clinic_id))) {
-      throw new NotFound('clinicNotFound');
-    }
-    if (form.package_purchase_id && !(await findPurchase(db, tenantId, form.package_purchase_id))) {
-      throw new NotFound('purchaseNotFound');
-    }
-  };
-
-  /** Free times of the chosen provider, or the open group sessions for a group booking. */
-  const slotChoices = async (
-    c: Context<AuthedEnv>,
-    form: BookingFormQuery,
-  ): Promise<SlotListProps['choices']> => {
-    const { tenant } = c.var.auth;
-    if (form.appointment_type === 'group') {
-      if (!form.clinic_id) return null;
-      const sessions = await listOpenGroupSessions(
-        db,
-        tenant.id,
-        { clinicId: form.clinic_id, serviceId: form.service_id },
-        clock(),
-      );
-      return { kind: 'groups', sessions, timezone: tenant.timezone };
-    }
-    if (!form.provider_id) return null;
-    const slots = await findSlotsFor(
+/** Free times of the chosen provider, or the open group sessions for a group booking. */
+async function slotChoices(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  form: BookingFormQuery,
+): Promise<SlotListProps['choices']> {
+  const { tenant } = c.var.auth;
+  if (form.appointment_type === 'group') {
+    if (!form.clinic_id) return null;
+    const sessions = await listOpenGroupSessions(
       db,
-      tenant,
-      {
-        provider_id: form.provider_id,
-        date: form.date ?? today(c),
-        duration: form.duration ?? DEFAULT_DURATION_MINUTES,
-        patient_id: form.patient_id ?? undefined,
-      },
+      tenant.id,
+      { clinicId: form.clinic_id, serviceId: form.service_id },
       clock(),
     );
-    return { kind: 'slots', slots, timezone: tenant.timezone };
-  };
+    return { kind: 'groups', sessions, timezone: tenant.timezone };
+  }
+  if (!form.provider_id) return null;
+  const slots = await findSlotsFor(
+    db,
+    tenant,
+    {
+      provider_id: form.provider_id,
+      date: form.date ?? today(c, clock),
+      duration: form.duration ?? DEFAULT_DURATION_MINUTES,
+      patient_id: form.patient_id ?? undefined,
+    },
+    clock(),
+  );
+  return { kind: 'slots', slots, timezone: tenant.timezone };
+}
+
+/** A new patient starts a new booking: results, package and clinic choice reset. */
+async function patientChosen(c: Context<AuthedEnv>, db: Database, patientId: string) {
+  const patient = await findPatient(db, c.var.auth.tenant.id, patientId);
+  if (!patient) throw new NotFound('patientNotFound');
+  return renderFragment(
+    c,
+    <>
+      <PatientChoice {...view(c)} patient={patient} />
+      <PatientResults {...view(c)} patients={null} oob />
+      {await freshChoices(c, db)}
+    </>,
+  );
+}
+
+/** The quick-add dialog, filled with what the search was typed as (a phone or a name). */
+function quickAddForm(c: Context<AuthedEnv>, q: string) {
+  const field = /^[\d\s+()-]+$/.test(q)
+    ? 'phone'
+    : /\p{Script=Arabic}/u.test(q)
+      ? 'name_ar'
+      : 'name_en';
+  return renderFragment(
+    c,
+    <QuickAddPatient
+      {...view(c)}
+      form={{ values: { [field]: q } }}
+      formToken={crypto.randomUUID()}
+    />,
+  );
+}
+
+/** Invalid or possibly duplicate: the form again, in the dialog instead of the choice. */
+function quickAddAgain(
+  c: Context<AuthedEnv>,
+  status: 409 | 422,
+  props: Omit<Parameters<typeof QuickAddPatient>[0], 't' | 'locale'>,
+) {
+  c.header('HX-Retarget', `#${PATIENT_MODAL_BODY_ID}`);
+  c.header('HX-Reswap', 'innerHTML');
+  c.status(status);
+  return renderFragment(c, <QuickAddPatient {...view(c)} {...props} />);
+}
+
+/** A patient registered from the quick-add dialog is the chosen one; else the dialog again. */
+async function registerFromQuickAdd(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  form: z.infer<typeof registrationForm>,
+) {
+  const { auth } = c.var;
+  const outcome = await registerFromForm(
+    db,
+    { tenantId: auth.tenant.id, userId: auth.user.id, ip: clientIp(c) },
+    form,
+    today(c, clock),
+  );
+  if (outcome.ok) return patientChosen(c, db, outcome.id);
+  const values = submittedValues(await c.req.parseBody());
+  return outcome.status === 409
+    ? quickAddAgain(c, 409, {
+        form: { values },
+        formToken: form.form_token,
+        duplicates: outcome.duplicates,
+      })
+    : quickAddAgain(c, 422, {
+        form: { values, errors: outcome.errors },
+        formToken: form.form_token,
+      });
+}
+
+/** The patient's packages and the catalogue, for the package modal (a view, audited). */
+async function packageModal(c: Context<AuthedEnv>, { db, clock }: AppDeps, patientId: string) {
+  const { tenant, user } = c.var.auth;
+  const data = await loadPatientPackages(
+    db,
+    tenant.id,
+    patientId,
+    localDate(tenant.timezone, clock()),
+    { actorId: user.id, ip: clientIp(c), screen: 'package_modal' },
+  );
+  return renderFragment(
+    c,
+    <PackageModalBody
+      {...view(c)}
+      currency={tenant.currency}
+      data={data}
+      newIdempotencyKey={() => crypto.randomUUID()}
+    />,
+  );
+}
+
+/** The package section, with the clinics (and, for one clinic, providers) it narrows to. */
+async function chosenPackage(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  ids: { purchaseId: string; patientId: string },
+  message?: (purchase: PurchaseSummary) => string,
+) {
+  const { locale } = view(c);
+  const { tenant } = c.var.auth;
+  const { purchase, nextSession, clinics } = await findBookablePurchaseWithClinics(
+    db,
+    tenant.id,
+    ids,
+    localDate(tenant.timezone, clock()),
+  );
+  const only = clinics.length === 1 ? clinics[0] : undefined;
+  const choices = only ? await listClinicChoices(db, tenant.id, only.id, purchase.id) : null;
+  const schedule = choices ? scheduleState(c, clock, choices.services, {}) : null;
+  c.header('HX-Trigger', CLOSE_MODAL_EVENT);
+  return renderFragment(
+    c,
+    <>
+      <PackageSection locale={locale} chosen={{ purchase, nextSession }} />
+      <ClinicField locale={locale} clinics={clinics} oob />
+      <ProviderField locale={locale} providers={choices?.providers ?? null} oob />
+      <ScheduleFields locale={locale} state={schedule} slots={null} oob />
+      {message && <Announcement message={message(purchase)} />}
+    </>,
+  );
+}
+
+/** A package sold from the modal becomes the chosen one, with a message saying so. */
+async function assignFromModal(
+  c: Context<AuthedEnv>,
+  deps: AppDeps,
+  form: z.infer<typeof assignForm>,
+) {
+  const { auth } = c.var;
+  const { purchase } = await assignPackage(deps.db, {
+    tenantId: auth.tenant.id,
+    patientId: form.patient_id,
+    packageId: form.package_id,
+    assignedBy: auth.user.id,
+    today: localDate(auth.tenant.timezone, deps.clock()),
+    idempotencyKey: form.idempotency_key,
+    ip: clientIp(c),
+  });
+  const { locale } = view(c);
+  const t = translator(locale);
+  return chosenPackage(c, deps, { purchaseId: purchase.id, patientId: purchase.patient_id }, (p) =>
+    t('packageAssigned', { name: localName(p, locale) }),
+  );
+}
+
+/** The clinic's providers and its schedule fields (with the open sessions, for a group). */
+async function clinicProviders(c: Context<AuthedEnv>, deps: AppDeps, form: BookingFormQuery) {
+  const { tenant } = c.var.auth;
+  const { locale } = view(c);
+  if (!form.clinic_id) {
+    return renderFragment(
+      c,
+      <>
+        <ProviderField locale={locale} providers={null} />
+        <ScheduleFields locale={locale} state={null} slots={null} oob />
+      </>,
+    );
+  }
+  await checkNarrowingIds(c, deps.db, form);
+  const { providers, services } = await listClinicChoices(
+    deps.db,
+    tenant.id,
+    form.clinic_id,
+    form.package_purchase_id,
+  );
+  const schedule = scheduleState(c, deps.clock, services, {});
+  const slots = form.appointment_type === 'group' ? await slotChoices(c, deps, form) : null;
+  return renderFragment(
+    c,
+    <>
+      <ProviderField locale={locale} providers={providers} />
+      <ScheduleFields locale={locale} state={schedule} slots={slots} oob />
+    </>,
+  );
+}
+
+/** The service changed: its default duration, and the slots again. */
+async function serviceSchedule(c: Context<AuthedEnv>, deps: AppDeps, form: BookingFormQuery) {
+  if (!form.clinic_id) throw new BadRequest('clinicFirst');
+  await checkNarrowingIds(c, deps.db, form);
+  const services = await listBookableServices(
+    deps.db,
+    c.var.auth.tenant.id,
+    form.clinic_id,
+    form.package_purchase_id,
+  );
+  const schedule = scheduleState(c, deps.clock, services, {
+    serviceId: form.service_id,
+    date: form.date,
+  });
+  const slots = await slotChoices(c, deps, { ...form, duration: schedule.duration });
+  return renderFragment(c, <ScheduleFields {...view(c)} state={schedule} slots={slots} />);
+}
+
+/** Books what the form holds and answers with the confirmation. */
+async function bookFromForm(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  form: z.infer<typeof bookingForm>,
+) {
+  const { auth } = c.var;
+  const booking = await bookAppointment(
+    db,
+    auth.tenant,
+    { id: auth.user.id, ip: clientIp(c) },
+    {
+      patientId: form.patient_id!,
+      type: form.appointment_type,
+      clinicId: form.clinic_id!,
+      providerId: form.provider_id,
+      serviceId: form.service_id,
+      purchaseId: form.appointment_type === 'single' ? null : form.package_purchase_id,
+      groupSessionId: form.group_session_id,
+      start: form.start ? new Date(form.start) : null,
+      durationMinutes: form.duration,
+      idempotencyKey: form.idempotency_key,
+    },
+    clock(),
+  );
+  const details = await findAppointmentRow(db, auth.tenant.id, booking.appointment.id);
+  const { locale } = view(c);
+  const t = translator(locale);
+  return renderFragment(
+    c,
+    <>
+      <BookingConfirmation
+        locale={locale}
+        timezone={auth.tenant.timezone}
+        details={details!}
+        booking={booking}
+      />
+      <Announcement message={t('appointmentBooked')} />
+    </>,
+  );
+}
+
+/** The booking page and the fragments its controls fetch. Front desk and admins only. */
+export function bookingRoutes(deps: AppDeps) {
+  const { db, clock } = deps;
+  const routes = new Hono<AuthedEnv>();
+  routes.use(requireAuth(), requireRole(...BOOKING_ROLES));
 
   routes.get('/', async (c) => {
     const { locale } = view(c);
@@ -211,57 +463,15 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     },
   );
 
-  /** A new patient starts a new booking: results, package and clinic choice reset. */
-  const patientChosen = async (c: Context<AuthedEnv>, patientId: string) => {
-    const patient = await findPatient(db, c.var.auth.tenant.id, patientId);
-    if (!patient) throw new NotFound('patientNotFound');
-    return renderFragment(
-      c,
-      <>
-        <PatientChoice {...view(c)} patient={patient} />
-        <PatientResults {...view(c)} patients={null} oob />
-        {await freshChoices(c)}
-      </>,
-    );
-  };
-
   routes.get('/patient', validated('query', z.object({ patient_id: uuid })), (c) =>
-    patientChosen(c, c.req.valid('query').patient_id),
+    patientChosen(c, db, c.req.valid('query').patient_id),
   );
 
-  /** The quick-add dialog, filled with what the search was typed as (a phone or a name). */
   routes.get(
     '/patient-form',
     validated('query', z.object({ q: z.string().trim().max(100).default('') })),
-    (c) => {
-      const { q } = c.req.valid('query');
-      const field = /^[\d\s+()-]+$/.test(q)
-        ? 'phone'
-        : /\p{Script=Arabic}/u.test(q)
-          ? 'name_ar'
-          : 'name_en';
-      return renderFragment(
-        c,
-        <QuickAddPatient
-          {...view(c)}
-          form={{ values: { [field]: q } }}
-          formToken={crypto.randomUUID()}
-        />,
-      );
-    },
+    (c) => quickAddForm(c, c.req.valid('query').q),
   );
-
-  /** Invalid or possibly duplicate: the form again, in the dialog instead of the choice. */
-  const quickAddAgain = (
-    c: Context<AuthedEnv>,
-    status: 409 | 422,
-    props: Omit<Parameters<typeof QuickAddPatient>[0], 't' | 'locale'>,
-  ) => {
-    c.header('HX-Retarget', `#${PATIENT_MODAL_BODY_ID}`);
-    c.header('HX-Reswap', 'innerHTML');
-    c.status(status);
-    return renderFragment(c, <QuickAddPatient {...view(c)} {...props} />);
-  };
 
   routes.post(
     '/register',
@@ -269,90 +479,20 @@ export function bookingRoutes({ db, clock }: AppDeps) {
       quickAddAgain(c as Context<AuthedEnv>, 422, {
         form: {
           values: submittedValues(submitted),
-          errors: patientFormErrors(errors, submitted, today(c as Context<AuthedEnv>)),
+          errors: patientFormErrors(errors, submitted, today(c as Context<AuthedEnv>, clock)),
         },
         formToken: submittedText(submitted, 'form_token') || crypto.randomUUID(),
       }),
     ),
-    async (c) => {
-      const form = c.req.valid('form');
-      const { auth } = c.var;
-      const outcome = await registerFromForm(
-        db,
-        { tenantId: auth.tenant.id, userId: auth.user.id, ip: clientIp(c) },
-        form,
-        today(c),
-      );
-      if (outcome.ok) return patientChosen(c, outcome.id);
-      const values = submittedValues(await c.req.parseBody());
-      return outcome.status === 409
-        ? quickAddAgain(c, 409, {
-            form: { values },
-            formToken: form.form_token,
-            duplicates: outcome.duplicates,
-          })
-        : quickAddAgain(c, 422, {
-            form: { values, errors: outcome.errors },
-            formToken: form.form_token,
-          });
-    },
+    (c) => registerFromQuickAdd(c, deps, c.req.valid('form')),
   );
 
   /** Single session or group: no package, every clinic. */
-  routes.get('/reset', async (c) => renderFragment(c, await freshChoices(c)));
+  routes.get('/reset', async (c) => renderFragment(c, await freshChoices(c, db)));
 
-  routes.get('/package-modal', validated('query', z.object({ patient_id: uuid })), async (c) => {
-    const { tenant, user } = c.var.auth;
-    const data = await loadPatientPackages(
-      db,
-      tenant.id,
-      c.req.valid('query').patient_id,
-      localDate(tenant.timezone, clock()),
-      { actorId: user.id, ip: clientIp(c), screen: 'package_modal' },
-    );
-    return renderFragment(
-      c,
-      <PackageModalBody
-        {...view(c)}
-        currency={tenant.currency}
-        data={data}
-        newIdempotencyKey={() => crypto.randomUUID()}
-      />,
-    );
-  });
-
-  /** The package section, with the clinics (and, for one clinic, providers) it narrows to. */
-  const chosenPackage = async (
-    c: Context<AuthedEnv>,
-    ids: { purchaseId: string; patientId: string },
-    message?: (purchase: PurchaseSummary) => string,
-  ) => {
-    const { locale } = view(c);
-    const { tenant } = c.var.auth;
-    const { purchase, nextSession, clinics } = await findBookablePurchaseWithClinics(
-      db,
-      tenant.id,
-      ids,
-      localDate(tenant.timezone, clock()),
-    );
-    const only = clinics.length === 1 ? clinics[0] : undefined;
-    const choices = only ? await listClinicChoices(db, tenant.id, only.id, purchase.id) : null;
-    const schedule = choices ? scheduleState(c, choices.services, {}) : null;
-    c.header('HX-Trigger', CLOSE_MODAL_EVENT);
-    return renderFragment(
-      c,
-      <>
-        <PackageSection locale={locale} chosen={{ purchase, nextSession }} />
-        <ClinicField locale={locale} clinics={clinics} oob />
-        <ProviderField locale={locale} providers={choices?.providers ?? null} oob />
-        <ScheduleFields locale={locale} state={schedule} slots={null} oob />
-        {message && <Announcement message={message(purchase)} />}
-      </>,
-    );
-  };
-
-  /** Errors of the modal's buttons show inside the modal, not behind it. */
-  const errorsInModal = showErrorsIn(`#${PACKAGE_MODAL_ERROR_ID}`);
+  routes.get('/package-modal', validated('query', z.object({ patient_id: uuid })), (c) =>
+    packageModal(c, deps, c.req.valid('query').patient_id),
+  );
 
   routes.get(
     '/package',
@@ -360,7 +500,7 @@ export function bookingRoutes({ db, clock }: AppDeps) {
     validated('query', z.object({ patient_id: uuid, package_purchase_id: uuid })),
     async (c) => {
       const { patient_id, package_purchase_id } = c.req.valid('query');
-      return chosenPackage(c, { purchaseId: package_purchase_id, patientId: patient_id });
+      return chosenPackage(c, deps, { purchaseId: package_purchase_id, patientId: patient_id });
     },
   );
 
@@ -374,136 +514,35 @@ export function bookingRoutes({ db, clock }: AppDeps) {
         db,
         c.var.auth.tenant.id,
         { purchaseId: package_purchase_id, patientId: patient_id },
-        today(c),
+        today(c, clock),
       );
       return renderFragment(c, <PackageSection {...view(c)} chosen={chosen} />);
     },
   );
 
-  routes.post(
-    '/assign',
-    errorsInModal,
-    validated(
-      'form',
-      z.object({ patient_id: uuid, package_id: uuid, idempotency_key: text().min(8).max(100) }),
-    ),
-    async (c) => {
-      const { auth } = c.var;
-      const form = c.req.valid('form');
-      const { purchase } = await assignPackage(db, {
-        tenantId: auth.tenant.id,
-        patientId: form.patient_id,
-        packageId: form.package_id,
-        assignedBy: auth.user.id,
-        today: localDate(auth.tenant.timezone, clock()),
-        idempotencyKey: form.idempotency_key,
-        ip: clientIp(c),
-      });
-      const { locale } = view(c);
-      const t = translator(locale);
-      return chosenPackage(c, { purchaseId: purchase.id, patientId: purchase.patient_id }, (p) =>
-        t('packageAssigned', { name: localName(p, locale) }),
-      );
-    },
+  routes.post('/assign', errorsInModal, validated('form', assignForm), (c) =>
+    assignFromModal(c, deps, c.req.valid('form')),
   );
 
-  routes.get('/providers', validated('query', bookingFormQuery), async (c) => {
-    const form = c.req.valid('query');
-    const { tenant } = c.var.auth;
-    const { locale } = view(c);
-    if (!form.clinic_id) {
-      return renderFragment(
-        c,
-        <>
-          <ProviderField locale={locale} providers={null} />
-          <ScheduleFields locale={locale} state={null} slots={null} oob />
-        </>,
-      );
-    }
-    await checkNarrowingIds(c, form);
-    const { providers, services } = await listClinicChoices(
-      db,
-      tenant.id,
-      form.clinic_id,
-      form.package_purchase_id,
-    );
-    const schedule = scheduleState(c, services, {});
-    const slots = form.appointment_type === 'group' ? await slotChoices(c, form) : null;
-    return renderFragment(
-      c,
-      <>
-        <ProviderField locale={locale} providers={providers} />
-        <ScheduleFields locale={locale} state={schedule} slots={slots} oob />
-      </>,
-    );
-  });
+  routes.get('/providers', validated('query', bookingFormQuery), (c) =>
+    clinicProviders(c, deps, c.req.valid('query')),
+  );
 
-  /** The service changed: its default duration, and the slots again. */
-  routes.get('/schedule', validated('query', bookingFormQuery), async (c) => {
-    const form = c.req.valid('query');
-    if (!form.clinic_id) throw new BadRequest('clinicFirst');
-    await checkNarrowingIds(c, form);
-    const services = await listBookableServices(
-      db,
-      c.var.auth.tenant.id,
-      form.clinic_id,
-      form.package_purchase_id,
-    );
-    const schedule = scheduleState(c, services, { serviceId: form.service_id, date: form.date });
-    const slots = await slotChoices(c, { ...form, duration: schedule.duration });
-    return renderFragment(c, <ScheduleFields {...view(c)} state={schedule} slots={slots} />);
-  });
+  routes.get('/schedule', validated('query', bookingFormQuery), (c) =>
+    serviceSchedule(c, deps, c.req.valid('query')),
+  );
 
   routes.get('/slots', validated('query', bookingFormQuery), async (c) => {
     const form = c.req.valid('query');
     // A provider's slots check their ids themselves (findSlotsFor); group sessions, the clinic.
     if (form.appointment_type === 'group')
-      await checkNarrowingIds(c, { clinic_id: form.clinic_id });
-    const slots = await slotChoices(c, form);
+      await checkNarrowingIds(c, db, { clinic_id: form.clinic_id });
+    const slots = await slotChoices(c, deps, form);
     return renderFragment(c, <SlotList {...view(c)} choices={slots} selected={form.start} />);
   });
 
-  routes.post(
-    '/book',
-    showErrorsIn(`#${BOOKING_ERROR_ID}`),
-    validated('form', bookingForm),
-    async (c) => {
-      const form = c.req.valid('form');
-      const { auth } = c.var;
-      const booking = await bookAppointment(
-        db,
-        auth.tenant,
-        { id: auth.user.id, ip: clientIp(c) },
-        {
-          patientId: form.patient_id!,
-          type: form.appointment_type,
-          clinicId: form.clinic_id!,
-          providerId: form.provider_id,
-          serviceId: form.service_id,
-          purchaseId: form.appointment_type === 'single' ? null : form.package_purchase_id,
-          groupSessionId: form.group_session_id,
-          start: form.start ? new Date(form.start) : null,
-          durationMinutes: form.duration,
-          idempotencyKey: form.idempotency_key,
-        },
-        clock(),
-      );
-      const details = await findAppointmentRow(db, auth.tenant.id, booking.appointment.id);
-      const { locale } = view(c);
-      const t = translator(locale);
-      return renderFragment(
-        c,
-        <>
-          <BookingConfirmation
-            locale={locale}
-            timezone={auth.tenant.timezone}
-            details={details!}
-            booking={booking}
-          />
-          <Announcement message={t('appointmentBooked')} />
-        </>,
-      );
-    },
+  routes.post('/book', showErrorsIn(`#${BOOKING_ERROR_ID}`), validated('form', bookingForm), (c) =>
+    bookFromForm(c, deps, c.req.valid('form')),
   );
 
   return routes;

@@ -1,8 +1,8 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth } from '../auth/middleware.js';
 import { listClinics } from '../db/clinics.js';
-import { loadDayView } from '../db/day-view.js';
+import { loadClinicDay } from '../db/clinic-day.js';
 import { localDate } from '../domain/dates.js';
 import { NotFound } from '../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
@@ -16,29 +16,37 @@ const dayViewQuery = z.object({
   clinic: blankAsMissing(uuid),
 });
 
+/** The chosen clinic's day (the first clinic, today, unless the query says otherwise). */
+async function renderDayView(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  query: z.infer<typeof dayViewQuery>,
+) {
+  const { tenant } = c.var.auth;
+  const today = localDate(tenant.timezone, clock());
+  const date = query.date ?? today;
+  const clinics = await listClinics(db, tenant.id);
+  const clinic = query.clinic ? clinics.find((option) => option.id === query.clinic) : clinics[0];
+  if (!clinic) throw new NotFound('clinicNotFound');
+
+  const day = await loadClinicDay(db, tenant.id, clinic.id, { date, timezone: tenant.timezone });
+  const locale = c.get('locale');
+  const t = translator(locale);
+  const props = { t, locale, timezone: tenant.timezone, date, today, clinics, clinic, day };
+  if (c.req.header('hx-request')) return renderFragment(c, <DayGrid {...props} />);
+  return c.render(<DayViewPage {...props} />, { title: t('dayView') });
+}
+
 /**
  * The day view: a clinic's appointments of one tenant-local day, one column per provider.
  * Every signed-in role may read it. Mounted at /appointments, it answers that path only.
  */
-export function dayViewRoutes({ db, clock }: AppDeps) {
+export function dayViewRoutes(deps: AppDeps) {
   const routes = new Hono<AuthedEnv>();
 
-  routes.get('/', requireAuth(), validated('query', dayViewQuery), async (c) => {
-    const { tenant } = c.var.auth;
-    const query = c.req.valid('query');
-    const today = localDate(tenant.timezone, clock());
-    const date = query.date ?? today;
-    const clinics = await listClinics(db, tenant.id);
-    const clinic = query.clinic ? clinics.find((option) => option.id === query.clinic) : clinics[0];
-    if (!clinic) throw new NotFound('clinicNotFound');
-
-    const day = await loadDayView(db, tenant.id, clinic.id, { date, timezone: tenant.timezone });
-    const locale = c.get('locale');
-    const t = translator(locale);
-    const props = { t, locale, timezone: tenant.timezone, date, today, clinics, clinic, day };
-    if (c.req.header('hx-request')) return renderFragment(c, <DayGrid {...props} />);
-    return c.render(<DayViewPage {...props} />, { title: t('dayView') });
-  });
+  routes.get('/', requireAuth(), validated('query', dayViewQuery), (c) =>
+    renderDayView(c, deps, c.req.valid('query')),
+  );
 
   return routes;
 }

@@ -1,6 +1,6 @@
 import type { ClinicOption } from '../../db/clinics.js';
 import type { AppointmentRow } from '../../db/appointment-rows.js';
-import type { DayView } from '../../db/day-view.js';
+import type { ClinicDay } from '../../db/clinic-day.js';
 import type { ProviderOption } from '../../db/providers.js';
 import type { Locale } from '../../db/schema.js';
 import { addDays } from '../../domain/dates.js';
@@ -21,7 +21,7 @@ export interface DayViewProps {
   today: string;
   clinics: ClinicOption[];
   clinic: ClinicOption;
-  day: DayView;
+  day: ClinicDay;
 }
 
 export function dayViewUrl(date: string, clinicId: string): string {
@@ -83,7 +83,7 @@ interface Column {
  * One column per active provider of the clinic, plus one for anyone else who has an
  * appointment there that day (a provider since moved or retired): nothing booked is hidden.
  */
-function columnsOf(day: DayView): Column[] {
+function columnsOf(day: ClinicDay): Column[] {
   const columns: Column[] = day.providers.map((provider) => ({ provider, appointments: [] }));
   const byProvider = new Map(columns.map((column) => [column.provider.id, column]));
   for (const appointment of day.appointments) {

@@ -3,7 +3,7 @@ import { appointmentRows, type AppointmentRow } from './appointment-rows.js';
 import type { Database } from './client.js';
 import { listProvidersForClinic, type ProviderOption } from './providers.js';
 
-export interface DayView {
+export interface ClinicDay {
   providers: ProviderOption[];
   appointments: AppointmentRow[];
 }
@@ -12,12 +12,12 @@ export interface DayView {
  * A clinic's day: its active providers and its appointments starting that tenant-local day,
  * in time order, cancelled ones included. Two queries whatever the number of appointments.
  */
-export async function loadDayView(
+export async function loadClinicDay(
   db: Database,
   tenantId: string,
   clinicId: string,
   day: { date: string; timezone: string },
-): Promise<DayView> {
+): Promise<ClinicDay> {
   const { start: from, end: to } = dayBounds(day.date, day.timezone);
   const providers = await listProvidersForClinic(db, tenantId, clinicId);
   const appointments = await appointmentRows(db, tenantId)
