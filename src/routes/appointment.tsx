@@ -21,7 +21,7 @@ import { renderFragment } from '../views/renderer.js';
 import { Announcement } from '../views/announcer.js';
 import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
-import { clientIp } from './request.js';
+import { actorOf, clientIp } from './request.js';
 import { text, uuid, validated } from './validation.js';
 
 const idParam = z.object({ id: uuid });
@@ -84,7 +84,7 @@ async function cancelWithReason(
   const { status, sessionReturned } = await cancelAppointment(
     db,
     auth.tenant,
-    { id: auth.user.id, ip: clientIp(c) },
+    actorOf(c),
     id,
     reason,
     clock(),

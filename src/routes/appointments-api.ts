@@ -14,7 +14,7 @@ import { BadRequest, Conflict, NotFound } from '../domain/errors.js';
 import { isExpired, sessionsRemaining } from '../domain/purchases.js';
 import { formatInstant } from '../domain/slots.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
-import { clientIp } from './request.js';
+import { actorOf, clientIp } from './request.js';
 import { findSlotsFor, slotQuery } from './slots.js';
 import { instant, text, uuid, validated } from './validation.js';
 
@@ -144,7 +144,7 @@ async function bookFromJson(
   const booking = await bookAppointment(
     db,
     auth.tenant,
-    { id: auth.user.id, ip: clientIp(c) },
+    actorOf(c),
     {
       patientId: body.patient_id,
       type: body.appointment_type,
@@ -240,7 +240,7 @@ export function appointmentsApi(deps: AppDeps) {
       const { status, sessionReturned } = await cancelAppointment(
         db,
         auth.tenant,
-        { id: auth.user.id, ip: clientIp(c) },
+        actorOf(c),
         c.req.valid('param').id,
         c.req.valid('json').reason,
         clock(),

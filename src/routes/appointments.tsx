@@ -40,7 +40,7 @@ import { submittedText, submittedValues } from '../views/forms.js';
 import { translator } from '../views/i18n.js';
 import { showErrorsIn } from './errors.js';
 import { patientFormErrors, registerFromForm, registrationForm } from './patient-details.js';
-import { clientIp } from './request.js';
+import { actorOf, clientIp, staffActorOf } from './request.js';
 import { findSlotsFor } from './slots.js';
 import {
   blankAsMissing,
@@ -248,13 +248,7 @@ async function registerFromQuickAdd(
   { db, clock }: AppDeps,
   form: z.infer<typeof registrationForm>,
 ) {
-  const { auth } = c.var;
-  const outcome = await registerFromForm(
-    db,
-    { tenantId: auth.tenant.id, userId: auth.user.id, ip: clientIp(c) },
-    form,
-    today(c, clock),
-  );
+  const outcome = await registerFromForm(db, staffActorOf(c), form, today(c, clock));
   if (outcome.ok) return patientChosen(c, db, outcome.id);
   const values = submittedValues(await c.req.parseBody());
   return outcome.status === 409
@@ -403,7 +397,7 @@ async function bookFromForm(
   const booking = await bookAppointment(
     db,
     auth.tenant,
-    { id: auth.user.id, ip: clientIp(c) },
+    actorOf(c),
     {
       patientId: form.patient_id!,
       type: form.appointment_type,

@@ -26,7 +26,7 @@ import { LoginPage, type LoginFormState } from '../views/auth/login-page.js';
 import { PasswordPage } from '../views/auth/password-page.js';
 import { submittedText, type FieldErrors, type FormState } from '../views/forms.js';
 import { translator } from '../views/i18n.js';
-import { clientIp } from './request.js';
+import { clientIp, staffActorOf } from './request.js';
 import { newPassword, validated, validatedForm } from './validation.js';
 
 /** Only paths of this site: never `//evil.example`, an absolute URL or a control character. */
@@ -158,13 +158,9 @@ async function changePassword(
   if (!storedHash || !(await verifyPassword(storedHash, form.current_password))) {
     return renderPassword(c, 422, { current_password: 'currentPasswordWrong' });
   }
-  await setUserPassword(
-    db,
-    { tenantId: auth.tenant.id, userId: auth.user.id, ip: clientIp(c) },
-    auth.user.id,
-    await hashPassword(form.new_password),
-    { sessionId: auth.session.id },
-  );
+  await setUserPassword(db, staffActorOf(c), auth.user.id, await hashPassword(form.new_password), {
+    sessionId: auth.session.id,
+  });
   await invalidateSession(db, auth.session.id);
   const token = generateSessionToken();
   const session = await createSession(

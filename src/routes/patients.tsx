@@ -2,7 +2,6 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES, canBook } from '../auth/roles.js';
-import type { StaffActor } from '../db/audit.js';
 import type { Database } from '../db/client.js';
 import { extendExpiry } from '../db/package-operations.js';
 import { loadPatientHistory } from '../db/patient-history.js';
@@ -31,7 +30,7 @@ import {
   registerFromForm,
   registrationForm,
 } from './patient-details.js';
-import { clientIp } from './request.js';
+import { actorOf, clientIp, staffActorOf } from './request.js';
 import { blankAsMissing, uuid, validated, validatedForm } from './validation.js';
 
 const extendForm = z
@@ -69,10 +68,6 @@ function view(c: Context<AuthedEnv>) {
 
 function today(c: Context<AuthedEnv>, clock: Clock) {
   return localDate(c.var.auth.tenant.timezone, clock());
-}
-
-function staffActorOf(c: Context<AuthedEnv>): StaffActor {
-  return { tenantId: c.var.auth.tenant.id, userId: c.var.auth.user.id, ip: clientIp(c) };
 }
 
 async function renderPatientList(c: Context<AuthedEnv>, db: Database, q: string, page: number) {
@@ -265,7 +260,7 @@ async function extendFromForm(
         extension: form.days === undefined ? { date: form.expiry_date! } : { days: form.days },
         reason: form.reason,
         today: localDate(auth.tenant.timezone, deps.clock()),
-        actor: { id: auth.user.id, ip: clientIp(c) },
+        actor: actorOf(c),
       }),
     );
   } catch (error) {

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../../auth/middleware.js';
-import type { Actor, StaffActor } from '../../db/audit.js';
 import { NotFound, Unauthenticated, ValidationFailed } from '../../domain/errors.js';
 import type { AppEnv, AuthedEnv } from '../../env.js';
-import { clientIp } from '../request.js';
+
 import type { FieldErrors } from '../../views/forms.js';
 import { uuid } from '../validation.js';
 
@@ -14,15 +13,6 @@ export function adminRoutes() {
   const routes = new Hono<AuthedEnv>();
   routes.use(requireAuth(), requireRole('ADMIN'));
   return routes;
-}
-
-export function actorOf(c: Context<AuthedEnv>): Actor {
-  return { id: c.var.auth.user.id, ip: clientIp(c) };
-}
-
-/** The signed-in user as the services/ modules take them: with their tenant. */
-export function staffActorOf(c: Context<AuthedEnv>): StaffActor {
-  return { tenantId: c.var.auth.tenant.id, userId: c.var.auth.user.id, ip: clientIp(c) };
 }
 
 /** validatedForm's hooks see the app's context; behind adminRoutes() it always has a user. */

@@ -14,7 +14,6 @@ import { submittedText, type FieldErrors, type Submitted } from '../../views/for
 import { translator } from '../../views/i18n.js';
 import { validated, validatedForm } from '../validation.js';
 import {
-  actorOf,
   adminRoutes,
   authed,
   existingRow,
@@ -23,6 +22,7 @@ import {
   idParam,
   nameField,
 } from './admin.js';
+import { actorOf } from '../request.js';
 
 const clinicForm = z.object({ name_en: nameField, name_ar: nameField, specialty: nameField });
 const newClinicForm = clinicForm.extend({ form_token: formTokenField });

@@ -25,7 +25,6 @@ import {
 import { translator } from '../../views/i18n.js';
 import { uuid, validated, validatedForm } from '../validation.js';
 import {
-  actorOf,
   adminRoutes,
   authed,
   existingRow,
@@ -38,6 +37,7 @@ import {
   nameField,
   wholeNumberField,
 } from './admin.js';
+import { actorOf } from '../request.js';
 
 const LIST = '/admin/packages';
 const sessionsField = wholeNumberField(1, 1000, 'errSessions');

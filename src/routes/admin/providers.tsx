@@ -42,7 +42,6 @@ import { localName } from '../../views/format.js';
 import { translator } from '../../views/i18n.js';
 import { blankAsMissing, fieldErrorsOf, uuid, validated, validatedForm } from '../validation.js';
 import {
-  actorOf,
   adminRoutes,
   authed,
   existingRow,
@@ -53,6 +52,7 @@ import {
   listField,
   nameField,
 } from './admin.js';
+import { actorOf } from '../request.js';
 
 const LIST = '/admin/providers';
 const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];

@@ -19,7 +19,6 @@ import {
 import { translator } from '../../views/i18n.js';
 import { uuid, validated, validatedForm } from '../validation.js';
 import {
-  actorOf,
   adminRoutes,
   authed,
   existingRow,
@@ -31,6 +30,7 @@ import {
   nameField,
   wholeNumberField,
 } from './admin.js';
+import { actorOf } from '../request.js';
 
 const serviceForm = z.object({
   clinic_id: z.uuid('errChooseClinic'),

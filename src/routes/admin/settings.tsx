@@ -13,7 +13,8 @@ import { SettingsPage } from '../../views/admin/settings.js';
 import { submittedValues, type FormState } from '../../views/forms.js';
 import { translator } from '../../views/i18n.js';
 import { validated, validatedForm } from '../validation.js';
-import { adminRoutes, staffActorOf } from './admin.js';
+import { adminRoutes } from './admin.js';
+import { staffActorOf } from '../request.js';
 
 const settingsForm = z.object({
   name: z.string({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),

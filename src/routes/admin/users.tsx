@@ -20,7 +20,8 @@ import {
 import { submittedText, submittedValues, type FormState } from '../../views/forms.js';
 import { translator } from '../../views/i18n.js';
 import { newPassword, uuid, validated, validatedForm } from '../validation.js';
-import { adminRoutes, existingRow, formPage, staffActorOf } from './admin.js';
+import { adminRoutes, existingRow, formPage } from './admin.js';
+import { staffActorOf } from '../request.js';
 
 const profileForm = z.object({
   name: z.string({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),
