@@ -1,5 +1,5 @@
 import { Conflict } from '../domain/errors.js';
-import type { ErrorKey } from '../views/messages/errors.js';
+import type { ErrorKey } from '../i18n/errors.js';
 
 /** Constraints whose violation has a refusal of its own; others answer by their SQLSTATE. */
 const CONSTRAINT_KEYS: Record<string, ErrorKey> = {

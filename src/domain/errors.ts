@@ -1,5 +1,5 @@
-import { translator, type MessageKey } from '../views/i18n.js';
-import type { ErrorKey } from '../views/messages/errors.js';
+import { translator, type MessageKey } from '../i18n/index.js';
+import type { ErrorKey } from '../i18n/errors.js';
 
 /** Values a message's `{name}` placeholders take; 'YYYY-MM-DD' dates show as a page shows dates. */
 export type MessageParams = Record<string, string | number>;
@@ -16,7 +16,7 @@ export function snakeCase(key: string): string {
 
 /**
  * Errors the application answers with on purpose; `onError` maps them to a status once. Each
- * names its message by key (views/messages/errors.ts), never by an English sentence: pages
+ * names its message by key (i18n/errors.ts), never by an English sentence: pages
  * translate it, the JSON API answers `code` (the key in snake_case) and the English text,
  * which is also the error's `message` (logs, tests).
  */

@@ -19,7 +19,7 @@ import {
 } from '../views/appointments/appointment-page.js';
 import { renderFragment } from '../views/renderer.js';
 import { Announcement } from '../views/announcer.js';
-import { translator } from '../views/i18n.js';
+import { translator } from '../i18n/index.js';
 import { showErrorsIn } from './errors.js';
 import { actorOf, clientIp } from './request.js';
 import { text, uuid, validated } from './validation.js';

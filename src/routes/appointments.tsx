@@ -37,7 +37,7 @@ import {
 } from '../views/appointments/schedule-fields.js';
 import { localName } from '../views/format.js';
 import { submittedText, submittedValues } from '../views/forms.js';
-import { translator } from '../views/i18n.js';
+import { translator } from '../i18n/index.js';
 import { showErrorsIn } from './errors.js';
 import { patientFormErrors, registerFromForm, registrationForm } from './patient-details.js';
 import { actorOf, clientIp, staffActorOf } from './request.js';

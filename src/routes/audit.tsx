@@ -11,7 +11,7 @@ import {
 import type { Database } from '../db/client.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { AuditPage } from '../views/audit/audit-page.js';
-import { translator } from '../views/i18n.js';
+import { translator } from '../i18n/index.js';
 import { blankAsMissing, calendarDate, uuid, validated } from './validation.js';
 
 const PAGE_SIZE = 50;

@@ -25,7 +25,7 @@ import type { AppDeps, AppEnv, AuthedEnv } from '../env.js';
 import { LoginPage, type LoginFormState } from '../views/auth/login-page.js';
 import { PasswordPage } from '../views/auth/password-page.js';
 import { submittedText, type FieldErrors, type FormState } from '../views/forms.js';
-import { translator } from '../views/i18n.js';
+import { translator } from '../i18n/index.js';
 import { clientIp, staffActorOf } from './request.js';
 import { newPassword, validated, validatedForm } from './validation.js';
 

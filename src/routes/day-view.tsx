@@ -8,7 +8,7 @@ import { NotFound } from '../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { renderFragment } from '../views/renderer.js';
 import { DayGrid, DayViewPage } from '../views/appointments/day-view.js';
-import { translator } from '../views/i18n.js';
+import { translator } from '../i18n/index.js';
 import { blankAsMissing, calendarDate, uuid, validated } from './validation.js';
 
 const dayViewQuery = z.object({

@@ -9,8 +9,8 @@ import { DomainError, NotFound, snakeCase, type MessageParams } from '../domain/
 import type { AppEnv } from '../env.js';
 import { ErrorFragment, ErrorPage } from '../views/error-page.js';
 import { formatDate } from '../views/format.js';
-import { translator, type MessageKey } from '../views/i18n.js';
-import type { ErrorKey } from '../views/messages/errors.js';
+import { translator, type MessageKey } from '../i18n/index.js';
+import type { ErrorKey } from '../i18n/errors.js';
 
 interface ErrorAnswer {
   status: ContentfulStatusCode;

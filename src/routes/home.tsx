@@ -3,7 +3,7 @@ import { requireAuth } from '../auth/middleware.js';
 import { canBook } from '../auth/roles.js';
 import type { AuthedEnv } from '../env.js';
 import { HomePage } from '../views/home-page.js';
-import { translator } from '../views/i18n.js';
+import { translator } from '../i18n/index.js';
 
 export function homeRoutes() {
   const routes = new Hono<AuthedEnv>();

@@ -18,7 +18,7 @@ import {
   type Submitted,
 } from '../views/forms.js';
 import { formatDate, localName } from '../views/format.js';
-import { translator } from '../views/i18n.js';
+import { translator } from '../i18n/index.js';
 import { EditPatientPage, NewPatientPage } from '../views/patients/patient-form.js';
 import { PatientListPage } from '../views/patients/patient-list.js';
 import { PatientPage, type ExtendFormState } from '../views/patients/patient-page.js';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BadRequest, ValidationFailed, type FieldKeys } from '../domain/errors.js';
 import type { AppEnv } from '../env.js';
 import type { FieldErrors, Submitted } from '../views/forms.js';
-import { isMessageKey, type MessageKey } from '../views/i18n.js';
+import { isMessageKey, type MessageKey } from '../i18n/index.js';
 
 /**
  * zod's own messages are English sentences; ours are message keys, translated when a page or

@@ -1,4 +1,4 @@
-import type { Translate } from './i18n.js';
+import type { Translate } from '../i18n/index.js';
 
 export const ERROR_MESSAGE_ID = 'error-message';
 

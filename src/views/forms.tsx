@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { CSRF_FIELD } from '../auth/csrf.js';
-import { isMessageKey, type Translate } from './i18n.js';
+import { isMessageKey, type Translate } from '../i18n/index.js';
 import { useT } from './request-context.js';
 
 /**

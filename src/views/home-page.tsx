@@ -1,7 +1,7 @@
 import type { AuthContext } from '../auth/session.js';
 import type { Locale } from '../db/schema.js';
 import { currencyName, timeZoneName } from './format.js';
-import { roleKey } from './i18n.js';
+import { roleKey } from '../i18n/index.js';
 import { useT } from './request-context.js';
 
 export function HomePage({

@@ -6,7 +6,7 @@ import type { Locale } from '../db/schema.js';
 import { AdminNav } from './admin/admin-nav.js';
 import { Announcer } from './announcer.js';
 import { assetUrl } from './assets.js';
-import { otherLocale, translator } from './i18n.js';
+import { otherLocale, translator } from '../i18n/index.js';
 
 /**
  * htmx without inline styles or eval (the CSP forbids both), no copies of pages in

@@ -1,7 +1,7 @@
 import { useRequestContext } from 'hono/jsx-renderer';
 import type { Locale } from '../db/schema.js';
 import type { AppEnv } from '../env.js';
-import { translator, type Translate } from './i18n.js';
+import { translator, type Translate } from '../i18n/index.js';
 
 /**
  * The request's language for the views, instead of a `t` prop passed down every component:

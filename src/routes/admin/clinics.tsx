@@ -11,7 +11,7 @@ import {
 import type { AppDeps, AuthedEnv } from '../../env.js';
 import { ClinicFormPage, ClinicsPage } from '../../views/admin/clinics.js';
 import { submittedText, type FieldErrors, type Submitted } from '../../views/forms.js';
-import { translator } from '../../views/i18n.js';
+import { translator } from '../../i18n/index.js';
 import { validated, validatedForm } from '../validation.js';
 import {
   adminRoutes,

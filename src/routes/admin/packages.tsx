@@ -22,7 +22,7 @@ import {
   PackagesPage,
   type PackageFormValues,
 } from '../../views/admin/packages.js';
-import { translator } from '../../views/i18n.js';
+import { translator } from '../../i18n/index.js';
 import { uuid, validated, validatedForm } from '../validation.js';
 import {
   adminRoutes,

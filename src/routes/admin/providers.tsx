@@ -39,7 +39,7 @@ import {
   type TimeOffFormValues,
 } from '../../views/admin/providers.js';
 import { localName } from '../../views/format.js';
-import { translator } from '../../views/i18n.js';
+import { translator } from '../../i18n/index.js';
 import { blankAsMissing, fieldErrorsOf, uuid, validated, validatedForm } from '../validation.js';
 import {
   adminRoutes,

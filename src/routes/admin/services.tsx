@@ -16,7 +16,7 @@ import {
   ServicesPage,
   type ServiceFormValues,
 } from '../../views/admin/services.js';
-import { translator } from '../../views/i18n.js';
+import { translator } from '../../i18n/index.js';
 import { uuid, validated, validatedForm } from '../validation.js';
 import {
   adminRoutes,

@@ -11,7 +11,7 @@ import type { AppDeps, AuthedEnv } from '../../env.js';
 import { updateTenantSettings } from '../../services/tenants.js';
 import { SettingsPage } from '../../views/admin/settings.js';
 import { submittedValues, type FormState } from '../../views/forms.js';
-import { translator } from '../../views/i18n.js';
+import { translator } from '../../i18n/index.js';
 import { validated, validatedForm } from '../validation.js';
 import { adminRoutes } from './admin.js';
 import { staffActorOf } from '../request.js';

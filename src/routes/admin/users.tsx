@@ -18,7 +18,7 @@ import {
   type UserNotice,
 } from '../../views/admin/users.js';
 import { submittedText, submittedValues, type FormState } from '../../views/forms.js';
-import { translator } from '../../views/i18n.js';
+import { translator } from '../../i18n/index.js';
 import { newPassword, uuid, validated, validatedForm } from '../validation.js';
 import { adminRoutes, existingRow, formPage } from './admin.js';
 import { staffActorOf } from '../request.js';

@@ -1,4 +1,4 @@
-import type { MessageKey } from '../i18n.js';
+import type { MessageKey } from '../../i18n/index.js';
 import { useT } from '../request-context.js';
 
 const LINKS: { href: string; label: MessageKey }[] = [

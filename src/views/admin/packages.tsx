@@ -2,7 +2,7 @@ import type { CatalogueEntry } from '../../db/packages.js';
 import type { Locale } from '../../db/schema.js';
 import type { AdminService } from '../../db/services.js';
 import { formatMoney, localName } from '../format.js';
-import { sessionCount } from '../i18n.js';
+import { sessionCount } from '../../i18n/index.js';
 import { errorText, FormActions, TextField, type FieldErrors } from '../forms.js';
 import { FormCard, ListCard, NameFields, RowLink } from './cards.js';
 import { useT } from '../request-context.js';

@@ -3,7 +3,7 @@ import type { AdminProvider, TimeOff } from '../../db/providers.js';
 import type { Locale } from '../../db/schema.js';
 import type { LiveAppointment } from '../../domain/provider-changes.js';
 import { formatDateAt, formatTime, localName } from '../format.js';
-import type { MessageKey } from '../i18n.js';
+import type { MessageKey } from '../../i18n/index.js';
 import { TimeRange } from '../time-range.js';
 import {
   CheckboxGroup,

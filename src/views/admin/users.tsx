@@ -9,7 +9,7 @@ import {
   type FormState,
   type Option,
 } from '../forms.js';
-import { roleKey, type MessageKey, type Translate } from '../i18n.js';
+import { roleKey, type MessageKey, type Translate } from '../../i18n/index.js';
 import { useT } from '../request-context.js';
 
 export const USER_LIST_ID = 'user-list';

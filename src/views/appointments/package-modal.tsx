@@ -5,7 +5,7 @@ import type { Locale } from '../../db/schema.js';
 import { totalSessions } from '../../db/packages.js';
 import { isExpired, isUsable, sessionsRemaining } from '../../domain/purchases.js';
 import { formatDate, formatMoney, localName } from '../format.js';
-import { sessionCount } from '../i18n.js';
+import { sessionCount } from '../../i18n/index.js';
 import { PACKAGE_SECTION_ID } from './package-section.js';
 import { useT } from '../request-context.js';
 

@@ -6,7 +6,7 @@ import {
 } from '../../db/audit.js';
 import type { Locale } from '../../db/schema.js';
 import { formatDateAt, formatTime } from '../format.js';
-import type { MessageKey, Translate } from '../i18n.js';
+import type { MessageKey, Translate } from '../../i18n/index.js';
 import { useT } from '../request-context.js';
 
 export const AUDIT_TABLE_ID = 'audit-entries';

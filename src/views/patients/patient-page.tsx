@@ -10,7 +10,7 @@ import {
   sessionsRemaining,
 } from '../../domain/purchases.js';
 import { formatDate, formatDateAt, localName } from '../format.js';
-import type { MessageKey } from '../i18n.js';
+import type { MessageKey } from '../../i18n/index.js';
 import { TimeRange } from '../time-range.js';
 import { AppointmentStatusBadge, isCancelled, PurchaseStatusBadge } from '../status-badges.js';
 import { useT } from '../request-context.js';

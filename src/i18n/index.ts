@@ -1,13 +1,13 @@
 import type { Locale, Role } from '../db/schema.js';
-import { packageOperationsAr, packageOperationsEn } from './messages/package-operations.js';
-import { adminCatalogueAr, adminCatalogueEn } from './messages/admin-catalogue.js';
-import { auditAr, auditEn } from './messages/audit.js';
-import { signInAr, signInEn } from './messages/sign-in.js';
-import { adminAr, adminEn } from './messages/admin.js';
-import { patientsAr, patientsEn } from './messages/patients.js';
-import { memoize } from './format.js';
-import { errorsAr, errorsEn } from './messages/errors.js';
-import { feedbackAr, feedbackEn } from './messages/feedback.js';
+import { packageOperationsAr, packageOperationsEn } from './package-operations.js';
+import { adminCatalogueAr, adminCatalogueEn } from './admin-catalogue.js';
+import { auditAr, auditEn } from './audit.js';
+import { signInAr, signInEn } from './sign-in.js';
+import { adminAr, adminEn } from './admin.js';
+import { patientsAr, patientsEn } from './patients.js';
+import { memoize } from '../views/format.js';
+import { errorsAr, errorsEn } from './errors.js';
+import { feedbackAr, feedbackEn } from './feedback.js';
 
 const coreEn = {
   appName: 'Raseed',

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Conflict, NotFound, snakeCase, ValidationFailed } from '../../src/domain/errors.js';
-import { isMessageKey, translator } from '../../src/views/i18n.js';
-import { errorsAr, errorsEn, type ErrorKey } from '../../src/views/messages/errors.js';
+import { isMessageKey, translator } from '../../src/i18n/index.js';
+import { errorsAr, errorsEn, type ErrorKey } from '../../src/i18n/errors.js';
 
 const SRC = join(import.meta.dirname, '../../src');
 
@@ -89,7 +89,7 @@ describe('error messages', () => {
 
   it('shares no key with another dictionary (a shared key would override the other text)', () => {
     const others = sources(join(SRC, 'views')).filter(
-      ({ path }) => !path.endsWith('messages/errors.ts'),
+      ({ path }) => !path.endsWith('i18n/errors.ts'),
     );
     const keysOf = (text: string) => [...text.matchAll(/^ {2}(\w+):/gm)].map((match) => match[1]!);
     const clashes = others.flatMap(({ path, text }) =>
