@@ -11,11 +11,11 @@ import { NotFound, ValidationFailed } from '../domain/errors.js';
 import { ExpiryRefused, MAX_EXTENSION_DAYS } from '../domain/purchases.js';
 import type { AppDeps, AuthedEnv, Clock } from '../env.js';
 import {
-  submittedText,
   submittedValues,
   type FieldErrors,
   type FormState,
   type Submitted,
+  submittedFormToken,
 } from '../views/forms.js';
 import { formatDate, localName } from '../views/format.js';
 import { translator } from '../i18n/index.js';
@@ -313,7 +313,7 @@ export function patientRoutes(deps: AppDeps) {
           errors: patientFormErrors(errors, submitted, today(c as Context<AuthedEnv>, clock)),
         },
         {
-          formToken: submittedText(submitted, 'form_token') || undefined,
+          formToken: submittedFormToken(submitted),
         },
       ),
     ),

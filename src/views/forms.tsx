@@ -31,6 +31,11 @@ export function submittedText(submitted: Submitted, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** The form token a refused form sends back, so its next submission is still recognised once. */
+export function submittedFormToken(submitted: Submitted): string | undefined {
+  return submittedText(submitted, 'form_token') || undefined;
+}
+
 /** A repeated field (`name[]`, or a checkbox group) as a list of strings. */
 export function submittedList(submitted: Submitted, name: string): string[] {
   const value = submitted[name];

@@ -10,7 +10,12 @@ import {
 } from '../../db/clinics.js';
 import type { AppDeps, AuthedEnv } from '../../env.js';
 import { ClinicFormPage, ClinicsPage } from '../../views/admin/clinics.js';
-import { submittedText, type FieldErrors, type Submitted } from '../../views/forms.js';
+import {
+  submittedText,
+  type FieldErrors,
+  type Submitted,
+  submittedFormToken,
+} from '../../views/forms.js';
 import { translator } from '../../i18n/index.js';
 import { validated, validatedForm } from '../validation.js';
 import {
@@ -79,7 +84,7 @@ export function adminClinicRoutes({ db }: AppDeps) {
       renderClinicForm(authed(c), {
         values: valuesFrom(submitted),
         errors,
-        formToken: submittedText(submitted, 'form_token') || undefined,
+        formToken: submittedFormToken(submitted),
       }),
     ),
     async (c) => {

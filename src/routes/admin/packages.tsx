@@ -16,6 +16,7 @@ import {
   submittedText,
   type FieldErrors,
   type Submitted,
+  submittedFormToken,
 } from '../../views/forms.js';
 import {
   PackageFormPage,
@@ -161,7 +162,7 @@ function rowEditing(db: Database) {
       id,
       values,
       errors: {},
-      formToken: submittedText(submitted, 'form_token') || undefined,
+      formToken: submittedFormToken(submitted),
     });
   });
 }
@@ -178,7 +179,7 @@ async function renderRefused(
     id,
     values: valuesFrom(submitted),
     errors: { ...parseServiceRows(submitted).errors, ...errors },
-    formToken: submittedText(submitted, 'form_token') || undefined,
+    formToken: submittedFormToken(submitted),
   });
 }
 

@@ -28,6 +28,7 @@ import {
   submittedText,
   type FieldErrors,
   type Submitted,
+  submittedFormToken,
 } from '../../views/forms.js';
 import {
   ProviderFormPage,
@@ -405,7 +406,7 @@ async function addTimeOffFromForm(c: Context<AuthedEnv>, deps: AppDeps) {
     return renderTimeOff(c, deps, provider, {
       values,
       errors: fieldErrorsOf(parsed.error),
-      formToken: submittedText(submitted, 'form_token') || undefined,
+      formToken: submittedFormToken(submitted),
     });
   }
   const form = parsed.data;
@@ -459,7 +460,7 @@ export function adminProviderRoutes(deps: AppDeps) {
       renderProviderForm(authed(c), db, {
         values: providerValuesFrom(submitted),
         errors,
-        formToken: submittedText(submitted, 'form_token') || undefined,
+        formToken: submittedFormToken(submitted),
       }),
     ),
     (c) => createFromForm(c, db, c.req.valid('form')),

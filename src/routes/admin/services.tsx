@@ -10,7 +10,12 @@ import {
 } from '../../db/services.js';
 import { NotFound } from '../../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../../env.js';
-import { submittedText, type FieldErrors, type Submitted } from '../../views/forms.js';
+import {
+  submittedText,
+  type FieldErrors,
+  type Submitted,
+  submittedFormToken,
+} from '../../views/forms.js';
 import {
   ServiceFormPage,
   ServicesPage,
@@ -170,7 +175,7 @@ export function adminServiceRoutes({ db }: AppDeps) {
       renderServiceForm(authed(c), db, {
         values: valuesFrom(submitted),
         errors,
-        formToken: submittedText(submitted, 'form_token') || undefined,
+        formToken: submittedFormToken(submitted),
       }),
     ),
     (c) => createFromForm(c, db, c.req.valid('form')),

@@ -17,7 +17,7 @@ import {
   UserListPage,
   type UserNotice,
 } from '../../views/admin/users.js';
-import { submittedText, submittedValues, type FormState } from '../../views/forms.js';
+import { submittedValues, type FormState, submittedFormToken } from '../../views/forms.js';
 import { translator } from '../../i18n/index.js';
 import { newPassword, uuid, validated, validatedForm } from '../validation.js';
 import { adminRoutes, existingRow, formPage } from './admin.js';
@@ -135,7 +135,7 @@ export function userAdminRoutes({ db }: AppDeps) {
       renderNew(
         c as Context<AuthedEnv>,
         { values: submittedValues(submitted), errors },
-        submittedText(submitted, 'form_token') || undefined,
+        submittedFormToken(submitted),
       ),
     ),
     (c) => createFromForm(c, db, c.req.valid('form')),
