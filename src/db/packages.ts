@@ -131,7 +131,7 @@ async function writePackageServices(
     )
     .execute();
   if (known.length !== new Set(services.map((service) => service.service_id)).size) {
-    throw new ValidationFailed({ services: 'errChooseService' });
+    throw new ValidationFailed({ services: 'serviceChoiceInvalid' });
   }
   await trx
     .deleteFrom('package_services')

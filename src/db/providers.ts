@@ -214,7 +214,8 @@ async function checkProviderLinks(
   const errors: FieldKeys = {};
   if (values.user_id) {
     const linkable = await listLinkableUsers(db, tenantId, providerId);
-    if (!linkable.some((user) => user.id === values.user_id)) errors.user_id = 'errChooseUser';
+    if (!linkable.some((user) => user.id === values.user_id))
+      errors.user_id = 'providerUserInvalid';
   }
   const clinics = await db
     .selectFrom('clinics')
@@ -222,7 +223,7 @@ async function checkProviderLinks(
     .where('tenant_id', '=', tenantId)
     .where('id', 'in', values.clinic_ids.length ? values.clinic_ids : [NO_ID])
     .execute();
-  if (clinics.length !== values.clinic_ids.length) errors.clinic_ids = 'errChooseClinic';
+  if (clinics.length !== values.clinic_ids.length) errors.clinic_ids = 'clinicChoiceInvalid';
   if (Object.keys(errors).length > 0) throw new ValidationFailed(errors);
 }
 

@@ -128,7 +128,7 @@ export function findAdminService(
 /** A clinic id from the form must be one of this tenant's clinics (else: a field error). */
 async function checkClinic(db: Database, tenantId: string, clinicId: string) {
   if (!(await clinicExists(db, tenantId, clinicId))) {
-    throw new ValidationFailed({ clinic_id: 'errChooseClinic' });
+    throw new ValidationFailed({ clinic_id: 'clinicChoiceInvalid' });
   }
 }
 

@@ -54,7 +54,7 @@ export function submittedValues(submitted: Submitted): FormValues {
 
 /** A message key reads in the page's language; anything else (a library's text) does not show. */
 export function errorText(t: Translate, error: string): string {
-  return isMessageKey(error) ? t(error) : t('errInvalid');
+  return isMessageKey(error) ? t(error) : t('valueInvalid');
 }
 
 interface FieldProps {

@@ -58,13 +58,13 @@ export function formPage(
  * refused form explains itself in the page's language.
  */
 
-export const nameField = z.string().trim().min(1, 'errRequired').max(200, 'errTooLong');
+export const nameField = z.string().trim().min(1, 'fieldRequired').max(200, 'valueTooLong');
 
 /** Money stays text on its way to numeric(12,2): never a float. */
 export const moneyField = z
   .string()
   .trim()
-  .regex(/^\d{1,10}(\.\d{1,2})?$/, 'errPrice');
+  .regex(/^\d{1,10}(\.\d{1,2})?$/, 'priceInvalid');
 
 export function wholeNumberField(min: number, max: number, message: string) {
   return z

@@ -41,7 +41,7 @@ import {
 import { actorOf } from '../request.js';
 
 const LIST = '/admin/packages';
-const sessionsField = wholeNumberField(1, 1000, 'errSessions');
+const sessionsField = wholeNumberField(1, 1000, 'sessionsInvalid');
 
 /**
  * The service rows (`service_id[]`, `sessions[]`, in order): empty rows are ignored; errors are
@@ -59,17 +59,18 @@ function parseServiceRows(submitted: Submitted): {
     const serviceId = ids[index]?.trim() ?? '';
     const count = counts[index]?.trim() ?? '';
     if (!serviceId && !count) continue;
-    if (!uuid.safeParse(serviceId).success) errors[`service_${index}`] = 'errChooseService';
+    if (!uuid.safeParse(serviceId).success) errors[`service_${index}`] = 'serviceChoiceInvalid';
     else if (services.some((service) => service.service_id === serviceId)) {
-      errors[`service_${index}`] = 'errDuplicateService';
+      errors[`service_${index}`] = 'packageServiceRepeated';
     }
     const sessions = sessionsField.safeParse(count);
-    if (!sessions.success) errors[`sessions_${index}`] = 'errSessions';
+    if (!sessions.success) errors[`sessions_${index}`] = 'sessionsInvalid';
     if (!errors[`service_${index}`] && sessions.success) {
       services.push({ service_id: serviceId, sessions: sessions.data });
     }
   }
-  if (services.length === 0 && Object.keys(errors).length === 0) errors.services = 'errNeedService';
+  if (services.length === 0 && Object.keys(errors).length === 0)
+    errors.services = 'packageServiceRequired';
   return { services, errors };
 }
 
@@ -78,7 +79,7 @@ const packageForm = z
     name_en: nameField,
     name_ar: nameField,
     price: moneyField,
-    validity_days: wholeNumberField(1, 3650, 'errValidity'),
+    validity_days: wholeNumberField(1, 3650, 'validityInvalid'),
     active: z.literal('on').optional(),
     'service_id[]': listField(z.string()),
     'sessions[]': listField(z.string()),

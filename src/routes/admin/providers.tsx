@@ -66,8 +66,8 @@ const keepField = z
 const providerForm = z.object({
   name_en: nameField,
   name_ar: nameField,
-  user_id: blankAsMissing(z.uuid('errChooseUser')).transform((value) => value ?? null),
-  clinic_ids: listField(z.uuid('errChooseClinic')),
+  user_id: blankAsMissing(z.uuid('providerUserInvalid')).transform((value) => value ?? null),
+  clinic_ids: listField(z.uuid('clinicChoiceInvalid')),
   keep_appointments: keepField,
 });
 const newProviderForm = providerForm
@@ -90,14 +90,14 @@ const wellFormed =
     !payload.issues.some((issue) => fields.includes(String(issue.path?.[0])));
 
 /** 'HH:MM' (what a time input sends), or with seconds. */
-const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'errTime');
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'timeInvalid');
 
 /** One range of a day: both times well-formed, the end after the start. */
 const hoursRange = z
   .object({ start: timeOfDay, end: timeOfDay })
   .refine((range) => range.start < range.end, {
     path: ['end'],
-    message: 'errTimeOrder',
+    message: 'timeOrderInvalid',
     when: wellFormed('start', 'end'),
   });
 
@@ -121,7 +121,7 @@ const weeklyHoursForm = z
         ctx.addIssue({
           code: 'custom',
           path: [weekday, index, 'start'],
-          message: 'errTimeOverlap',
+          message: 'timeRangeOverlap',
         });
       }
     },
@@ -161,9 +161,9 @@ const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 function localDateTime(timezone: string) {
   return z
     .string()
-    .regex(LOCAL_DATE_TIME, 'errDateTime')
+    .regex(LOCAL_DATE_TIME, 'dateTimeInvalid')
     .transform((local) => DateTime.fromISO(local, { zone: timezone }))
-    .refine((moment) => moment.isValid, 'errDateTime');
+    .refine((moment) => moment.isValid, 'dateTimeInvalid');
 }
 
 function timeOffForm(timezone: string) {
@@ -172,12 +172,12 @@ function timeOffForm(timezone: string) {
       form_token: formTokenField,
       starts_at: localDateTime(timezone),
       ends_at: localDateTime(timezone),
-      reason: z.string().trim().max(200, 'errTooLong'),
+      reason: z.string().trim().max(200, 'valueTooLong'),
       keep_appointments: keepField,
     })
     .refine((form) => form.ends_at > form.starts_at, {
       path: ['ends_at'],
-      message: 'errTimeOrder',
+      message: 'timeOrderInvalid',
       when: wellFormed('starts_at', 'ends_at'),
     });
 }

@@ -38,10 +38,10 @@ import {
 import { actorOf } from '../request.js';
 
 const serviceForm = z.object({
-  clinic_id: z.uuid('errChooseClinic'),
+  clinic_id: z.uuid('clinicChoiceInvalid'),
   name_en: nameField,
   name_ar: nameField,
-  default_duration_minutes: wholeNumberField(5, 480, 'errDuration'),
+  default_duration_minutes: wholeNumberField(5, 480, 'durationInvalid'),
   price: moneyField,
 });
 const newServiceForm = serviceForm.extend({ form_token: formTokenField });

@@ -282,8 +282,8 @@ describe('providers administration', () => {
     ).toEqual({ ends_at: 'The end must come after the start.', reason: 'This is too long.' });
     expect(await send({ starts_at: '2026-02-30T10:00', ends_at: 'soon', reason: tooLong })).toEqual(
       {
-        starts_at: 'Enter a date and time.',
-        ends_at: 'Enter a date and time.',
+        starts_at: 'Enter a valid date and time.',
+        ends_at: 'Enter a valid date and time.',
         reason: 'This is too long.',
       },
     );
