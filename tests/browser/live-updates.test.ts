@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/db/seed/demo.js';
 import { ARTIFACTS_DIR, browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
-import { signedInPage, workingDayAhead } from '../support/browser-flow.js';
+import { liveStreamOpen, signedInPage, workingDayAhead } from '../support/browser-flow.js';
 import { DAY_VIEW_ID } from '../../src/views/appointments/day-view.js';
 import { SLOT_LIST_ID } from '../../src/views/appointments/schedule-fields.js';
 
@@ -44,6 +44,8 @@ describe.skipIf(browserTestsSkipped)('live updates between desks', () => {
     const first = await deskB.locator(`#${SLOT_LIST_ID} .slot input`).first().getAttribute('value');
     const dayView = await signedIn(`/appointments?date=${date}&clinic=${ids.clinic}`);
     expect(await dayView.locator(`#${DAY_VIEW_ID}`).textContent()).not.toContain('Sara Al-Harbi');
+    await liveStreamOpen(deskB);
+    await liveStreamOpen(dayView);
     await deskB.screenshot({ path: `${ARTIFACTS_DIR}/live-before-en.png`, fullPage: true });
 
     // Desk A books that time (through the JSON API, as its page's front-end would).

@@ -25,12 +25,31 @@ export async function signedInPage(
   options: BrowserContextOptions = {},
 ): Promise<Page> {
   const context = await browser.newContext({ viewport: VIEWPORTS.desktop, ...options });
+  // htmx's SSE extension announces each (re)opened stream; see liveStreamOpen.
+  await context.addInitScript(() =>
+    document.addEventListener('htmx:sseOpen', () => {
+      (window as { raseedStreamOpen?: boolean }).raseedStreamOpen = true;
+    }),
+  );
   const page = await context.newPage();
   page.on('pageerror', (error) => {
     throw error;
   });
   await signIn(page, baseUrl, email, DEMO_PASSWORD, path);
   return page;
+}
+
+/**
+ * Waits until the page's event stream is open (the server subscribes it before answering), so
+ * a change made after this reaches it: one made between the page's render and this moment
+ * would not (pages of signedInPage only).
+ */
+export async function liveStreamOpen(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => (window as { raseedStreamOpen?: boolean }).raseedStreamOpen === true,
+    null,
+    { timeout: 30_000 },
+  );
 }
 
 /** Signs `page` in through the real login form and waits for `path` (default: home). */
