@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { requireAuth, requireRole } from '../../auth/middleware.js';
 import { NotFound, Unauthenticated, ValidationFailed } from '../../domain/errors.js';
 import type { AppEnv, AuthedEnv } from '../../env.js';
-
 import type { FieldErrors } from '../../views/forms.js';
 import { uuid } from '../validation.js';
 
