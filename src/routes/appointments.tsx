@@ -71,7 +71,7 @@ const bookingFormQuery = z.object({
   service_id: optionalId,
   date: blankAsMissing(calendarDate),
   duration: blankAsMissing(z.coerce.number().int().min(5).max(480)),
-  start: z.string().max(40).optional(),
+  start: text().max(40).optional(),
 });
 type BookingFormQuery = z.infer<typeof bookingFormQuery>;
 
@@ -463,7 +463,7 @@ export function bookingRoutes(deps: AppDeps) {
 
   routes.get(
     '/patient-form',
-    validated('query', z.object({ q: z.string().trim().max(100).default('') })),
+    validated('query', z.object({ q: text().trim().max(100).default('') })),
     (c) => quickAddForm(c, c.req.valid('query').q),
   );
 

@@ -15,9 +15,10 @@ import {
   PHONE_PATTERN,
 } from '../domain/patients.js';
 import { submittedText, type FieldErrors, type Submitted } from '../views/forms.js';
+import { text } from './validation.js';
 
 /** Field messages are message keys: the form shows them in the page's language. */
-const name = z.string({ error: 'fieldRequired' }).trim().max(100, 'nameTooLong');
+const name = text({ error: 'fieldRequired' }).trim().max(100, 'nameTooLong');
 const optionalText = (max: number, message: string) =>
   z
     .string()
@@ -40,7 +41,7 @@ const details = {
     .transform((date) => date || null),
 };
 
-const mrn = z.string().trim().max(30, 'mrnInvalid').regex(MRN_PATTERN, 'mrnInvalid');
+const mrn = text().trim().max(30, 'mrnInvalid').regex(MRN_PATTERN, 'mrnInvalid');
 
 export const registrationForm = z.object({
   ...details,
@@ -48,13 +49,13 @@ export const registrationForm = z.object({
     .union([z.literal(''), mrn])
     .optional()
     .transform((text) => text || null),
-  form_token: z.string().min(16).max(100),
+  form_token: text().min(16).max(100),
   confirm_duplicate: z.literal('1').optional(),
 });
 
 export const patientEditForm = z.object({
   ...details,
-  mrn: z.string({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').pipe(mrn),
+  mrn: text({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').pipe(mrn),
 });
 
 export function detailsOf(form: PatientDetails): PatientDetails {

@@ -31,13 +31,13 @@ import {
   registrationForm,
 } from './patient-details.js';
 import { actorOf, clientIp, staffActorOf } from './request.js';
-import { blankAsMissing, uuid, validated, validatedForm } from './validation.js';
+import { blankAsMissing, text, uuid, validated, validatedForm } from './validation.js';
 
 const extendForm = z
   .object({
     expiry_date: blankAsMissing(z.iso.date()),
     days: blankAsMissing(z.coerce.number().int().min(1).max(MAX_EXTENSION_DAYS)),
-    reason: z.string().trim().min(1).max(500),
+    reason: text().trim().min(1).max(500),
   })
   .refine((form) => (form.expiry_date === undefined) !== (form.days === undefined), {
     path: ['expiry_date'],
@@ -49,7 +49,7 @@ const formText = (value: unknown) => (typeof value === 'string' ? value : undefi
 const PAGE_SIZE = 50;
 
 const listQuery = z.object({
-  q: z.string().trim().max(100).default(''),
+  q: text().trim().max(100).default(''),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 

@@ -52,11 +52,16 @@ export const uuid = z.uuid({ version: 'v4' });
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Text PostgreSQL can store: no NUL character, no lone UTF-16 surrogate (invalid UTF-8). */
-export function text() {
-  return z.string().refine((value) => !value.includes('\u0000') && !LONE_SURROGATE.test(value), {
-    message: 'invalidCharacters' satisfies MessageKey,
-  });
+/**
+ * Every string a form, query or JSON body sends: text PostgreSQL can store — no NUL character,
+ * no lone UTF-16 surrogate (invalid UTF-8) — refused as a field error, never a 500.
+ */
+export function text(params?: Parameters<typeof z.string>[0]) {
+  return z
+    .string(params)
+    .refine((value) => !value.includes('\u0000') && !LONE_SURROGATE.test(value), {
+      message: 'invalidCharacters' satisfies MessageKey,
+    });
 }
 
 /** The years a clinic's calendar can mean; beyond them PostgreSQL and luxon disagree or fail. */

@@ -407,6 +407,102 @@ describe('malformed values beside real ids (each once a 500)', () => {
   });
 });
 
+/**
+ * A NUL (which PostgreSQL's text cannot hold) in every free-text field of the pages' forms and
+ * queries: refused as a field error or a bad address, never a 500, nothing written.
+ */
+describe('a NUL in each text field of the forms', () => {
+  const NUL = 'a\u0000b';
+  const token = () => crypto.randomUUID();
+  const patientForm = (fields: Record<string, string>) => ({
+    name_en: 'Nul Test',
+    name_ar: 'اختبار',
+    phone: '+966501112233',
+    mrn: 'MRN-NUL-1',
+    form_token: token(),
+    ...fields,
+  });
+  const cases: [
+    string,
+    'desk' | 'admin',
+    () => [string, RequestOptions] | Promise<[string, RequestOptions]>,
+  ][] = [
+    ['GET /patients?q', 'desk', () => [`/patients?q=${encodeURIComponent(NUL)}`, {}]],
+    [
+      'POST /patients name_en',
+      'desk',
+      () => ['/patients', { form: patientForm({ name_en: NUL }) }],
+    ],
+    [
+      'POST /patients name_ar',
+      'desk',
+      () => ['/patients', { form: patientForm({ name_ar: NUL }) }],
+    ],
+    ['POST /patients mrn', 'desk', () => ['/patients', { form: patientForm({ mrn: NUL }) }]],
+    [
+      'POST /patients form_token',
+      'desk',
+      () => ['/patients', { form: patientForm({ form_token: `${token()}\u0000` }) }],
+    ],
+    [
+      'POST /patients/:id/extend reason',
+      'admin',
+      async () => [
+        `/patients/${await demo.patient('Sara Al-Harbi')}/extend`,
+        { form: { reason: NUL, days: '30' } },
+      ],
+    ],
+    [
+      'POST /admin/clinics name_en',
+      'admin',
+      () => ['/admin/clinics', { form: { name_en: NUL, name_ar: 'ع', form_token: token() } }],
+    ],
+    [
+      'POST /admin/users name',
+      'admin',
+      () => [
+        '/admin/users',
+        {
+          form: {
+            name: NUL,
+            email: 'nul@demo.test',
+            role: 'FRONT_DESK',
+            locale: 'en',
+            password: 'long-enough-pass',
+            form_token: token(),
+          },
+        },
+      ],
+    ],
+    [
+      'POST /admin/settings name',
+      'admin',
+      () => [
+        '/admin/settings',
+        {
+          form: {
+            name: NUL,
+            timezone: 'Asia/Riyadh',
+            currency: 'SAR',
+            cancellation_window_hours: '24',
+          },
+        },
+      ],
+    ],
+    ['GET /admin/audit?q', 'admin', () => [`/admin/audit?action=${encodeURIComponent(NUL)}`, {}]],
+  ];
+
+  it.each(cases)('%s → 4xx, nothing written', async (_, role, build) => {
+    const client = role === 'admin' ? await demo.signIn('admin@demo.test') : desk;
+    const [path, options] = await build();
+    const before = await everyTenant();
+    const response = await client.request(path, options);
+    expect(response.status, (await response.text()).slice(0, 300)).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(await everyTenant()).toEqual(before);
+  });
+});
+
 async function bookedAppointment(): Promise<string> {
   const row = await database.db
     .selectFrom('appointments')

@@ -5,7 +5,7 @@ import { requireAuth, requireRole } from '../../auth/middleware.js';
 import { NotFound, Unauthenticated, ValidationFailed } from '../../domain/errors.js';
 import type { AppEnv, AuthedEnv } from '../../env.js';
 import type { FieldErrors } from '../../views/forms.js';
-import { uuid } from '../validation.js';
+import { text, uuid } from '../validation.js';
 
 /** Every administration screen: signed in (else the login page), ADMIN only (else 403). */
 export function adminRoutes() {
@@ -57,7 +57,7 @@ export function formPage(
  * refused form explains itself in the page's language.
  */
 
-export const nameField = z.string().trim().min(1, 'fieldRequired').max(200, 'valueTooLong');
+export const nameField = text().trim().min(1, 'fieldRequired').max(200, 'valueTooLong');
 
 /** Money stays text on its way to numeric(12,2): never a float. */
 export const moneyField = z

@@ -41,7 +41,14 @@ import {
 } from '../../views/admin/providers.js';
 import { localName } from '../../views/format.js';
 import { translator } from '../../i18n/index.js';
-import { blankAsMissing, fieldErrorsOf, uuid, validated, validatedForm } from '../validation.js';
+import {
+  blankAsMissing,
+  fieldErrorsOf,
+  text,
+  uuid,
+  validated,
+  validatedForm,
+} from '../validation.js';
 import {
   adminRoutes,
   authed,
@@ -172,7 +179,7 @@ function timeOffForm(timezone: string) {
       form_token: formTokenField,
       starts_at: localDateTime(timezone),
       ends_at: localDateTime(timezone),
-      reason: z.string().trim().max(200, 'valueTooLong'),
+      reason: text().trim().max(200, 'valueTooLong'),
       keep_appointments: keepField,
     })
     .refine((form) => form.ends_at > form.starts_at, {

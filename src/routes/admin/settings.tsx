@@ -12,12 +12,12 @@ import { updateTenantSettings } from '../../services/tenants.js';
 import { SettingsPage } from '../../views/admin/settings.js';
 import { submittedValues, type FormState } from '../../views/forms.js';
 import { translator } from '../../i18n/index.js';
-import { validated, validatedForm } from '../validation.js';
+import { text, validated, validatedForm } from '../validation.js';
 import { adminRoutes } from './admin.js';
 import { staffActorOf } from '../request.js';
 
 const settingsForm = z.object({
-  name: z.string({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),
+  name: text({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),
   timezone: z.string({ error: 'timezoneInvalid' }).refine(isSupportedTimeZone, 'timezoneInvalid'),
   currency: z
     .string({ error: 'fieldRequired' })

@@ -19,12 +19,12 @@ import {
 } from '../../views/admin/users.js';
 import { submittedValues, type FormState, submittedFormToken } from '../../views/forms.js';
 import { translator } from '../../i18n/index.js';
-import { newPassword, uuid, validated, validatedForm } from '../validation.js';
+import { newPassword, text, uuid, validated, validatedForm } from '../validation.js';
 import { adminRoutes, existingRow, formPage } from './admin.js';
 import { staffActorOf } from '../request.js';
 
 const profileForm = z.object({
-  name: z.string({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),
+  name: text({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),
   role: z.enum(['ADMIN', 'FRONT_DESK', 'PROVIDER', 'FINANCE'], { error: 'fieldRequired' }),
   locale: z.enum(['en', 'ar'], { error: 'fieldRequired' }),
 });
@@ -38,7 +38,7 @@ const newUserForm = profileForm.extend({
     .max(254, 'emailInvalid')
     .pipe(z.email('emailInvalid')),
   password: newPassword,
-  form_token: z.string().min(16).max(100),
+  form_token: text().min(16).max(100),
 });
 
 const userParam = validated('param', z.object({ id: uuid }));
