@@ -40,7 +40,7 @@ import { submittedText, submittedValues } from '../views/forms.js';
 import { translator } from '../i18n/index.js';
 import { showErrorsIn } from './errors.js';
 import { patientFormErrors, registerFromForm, registrationForm } from './patient-details.js';
-import { actorOf, clientIp, staffActorOf } from './request.js';
+import { actorOf, authed, clientIp, staffActorOf } from './request.js';
 import { findSlotsFor } from './slots.js';
 import {
   blankAsMissing,
@@ -234,7 +234,7 @@ function quickAddForm(c: Context<AuthedEnv>, q: string) {
 function quickAddAgain(
   c: Context<AuthedEnv>,
   status: 409 | 422,
-  props: Omit<Parameters<typeof QuickAddPatient>[0], 't' | 'locale'>,
+  props: Omit<Parameters<typeof QuickAddPatient>[0], 'locale'>,
 ) {
   c.header('HX-Retarget', `#${PATIENT_MODAL_BODY_ID}`);
   c.header('HX-Reswap', 'innerHTML');
@@ -470,10 +470,10 @@ export function bookingRoutes(deps: AppDeps) {
   routes.post(
     '/register',
     validatedForm(registrationForm, (c, errors, submitted) =>
-      quickAddAgain(c as Context<AuthedEnv>, 422, {
+      quickAddAgain(authed(c), 422, {
         form: {
           values: submittedValues(submitted),
-          errors: patientFormErrors(errors, submitted, today(c as Context<AuthedEnv>, clock)),
+          errors: patientFormErrors(errors, submitted, today(authed(c), clock)),
         },
         formToken: submittedText(submitted, 'form_token') || crypto.randomUUID(),
       }),

@@ -26,7 +26,7 @@ import { LoginPage, type LoginFormState } from '../views/auth/login-page.js';
 import { PasswordPage } from '../views/auth/password-page.js';
 import { submittedText, type FieldErrors, type FormState } from '../views/forms.js';
 import { translator } from '../i18n/index.js';
-import { clientIp, staffActorOf } from './request.js';
+import { authed, clientIp, staffActorOf } from './request.js';
 import { newPassword, validated, validatedForm } from './validation.js';
 
 /** Only paths of this site: never `//evil.example`, an absolute URL or a control character. */
@@ -232,9 +232,7 @@ export function authRoutes(deps: AppDeps) {
 
   account.post(
     '/password',
-    validatedForm(passwordForm, (c, errors) =>
-      renderPassword(c as Context<AuthedEnv>, 422, errors),
-    ),
+    validatedForm(passwordForm, (c, errors) => renderPassword(authed(c), 422, errors)),
     (c) => changePassword(c, deps, c.req.valid('form')),
   );
   routes.route('/account', account);

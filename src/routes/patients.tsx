@@ -30,7 +30,7 @@ import {
   registerFromForm,
   registrationForm,
 } from './patient-details.js';
-import { actorOf, clientIp, staffActorOf } from './request.js';
+import { actorOf, authed, clientIp, staffActorOf } from './request.js';
 import { blankAsMissing, text, uuid, validated, validatedForm } from './validation.js';
 
 const extendForm = z
@@ -306,11 +306,11 @@ export function patientRoutes(deps: AppDeps) {
     registrar,
     validatedForm(registrationForm, (c, errors, submitted) =>
       renderNew(
-        c as Context<AuthedEnv>,
+        authed(c),
         422,
         {
           values: submittedValues(submitted),
-          errors: patientFormErrors(errors, submitted, today(c as Context<AuthedEnv>, clock)),
+          errors: patientFormErrors(errors, submitted, today(authed(c), clock)),
         },
         {
           formToken: submittedFormToken(submitted),
@@ -333,7 +333,7 @@ export function patientRoutes(deps: AppDeps) {
     registrar,
     patientParam,
     validatedForm(patientEditForm, (c, errors, submitted) => {
-      const context = c as Context<AuthedEnv>;
+      const context = authed(c);
       return renderEdit(context, db, context.req.param('id') ?? '', 422, {
         values: submittedValues(submitted),
         errors: patientFormErrors(errors, submitted, today(context, clock)),

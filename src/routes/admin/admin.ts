@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../../auth/middleware.js';
-import { NotFound, Unauthenticated, ValidationFailed } from '../../domain/errors.js';
-import type { AppEnv, AuthedEnv } from '../../env.js';
+import { NotFound, ValidationFailed } from '../../domain/errors.js';
+import type { AuthedEnv } from '../../env.js';
 import type { FieldErrors } from '../../views/forms.js';
 import { text, uuid } from '../validation.js';
 
@@ -12,12 +12,6 @@ export function adminRoutes() {
   const routes = new Hono<AuthedEnv>();
   routes.use(requireAuth(), requireRole('ADMIN'));
   return routes;
-}
-
-/** validatedForm's hooks see the app's context; behind adminRoutes() it always has a user. */
-export function authed(c: Context<AppEnv>): Context<AuthedEnv> {
-  if (!c.get('auth')) throw new Unauthenticated();
-  return c as unknown as Context<AuthedEnv>;
 }
 
 export const idParam = z.object({ id: uuid });

@@ -18,16 +18,8 @@ import {
 } from '../../views/forms.js';
 import { translator } from '../../i18n/index.js';
 import { validated, validatedForm } from '../validation.js';
-import {
-  adminRoutes,
-  authed,
-  existingRow,
-  formPage,
-  formTokenField,
-  idParam,
-  nameField,
-} from './admin.js';
-import { actorOf } from '../request.js';
+import { adminRoutes, existingRow, formPage, formTokenField, idParam, nameField } from './admin.js';
+import { actorOf, authed } from '../request.js';
 
 const clinicForm = z.object({ name_en: nameField, name_ar: nameField, specialty: nameField });
 const newClinicForm = clinicForm.extend({ form_token: formTokenField });

@@ -27,7 +27,6 @@ import { translator } from '../../i18n/index.js';
 import { uuid, validated, validatedForm } from '../validation.js';
 import {
   adminRoutes,
-  authed,
   existingRow,
   fieldsOfRefusal,
   formPage,
@@ -38,7 +37,7 @@ import {
   nameField,
   wholeNumberField,
 } from './admin.js';
-import { actorOf } from '../request.js';
+import { actorOf, authed } from '../request.js';
 
 const LIST = '/admin/packages';
 const sessionsField = wholeNumberField(1, 1000, 'sessionsInvalid');

@@ -51,7 +51,6 @@ import {
 } from '../validation.js';
 import {
   adminRoutes,
-  authed,
   existingRow,
   fieldsOfRefusal,
   formPage,
@@ -60,7 +59,7 @@ import {
   listField,
   nameField,
 } from './admin.js';
-import { actorOf } from '../request.js';
+import { actorOf, authed } from '../request.js';
 
 const LIST = '/admin/providers';
 const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];

@@ -25,7 +25,6 @@ import { translator } from '../../i18n/index.js';
 import { uuid, validated, validatedForm } from '../validation.js';
 import {
   adminRoutes,
-  authed,
   existingRow,
   fieldsOfRefusal,
   formPage,
@@ -35,7 +34,7 @@ import {
   nameField,
   wholeNumberField,
 } from './admin.js';
-import { actorOf } from '../request.js';
+import { actorOf, authed } from '../request.js';
 
 const serviceForm = z.object({
   clinic_id: z.uuid('clinicChoiceInvalid'),

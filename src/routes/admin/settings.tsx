@@ -14,7 +14,7 @@ import { submittedValues, type FormState } from '../../views/forms.js';
 import { translator } from '../../i18n/index.js';
 import { text, validated, validatedForm } from '../validation.js';
 import { adminRoutes } from './admin.js';
-import { staffActorOf } from '../request.js';
+import { authed, staffActorOf } from '../request.js';
 
 const settingsForm = z.object({
   name: text({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),
@@ -68,7 +68,7 @@ export function settingsRoutes({ db }: AppDeps) {
   routes.post(
     '/',
     validatedForm(settingsForm, (c, errors, submitted) =>
-      renderSettings(c as Context<AuthedEnv>, 422, { values: submittedValues(submitted), errors }),
+      renderSettings(authed(c), 422, { values: submittedValues(submitted), errors }),
     ),
     async (c) => {
       await updateTenantSettings(db, staffActorOf(c), c.req.valid('form'));

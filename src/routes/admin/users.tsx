@@ -21,7 +21,7 @@ import { submittedValues, type FormState, submittedFormToken } from '../../views
 import { translator } from '../../i18n/index.js';
 import { newPassword, text, uuid, validated, validatedForm } from '../validation.js';
 import { adminRoutes, existingRow, formPage } from './admin.js';
-import { staffActorOf } from '../request.js';
+import { authed, staffActorOf } from '../request.js';
 
 const profileForm = z.object({
   name: text({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').max(100, 'nameTooLong'),
@@ -133,7 +133,7 @@ export function userAdminRoutes({ db }: AppDeps) {
     '/',
     validatedForm(newUserForm, (c, errors, submitted) =>
       renderNew(
-        c as Context<AuthedEnv>,
+        authed(c),
         { values: submittedValues(submitted), errors },
         submittedFormToken(submitted),
       ),
@@ -147,7 +147,7 @@ export function userAdminRoutes({ db }: AppDeps) {
     '/:id',
     userParam,
     validatedForm(profileForm, (c, errors, submitted) =>
-      renderEdit(c as Context<AuthedEnv>, db, 422, {
+      renderEdit(authed(c), db, 422, {
         profile: { values: submittedValues(submitted), errors },
       }),
     ),
@@ -164,7 +164,7 @@ export function userAdminRoutes({ db }: AppDeps) {
     '/:id/password',
     userParam,
     validatedForm(z.object({ password: newPassword }), (c, errors) =>
-      renderEdit(c as Context<AuthedEnv>, db, 422, { password: { values: {}, errors } }),
+      renderEdit(authed(c), db, 422, { password: { values: {}, errors } }),
     ),
     async (c) => {
       const passwordHash = await hashPassword(c.req.valid('form').password);
