@@ -32,47 +32,95 @@ export async function prepareTemplate(db: Database, template: TemplateName): Pro
   if (template === 'demo') await seedDemo(db, DEMO_NOW);
 }
 
-const TEMPLATES: TemplateName[] = ['empty', 'demo'];
+/**
+ * Both projects (app, browser) run this setup; the first makes the templates and the second
+ * reuses them (they share the main process, not this module), the last teardown removes them.
+ */
+interface Shared {
+  templates: Promise<{ templates: DatabaseTemplates; remove: () => Promise<void> }>;
+  users: number;
+}
+const shared = globalThis as typeof globalThis & { raseedTemplates?: Shared };
 
 export default async function setup(project: TestProject) {
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    const folder = mkdtempSync(join(tmpdir(), 'raseed-test-templates-'));
-    const files = {} as Record<TemplateName, string>;
-    for (const template of TEMPLATES) {
-      const { db, pglite } = openPglite(undefined);
-      await prepareTemplate(db, template);
-      files[template] = join(folder, `${template}.tar`);
-      const dump = await pglite.dumpDataDir('none');
-      writeFileSync(files[template], Buffer.from(await dump.arrayBuffer()));
-      await db.destroy();
-    }
-    project.provide('databaseTemplates', { kind: 'pglite', files });
-    return () => (process.env.KEEP ? undefined : rmSync(folder, { recursive: true, force: true }));
-  }
+  const entry = (shared.raseedTemplates ??= { templates: makeTemplates(), users: 0 });
+  entry.users += 1;
+  const { templates, remove } = await entry.templates;
+  project.provide('databaseTemplates', templates);
+  return async () => {
+    entry.users -= 1;
+    if (entry.users > 0) return;
+    shared.raseedTemplates = undefined;
+    await remove();
+  };
+}
 
-  const prefix = `raseed_template_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const databases = {} as Record<TemplateName, string>;
-  const admin = connectPostgres(serverUrl, 1);
+async function makeTemplates() {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  return serverUrl ? makePostgresTemplates(serverUrl) : makePgliteTemplates();
+}
+
+/** One initdb: migrate, dump "empty", seed the same database, dump "demo". */
+async function makePgliteTemplates() {
+  const folder = mkdtempSync(join(tmpdir(), 'raseed-test-templates-'));
+  const files: Record<TemplateName, string> = {
+    empty: join(folder, 'empty.tar'),
+    demo: join(folder, 'demo.tar'),
+  };
+  const { db, pglite } = openPglite(undefined);
+  const dumpTo = async (file: string) =>
+    writeFileSync(file, Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer()));
   try {
-    for (const template of TEMPLATES) {
-      const name = `${prefix}_${template}`;
-      await sql`create database ${sql.id(name)}`.execute(admin);
-      databases[template] = name;
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
-      const db = connectPostgres(url.toString(), 1);
-      try {
-        await prepareTemplate(db, template);
-      } finally {
-        await db.destroy();
-      }
+    await prepareTemplate(db, 'empty');
+    await dumpTo(files.empty);
+    await seedDemo(db, DEMO_NOW);
+    await dumpTo(files.demo);
+  } finally {
+    await db.destroy();
+  }
+  const templates: DatabaseTemplates = { kind: 'pglite', files };
+  const remove = () => {
+    if (!process.env.KEEP) rmSync(folder, { recursive: true, force: true });
+    return Promise.resolve();
+  };
+  return { templates, remove };
+}
+
+/** "empty" migrated once; "demo" copied from it (CREATE DATABASE … TEMPLATE) and seeded. */
+async function makePostgresTemplates(serverUrl: string) {
+  const prefix = `raseed_template_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const databases: Record<TemplateName, string> = {
+    empty: `${prefix}_empty`,
+    demo: `${prefix}_demo`,
+  };
+  const admin = connectPostgres(serverUrl, 1);
+  const connectTo = (name: string) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return connectPostgres(url.toString(), 1);
+  };
+  try {
+    await sql`create database ${sql.id(databases.empty)}`.execute(admin);
+    const empty = connectTo(databases.empty);
+    try {
+      await prepareTemplate(empty, 'empty');
+    } finally {
+      await empty.destroy();
+    }
+    await sql`create database ${sql.id(databases.demo)} template ${sql.id(databases.empty)}`.execute(
+      admin,
+    );
+    const demo = connectTo(databases.demo);
+    try {
+      await seedDemo(demo, DEMO_NOW);
+    } finally {
+      await demo.destroy();
     }
   } finally {
     await admin.destroy();
   }
-  project.provide('databaseTemplates', { kind: 'postgres', databases });
-  return async () => {
+  const templates: DatabaseTemplates = { kind: 'postgres', databases };
+  const remove = async () => {
     const db = connectPostgres(serverUrl, 1);
     try {
       for (const name of Object.values(databases)) {
@@ -82,4 +130,5 @@ export default async function setup(project: TestProject) {
       await db.destroy();
     }
   };
+  return { templates, remove };
 }
