@@ -306,14 +306,20 @@ async function countInProcess(db: Database, session: Session, route: Route) {
     method: 'GET',
     next: () => ({ path: '/appointments/new' }),
   };
-  await requestInProcess(db, session, page);
+  // One app: its session cache (per instance) warmed by the page, then the route counted.
   const counter = new QueryCounter();
-  const response = await requestInProcess(db.withPlugin(counter), session, route);
+  const app = inProcessApp(db.withPlugin(counter));
+  await requestInProcess(app, session, page);
+  counter.count = 0;
+  const response = await requestInProcess(app, session, route);
   return { queries: counter.count, bytes: (await response.arrayBuffer()).byteLength };
 }
 
-async function requestInProcess(db: Database, session: Session, route: Route) {
-  const app = createApp({ db, clock: () => new Date(), bus: quietBus });
+function inProcessApp(db: Database) {
+  return createApp({ db, clock: () => new Date(), bus: quietBus });
+}
+
+async function requestInProcess(app: ReturnType<typeof createApp>, session: Session, route: Route) {
   const { path, body } = route.next(0);
   const response = await app.request(`http://127.0.0.1${path}`, {
     method: route.method,
@@ -354,7 +360,7 @@ class StatementRecorder implements KyselyPlugin {
 async function explainRoute(db: Database, session: Session, route: Route): Promise<void> {
   if (route.name === 'floor') return;
   const recorder = new StatementRecorder(db);
-  await requestInProcess(db.withPlugin(recorder), session, route);
+  await requestInProcess(inProcessApp(db.withPlugin(recorder)), session, route);
   console.log(`\n### ${route.name}\n`);
   for (const [index, statement] of recorder.statements.entries()) {
     if (index === 0 && route.name !== 'package modal') continue; // the session, shown once
@@ -394,6 +400,7 @@ function literal(value: unknown): string {
 /** The routes measured publish changes through the database, not through the bus. */
 const quietBus: EventBus = {
   subscribe: () => () => {},
+  onSessionChange: () => () => {},
   subscriberCount: () => 0,
   ready: () => Promise.resolve(),
   close: () => Promise.resolve(),

@@ -7,7 +7,8 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { csrfProtection } from './auth/csrf.js';
 import { loadSession } from './auth/middleware.js';
-import type { AppDeps, AppEnv } from './env.js';
+import { SessionCache } from './auth/session-cache.js';
+import type { AppDeps, AppEnv, RouteDeps } from './env.js';
 import { adminClinicRoutes } from './routes/admin/clinics.js';
 import { adminPackageRoutes } from './routes/admin/packages.js';
 import { adminProviderRoutes } from './routes/admin/providers.js';
@@ -63,8 +64,12 @@ const dynamicResponseHeaders = createMiddleware(async (c, next) => {
   c.header('Vary', 'HX-Request', { append: true });
 });
 
-export function createApp(deps: AppDeps) {
+export function createApp(appDeps: AppDeps) {
   const app = new Hono<AppEnv>();
+  // Each instance caches sessions; every instance's changes to them arrive over the bus.
+  const sessions = new SessionCache();
+  appDeps.bus.onSessionChange((change) => sessions.forget(change));
+  const deps: RouteDeps = { ...appDeps, sessions };
 
   app.use(compress());
   app.use(

@@ -1,3 +1,4 @@
+import type { SessionCache } from './auth/session-cache.js';
 import type { AuthContext } from './auth/session.js';
 import type { Database } from './db/client.js';
 import type { Locale } from './db/schema.js';
@@ -10,6 +11,11 @@ export interface AppDeps {
   clock: Clock;
   /** Changes committed by any instance, for the open screens of this one (GET /events). */
   bus: EventBus;
+}
+
+/** What the routes are given: the app's dependencies and this instance's cached sessions. */
+export interface RouteDeps extends AppDeps {
+  sessions: SessionCache;
 }
 
 /**

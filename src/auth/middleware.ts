@@ -3,7 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Locale, Role } from '../db/schema.js';
 import { Forbidden, Unauthenticated } from '../domain/errors.js';
-import type { AppDeps, AppEnv, AuthedEnv } from '../env.js';
+import type { AppEnv, AuthedEnv, RouteDeps } from '../env.js';
 import {
   deleteSessionCookie,
   readSessionCookie,
@@ -18,10 +18,10 @@ export function isLocale(value: unknown): value is Locale {
 }
 
 /** Loads the session's user and tenant (or null) and the page language for every request. */
-export function loadSession({ db, clock }: Pick<AppDeps, 'db' | 'clock'>) {
+export function loadSession({ db, clock, sessions }: Pick<RouteDeps, 'db' | 'clock' | 'sessions'>) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = readSessionCookie(c);
-    const auth = token ? await validateSessionToken(db, token, clock()) : null;
+    const auth = token ? await validateSessionToken(db, sessions, token, clock()) : null;
     if (token && !auth) deleteSessionCookie(c);
     if (token && auth?.session.renewed) setSessionCookie(c, token, auth.session.expiresAt);
     c.set('auth', auth);

@@ -1,13 +1,16 @@
+import { coversSession, type SessionChange } from '../events/bus.js';
 import type { AuthContext } from './session.js';
 
 /**
- * Validated sessions, kept by this instance for a few seconds (docs/performance.md): the
+ * Validated sessions, kept by one app instance for a few seconds (docs/performance.md): the
  * session lookup was a statement on every request, a third of the work of a read. What a
- * session grants (user, role, language, tenant settings) changes only through src/db/users.ts,
- * src/db/tenants.ts and src/auth/session.ts, which forget the cached sessions once their
- * change has committed, so this instance never serves a stale one. Another instance, or a
- * change made in SQL by hand, is seen once the entry's seconds have passed: that is the bound
- * on how long a deactivated user can keep working there.
+ * session grants (user, role, language, tenant settings) changes only through
+ * src/services/session-changes.ts and src/auth/session.ts, which announce the change with a
+ * NOTIFY (events/bus.ts: every instance forgets the sessions it covers when it hears it) and
+ * forget them here at once after the commit, so the instance that made the change never serves
+ * a stale one, and the others not once the notice has arrived (milliseconds). A change made in
+ * SQL by hand, or one announced while an instance's LISTEN was down, is seen once the entry's
+ * seconds have passed.
  */
 
 /** How long an entry is trusted, by the app's clock. */
@@ -20,47 +23,45 @@ interface Entry {
   cachedAt: number;
 }
 
-const entries = new Map<string, Entry>();
-/**
- * Moves on every forget. A lookup that started before a forget may have read the old row; it
- * is then not stored (see `remember`), whichever of the two finishes first.
- */
-let generation = 0;
+export class SessionCache {
+  private readonly entries = new Map<string, Entry>();
+  /**
+   * Moves on every forget. A lookup that started before a forget may have read the old row; it
+   * is then not stored (see `remember`), whichever of the two finishes first.
+   */
+  private generation = 0;
 
-/** The cached session, if fresh and not expired (an expired one goes back to the database). */
-export function cachedSession(sessionId: string, now: Date): AuthContext | undefined {
-  const entry = entries.get(sessionId);
-  if (!entry) return undefined;
-  const age = now.getTime() - entry.cachedAt;
-  const fresh = age >= 0 && age < SESSION_CACHE_TTL_MS;
-  if (fresh && entry.auth.session.expiresAt.getTime() > now.getTime()) return entry.auth;
-  entries.delete(sessionId);
-  return undefined;
-}
+  /** The cached session, if fresh and not expired (an expired one goes back to the database). */
+  get(sessionId: string, now: Date): AuthContext | undefined {
+    const entry = this.entries.get(sessionId);
+    if (!entry) return undefined;
+    const age = now.getTime() - entry.cachedAt;
+    const fresh = age >= 0 && age < SESSION_CACHE_TTL_MS;
+    if (fresh && entry.auth.session.expiresAt.getTime() > now.getTime()) return entry.auth;
+    this.entries.delete(sessionId);
+    return undefined;
+  }
 
-/** Read before the lookup, handed back to `remember`. */
-export function cacheGeneration(): number {
-  return generation;
-}
+  /** Read before the lookup, handed back to `remember`. */
+  currentGeneration(): number {
+    return this.generation;
+  }
 
-export function remember(auth: AuthContext, readAtGeneration: number, now: Date): void {
-  if (readAtGeneration !== generation) return;
-  if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-  entries.set(auth.session.id, {
-    auth: { ...auth, session: { ...auth.session, renewed: false } },
-    cachedAt: now.getTime(),
-  });
-}
+  remember(auth: AuthContext, readAtGeneration: number, now: Date): void {
+    if (readAtGeneration !== this.generation) return;
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(auth.session.id, {
+      auth: { ...auth, session: { ...auth.session, renewed: false } },
+      cachedAt: now.getTime(),
+    });
+  }
 
-export function forgetSession(sessionId: string): void {
-  generation += 1;
-  entries.delete(sessionId);
-}
-
-/** After a change to a user, their sessions or the tenant's settings. */
-export function forgetTenantSessions(tenantId: string): void {
-  generation += 1;
-  for (const [sessionId, entry] of entries) {
-    if (entry.auth.tenant.id === tenantId) entries.delete(sessionId);
+  /** The sessions `change` covers: one session, a user's, or the whole tenant's. */
+  forget(change: SessionChange): void {
+    this.generation += 1;
+    for (const [sessionId, { auth }] of this.entries) {
+      const session = { tenantId: auth.tenant.id, userId: auth.user.id, sessionId };
+      if (coversSession(change, session)) this.entries.delete(sessionId);
+    }
   }
 }

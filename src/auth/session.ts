@@ -8,7 +8,8 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Database } from '../db/client.js';
 import type { Locale, Role } from '../db/schema.js';
-import { cacheGeneration, cachedSession, forgetSession, remember } from './session-cache.js';
+import { sessionChangeNotice, type SessionChange } from '../events/bus.js';
+import type { SessionCache } from './session-cache.js';
 
 /** Server-side sessions as in Lucia's guide: the cookie holds a random token, the database its SHA-256. */
 
@@ -68,15 +69,16 @@ export async function createSession(
  */
 export async function validateSessionToken(
   db: Database,
+  sessions: SessionCache,
   token: string,
   now: Date,
 ): Promise<AuthContext | null> {
   const sessionId = sessionIdFromToken(token);
-  const cached = cachedSession(sessionId, now);
+  const cached = sessions.get(sessionId, now);
   if (cached && !isDueForRenewal(cached.session.expiresAt, now)) return cached;
-  const readAt = cacheGeneration();
-  const auth = await lookUpSession(db, sessionId, now);
-  if (auth) remember(auth, readAt, now);
+  const readAt = sessions.currentGeneration();
+  const auth = await lookUpSession(db, sessions, sessionId, now);
+  if (auth) sessions.remember(auth, readAt, now);
   return auth;
 }
 
@@ -86,6 +88,7 @@ function isDueForRenewal(expiresAt: Date, now: Date): boolean {
 
 async function lookUpSession(
   db: Database,
+  sessions: SessionCache,
   sessionId: string,
   now: Date,
 ): Promise<AuthContext | null> {
@@ -116,7 +119,11 @@ async function lookUpSession(
     .executeTakeFirst();
   if (!row) return null;
   if (!row.active || row.expires_at.getTime() <= now.getTime()) {
-    await invalidateSession(db, sessionId);
+    await invalidateSession(db, sessions, {
+      tenant: row.tenant_id,
+      user: row.user_id,
+      session: sessionId,
+    });
     return null;
   }
   let expiresAt = row.expires_at;
@@ -148,14 +155,54 @@ async function lookUpSession(
   };
 }
 
-export async function invalidateSession(db: Database, sessionId: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
-  forgetSession(sessionId);
+/**
+ * Whether the session still stands (its user active, not expired), straight from the database
+ * and without renewing it: an open event stream asks on every heartbeat, and a screen left
+ * open is no use of the session.
+ */
+export async function isSessionLive(db: Database, sessionId: string, now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', (join) =>
+      join
+        .onRef('users.tenant_id', '=', 'sessions.tenant_id')
+        .onRef('users.id', '=', 'sessions.user_id'),
+    )
+    .select('sessions.id')
+    .where('sessions.id', '=', sessionId)
+    .where('sessions.expires_at', '>', now)
+    .where('users.active', '=', true)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The session of `auth`, as the change that ends it. */
+export function endingOf(auth: AuthContext): SessionChange & { user: string; session: string } {
+  return { tenant: auth.tenant.id, user: auth.user.id, session: auth.session.id };
+}
+
+/**
+ * Signs one session out: deleted and announced in one statement (every instance forgets it and
+ * ends its event streams), and forgotten by this instance at once.
+ */
+export async function invalidateSession(
+  db: Database,
+  sessions: SessionCache,
+  session: SessionChange & { user: string; session: string },
+): Promise<void> {
+  await db
+    .with('ended', (q) =>
+      q.deleteFrom('sessions').where('id', '=', session.session).returning('id'),
+    )
+    .selectFrom('ended')
+    .select(sessionChangeNotice(session).as('notice'))
+    .execute();
+  sessions.forget(session);
 }
 
 /**
  * Ends every session of a user at once (deactivated, password changed or reset). Runs inside
- * the caller's transaction, which forgets the tenant's cached sessions after its commit.
+ * the caller's transaction, which announces the change (services/session-changes.ts).
  */
 export async function invalidateUserSessions(
   db: Database,

@@ -2,7 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { z } from 'zod';
-import type { DbTransaction } from '../db/client.js';
+import type { Database, DbTransaction } from '../db/client.js';
 
 /**
  * Real time (SPEC §4): a write publishes a change with PostgreSQL NOTIFY inside its own
@@ -60,11 +60,59 @@ export function changeNotice(event: ChangeEvent) {
   return sql<void>`pg_notify(${CHANGES_CHANNEL}, ${payload})`;
 }
 
+/**
+ * What sessions grant changed (sign-out, a user deactivated, a password or role changed, the
+ * tenant's settings): every instance forgets the sessions it covers from its cache and re-checks
+ * their open event streams. On a channel of its own: browsers never see it.
+ */
+export const SESSIONS_CHANNEL = 'raseed_sessions';
+
+/** `user`/`session` null: all of the tenant's users, all of the user's sessions. */
+export interface SessionChange {
+  tenant: string;
+  user: string | null;
+  session: string | null;
+}
+
+const sessionChangeSchema = z.object({
+  tenant: z.string(),
+  user: z.string().nullable(),
+  session: z.string().nullable(),
+}) satisfies z.ZodType<SessionChange>;
+
+/** Whether `change` concerns this session (of this user, of this tenant). */
+export function coversSession(
+  change: SessionChange,
+  session: { tenantId: string; userId: string; sessionId: string },
+): boolean {
+  return (
+    change.tenant === session.tenantId &&
+    (change.user === null || change.user === session.userId) &&
+    (change.session === null || change.session === session.sessionId)
+  );
+}
+
+/** As publishChange: inside the transaction of the change, heard at its commit. */
+export async function publishSessionChange(
+  executor: DbTransaction | Database,
+  change: SessionChange,
+): Promise<void> {
+  await sql`select ${sessionChangeNotice(change)}`.execute(executor);
+}
+
+export function sessionChangeNotice(change: SessionChange) {
+  const { tenant, user, session } = change;
+  return sql<void>`pg_notify(${SESSIONS_CHANNEL}, ${JSON.stringify({ tenant, user, session })})`;
+}
+
 export type ChangeListener = (event: ChangeEvent) => void;
+export type SessionChangeListener = (change: SessionChange) => void;
 
 export interface EventBus {
   /** Hears the changes of one tenant; returns the unsubscribe function. */
   subscribe(tenantId: string, listener: ChangeListener): () => void;
+  /** Hears every session change; returns the unsubscribe function. */
+  onSessionChange(listener: SessionChangeListener): () => void;
   /** Resolves once the bus is listening (again, after a lost connection). */
   ready(): Promise<void>;
   /** This instance's subscribers, of one tenant or of all. */
@@ -75,6 +123,13 @@ export interface EventBus {
 /** The in-memory half of every bus: subscribers by tenant, and one notification to many. */
 class TenantFanout {
   private readonly listeners = new Map<string, Set<ChangeListener>>();
+  private readonly sessionListeners = new Set<SessionChangeListener>();
+
+  onSessionChange(listener: SessionChangeListener): () => void {
+    const entry: SessionChangeListener = (change) => listener(change);
+    this.sessionListeners.add(entry);
+    return () => this.sessionListeners.delete(entry);
+  }
 
   subscribe(tenantId: string, listener: ChangeListener): () => void {
     // A wrapper per subscription: the same function subscribed twice is two subscriptions.
@@ -95,21 +150,33 @@ class TenantFanout {
     return count;
   }
 
-  /** A notification from the database: anything but a well-formed event is logged and dropped. */
-  deliver(payload: string): void {
-    let event: ChangeEvent;
-    try {
-      event = changeEventSchema.parse(JSON.parse(payload));
-    } catch {
-      console.warn(`Event bus: ignored a malformed notification: ${payload.slice(0, 200)}`);
-      return;
+  /** A notification from the database: anything but a well-formed one is logged and dropped. */
+  deliver(channel: string, payload: string): void {
+    if (channel === SESSIONS_CHANNEL) {
+      const change = parsed(sessionChangeSchema, payload);
+      if (change) callEach(this.sessionListeners, change);
+    } else if (channel === CHANGES_CHANNEL) {
+      const event = parsed(changeEventSchema, payload);
+      if (event) callEach(this.listeners.get(event.tenant) ?? [], event);
     }
-    for (const listener of [...(this.listeners.get(event.tenant) ?? [])]) {
-      try {
-        listener(event);
-      } catch (error) {
-        console.error('Event bus: a subscriber failed:', error);
-      }
+  }
+}
+
+function parsed<T>(schema: z.ZodType<T>, payload: string): T | undefined {
+  try {
+    return schema.parse(JSON.parse(payload));
+  } catch {
+    console.warn(`Event bus: ignored a malformed notification: ${payload.slice(0, 200)}`);
+    return undefined;
+  }
+}
+
+function callEach<T>(listeners: Iterable<(value: T) => void>, value: T): void {
+  for (const listener of [...listeners]) {
+    try {
+      listener(value);
+    } catch (error) {
+      console.error('Event bus: a subscriber failed:', error);
     }
   }
 }
@@ -169,12 +236,12 @@ export function listenPostgres(connectionString: string, options: ListenOptions 
     };
     connection.on('error', drop);
     connection.on('end', () => drop());
-    connection.on('notification', (message) => {
-      if (message.channel === CHANGES_CHANNEL) fanout.deliver(message.payload ?? '');
-    });
+    connection.on('notification', (message) =>
+      fanout.deliver(message.channel, message.payload ?? ''),
+    );
     try {
       await connection.connect();
-      await connection.query(`LISTEN ${CHANGES_CHANNEL}`);
+      await connection.query(`LISTEN ${CHANGES_CHANNEL}; LISTEN ${SESSIONS_CHANNEL}`);
     } catch (error) {
       drop(error as Error);
       return;
@@ -192,6 +259,7 @@ export function listenPostgres(connectionString: string, options: ListenOptions 
   void open();
   return {
     subscribe: (tenantId, listener) => fanout.subscribe(tenantId, listener),
+    onSessionChange: (listener) => fanout.onSessionChange(listener),
     ready: () => listening.promise,
     subscriberCount: (tenantId) => fanout.subscriberCount(tenantId),
     async close() {
@@ -211,15 +279,20 @@ export function listenPostgres(connectionString: string, options: ListenOptions 
  */
 export function listenPglite(pglite: PGlite): EventBus {
   const fanout = new TenantFanout();
-  const unlisten = pglite.listen(CHANGES_CHANNEL, (payload) => fanout.deliver(payload));
+  const unlisten = Promise.all(
+    [CHANGES_CHANNEL, SESSIONS_CHANNEL].map((channel) =>
+      pglite.listen(channel, (payload) => fanout.deliver(channel, payload)),
+    ),
+  );
   unlisten.catch((error: unknown) => console.error('Event bus: PGlite LISTEN failed:', error));
   return {
     subscribe: (tenantId, listener) => fanout.subscribe(tenantId, listener),
+    onSessionChange: (listener) => fanout.onSessionChange(listener),
     ready: () => unlisten.then(() => undefined),
     subscriberCount: (tenantId) => fanout.subscriberCount(tenantId),
     async close() {
       if (pglite.closed) return;
-      await (await unlisten)().catch(() => {});
+      for (const stop of await unlisten) await stop().catch(() => {});
     },
   };
 }

@@ -6,6 +6,7 @@ import { hashPassword, verifyAgainstDummy, verifyPassword } from '../auth/passwo
 import {
   createSession,
   deleteSessionCookie,
+  endingOf,
   generateSessionToken,
   invalidateSession,
   setSessionCookie,
@@ -21,7 +22,7 @@ import {
 } from '../db/login-throttles.js';
 import { findUserByEmail, passwordHashOf } from '../db/users.js';
 import { setUserLocale, setUserPassword } from '../services/users.js';
-import type { AppDeps, AppEnv, AuthedEnv } from '../env.js';
+import type { AppEnv, AuthedEnv, RouteDeps } from '../env.js';
 import { LoginPage, type LoginFormState } from '../views/auth/login-page.js';
 import { PasswordPage } from '../views/auth/password-page.js';
 import { submittedText, type FieldErrors, type FormState } from '../views/forms.js';
@@ -103,7 +104,11 @@ async function refuseSignIn(
   });
 }
 
-async function signIn(c: Context<AppEnv>, { db, clock }: AppDeps, form: z.infer<typeof loginForm>) {
+async function signIn(
+  c: Context<AppEnv>,
+  { db, clock, sessions }: RouteDeps,
+  form: z.infer<typeof loginForm>,
+) {
   const { email, password, next } = form;
   const ip = clientIp(c);
   const keys = signInKeys(email, ip);
@@ -124,7 +129,7 @@ async function signIn(c: Context<AppEnv>, { db, clock }: AppDeps, form: z.infer<
   await clearFailures(db, accountKey(email));
   // A fresh session (and CSRF token) at every sign-in; an earlier one on this browser ends.
   const previous = c.get('auth');
-  if (previous) await invalidateSession(db, previous.session.id);
+  if (previous) await invalidateSession(db, sessions, endingOf(previous));
   const token = generateSessionToken();
   const session = await createSession(
     db,
@@ -147,9 +152,10 @@ async function signIn(c: Context<AppEnv>, { db, clock }: AppDeps, form: z.infer<
 /** A new password ends the user's other sessions; this one continues under a new token. */
 async function changePassword(
   c: Context<AuthedEnv>,
-  { db, clock }: AppDeps,
+  deps: RouteDeps,
   form: z.infer<typeof passwordForm>,
 ) {
+  const { db, clock, sessions } = deps;
   const { auth } = c.var;
   if (form.new_password !== form.confirm_password) {
     return renderPassword(c, 422, { confirm_password: 'passwordsDiffer' });
@@ -158,10 +164,16 @@ async function changePassword(
   if (!storedHash || !(await verifyPassword(storedHash, form.current_password))) {
     return renderPassword(c, 422, { current_password: 'currentPasswordWrong' });
   }
-  await setUserPassword(db, staffActorOf(c), auth.user.id, await hashPassword(form.new_password), {
-    sessionId: auth.session.id,
-  });
-  await invalidateSession(db, auth.session.id);
+  await setUserPassword(
+    deps,
+    staffActorOf(c),
+    auth.user.id,
+    await hashPassword(form.new_password),
+    {
+      sessionId: auth.session.id,
+    },
+  );
+  await invalidateSession(db, sessions, endingOf(auth));
   const token = generateSessionToken();
   const session = await createSession(
     db,
@@ -173,7 +185,7 @@ async function changePassword(
   return c.redirect('/account/password?changed=1', 303);
 }
 
-export function authRoutes(deps: AppDeps) {
+export function authRoutes(deps: RouteDeps) {
   const { db } = deps;
   const routes = new Hono<AppEnv>();
 
@@ -202,7 +214,7 @@ export function authRoutes(deps: AppDeps) {
 
   routes.post('/logout', async (c) => {
     const auth = c.get('auth');
-    if (auth) await invalidateSession(db, auth.session.id);
+    if (auth) await invalidateSession(db, deps.sessions, endingOf(auth));
     deleteSessionCookie(c);
     return c.redirect('/login', 303);
   });
@@ -215,7 +227,7 @@ export function authRoutes(deps: AppDeps) {
     async (c) => {
       const { auth } = c.var;
       await setUserLocale(
-        db,
+        deps,
         { tenantId: auth.tenant.id, id: auth.user.id, locale: auth.user.locale },
         c.req.valid('form').locale,
         clientIp(c),

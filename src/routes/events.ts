@@ -1,56 +1,127 @@
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { requireAuth } from '../auth/middleware.js';
+import { isSessionLive } from '../auth/session.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
+import { coversSession } from '../events/bus.js';
 
-/** Proxies and load balancers close a connection that stays silent for long. */
+/**
+ * Proxies and load balancers close a connection that stays silent for long; each beat also
+ * re-checks the session, so an expired one stops hearing changes within this time.
+ */
 export const HEARTBEAT_MS = 15_000;
 /** A screen that stops reading is dropped rather than buffered for (its browser reconnects). */
 const MAX_QUEUED_FRAMES = 100;
+/**
+ * Open streams per session on one instance: a desk's tabs each hold one. A browser opens at
+ * most six connections to a host over HTTP/1.1, so a sixth stream would leave its tabs no
+ * connection for their requests. A new stream closes the oldest past this.
+ */
+export const MAX_STREAMS_PER_SESSION = 5;
+/**
+ * How long the browser of a stream closed for a newer one waits before it reconnects (SSE
+ * `retry`), instead of its usual few seconds: several tabs over the cap take turns slowly
+ * rather than closing each other every few seconds. Each (re)open re-fetches what the page
+ * shows (static/app.js), so nothing is lost meanwhile, only late.
+ */
+export const REPLACED_RETRY_MS = 30_000;
+/** Sent first on every stream: the browser's usual reconnection delay, set back after a long one. */
+const RETRY_MS = 3_000;
+
+interface OpenStream {
+  tenantId: string;
+  userId: string;
+  sessionId: string;
+  /** Closes the stream; `retryMs`: tell its browser to wait that long before reconnecting. */
+  end(retryMs?: number): void;
+}
 
 /**
  * `GET /events`: the tenant's changes as Server-Sent Events, one `event: <kind>` frame per
  * change with its ids as `data`, so htmx's SSE extension can trigger `sse:appointment.booked`.
  * Every stream of this instance feeds from the bus's one LISTEN: no database connection per
- * screen.
+ * screen. A stream lasts as long as its session: it ends when a session change covering it is
+ * heard (sign-out, deactivation, password reset, on any instance) and the session no longer
+ * stands, or when a heartbeat finds it expired.
  */
-export function eventRoutes({ bus }: AppDeps) {
+export function eventRoutes({ db, clock, bus }: AppDeps) {
+  const open = new Set<OpenStream>();
+  const endIfSignedOut = async (stream: OpenStream) => {
+    if (!(await isSessionLive(db, stream.sessionId, clock()).catch(() => false))) stream.end();
+  };
+  bus.onSessionChange((change) => {
+    for (const stream of open) if (coversSession(change, stream)) void endIfSignedOut(stream);
+  });
+
   const routes = new Hono<AuthedEnv>();
   routes.get('/events', requireAuth(), (c) => {
-    const tenantId = c.var.auth.tenant.id;
+    const { tenant, user, session } = c.var.auth;
     // nginx would otherwise buffer the response and hold events back.
     c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, async (stream) => {
-      // Frames go out one after another, never interleaved, however the events arrive.
-      let queue: Promise<unknown> = Promise.resolve();
-      let queued = 0;
-      const send = (write: () => Promise<unknown>) => {
-        if (queued >= MAX_QUEUED_FRAMES) {
-          stream.abort();
-          return;
-        }
-        queued++;
-        queue = queue
-          .then(write)
-          .catch(() => stream.abort())
-          .finally(() => queued--);
-      };
-
-      const unsubscribe = bus.subscribe(tenantId, (event) =>
-        send(() => stream.writeSSE({ event: event.kind, data: JSON.stringify(event) })),
-      );
+    return streamSSE(c, async (sse) => {
+      const frames = frameQueue(sse);
       const stopped = new AbortController();
-      stream.onAbort(() => {
-        unsubscribe();
-        stopped.abort();
-      });
+      const stream: OpenStream = {
+        tenantId: tenant.id,
+        userId: user.id,
+        sessionId: session.id,
+        end(retryMs) {
+          if (retryMs !== undefined) frames.send(() => sse.write(`retry: ${retryMs}\n\n`));
+          stopped.abort();
+        },
+      };
+      const unsubscribe = bus.subscribe(tenant.id, (event) =>
+        frames.send(() => sse.writeSSE({ event: event.kind, data: JSON.stringify(event) })),
+      );
+      sse.onAbort(() => stopped.abort());
+      frames.send(() => sse.write(`retry: ${RETRY_MS}\n\n`));
+      admit(open, stream);
+
       while (!stopped.signal.aborted) {
         await pause(HEARTBEAT_MS, stopped.signal);
-        if (!stopped.signal.aborted) send(() => stream.write(': ping\n\n'));
+        if (stopped.signal.aborted) break;
+        await endIfSignedOut(stream);
+        if (!stopped.signal.aborted) frames.send(() => sse.write(': ping\n\n'));
       }
+      unsubscribe();
+      open.delete(stream);
+      // A last `retry` reaches the browser before the stream closes.
+      if (!sse.aborted) await frames.flushed();
     });
   });
   return routes;
+}
+
+/** Registers `stream`, closing its session's oldest streams past the cap. */
+function admit(open: Set<OpenStream>, stream: OpenStream): void {
+  const sameSession = [...open].filter((other) => other.sessionId === stream.sessionId);
+  const excess = sameSession.length + 1 - MAX_STREAMS_PER_SESSION;
+  // A Set iterates in insertion order: the oldest first.
+  for (const oldest of sameSession.slice(0, Math.max(excess, 0))) {
+    open.delete(oldest);
+    oldest.end(REPLACED_RETRY_MS);
+  }
+  open.add(stream);
+}
+
+/** Frames go out one after another, never interleaved, however the events arrive. */
+function frameQueue(sse: SSEStreamingApi) {
+  let queue: Promise<unknown> = Promise.resolve();
+  let queued = 0;
+  return {
+    send(write: () => Promise<unknown>) {
+      if (queued >= MAX_QUEUED_FRAMES) {
+        sse.abort();
+        return;
+      }
+      queued++;
+      queue = queue
+        .then(write)
+        .catch(() => sse.abort())
+        .finally(() => queued--);
+    },
+    flushed: () => queue,
+  };
 }
 
 function pause(milliseconds: number, signal: AbortSignal): Promise<void> {

@@ -1,22 +1,20 @@
 import { hashPassword } from '../auth/password.js';
-import { forgetTenantSessions } from '../auth/session-cache.js';
 import type { StaffActor } from '../db/audit.js';
 import type { Database } from '../db/client.js';
 import * as tenants from '../db/tenants.js';
 import { isSupportedCurrency, isSupportedTimeZone, type TenantSettings } from '../db/tenants.js';
+import { changeSessions, type SessionStore } from './session-changes.js';
 
 /** A centre's own rows: created (the tenant:create CLI) and its settings changed. */
 
 /** The settings, in one transaction; the tenant's cached sessions carry them and are forgotten after. */
 export function updateTenantSettings(
-  db: Database,
+  store: SessionStore,
   actor: StaffActor,
   settings: TenantSettings,
 ): Promise<void> {
-  return db
-    .transaction()
-    .execute((trx) => tenants.updateTenantSettings(trx, actor, settings))
-    .finally(() => forgetTenantSessions(actor.tenantId));
+  const change = { tenant: actor.tenantId, user: null, session: null };
+  return changeSessions(store, change, (trx) => tenants.updateTenantSettings(trx, actor, settings));
 }
 
 export interface NewTenant {

@@ -1,14 +1,14 @@
-import { forgetTenantSessions } from '../auth/session-cache.js';
 import type { StaffActor } from '../db/audit.js';
 import type { Database } from '../db/client.js';
 import type { Locale, Role } from '../db/schema.js';
 import * as users from '../db/users.js';
 import type { NewUser } from '../db/users.js';
+import { changeSessions, type SessionStore } from './session-changes.js';
 
 /**
- * Changes to a user, each in one transaction. What a session grants (user, role, language)
- * is cached by this instance (auth/session-cache.ts): a change to an existing user forgets the
- * tenant's cached sessions once the transaction has ended, committed or not.
+ * Changes to a user, each in one transaction. What a session grants (user, role, language) is
+ * cached by every instance (auth/session-cache.ts): a change to an existing user is announced
+ * to them all and forgets that user's cached sessions (session-changes.ts).
  */
 
 export function createTenantUser(
@@ -21,50 +21,50 @@ export function createTenantUser(
 }
 
 export function setUserLocale(
-  db: Database,
+  store: SessionStore,
   user: { tenantId: string; id: string; locale: Locale },
   locale: Locale,
   ip: string | null,
 ): Promise<void> {
-  return db
-    .transaction()
-    .execute((trx) => users.setUserLocale(trx, user, locale, ip))
-    .finally(() => forgetTenantSessions(user.tenantId));
+  return changeSessions(store, userChange(user.tenantId, user.id), (trx) =>
+    users.setUserLocale(trx, user, locale, ip),
+  );
 }
 
 export function updateTenantUser(
-  db: Database,
+  store: SessionStore,
   actor: StaffActor,
   userId: string,
   change: { name: string; role: Role; locale: Locale },
 ): Promise<void> {
-  return db
-    .transaction()
-    .execute((trx) => users.updateTenantUser(trx, actor, userId, change))
-    .finally(() => forgetTenantSessions(actor.tenantId));
+  return changeSessions(store, userChange(actor.tenantId, userId), (trx) =>
+    users.updateTenantUser(trx, actor, userId, change),
+  );
 }
 
 export function setUserActive(
-  db: Database,
+  store: SessionStore,
   actor: StaffActor,
   userId: string,
   active: boolean,
 ): Promise<void> {
-  return db
-    .transaction()
-    .execute((trx) => users.setUserActive(trx, actor, userId, active))
-    .finally(() => forgetTenantSessions(actor.tenantId));
+  return changeSessions(store, userChange(actor.tenantId, userId), (trx) =>
+    users.setUserActive(trx, actor, userId, active),
+  );
 }
 
 export function setUserPassword(
-  db: Database,
+  store: SessionStore,
   actor: StaffActor,
   userId: string,
   passwordHash: string,
   keepSession?: { sessionId: string },
 ): Promise<void> {
-  return db
-    .transaction()
-    .execute((trx) => users.setUserPassword(trx, actor, userId, passwordHash, keepSession))
-    .finally(() => forgetTenantSessions(actor.tenantId));
+  return changeSessions(store, userChange(actor.tenantId, userId), (trx) =>
+    users.setUserPassword(trx, actor, userId, passwordHash, keepSession),
+  );
+}
+
+function userChange(tenant: string, user: string) {
+  return { tenant, user, session: null };
 }

@@ -1,6 +1,17 @@
 /**
- * hx-trigger for fragments that re-fetch themselves when another desk changes bookings. The
- * events arrive over the page's one Server-Sent Events stream (layout: sse-connect="/events").
+ * For fragments that re-fetch themselves when another desk changes bookings. The changes arrive
+ * over the page's one Server-Sent Events stream (layout: sse-connect="/events"); each time the
+ * stream (re)opens they re-fetch too (htmx:sseOpen), for the changes made while it was closed:
+ * between the page's render and the first open, or while the connection was lost. The server
+ * listens before it answers, so nothing falls between the re-fetch and the stream.
+ *
+ * `hx-sync="this:replace"`: a change heard while a re-fetch is on its way starts a new one
+ * (whose answer includes it) instead of queueing it; htmx queues a request on the element, and
+ * the answer's outerHTML swap removes that element, which drops the queued request (the day
+ * view then kept the first answer, from before the change).
  */
-export const CHANGE_EVENTS =
-  'sse:appointment.booked, sse:appointment.cancelled, sse:appointment.status';
+export const liveFragment = {
+  'hx-trigger':
+    'sse:appointment.booked, sse:appointment.cancelled, sse:appointment.status, htmx:sseOpen from:body',
+  'hx-sync': 'this:replace',
+};

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionCache } from '../../src/auth/session-cache.js';
 import { loadSession, requireAuth, requireRole } from '../../src/auth/middleware.js';
 import type { Role } from '../../src/db/schema.js';
 import type { AppEnv, AuthedEnv } from '../../src/env.js';
@@ -30,7 +31,7 @@ function guardedApp() {
   guarded.get('/api/thing/', (c) => c.json({ success: true, role: c.var.auth.user.role }));
 
   const app = new Hono<AppEnv>();
-  app.use(loadSession({ db: database.db, clock: clock.now }));
+  app.use(loadSession({ db: database.db, clock: clock.now, sessions: new SessionCache() }));
   app.route('/guarded', guarded);
   app.onError(renderError);
   return app;

@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cacheGeneration,
-  cachedSession,
-  forgetTenantSessions,
-  remember,
-  SESSION_CACHE_TTL_MS,
-} from '../../src/auth/session-cache.js';
+import { SESSION_CACHE_TTL_MS, SessionCache } from '../../src/auth/session-cache.js';
 import {
   createSession,
+  endingOf,
   generateSessionToken,
   invalidateSession,
-  sessionIdFromToken,
   validateSessionToken,
   type AuthContext,
 } from '../../src/auth/session.js';
@@ -22,6 +16,9 @@ import { QueryCounter } from '../../src/db/query-counter.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 let database: TestDatabase;
+/** This instance's cache, and what the services need to change sessions through it. */
+const sessions = new SessionCache();
+let store: { db: Database; sessions: SessionCache };
 let tenantId: string;
 let adminId: string;
 const now = new Date('2026-11-25T09:00:00Z');
@@ -29,6 +26,7 @@ const later = (ms: number) => new Date(now.getTime() + ms);
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  store = { db: database.db, sessions };
   tenantId = (await createTenant(database.db)).id;
   adminId = (await createUser(database.db, tenantId, { role: 'ADMIN' })).id;
 });
@@ -45,7 +43,7 @@ async function signedIn(role: 'ADMIN' | 'FRONT_DESK' = 'FRONT_DESK') {
 async function validateCounting(token: string, at: Date) {
   const counter = new QueryCounter();
   const db: Database = database.db.withPlugin(counter);
-  const auth = await validateSessionToken(db, token, at);
+  const auth = await validateSessionToken(db, sessions, token, at);
   return { auth, statements: counter.count };
 }
 
@@ -63,43 +61,44 @@ describe('the session cache', () => {
 
   it('forgets a session at sign-out', async () => {
     const { token } = await signedIn();
-    await validateSessionToken(database.db, token, now);
-    await invalidateSession(database.db, sessionIdFromToken(token));
-    expect(await validateSessionToken(database.db, token, now)).toBeNull();
+    const auth = (await validateSessionToken(database.db, sessions, token, now))!;
+    await invalidateSession(database.db, sessions, endingOf(auth));
+    expect(await validateSessionToken(database.db, sessions, token, now)).toBeNull();
   });
 
   it('refuses a deactivated user at once on this instance', async () => {
     const { token, userId } = await signedIn();
-    await validateSessionToken(database.db, token, now);
-    await setUserActive(database.db, admin(), userId, false);
-    expect(await validateSessionToken(database.db, token, now)).toBeNull();
+    await validateSessionToken(database.db, sessions, token, now);
+    await setUserActive(store, admin(), userId, false);
+    expect(await validateSessionToken(database.db, sessions, token, now)).toBeNull();
   });
 
   it('shows a new language and new centre settings on the next request', async () => {
     const { token, userId } = await signedIn();
-    await validateSessionToken(database.db, token, now);
-    await setUserLocale(database.db, { tenantId, id: userId, locale: 'en' }, 'ar', null);
-    expect((await validateSessionToken(database.db, token, now))?.user.locale).toBe('ar');
+    await validateSessionToken(database.db, sessions, token, now);
+    await setUserLocale(store, { tenantId, id: userId, locale: 'en' }, 'ar', null);
+    expect((await validateSessionToken(database.db, sessions, token, now))?.user.locale).toBe('ar');
 
-    const tenant = (await validateSessionToken(database.db, token, now))!.tenant;
-    await updateTenantSettings(database.db, admin(), {
+    const tenant = (await validateSessionToken(database.db, sessions, token, now))!.tenant;
+    await updateTenantSettings(store, admin(), {
       name: tenant.name,
       timezone: tenant.timezone,
       currency: tenant.currency,
       cancellation_window_hours: tenant.cancellationWindowHours + 1,
     });
-    const after = await validateSessionToken(database.db, token, now);
+    const after = await validateSessionToken(database.db, sessions, token, now);
     expect(after?.tenant.cancellationWindowHours).toBe(tenant.cancellationWindowHours + 1);
   });
 
   it('does not keep a lookup that overlapped a change, whichever finished first', async () => {
     const { token } = await signedIn();
-    const auth = (await validateSessionToken(database.db, token, now))!;
-    forgetTenantSessions(tenantId);
-    const readAt = cacheGeneration();
-    forgetTenantSessions(tenantId); // the change commits while the lookup runs
-    remember(auth, readAt, now);
-    expect(cachedSession(auth.session.id, now)).toBeUndefined();
+    const auth = (await validateSessionToken(database.db, sessions, token, now))!;
+    const tenantWide = { tenant: tenantId, user: null, session: null };
+    sessions.forget(tenantWide);
+    const readAt = sessions.currentGeneration();
+    sessions.forget(tenantWide); // the change commits while the lookup runs
+    sessions.remember(auth, readAt, now);
+    expect(sessions.get(auth.session.id, now)).toBeUndefined();
   });
 
   it('never serves a session past its expiry', () => {
@@ -108,8 +107,8 @@ describe('the session cache', () => {
       user: { id: 'u', email: 'u@example.test', name: 'U', role: 'FRONT_DESK', locale: 'en' },
       tenant: { id: 't', name: 'T', timezone: 'UTC', currency: 'SAR', cancellationWindowHours: 24 },
     };
-    remember(expiring, cacheGeneration(), now);
-    expect(cachedSession('expiring', later(999))?.session.id).toBe('expiring');
-    expect(cachedSession('expiring', later(1_000))).toBeUndefined();
+    sessions.remember(expiring, sessions.currentGeneration(), now);
+    expect(sessions.get('expiring', later(999))?.session.id).toBe('expiring');
+    expect(sessions.get('expiring', later(1_000))).toBeUndefined();
   });
 });

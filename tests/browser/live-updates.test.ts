@@ -1,4 +1,6 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { MAX_STREAMS_PER_SESSION } from '../../src/routes/events.js';
 import { seedDemo } from '../../src/db/seed/demo.js';
 import { ARTIFACTS_DIR, browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
 import { liveStreamOpen, signedInPage, workingDayAhead } from '../support/browser-flow.js';
@@ -16,9 +18,8 @@ describe.skipIf(browserTestsSkipped)('live updates between desks', () => {
       viewport: { width: 1100, height: 1000 },
     });
 
-  it('removes a slot booked at another desk and adds it to the day view', async () => {
-    const date = workingDayAhead(3);
-    const ids = await fixture.database.db
+  const faisalsSpeech = () =>
+    fixture.database.db
       .selectFrom('providers')
       .innerJoin('provider_clinics', 'provider_clinics.provider_id', 'providers.id')
       .innerJoin('clinics', 'clinics.id', 'provider_clinics.clinic_id')
@@ -27,11 +28,17 @@ describe.skipIf(browserTestsSkipped)('live updates between desks', () => {
       .where('providers.name_en', '=', 'Dr. Faisal Al-Ghamdi')
       .where('services.name_en', '=', 'Speech Therapy Session')
       .executeTakeFirstOrThrow();
-    const sara = await fixture.database.db
+  const patient = (name: string) =>
+    fixture.database.db
       .selectFrom('patients')
       .select('id')
-      .where('name_en', '=', 'Sara Al-Harbi')
+      .where('name_en', '=', name)
       .executeTakeFirstOrThrow();
+
+  it('removes a slot booked at another desk and adds it to the day view', async () => {
+    const date = workingDayAhead(3);
+    const ids = await faisalsSpeech();
+    const sara = await patient('Sara Al-Harbi');
 
     // Desk B looks at Dr. Faisal's free times; a third screen shows the day view.
     const deskB = await signedIn('/appointments/new');
@@ -50,28 +57,15 @@ describe.skipIf(browserTestsSkipped)('live updates between desks', () => {
 
     // Desk A books that time (through the JSON API, as its page's front-end would).
     const deskA = await signedIn('/');
-    const status = await deskA.evaluate(
-      async ({ body }) => {
-        const token = document.querySelector('meta[name="csrf-token"]')!.getAttribute('content')!;
-        const response = await fetch('/appointments/api/book/', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-csrftoken': token },
-          body: JSON.stringify(body),
-        });
-        return response.status;
-      },
-      {
-        body: {
-          patient_id: sara.id,
-          appointment_type: 'single',
-          service_id: ids.service,
-          clinic_id: ids.clinic,
-          provider_id: ids.provider,
-          start: first,
-          duration_minutes: 45,
-        },
-      },
-    );
+    const status = await bookThroughApi(deskA, {
+      patient_id: sara.id,
+      appointment_type: 'single',
+      service_id: ids.service,
+      clinic_id: ids.clinic,
+      provider_id: ids.provider,
+      start: first,
+      duration_minutes: 45,
+    });
     expect(status).toBe(201);
     const bookedAt = Date.now();
 
@@ -86,4 +80,82 @@ describe.skipIf(browserTestsSkipped)('live updates between desks', () => {
     await deskB.screenshot({ path: `${ARTIFACTS_DIR}/live-after-en.png`, fullPage: true });
     await dayView.screenshot({ path: `${ARTIFACTS_DIR}/live-day-view-en.png`, fullPage: true });
   });
+
+  it('shows what was booked while its stream was closed, once it opens again', async () => {
+    const date = workingDayAhead(4);
+    const ids = await faisalsSpeech();
+    const booking = (patientId: string, start: string) => ({
+      patient_id: patientId,
+      appointment_type: 'single',
+      service_id: ids.service,
+      clinic_id: ids.clinic,
+      provider_id: ids.provider,
+      start: `${date}T${start}:00+03:00`,
+      duration_minutes: 45,
+    });
+    const deskA = await signedIn('/');
+
+    // Between the page's render and its stream's first open: the stream is held back while
+    // desk A books.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const dayView = await signedIn('/');
+    await dayView.route('**/events', async (route) => {
+      await released;
+      await route.continue();
+    });
+    await dayView.goto(`${fixture.server.url}/appointments?date=${date}&clinic=${ids.clinic}`);
+    expect(await bookThroughApi(deskA, booking((await patient('Sara Al-Harbi')).id, '09:00'))).toBe(
+      201,
+    );
+    release();
+    await expect
+      .poll(() => dayView.locator(`#${DAY_VIEW_ID}`).textContent(), { timeout: 30_000 })
+      .toContain('Sara Al-Harbi');
+    await liveStreamOpen(dayView);
+
+    // Cut while open: the server closes the day view's stream for newer ones of its session
+    // (the cap), and its browser waits before it reconnects; desk A books meanwhile.
+    const cookie = (await dayView.context().cookies())
+      .map(({ name, value }) => `${name}=${value}`)
+      .join('; ');
+    const others = new AbortController();
+    try {
+      for (let i = 0; i < MAX_STREAMS_PER_SESSION; i++) {
+        const response = await fetch(`${fixture.server.url}/events`, {
+          headers: { cookie },
+          signal: others.signal,
+        });
+        expect(response.status).toBe(200);
+      }
+      await dayView.evaluate(() => {
+        (window as { raseedStreamOpen?: boolean }).raseedStreamOpen = false;
+      });
+      const ahmed = await patient('Ahmed Al-Rashid');
+      expect(await bookThroughApi(deskA, booking(ahmed.id, '11:00'))).toBe(201);
+      await liveStreamOpen(dayView); // reopened (REPLACED_RETRY_MS later)
+      await expect
+        .poll(() => dayView.locator(`#${DAY_VIEW_ID}`).textContent(), { timeout: 30_000 })
+        .toContain('Ahmed Al-Rashid');
+    } finally {
+      others.abort();
+    }
+    await dayView.screenshot({
+      path: `${ARTIFACTS_DIR}/live-after-reconnect-en.png`,
+      fullPage: true,
+    });
+  }, 120_000);
 });
+
+/** Books through the JSON API in `page`, as its front-end would; the answer's status. */
+function bookThroughApi(page: Page, body: Record<string, unknown>): Promise<number> {
+  return page.evaluate(async (body) => {
+    const token = document.querySelector('meta[name="csrf-token"]')!.getAttribute('content')!;
+    const response = await fetch('/appointments/api/book/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrftoken': token },
+      body: JSON.stringify(body),
+    });
+    return response.status;
+  }, body);
+}

@@ -9,6 +9,7 @@ import { TestClient } from '../support/client.js';
 import { DEMO_NOW, seedDemoFixture, type DemoFixture } from '../support/demo.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 import { change } from './changes.js';
+import { openEventStream, readFrames, type EventStream } from './frames.js';
 
 let database: TestDatabase;
 let demo: DemoFixture;
@@ -36,64 +37,11 @@ async function signIn(email: string) {
   return client;
 }
 
-interface Frame {
-  event: string | undefined;
-  data: string | undefined;
-  comment: string | undefined;
-}
-
-interface EventStream extends ReturnType<typeof readFrames> {
-  response: Response;
-}
-
-/** GET /events read the way EventSource does, one frame (blank-line separated) at a time. */
+/** GET /events, its opening frame read. */
 async function openStream(client: TestClient): Promise<EventStream> {
-  // Accept-Encoding as browsers send it: compress() must still leave the stream alone.
-  const response = await client.request('/events', {
-    headers: { accept: 'text/event-stream', 'accept-encoding': 'gzip, deflate, br' },
-  });
-  expect(response.status).toBe(200);
-  const stream: EventStream = { response, ...readFrames(response) };
+  const stream = await openEventStream(client);
   streams.push(stream);
   return stream;
-}
-
-function readFrames(response: Response) {
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-
-  async function nextFrame(timeoutMs = 30_000): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    while (!buffer.includes('\n\n')) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no frame within ${timeoutMs} ms`)),
-          deadline - Date.now(),
-        );
-      });
-      const chunk = await Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
-      if (chunk.done) throw new Error('the stream ended');
-      buffer += decoder.decode(chunk.value, { stream: true });
-    }
-    const end = buffer.indexOf('\n\n');
-    const lines = buffer.slice(0, end).split('\n');
-    buffer = buffer.slice(end + 2);
-    const field = (name: string) =>
-      lines.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
-    return { event: field('event'), data: field('data'), comment: field('') };
-  }
-
-  /** The next frame of `kind`, past heartbeats and other kinds. */
-  async function nextOf(kind: string): Promise<Frame> {
-    for (;;) {
-      const frame = await nextFrame();
-      if (frame.event === kind) return frame;
-    }
-  }
-
-  return { nextFrame, nextOf, cancel: () => reader.cancel() };
 }
 
 describe('GET /events', () => {
@@ -194,6 +142,7 @@ describe('heartbeat', () => {
       event: undefined,
       data: undefined,
       comment: 'ping',
+      retry: undefined,
     });
   });
 });
@@ -218,7 +167,9 @@ describe('over real HTTP (@hono/node-server)', () => {
       await database.db
         .transaction()
         .execute((trx) => publishChange(trx, change(demo.demo, 'over the wire')));
-      const frame = await readFrames(response).nextFrame();
+      const frames = readFrames(response);
+      expect((await frames.nextFrame()).retry).toBe('3000');
+      const frame = await frames.nextFrame();
       expect(frame.event).toBe('package.assigned');
       expect(JSON.parse(frame.data!)).toMatchObject({ purchase: 'over the wire' });
 

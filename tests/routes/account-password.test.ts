@@ -7,15 +7,17 @@ import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 let database: TestDatabase;
 let tenantId: string;
+let app: ReturnType<typeof createTestApp>['app'];
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  app = createTestApp(database.db).app;
   tenantId = (await createTenant(database.db)).id;
 });
 afterAll(() => database.close());
 
 async function signIn(email: string, password = TEST_PASSWORD) {
-  const client = new TestClient(createTestApp(database.db).app);
+  const client = new TestClient(app);
   await client.login(email, password);
   return client;
 }

@@ -17,6 +17,7 @@ export class TestClock {
  */
 export const unwiredBus: EventBus = {
   subscribe: () => () => {},
+  onSessionChange: () => () => {},
   ready: () => Promise.resolve(),
   subscriberCount: () => 0,
   close: () => Promise.resolve(),

@@ -41,8 +41,8 @@ export async function signedInPage(
 
 /**
  * Waits until the page's event stream is open (the server subscribes it before answering), so
- * a change made after this reaches it: one made between the page's render and this moment
- * would not (pages of signedInPage only).
+ * a change made after this reaches it as an event; one made before shows through the re-fetch
+ * each open makes (views/live.ts), a moment later (pages of signedInPage only).
  */
 export async function liveStreamOpen(page: Page): Promise<void> {
   await page.waitForFunction(

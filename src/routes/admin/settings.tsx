@@ -7,7 +7,7 @@ import {
   isSupportedTimeZone,
   supportedTimeZones,
 } from '../../db/tenants.js';
-import type { AppDeps, AuthedEnv } from '../../env.js';
+import type { AuthedEnv, RouteDeps } from '../../env.js';
 import { updateTenantSettings } from '../../services/tenants.js';
 import { SettingsPage } from '../../views/admin/settings.js';
 import { submittedValues, type FormState } from '../../views/forms.js';
@@ -58,7 +58,8 @@ async function renderCurrentSettings(c: Context<AuthedEnv>, db: Database, saved:
 }
 
 /** The centre's name, time zone, currency and cancellation window (ADMIN only). */
-export function settingsRoutes({ db }: AppDeps) {
+export function settingsRoutes(deps: RouteDeps) {
+  const { db } = deps;
   const routes = adminRoutes();
 
   routes.get('/', validated('query', z.object({ saved: z.literal('1').optional() })), (c) =>
@@ -71,7 +72,7 @@ export function settingsRoutes({ db }: AppDeps) {
       renderSettings(authed(c), 422, { values: submittedValues(submitted), errors }),
     ),
     async (c) => {
-      await updateTenantSettings(db, staffActorOf(c), c.req.valid('form'));
+      await updateTenantSettings(deps, staffActorOf(c), c.req.valid('form'));
       return c.redirect('/admin/settings?saved=1', 303);
     },
   );

@@ -4,7 +4,7 @@ import { hashPassword } from '../../auth/password.js';
 import type { Database } from '../../db/client.js';
 import { findUser, LastAdmin, listUsers, type UserSummary } from '../../db/users.js';
 import { ValidationFailed } from '../../domain/errors.js';
-import type { AppDeps, AuthedEnv } from '../../env.js';
+import type { AuthedEnv, RouteDeps } from '../../env.js';
 import {
   createTenantUser,
   setUserActive,
@@ -114,7 +114,8 @@ async function refusedIfLastAdmin(
 }
 
 /** The centre's users (ADMIN only): create, edit role and language, reset, deactivate. */
-export function userAdminRoutes({ db }: AppDeps) {
+export function userAdminRoutes(deps: RouteDeps) {
+  const { db } = deps;
   const routes = adminRoutes();
 
   routes.get('/', validated('query', listQuery), async (c) => {
@@ -154,7 +155,7 @@ export function userAdminRoutes({ db }: AppDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const refused = await refusedIfLastAdmin(c, db, () =>
-        updateTenantUser(db, staffActorOf(c), id, c.req.valid('form')),
+        updateTenantUser(deps, staffActorOf(c), id, c.req.valid('form')),
       );
       return refused ?? c.redirect(donePath('updated'), 303);
     },
@@ -168,7 +169,7 @@ export function userAdminRoutes({ db }: AppDeps) {
     ),
     async (c) => {
       const passwordHash = await hashPassword(c.req.valid('form').password);
-      await setUserPassword(db, staffActorOf(c), c.req.valid('param').id, passwordHash);
+      await setUserPassword(deps, staffActorOf(c), c.req.valid('param').id, passwordHash);
       return c.redirect(donePath('password'), 303);
     },
   );
@@ -180,7 +181,7 @@ export function userAdminRoutes({ db }: AppDeps) {
     async (c) => {
       const active = c.req.valid('form').active === 'true';
       const refused = await refusedIfLastAdmin(c, db, () =>
-        setUserActive(db, staffActorOf(c), c.req.valid('param').id, active),
+        setUserActive(deps, staffActorOf(c), c.req.valid('param').id, active),
       );
       return refused ?? c.redirect(donePath(active ? 'reactivated' : 'deactivated'), 303);
     },

@@ -5,7 +5,7 @@ import type { ProviderOption } from '../../db/providers.js';
 import type { Locale } from '../../db/schema.js';
 import { addDays } from '../../domain/dates.js';
 import { formatLongDate, localName } from '../format.js';
-import { CHANGE_EVENTS } from '../live.js';
+import { liveFragment } from '../live.js';
 import { TimeRange } from '../time-range.js';
 import { AppointmentStatusBadge, isCancelled } from '../status-badges.js';
 import { useT } from '../request-context.js';
@@ -115,7 +115,7 @@ export function DayGrid(props: DayViewProps) {
       id={DAY_VIEW_ID}
       class="day-view"
       hx-get={`/appointments?date=${props.date}&clinic=${clinic.id}`}
-      hx-trigger={CHANGE_EVENTS}
+      {...liveFragment}
       hx-swap="outerHTML"
     >
       {day.appointments.length === 0 && (

@@ -1,7 +1,7 @@
 import type { PurchaseSummary } from '../../db/purchases.js';
 import type { Locale } from '../../db/schema.js';
 import { formatDate, localName } from '../format.js';
-import { CHANGE_EVENTS } from '../live.js';
+import { liveFragment } from '../live.js';
 import { useT } from '../request-context.js';
 
 export const PACKAGE_SECTION_ID = 'package-section';
@@ -24,7 +24,7 @@ export function PackageSection(props: {
       class="package-section"
       hx-swap-oob={oob}
       hx-get={`/appointments/new/package-section?patient_id=${purchase.patient_id}&package_purchase_id=${purchase.id}`}
-      hx-trigger={CHANGE_EVENTS}
+      {...liveFragment}
       hx-target="this"
       hx-swap="outerHTML"
     >

@@ -3,7 +3,7 @@ import type { Locale } from '../../db/schema.js';
 import type { ServiceOption } from '../../db/services.js';
 import { formatInstant, type Slot } from '../../domain/slots.js';
 import { formatDateAt, formatTime, localName } from '../format.js';
-import { CHANGE_EVENTS } from '../live.js';
+import { liveFragment } from '../live.js';
 import { TimeRange } from '../time-range.js';
 import { useT } from '../request-context.js';
 
@@ -121,7 +121,7 @@ export function SlotList({ locale, choices, selected }: SlotListProps) {
       class="slot-list"
       aria-live="polite"
       hx-get="/appointments/new/slots"
-      hx-trigger={CHANGE_EVENTS}
+      {...liveFragment}
       hx-include="#booking-form"
       hx-target="this"
       hx-swap="outerHTML"

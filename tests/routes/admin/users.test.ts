@@ -12,9 +12,12 @@ let tenantId: string;
 let otherTenantUser: string;
 let admin: TestClient;
 let adminId: string;
+/** One app instance for every client (two instances: tests/auth/session-instances.test.ts). */
+let app: ReturnType<typeof createTestApp>['app'];
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  app = createTestApp(database.db).app;
   const tenant = await createTenant(database.db, { name: 'Users Centre' });
   tenantId = tenant.id;
   const adminUser = await createUser(database.db, tenantId, { role: 'ADMIN', name: 'Amal Admin' });
@@ -26,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 function newClient() {
-  return new TestClient(createTestApp(database.db).app);
+  return new TestClient(app);
 }
 
 async function signIn(email: string, password = TEST_PASSWORD) {
@@ -225,7 +228,7 @@ describe('editing, resetting, deactivating', () => {
     const client = new TestClient(createTestApp(database.db, clock).app);
     await client.login(user.email, TEST_PASSWORD);
     expect((await client.request('/')).status).toBe(200);
-    // By hand in SQL (or from another instance): this instance trusts its cached session for
+    // By hand in SQL (no notice to the instances): this instance trusts its cached session for
     // SESSION_CACHE_TTL_MS at most (src/auth/session-cache.ts).
     await database.db
       .updateTable('users')
