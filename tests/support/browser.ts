@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { chromium, type Browser } from 'playwright-core';
@@ -36,6 +37,13 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+export interface TestServer {
+  url: string;
+  /** Cuts every open connection (event streams too) and keeps listening: a network blip. */
+  dropConnections(): void;
+  close(): Promise<void>;
+}
+
 /**
  * The real HTTP server on a free loopback port; pass the TestDatabase's bus for live updates,
  * and the clock of the sessions it will be shown (a desk signed in at DEMO_NOW has a session
@@ -45,28 +53,30 @@ export async function startServer(
   db: Database,
   bus: EventBus = unwiredBus,
   clock: Clock = () => new Date(),
-): Promise<{ url: string; close(): Promise<void> }> {
+): Promise<TestServer> {
   const app = createApp({ db, clock, bus });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+  // Without a `createServer` option, serve() makes a node:http server.
+  const server = await new Promise<Server>((resolve) => {
     const listening = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
-      resolve(listening),
+      resolve(listening as Server),
     );
   });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    dropConnections: () => server.closeAllConnections(),
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
         // Open event streams (GET /events) and idle keep-alive sockets would hold close() up.
-        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.closeAllConnections();
       }),
   };
 }
 
 export interface BrowserFixture {
   database: TestDatabase;
-  server: { url: string; close(): Promise<void> };
+  server: TestServer;
   browser: Browser;
 }
 
