@@ -327,7 +327,7 @@ function usageOf(row: {
   return row.allotments ? { allotments: row.allotments, next_session: row.next_session } : null;
 }
 
-/** Joining a group session: its place and time, one seat taken under a row lock. */
+/** Joining a group session: its place and time, a seat left checked under a row lock. */
 async function takeGroupSeat(
   trx: DbTransaction,
   tenantId: string,
@@ -352,13 +352,8 @@ async function takeGroupSeat(
   if (session.starts_at.getTime() <= now.getTime()) {
     throw new Conflict('groupSessionStarted');
   }
+  // The database counts the seat when the appointment is written (seats_taken is its count).
   if (session.seats_taken >= session.capacity) throw new Conflict('groupSessionFull');
-  await trx
-    .updateTable('group_sessions')
-    .set((eb) => ({ seats_taken: eb('seats_taken', '+', 1) }))
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', session.id)
-    .execute();
   const usage = purchase
     ? usageOf(
         await trx.selectNoFrom(usageColumns(trx, tenantId, purchase)).executeTakeFirstOrThrow(),
@@ -529,7 +524,8 @@ function withExpiryWarning(
 
 /**
  * Cancels with a reason: early enough (the tenant's window) the session returns to the
- * package; later it stays consumed (LATE_CANCELLED). A group seat is freed either way.
+ * package; later it stays consumed (LATE_CANCELLED). A group seat is freed either way (by the
+ * database, which counts them).
  */
 export async function cancelAppointment(
   trx: DbTransaction,
@@ -547,14 +543,6 @@ export async function cancelAppointment(
   await setStatus(trx, tenant.id, appointmentId, status, reason, now);
   const sessionReturned = status === 'CANCELLED' && before.package_purchase_id !== null;
   if (sessionReturned) await returnSession(trx, tenant.id, before);
-  if (before.group_session_id) {
-    await trx
-      .updateTable('group_sessions')
-      .set((eb) => ({ seats_taken: eb('seats_taken', '-', 1) }))
-      .where('tenant_id', '=', tenant.id)
-      .where('id', '=', before.group_session_id)
-      .execute();
-  }
   await recordAudit(trx, {
     tenantId: tenant.id,
     actorId: actor.id,
@@ -639,7 +627,6 @@ async function lockAppointment(trx: DbTransaction, tenantId: string, appointment
       'appointments.starts_at',
       'appointments.package_purchase_id',
       'appointments.service_id',
-      'appointments.group_session_id',
       'providers.user_id as provider_user_id',
     ])
     .where('appointments.tenant_id', '=', tenantId)
