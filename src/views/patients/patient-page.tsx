@@ -1,14 +1,9 @@
 import { CSRF_FIELD } from '../../auth/csrf.js';
 import type { AppointmentRow } from '../../db/appointment-rows.js';
 import type { HistoryPurchase, PatientHistory } from '../../db/patient-history.js';
-import type { Locale, PurchaseStatus } from '../../db/schema.js';
+import type { Locale } from '../../db/schema.js';
 import { addDays } from '../../domain/dates.js';
-import {
-  isExpired,
-  isExtendable,
-  MAX_EXTENSION_DAYS,
-  sessionsRemaining,
-} from '../../domain/purchases.js';
+import { isExtendable, MAX_EXTENSION_DAYS, sessionsRemaining } from '../../domain/purchases.js';
 import { formatDate, formatDateAt, localName } from '../format.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { TimeRange } from '../time-range.js';
@@ -180,11 +175,6 @@ export function PatientPage({
   );
 }
 
-/** ACTIVE in the database but past its expiry date reads as expired, as in the package modal. */
-function shownStatus(purchase: HistoryPurchase, today: string): PurchaseStatus {
-  return purchase.status === 'ACTIVE' && isExpired(purchase, today) ? 'EXPIRED' : purchase.status;
-}
-
 function PurchaseRow(props: {
   locale: Locale;
   today: string;
@@ -193,7 +183,7 @@ function PurchaseRow(props: {
   operations: PackageOperations;
 }) {
   const { locale, purchase, operations } = props;
-  const status = shownStatus(purchase, props.today);
+  const { status } = purchase;
   return (
     <tr id={`purchase-${purchase.id}`} class={status === 'ACTIVE' ? undefined : 'history'}>
       <th scope="row">{localName(purchase, locale)}</th>
