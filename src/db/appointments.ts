@@ -7,6 +7,7 @@ import {
   isKnownTransition,
   mayTransition,
   type StepStatus,
+  tooEarly,
 } from '../domain/appointments.js';
 import { localDate } from '../domain/dates.js';
 import { dayBounds, freeSlots } from '../domain/slots.js';
@@ -15,7 +16,7 @@ import { Conflict, Forbidden, NotFound, ValidationFailed } from '../domain/error
 import { changeNotice, publishChange, type ChangeEvent } from '../events/bus.js';
 import { auditRowsFrom, recordAudit } from './audit.js';
 import type { Database, DbTransaction } from './client.js';
-import { smallestFreeSession } from './purchases.js';
+import { purchaseStatus, smallestFreeSession } from './purchases.js';
 import { busyIntervalsQuery, workingHoursQuery } from './schedule.js';
 import type { AppointmentStatus, Role } from './schema.js';
 
@@ -82,7 +83,8 @@ export async function bookAppointment(
   now: Date,
 ): Promise<Booking> {
   await lockBooking(trx, tenant.id, request);
-  const facts = await readBookingFacts(trx, tenant.id, request);
+  const today = localDate(tenant.timezone, now);
+  const facts = await readBookingFacts(trx, tenant.id, request, today);
   if (facts.earlier) {
     if (facts.earlier.patient_id !== request.patientId) {
       throw new Conflict('bookingKeyReused');
@@ -151,7 +153,12 @@ async function lockBooking(trx: DbTransaction, tenantId: string, request: Bookin
  * (cancellations returning a session) queue here, and the statements after this one see the
  * counts they left.
  */
-async function readBookingFacts(trx: DbTransaction, tenantId: string, request: BookingRequest) {
+async function readBookingFacts(
+  trx: DbTransaction,
+  tenantId: string,
+  request: BookingRequest,
+  today: string,
+) {
   const { idempotencyKey, purchaseId } = request;
   return trx
     .selectNoFrom((eb) => [
@@ -190,7 +197,7 @@ async function readBookingFacts(trx: DbTransaction, tenantId: string, request: B
               .select([
                 'id',
                 'patient_id',
-                'status',
+                purchaseStatus(today).as('status'),
                 'total_sessions',
                 'expiry_date',
                 'sessions_used',
@@ -557,7 +564,10 @@ export async function cancelAppointment(
   return { status, sessionReturned };
 }
 
-/** BOOKED → CONFIRMED → ARRIVED → COMPLETED, or NO_SHOW (which keeps the session used). */
+/**
+ * BOOKED → CONFIRMED → ARRIVED → COMPLETED, or NO_SHOW (which keeps the session used): a step
+ * this actor may take (a provider on their own appointments), and not before its time.
+ */
 export async function changeAppointmentStatus(
   trx: DbTransaction,
   tenant: TenantRef,
@@ -578,6 +588,12 @@ export async function changeAppointmentStatus(
   if (!mayTransition(before.status, status, { role: actor.role, ownsAppointment })) {
     throw new Forbidden();
   }
+  const refusal = tooEarly(status, {
+    startsAt: before.starts_at,
+    now,
+    timezone: tenant.timezone,
+  });
+  if (refusal) throw refusal;
   await setStatus(trx, tenant.id, appointmentId, status, reason, now);
   await recordAudit(trx, {
     tenantId: tenant.id,
