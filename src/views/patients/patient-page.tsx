@@ -30,7 +30,6 @@ export interface PackageOperations {
 interface PageProps {
   locale: Locale;
   timezone: string;
-  today: string;
   history: PatientHistory;
   operations: PackageOperations;
   /** The front desk and administrators may edit the details. */
@@ -39,15 +38,7 @@ interface PageProps {
   done?: 'registered' | 'updated';
 }
 
-export function PatientPage({
-  locale,
-  timezone,
-  today,
-  history,
-  operations,
-  canEdit,
-  done,
-}: PageProps) {
+export function PatientPage({ locale, timezone, history, operations, canEdit, done }: PageProps) {
   const t = useT();
   const { patient, purchases, appointments } = history;
   const notRecorded = <span class="muted">{t('notRecorded')}</span>;
@@ -122,7 +113,6 @@ export function PatientPage({
                 {purchases.map((purchase) => (
                   <PurchaseRow
                     locale={locale}
-                    today={today}
                     patientId={patient.id}
                     purchase={purchase}
                     operations={operations}
@@ -177,7 +167,6 @@ export function PatientPage({
 
 function PurchaseRow(props: {
   locale: Locale;
-  today: string;
   patientId: string;
   purchase: HistoryPurchase;
   operations: PackageOperations;
