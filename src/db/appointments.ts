@@ -7,6 +7,7 @@ import {
   isKnownTransition,
   mayTransition,
   type StepStatus,
+  tooEarly,
 } from '../domain/appointments.js';
 import { localDate } from '../domain/dates.js';
 import { dayBounds, freeSlots } from '../domain/slots.js';
@@ -15,7 +16,7 @@ import { Conflict, Forbidden, NotFound, ValidationFailed } from '../domain/error
 import { changeNotice, publishChange, type ChangeEvent } from '../events/bus.js';
 import { auditRowsFrom, recordAudit } from './audit.js';
 import type { Database, DbTransaction } from './client.js';
-import { smallestFreeSession } from './purchases.js';
+import { purchaseStatus, smallestFreeSession } from './purchases.js';
 import { busyIntervalsQuery, workingHoursQuery } from './schedule.js';
 import type { AppointmentStatus, Role } from './schema.js';
 
@@ -82,7 +83,8 @@ export async function bookAppointment(
   now: Date,
 ): Promise<Booking> {
   await lockBooking(trx, tenant.id, request);
-  const facts = await readBookingFacts(trx, tenant.id, request);
+  const today = localDate(tenant.timezone, now);
+  const facts = await readBookingFacts(trx, tenant.id, request, today);
   if (facts.earlier) {
     if (facts.earlier.patient_id !== request.patientId) {
       throw new Conflict('bookingKeyReused');
@@ -151,7 +153,12 @@ async function lockBooking(trx: DbTransaction, tenantId: string, request: Bookin
  * (cancellations returning a session) queue here, and the statements after this one see the
  * counts they left.
  */
-async function readBookingFacts(trx: DbTransaction, tenantId: string, request: BookingRequest) {
+async function readBookingFacts(
+  trx: DbTransaction,
+  tenantId: string,
+  request: BookingRequest,
+  today: string,
+) {
   const { idempotencyKey, purchaseId } = request;
   return trx
     .selectNoFrom((eb) => [
@@ -190,7 +197,7 @@ async function readBookingFacts(trx: DbTransaction, tenantId: string, request: B
               .select([
                 'id',
                 'patient_id',
-                'status',
+                purchaseStatus(today).as('status'),
                 'total_sessions',
                 'expiry_date',
                 'sessions_used',
@@ -327,7 +334,7 @@ function usageOf(row: {
   return row.allotments ? { allotments: row.allotments, next_session: row.next_session } : null;
 }
 
-/** Joining a group session: its place and time, one seat taken under a row lock. */
+/** Joining a group session: its place and time, a seat left checked under a row lock. */
 async function takeGroupSeat(
   trx: DbTransaction,
   tenantId: string,
@@ -352,13 +359,8 @@ async function takeGroupSeat(
   if (session.starts_at.getTime() <= now.getTime()) {
     throw new Conflict('groupSessionStarted');
   }
+  // The database counts the seat when the appointment is written (seats_taken is its count).
   if (session.seats_taken >= session.capacity) throw new Conflict('groupSessionFull');
-  await trx
-    .updateTable('group_sessions')
-    .set((eb) => ({ seats_taken: eb('seats_taken', '+', 1) }))
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', session.id)
-    .execute();
   const usage = purchase
     ? usageOf(
         await trx.selectNoFrom(usageColumns(trx, tenantId, purchase)).executeTakeFirstOrThrow(),
@@ -529,7 +531,8 @@ function withExpiryWarning(
 
 /**
  * Cancels with a reason: early enough (the tenant's window) the session returns to the
- * package; later it stays consumed (LATE_CANCELLED). A group seat is freed either way.
+ * package; later it stays consumed (LATE_CANCELLED). A group seat is freed either way (by the
+ * database, which counts them).
  */
 export async function cancelAppointment(
   trx: DbTransaction,
@@ -547,14 +550,6 @@ export async function cancelAppointment(
   await setStatus(trx, tenant.id, appointmentId, status, reason, now);
   const sessionReturned = status === 'CANCELLED' && before.package_purchase_id !== null;
   if (sessionReturned) await returnSession(trx, tenant.id, before);
-  if (before.group_session_id) {
-    await trx
-      .updateTable('group_sessions')
-      .set((eb) => ({ seats_taken: eb('seats_taken', '-', 1) }))
-      .where('tenant_id', '=', tenant.id)
-      .where('id', '=', before.group_session_id)
-      .execute();
-  }
   await recordAudit(trx, {
     tenantId: tenant.id,
     actorId: actor.id,
@@ -569,7 +564,10 @@ export async function cancelAppointment(
   return { status, sessionReturned };
 }
 
-/** BOOKED → CONFIRMED → ARRIVED → COMPLETED, or NO_SHOW (which keeps the session used). */
+/**
+ * BOOKED → CONFIRMED → ARRIVED → COMPLETED, or NO_SHOW (which keeps the session used): a step
+ * this actor may take (a provider on their own appointments), and not before its time.
+ */
 export async function changeAppointmentStatus(
   trx: DbTransaction,
   tenant: TenantRef,
@@ -590,6 +588,12 @@ export async function changeAppointmentStatus(
   if (!mayTransition(before.status, status, { role: actor.role, ownsAppointment })) {
     throw new Forbidden();
   }
+  const refusal = tooEarly(status, {
+    startsAt: before.starts_at,
+    now,
+    timezone: tenant.timezone,
+  });
+  if (refusal) throw refusal;
   await setStatus(trx, tenant.id, appointmentId, status, reason, now);
   await recordAudit(trx, {
     tenantId: tenant.id,
@@ -639,7 +643,6 @@ async function lockAppointment(trx: DbTransaction, tenantId: string, appointment
       'appointments.starts_at',
       'appointments.package_purchase_id',
       'appointments.service_id',
-      'appointments.group_session_id',
       'providers.user_id as provider_user_id',
     ])
     .where('appointments.tenant_id', '=', tenantId)

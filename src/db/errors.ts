@@ -9,9 +9,16 @@ const CONSTRAINT_KEYS: Record<string, ErrorKey> = {
   package_purchases_sessions_used_range: 'noSessionsLeft',
   purchase_services_sessions_used_range: 'noServiceSessionsLeft',
   group_sessions_seats_range: 'groupSessionFull',
+  // The rules across tables (migration 2026-11-30T10-20_appointment_guards).
+  appointments_group_session_overlap: 'providerOverlap',
+  group_sessions_appointment_overlap: 'providerOverlap',
+  appointments_group_session_place_fkey: 'groupSessionMismatch',
+  appointments_session_number_range: 'noSessionsLeft',
+  package_purchases_total_covers_sessions: 'sessionsBookedBeyondTotal',
+  group_sessions_seats_taken_live: 'groupSeatsMismatch',
 };
 
-/** PostgreSQL error codes that are answers (a conflict), not crashes. */
+/** PostgreSQL error codes that are answers (a conflict), not crashes, whatever the constraint. */
 const SQLSTATE_KEYS: Record<string, ErrorKey> = {
   '23P01': 'timeOverlap',
   '23505': 'alreadyRecorded',
@@ -33,8 +40,10 @@ export function conflictFromDatabaseError(error: unknown): Conflict | null {
   if (typeof error !== 'object' || error === null) return null;
   const { code } = error as { code?: unknown };
   if (typeof code !== 'string') return null;
-  if (!Object.hasOwn(SQLSTATE_KEYS, code)) return null;
-  const constraint = constraintOf(error);
-  const specific = constraint !== undefined && Object.hasOwn(CONSTRAINT_KEYS, constraint);
-  return new Conflict(specific ? CONSTRAINT_KEYS[constraint]! : SQLSTATE_KEYS[code]!);
+  // Integrity violations (class 23) name their constraint; a named one has its own refusal.
+  const constraint = code.startsWith('23') ? constraintOf(error) : undefined;
+  if (constraint !== undefined && Object.hasOwn(CONSTRAINT_KEYS, constraint)) {
+    return new Conflict(CONSTRAINT_KEYS[constraint]!);
+  }
+  return Object.hasOwn(SQLSTATE_KEYS, code) ? new Conflict(SQLSTATE_KEYS[code]!) : null;
 }

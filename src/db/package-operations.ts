@@ -2,6 +2,7 @@ import { Conflict, NotFound } from '../domain/errors.js';
 import { extendedExpiry, isExtendable, type ExpiryExtension } from '../domain/purchases.js';
 import { publishChange } from '../events/bus.js';
 import { recordAudit } from './audit.js';
+import { purchaseStatus } from './purchases.js';
 import type { DbTransaction } from './client.js';
 import type { PurchaseStatus } from './schema.js';
 
@@ -29,7 +30,7 @@ export async function extendExpiry(
 ): Promise<{ expiry_date: string; status: PurchaseStatus }> {
   const before = await trx
     .selectFrom('package_purchases')
-    .select(['id', 'patient_id', 'expiry_date', 'status'])
+    .select(['id', 'patient_id', 'expiry_date', purchaseStatus(input.today).as('status')])
     .where('tenant_id', '=', input.tenantId)
     .where('id', '=', input.purchaseId)
     .where('patient_id', '=', input.patientId)
@@ -47,7 +48,7 @@ export async function extendExpiry(
     .set({ expiry_date: expiryDate, status })
     .where('tenant_id', '=', input.tenantId)
     .where('id', '=', before.id)
-    .returning(['expiry_date', 'status'])
+    .returning(['expiry_date', purchaseStatus(input.today).as('status')])
     .executeTakeFirstOrThrow();
   await recordAudit(trx, {
     tenantId: input.tenantId,

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { appointmentRows, type AppointmentRow } from './appointment-rows.js';
 import { auditPackagesView, type PackagesView } from './audit.js';
 import type { Database } from './client.js';
+import { purchaseStatus } from './purchases.js';
 import { patientSummaryColumns, type PatientSummary } from './patients.js';
 import type { PurchaseStatus } from './schema.js';
 
@@ -39,7 +40,7 @@ export function listPurchaseHistory(
       'id',
       'name_en',
       'name_ar',
-      'status',
+      purchaseStatus(today).as('status'),
       'total_sessions',
       'sessions_used',
       'purchase_date',

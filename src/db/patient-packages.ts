@@ -25,7 +25,7 @@ export async function loadPatientPackages(
     .selectFrom('patients')
     .select(patientSummaryColumns)
     .select(() => [
-      jsonArrayFrom(openPurchases(db, tenantId, patientId)).as('purchases'),
+      jsonArrayFrom(openPurchases(db, tenantId, patientId, today)).as('purchases'),
       jsonArrayFrom(activeCatalogue(db, tenantId)).as('catalogue'),
     ])
     .where('tenant_id', '=', tenantId)

@@ -33,18 +33,32 @@ const summaryColumns = [
   'sessions_used',
   'purchase_date',
   'expiry_date',
-  'status',
 ] as const;
+
+/**
+ * A purchase's status on `today` (the tenant's date): ACTIVE past its expiry date reads
+ * EXPIRED. A stored status changes only when someone writes, so every read of a purchase's
+ * status is this expression (of the package_purchases row in scope), never a nightly job.
+ */
+export function purchaseStatus(today: string) {
+  return sql<PurchaseStatus>`(case when status = 'ACTIVE' and expiry_date < ${today}::date
+    then 'EXPIRED' else status end)`;
+}
+
+/** The summary of a purchase, its status as of `today`. */
+function summaryOf(today: string) {
+  return [...summaryColumns, purchaseStatus(today).as('status')] as const;
+}
 
 /**
  * The modal's "assigned packages": purchases with sessions left that are active or expired.
  * Exhausted, cancelled and transferred ones belong to the patient's history instead.
  * A query to nest in loadPatientPackages' one statement.
  */
-export function openPurchases(db: Database, tenantId: string, patientId: string) {
+export function openPurchases(db: Database, tenantId: string, patientId: string, today: string) {
   return db
     .selectFrom('package_purchases')
-    .select(summaryColumns)
+    .select(summaryOf(today))
     .where('tenant_id', '=', tenantId)
     .where('patient_id', '=', patientId)
     .where('status', 'in', ['ACTIVE', 'EXPIRED'])
@@ -53,17 +67,14 @@ export function openPurchases(db: Database, tenantId: string, patientId: string)
     .orderBy('created_at');
 }
 
-export function findPurchase(
-  db: Database,
-  tenantId: string,
-  purchaseId: string,
-): Promise<PurchaseSummary | undefined> {
-  return db
+export async function purchaseExists(db: Database, tenantId: string, purchaseId: string) {
+  const row = await db
     .selectFrom('package_purchases')
-    .select(summaryColumns)
+    .select('id')
     .where('tenant_id', '=', tenantId)
     .where('id', '=', purchaseId)
     .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** As a scalar subquery, to nest in a caller's statement: null when every session of 1…totalSessions is held. */
@@ -121,7 +132,7 @@ export async function assignPackage(
     ),
     pkg as (${packageQuery(db, tenantId, input.packageId)}),
     -- without a key, nothing: a null key matches no row and never conflicts
-    earlier as (${byIdempotencyKey(db, tenantId, idempotencyKey)}),
+    earlier as (${byIdempotencyKey(db, tenantId, idempotencyKey, input.today)}),
     purchase as (
       insert into package_purchases (id, tenant_id, patient_id, package_id, name_en, name_ar,
         purchase_date, expiry_date, total_sessions, price, assigned_by, idempotency_key)
@@ -133,7 +144,8 @@ export async function assignPackage(
       from patient, pkg
       where pkg.active and not exists (select from earlier)
       on conflict on constraint package_purchases_idempotency_key do nothing
-      returning ${sql.join(summaryColumns.map((column) => sql.ref(column)))}
+      returning ${sql.join(summaryColumns.map((column) => sql.ref(column)))},
+        ${purchaseStatus(input.today)} as status
     ),
     allotments as (
       insert into purchase_services (tenant_id, purchase_id, service_id, sessions)
@@ -169,14 +181,19 @@ export async function assignPackage(
   if (!facts.package.active) throw new Conflict('packageNotSold');
   if (facts.purchase) return { purchase: facts.purchase, created: true };
   // A concurrent request with the same key committed first: answer with its purchase.
-  const winner = await byIdempotencyKey(db, tenantId, idempotencyKey).executeTakeFirstOrThrow();
+  const winner = await byIdempotencyKey(
+    db,
+    tenantId,
+    idempotencyKey,
+    input.today,
+  ).executeTakeFirstOrThrow();
   return { purchase: sameRequest(winner, input), created: false };
 }
 
-function byIdempotencyKey(db: Database, tenantId: string, key: string | null) {
+function byIdempotencyKey(db: Database, tenantId: string, key: string | null, today: string) {
   return db
     .selectFrom('package_purchases')
-    .select(summaryColumns)
+    .select(summaryOf(today))
     .where('tenant_id', '=', tenantId)
     .where('idempotency_key', '=', key);
 }
@@ -189,10 +206,15 @@ function sameRequest(earlier: PurchaseSummary, input: AssignPackageInput): Purch
 }
 
 /** A purchase with the session number its next booking takes, to check with checkBookable. */
-function purchaseWithNextSession(db: Database, tenantId: string, purchaseId: string) {
+function purchaseWithNextSession(
+  db: Database,
+  tenantId: string,
+  purchaseId: string,
+  today: string,
+) {
   return db
     .selectFrom('package_purchases')
-    .select(summaryColumns)
+    .select(summaryOf(today))
     .select(
       smallestFreeSession(tenantId, purchaseId, sql.ref('package_purchases.total_sessions')).as(
         'next_session',
@@ -213,7 +235,7 @@ export async function findBookablePurchase(
   ids: { purchaseId: string; patientId: string },
   today: string,
 ): Promise<{ purchase: PurchaseSummary; nextSession: number }> {
-  const row = await purchaseWithNextSession(db, tenantId, ids.purchaseId).executeTakeFirst();
+  const row = await purchaseWithNextSession(db, tenantId, ids.purchaseId, today).executeTakeFirst();
   return bookable(row, ids.patientId, today);
 }
 
@@ -227,7 +249,7 @@ export async function findBookablePurchaseWithClinics(
   ids: { purchaseId: string; patientId: string },
   today: string,
 ): Promise<{ purchase: PurchaseSummary; nextSession: number; clinics: ClinicOption[] }> {
-  const row = await purchaseWithNextSession(db, tenantId, ids.purchaseId)
+  const row = await purchaseWithNextSession(db, tenantId, ids.purchaseId, today)
     .select(jsonArrayFrom(purchaseClinics(db, tenantId, ids.purchaseId)).as('clinics'))
     .executeTakeFirst();
   const {

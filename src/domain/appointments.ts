@@ -1,5 +1,6 @@
 import type { AppointmentStatus, Role } from '../db/schema.js';
-import { addDays } from './dates.js';
+import { addDays, localDate } from './dates.js';
+import { Conflict } from './errors.js';
 
 /** Rules of an appointment's life. Pure functions. */
 
@@ -60,7 +61,28 @@ export function mayTransition(from: AppointmentStatus, to: StepStatus, actor: Ac
   return TRANSITIONS[`${from}>${to}`]?.(actor) ?? false;
 }
 
-/** The next states this actor may choose, for the buttons of the appointment page. */
-export function nextStatuses(from: AppointmentStatus, actor: Actor): StepStatus[] {
-  return STEP_STATUSES.filter((to) => mayTransition(from, to, actor));
+/** When a step happens: the appointment's start, now, and the tenant's zone for its day. */
+export interface StepTime {
+  startsAt: Date;
+  now: Date;
+  timezone: string;
+}
+
+/**
+ * SPEC §2's guards in time: ARRIVED and COMPLETED from the appointment's day on (in the
+ * tenant's zone), NO_SHOW only once it has started. The refusal, or null when in time.
+ */
+export function tooEarly(to: StepStatus, when: StepTime): Conflict | null {
+  if (to === 'NO_SHOW') {
+    return when.now.getTime() > when.startsAt.getTime() ? null : new Conflict('noShowBeforeStart');
+  }
+  if (to !== 'ARRIVED' && to !== 'COMPLETED') return null;
+  const day = localDate(when.timezone, when.startsAt);
+  if (localDate(when.timezone, when.now) >= day) return null;
+  return new Conflict('tooEarlyForStatus', { date: day, next: to.toLowerCase() });
+}
+
+/** The next states this actor may choose now, for the buttons of the appointment page. */
+export function nextStatuses(from: AppointmentStatus, actor: Actor, when: StepTime): StepStatus[] {
+  return STEP_STATUSES.filter((to) => mayTransition(from, to, actor) && !tooEarly(to, when));
 }

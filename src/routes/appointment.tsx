@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES, canBook } from '../auth/roles.js';
 import { findAppointmentRow } from '../db/appointment-rows.js';
-import type { Database } from '../db/client.js';
 import { cancelAppointment, changeAppointmentStatus } from '../services/appointments.js';
 import {
   CANCELLABLE,
@@ -29,7 +28,7 @@ const idParam = z.object({ id: uuid });
 /** The section for this user: htmx swaps it in place, a plain form gets the whole page. */
 async function renderAppointment(
   c: Context<AuthedEnv>,
-  db: Database,
+  { db, clock }: AppDeps,
   id: string,
   message?: string,
 ) {
@@ -49,7 +48,11 @@ async function renderAppointment(
       details={details}
       actions={{
         canCancel: canBook(auth.user.role) && CANCELLABLE.includes(details.status),
-        nextStatuses: nextStatuses(details.status, actor),
+        nextStatuses: nextStatuses(details.status, actor, {
+          startsAt: details.starts_at,
+          now: clock(),
+          timezone: auth.tenant.timezone,
+        }),
         csrfToken: auth.session.csrfToken,
       }}
     />
@@ -67,19 +70,15 @@ async function renderAppointment(
 }
 
 /** After a change: htmx gets the new section; a plain form is redirected to the page. */
-function afterChange(c: Context<AuthedEnv>, db: Database, id: string, message: string) {
+function afterChange(c: Context<AuthedEnv>, deps: AppDeps, id: string, message: string) {
   return c.req.header('hx-request')
-    ? renderAppointment(c, db, id, message)
+    ? renderAppointment(c, deps, id, message)
     : c.redirect(`/appointments/${id}`, 303);
 }
 
 /** Cancels with the desk's reason; the message says whether the session returned. */
-async function cancelWithReason(
-  c: Context<AuthedEnv>,
-  { db, clock }: AppDeps,
-  id: string,
-  reason: string,
-) {
+async function cancelWithReason(c: Context<AuthedEnv>, deps: AppDeps, id: string, reason: string) {
+  const { db, clock } = deps;
   const { auth } = c.var;
   const { status, sessionReturned } = await cancelAppointment(
     db,
@@ -92,19 +91,15 @@ async function cancelWithReason(
   const t = translator(c.get('locale'));
   return afterChange(
     c,
-    db,
+    deps,
     id,
     sessionReturned ? t('cancelledSessionReturned') : t(`status_${status}`),
   );
 }
 
 /** One step of the appointment's status (arrived, completed…), as this user may take it. */
-async function changeStatus(
-  c: Context<AuthedEnv>,
-  { db, clock }: AppDeps,
-  id: string,
-  status: StepStatus,
-) {
+async function changeStatus(c: Context<AuthedEnv>, deps: AppDeps, id: string, status: StepStatus) {
+  const { db, clock } = deps;
   const { auth } = c.var;
   await changeAppointmentStatus(
     db,
@@ -115,7 +110,7 @@ async function changeStatus(
     null,
     clock(),
   );
-  return afterChange(c, db, id, translator(c.get('locale'))(`status_${status}`));
+  return afterChange(c, deps, id, translator(c.get('locale'))(`status_${status}`));
 }
 
 /** One appointment's page, its cancellation and its state changes. */
@@ -123,7 +118,7 @@ export function appointmentRoutes(deps: AppDeps) {
   const routes = new Hono<AuthedEnv>();
 
   routes.get('/:id', requireAuth(), validated('param', idParam), (c) =>
-    renderAppointment(c, deps.db, c.req.valid('param').id),
+    renderAppointment(c, deps, c.req.valid('param').id),
   );
 
   routes.post(

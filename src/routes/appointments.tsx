@@ -13,7 +13,7 @@ import {
   assignPackage,
   findBookablePurchase,
   findBookablePurchaseWithClinics,
-  findPurchase,
+  purchaseExists,
   type PurchaseSummary,
 } from '../db/purchases.js';
 import { listBookableServices, listClinicChoices, type ServiceOption } from '../db/services.js';
@@ -162,7 +162,7 @@ async function checkNarrowingIds(
   if (form.clinic_id && !(await clinicExists(db, tenantId, form.clinic_id))) {
     throw new NotFound('clinicNotFound');
   }
-  if (form.package_purchase_id && !(await findPurchase(db, tenantId, form.package_purchase_id))) {
+  if (form.package_purchase_id && !(await purchaseExists(db, tenantId, form.package_purchase_id))) {
     throw new NotFound('purchaseNotFound');
   }
 }

@@ -20,8 +20,7 @@ import { text } from './validation.js';
 /** Field messages are message keys: the form shows them in the page's language. */
 const name = text({ error: 'fieldRequired' }).trim().max(100, 'nameTooLong');
 const optionalText = (max: number, message: string) =>
-  z
-    .string()
+  text()
     .trim()
     .max(max, message)
     .optional()
@@ -30,8 +29,7 @@ const optionalText = (max: number, message: string) =>
 const details = {
   name_en: name.min(1, 'fieldRequired'),
   name_ar: optionalText(100, 'nameTooLong'),
-  phone: z
-    .string({ error: 'fieldRequired' })
+  phone: text({ error: 'fieldRequired' })
     .max(40, 'phoneInvalid')
     .transform(normalisePhone)
     .pipe(z.string().min(1, 'fieldRequired').regex(PHONE_PATTERN, 'phoneInvalid')),

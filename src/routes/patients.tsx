@@ -144,7 +144,6 @@ async function renderPatient(
     <PatientPage
       locale={locale}
       timezone={tenant.timezone}
-      today={today(c, clock)}
       history={history}
       operations={{
         canExtend: user.role === 'ADMIN',

@@ -133,7 +133,6 @@ describe.skipIf(racesSkipped)('slot and seat races on PostgreSQL', () => {
       const session = await createGroupSession(database.db, refs, {
         starts_at: start,
         capacity: 3,
-        seats_taken: 2,
       });
       for (const patientId of seated) {
         await createAppointment(

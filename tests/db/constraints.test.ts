@@ -752,22 +752,219 @@ describe('appointments: kind, links and other checks', () => {
   });
 });
 
-describe('group_sessions', () => {
-  it('rejects more seats taken than the capacity, accepts a full session', async () => {
+describe('rules across tables (migration 2026-11-30T10-20_appointment_guards)', () => {
+  /** A group appointment of `patient` in `group`, as the booking code writes it. */
+  function join(
+    c: Catalogue,
+    group: { id: string; starts_at: Date; ends_at: Date },
+    patient = c.patient,
+  ) {
+    return createAppointment(
+      db,
+      { ...c, patient },
+      {
+        kind: 'GROUP',
+        group_session_id: group.id,
+        starts_at: group.starts_at,
+        ends_at: group.ends_at,
+      },
+    );
+  }
+
+  async function seatsOf(groupId: string) {
+    const row = await db
+      .selectFrom('group_sessions')
+      .select('seats_taken')
+      .where('id', '=', groupId)
+      .executeTakeFirstOrThrow();
+    return row.seats_taken;
+  }
+
+  it('rejects a single appointment over its provider’s group session (409 provider_overlap)', async () => {
     const c = await createCatalogue(db);
+    await createGroupSession(db, c, { starts_at: at('11:00'), ends_at: at('12:00') });
+    const error = await expectPgError(
+      createAppointment(db, c, { starts_at: at('11:30') }),
+      EXCLUSION,
+      'appointments_group_session_overlap',
+    );
+    expect(conflictFromDatabaseError(error)).toMatchObject({
+      status: 409,
+      code: 'provider_overlap',
+    });
+    const after = await createAppointment(db, c, { starts_at: at('12:00') });
+    expect(after.starts_at).toEqual(at('12:00'));
+  });
+
+  it('rejects a package appointment, or a move, onto its provider’s group session', async () => {
+    const c = await createCatalogue(db);
+    const purchase = await purchaseFor(c);
+    await createGroupSession(db, c, { starts_at: at('11:00'), ends_at: at('12:00') });
     await expectPgError(
-      createGroupSession(db, c, { starts_at: at('09:00'), capacity: 4, seats_taken: 5 }),
+      createAppointment(db, c, {
+        kind: 'PACKAGE',
+        package_purchase_id: purchase.id,
+        session_number_in_package: 1,
+        starts_at: at('10:30'),
+      }),
+      EXCLUSION,
+      'appointments_group_session_overlap',
+    );
+    const early = await createAppointment(db, c, { starts_at: at('09:00') });
+    await expectPgError(
+      db
+        .updateTable('appointments')
+        .set({ starts_at: at('11:15'), ends_at: at('12:00') })
+        .where('id', '=', early.id)
+        .execute(),
+      EXCLUSION,
+      'appointments_group_session_overlap',
+    );
+  });
+
+  it('rejects a group session over a booked appointment of its provider, not a cancelled one', async () => {
+    const c = await createCatalogue(db);
+    await createAppointment(db, c, { starts_at: at('09:00'), ends_at: at('09:45') });
+    const error = await expectPgError(
+      createGroupSession(db, c, { starts_at: at('09:30'), ends_at: at('10:30') }),
+      EXCLUSION,
+      'group_sessions_appointment_overlap',
+    );
+    expect(conflictFromDatabaseError(error)?.code).toBe('provider_overlap');
+    await createAppointment(db, c, { starts_at: at('14:00'), status: 'CANCELLED' });
+    const group = await createGroupSession(db, c, { starts_at: at('14:00') });
+    expect(group.status).toBe('SCHEDULED');
+  });
+
+  it('rejects a group appointment with another provider or time than its session (409 group_session_mismatch)', async () => {
+    const c = await createCatalogue(db);
+    const other = await createProvider(db, c.tenant.id, [c.clinic.id]);
+    const group = await createGroupSession(db, c, { starts_at: at('11:00') });
+    const values = { kind: 'GROUP' as const, group_session_id: group.id };
+    const error = await expectPgError(
+      createAppointment(
+        db,
+        { ...c, provider: other },
+        { ...values, starts_at: group.starts_at, ends_at: group.ends_at },
+      ),
+      FOREIGN_KEY,
+      'appointments_group_session_place_fkey',
+    );
+    expect(conflictFromDatabaseError(error)).toMatchObject({
+      status: 409,
+      code: 'group_session_mismatch',
+    });
+    await expectPgError(
+      createAppointment(db, c, { ...values, starts_at: at('11:15'), ends_at: group.ends_at }),
+      FOREIGN_KEY,
+      'appointments_group_session_place_fkey',
+    );
+  });
+
+  it('moves a group session’s appointments with it', async () => {
+    const c = await createCatalogue(db);
+    const group = await createGroupSession(db, c, { starts_at: at('11:00'), ends_at: at('12:00') });
+    const joined = await join(c, group);
+    await db
+      .updateTable('group_sessions')
+      .set({ starts_at: at('15:00'), ends_at: at('16:00') })
+      .where('id', '=', group.id)
+      .execute();
+    const moved = await db
+      .selectFrom('appointments')
+      .select(['starts_at', 'ends_at'])
+      .where('id', '=', joined.id)
+      .executeTakeFirstOrThrow();
+    expect(moved).toEqual({ starts_at: at('15:00'), ends_at: at('16:00') });
+  });
+
+  it('rejects a session number beyond the purchase’s total (409 no_sessions_left), accepts the last', async () => {
+    const c = await createCatalogue(db);
+    const purchase = await purchaseFor(c, 2);
+    const book = (number: number, time: string) =>
+      createAppointment(db, c, {
+        kind: 'PACKAGE',
+        package_purchase_id: purchase.id,
+        session_number_in_package: number,
+        starts_at: at(time),
+      });
+    const error = await expectPgError(book(3, '09:00'), CHECK, 'appointments_session_number_range');
+    expect(conflictFromDatabaseError(error)?.code).toBe('no_sessions_left');
+    expect((await book(2, '09:00')).session_number_in_package).toBe(2);
+  });
+
+  it('rejects lowering a purchase’s total below a booked session number', async () => {
+    const c = await createCatalogue(db);
+    const purchase = await purchaseFor(c, 4);
+    await createAppointment(db, c, {
+      kind: 'PACKAGE',
+      package_purchase_id: purchase.id,
+      session_number_in_package: 3,
+      starts_at: at('09:00'),
+    });
+    const lower = (total: number) =>
+      db
+        .updateTable('package_purchases')
+        .set({ total_sessions: total })
+        .where('id', '=', purchase.id)
+        .execute();
+    const error = await expectPgError(lower(2), CHECK, 'package_purchases_total_covers_sessions');
+    expect(conflictFromDatabaseError(error)?.code).toBe('sessions_booked_beyond_total');
+    await lower(3);
+  });
+
+  it('counts a group session’s live appointments as its seats taken', async () => {
+    const c = await createCatalogue(db);
+    const group = await createGroupSession(db, c, { starts_at: at('11:00'), capacity: 4 });
+    const patients = [
+      c.patient,
+      ...(await Promise.all([1, 2, 3].map(() => createPatient(db, c.tenant.id)))),
+    ];
+    const [first, second, third, fourth] = await Promise.all(
+      patients.map((p) => join(c, group, p)),
+    );
+    expect(await seatsOf(group.id)).toBe(4);
+    const setStatus = (id: string, status: AppointmentStatus) =>
+      db.updateTable('appointments').set({ status }).where('id', '=', id).execute();
+    await setStatus(first!.id, 'CANCELLED');
+    await setStatus(second!.id, 'LATE_CANCELLED');
+    await setStatus(third!.id, 'NO_SHOW');
+    expect(await seatsOf(group.id)).toBe(2);
+    await db.deleteFrom('appointments').where('id', '=', fourth!.id).execute();
+    expect(await seatsOf(group.id)).toBe(1);
+  });
+
+  it('rejects a join past the capacity (409 group_session_full)', async () => {
+    const c = await createCatalogue(db);
+    const group = await createGroupSession(db, c, { starts_at: at('11:00'), capacity: 1 });
+    await join(c, group);
+    const error = await expectPgError(
+      join(c, group, await createPatient(db, c.tenant.id)),
       CHECK,
       'group_sessions_seats_range',
     );
-    const full = await createGroupSession(db, c, {
-      starts_at: at('09:00'),
-      capacity: 4,
-      seats_taken: 4,
-    });
-    expect(full.seats_taken).toBe(4);
+    expect(conflictFromDatabaseError(error)?.code).toBe('group_session_full');
   });
 
+  it('rejects writing any other seat count (409 group_seats_mismatch)', async () => {
+    const c = await createCatalogue(db);
+    await expectPgError(
+      createGroupSession(db, c, { starts_at: at('09:00'), seats_taken: 1 }),
+      CHECK,
+      'group_sessions_seats_taken_live',
+    );
+    const group = await createGroupSession(db, c, { starts_at: at('11:00') });
+    await join(c, group);
+    const error = await expectPgError(
+      db.updateTable('group_sessions').set({ seats_taken: 0 }).where('id', '=', group.id).execute(),
+      CHECK,
+      'group_sessions_seats_taken_live',
+    );
+    expect(conflictFromDatabaseError(error)?.code).toBe('group_seats_mismatch');
+  });
+});
+
+describe('group_sessions', () => {
   it('rejects a negative seat count and a capacity of 0', async () => {
     const c = await createCatalogue(db);
     await expectPgError(

@@ -1,9 +1,19 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
 import { DEMO_PASSWORD } from '../../src/db/seed/demo.js';
+import { createTestApp, TestClock, unwiredBus } from '../support/app.js';
 import { demoIds } from '../support/booking.js';
-import type { RequestOptions, TestClient } from '../support/client.js';
-import { openSignedInDemo, type DemoFixture } from '../support/demo.js';
+import { type RequestOptions, TestClient } from '../support/client.js';
+import { DEMO_NOW, openSignedInDemo, type DemoFixture } from '../support/demo.js';
+import {
+  createClinic,
+  createPackage,
+  createProvider,
+  createService,
+  createTimeOff,
+  createUser,
+} from '../support/factories.js';
 import type { TestDatabase } from '../support/test-db.js';
 import { tenantChecksum } from './tenant-checksum.js';
 
@@ -524,3 +534,581 @@ async function realBooking() {
     duration_minutes: 45,
   };
 }
+
+/**
+ * Every parameter of every route the app registers (the list below must name them all): each
+ * query, form or JSON field, and each id in the path, replaced one at a time in an otherwise
+ * valid request (real ids, so the value gets as far as it can) by what a field can never take —
+ * a NUL, a lone surrogate, a very long string, a list for a single value, an id, date or number
+ * that is not one. The answer is never a 5xx; an unsafe request is refused (4xx) and the tenant
+ * is unchanged. Bytes that are not UTF-8 at all arrive as U+FFFD, valid text: those only must
+ * not crash.
+ */
+describe('every parameter of every route', () => {
+  type As = 'desk' | 'admin' | 'finance' | 'anonymous';
+  type Fields = Record<string, string | number>;
+  interface RouteCase {
+    route: string;
+    as: As;
+    /** Real values of the path's parameters. */
+    params?: () => Promise<Record<string, string>>;
+    /** A valid request's fields: the query of a GET, else the form (or JSON) body. */
+    fields?: () => Fields | Promise<Fields>;
+    json?: boolean;
+    /** Signing in and out write (sessions, audit) whatever the fields: only never a 5xx. */
+    writes?: boolean;
+    /** A refusal shows the patient's packages again, and every such view is audited. */
+    auditsView?: boolean;
+  }
+
+  const NUL = 'a\u0000b';
+  const LONG = 'x'.repeat(5000);
+  /** Any text of the right length, a UUID or not. */
+  const TOKENS = ['form_token', 'idempotency_key'];
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  /** Malformed values by what the valid value looks like. */
+  function malformed(name: string, valid: string | number): string[] {
+    const value = String(valid);
+    if (TOKENS.includes(name)) return [];
+    if (UUID.test(value))
+      return ['not-an-id', '00000000-0000-0000-0000-000000000000', "1' or '1'='1"];
+    if (/^\d{4}-\d\d-\d\dT/.test(value)) return ['2026-12-20T25:00', '0000-01-01T00:00', 'soon'];
+    if (/^\d{4}-\d\d-\d\d$/.test(value)) return ['2026-02-30', '0000-01-01', '2026-1-1', 'today'];
+    if (/^\d\d:\d\d$/.test(value)) return ['25:00', '09:60', '9'];
+    if (/^-?\d+(\.\d+)?$/.test(value)) return ['1e309', 'NaN', '99999999999999999999', 'ten'];
+    return [];
+  }
+
+  let ids: Awaited<ReturnType<typeof demoIds>>;
+  let sara: string;
+  const token = () => crypto.randomUUID();
+  const one = async <T>(query: Promise<T | undefined>) => (await query)!;
+  const first = (table: 'appointments' | 'package_purchases' | 'packages' | 'users') =>
+    one(
+      database.db
+        .selectFrom(table)
+        .select('id')
+        .where('tenant_id', '=', demo.demo)
+        .orderBy('id')
+        .executeTakeFirst(),
+    ).then((row) => row.id);
+  const booked = () =>
+    one(
+      database.db
+        .selectFrom('appointments')
+        .select('id')
+        .where('tenant_id', '=', demo.demo)
+        .where('status', '=', 'BOOKED')
+        .orderBy('starts_at', 'desc')
+        .executeTakeFirst(),
+    ).then((row) => row.id);
+  /** Ahmed's "10 SLP Sessions", 5 of 10 used. */
+  const ahmedsPurchase = async () => {
+    const [purchase] = await demo.purchasesOf(await demo.patient('Ahmed Al-Rashid'));
+    return { patient_id: purchase!.patient_id, package_purchase_id: purchase!.id };
+  };
+  const clinicFields = () => ({ name_en: 'Fuzz Clinic', name_ar: 'عيادة', specialty: 'Speech' });
+  const serviceFields = () => ({
+    clinic_id: ids.slp,
+    name_en: 'Fuzz Service',
+    name_ar: 'خدمة',
+    default_duration_minutes: '45',
+    price: '300.00',
+  });
+  const packageFields = () => ({
+    name_en: 'Fuzz Package',
+    name_ar: 'باقة',
+    price: '3000.00',
+    validity_days: '90',
+    active: 'on',
+    'service_id[]': ids.speech,
+    'sessions[]': '10',
+  });
+  const providerFields = () => ({
+    name_en: 'Fuzz Provider',
+    name_ar: 'أخصائي',
+    clinic_ids: ids.slp,
+  });
+  const bookingFields = () => ({
+    patient_id: sara,
+    appointment_type: 'single',
+    clinic_id: ids.slp,
+    provider_id: ids.faisal,
+    service_id: ids.speech,
+    start: '2026-12-06T09:00:00+03:00',
+  });
+  const bookingQuery = () => ({ ...bookingFields(), date: '2026-12-06', duration: '45' });
+  const id = (value: () => Promise<string> | string) => async () => ({ id: await value() });
+  const newUser = async () => (await createUser(database.db, demo.demo)).id;
+  const newProvider = async () => (await createProvider(database.db, demo.demo, [ids.slp])).id;
+
+  const ROUTES: RouteCase[] = [
+    { route: 'GET /', as: 'desk' },
+    { route: 'GET /login', as: 'anonymous', fields: () => ({ next: '/patients', lang: 'ar' }) },
+    {
+      route: 'POST /login',
+      as: 'anonymous',
+      fields: () => ({ email: 'admin@demo.test', password: 'not the password', next: '/' }),
+      writes: true,
+    },
+    { route: 'POST /logout', as: 'anonymous', writes: true },
+    { route: 'POST /account/locale', as: 'desk', fields: () => ({ locale: 'en' }) },
+    { route: 'GET /account/password', as: 'desk', fields: () => ({ changed: '1' }) },
+    {
+      route: 'POST /account/password',
+      as: 'finance',
+      fields: () => ({
+        current_password: DEMO_PASSWORD,
+        new_password: 'a long enough password',
+        confirm_password: 'a long enough password',
+      }),
+    },
+    { route: 'GET /appointments/new', as: 'desk' },
+    { route: 'GET /appointments/new/patients', as: 'desk', fields: () => ({ q: 'Sara' }) },
+    { route: 'GET /appointments/new/patient', as: 'desk', fields: () => ({ patient_id: sara }) },
+    { route: 'GET /appointments/new/patient-form', as: 'desk', fields: () => ({ q: 'Sara' }) },
+    {
+      route: 'POST /appointments/new/register',
+      as: 'desk',
+      fields: () => ({ name_en: 'Fuzz Walk-in', phone: '0501234567', form_token: token() }),
+    },
+    { route: 'GET /appointments/new/reset', as: 'desk' },
+    {
+      route: 'GET /appointments/new/package-modal',
+      as: 'desk',
+      fields: () => ({ patient_id: sara }),
+    },
+    {
+      route: 'GET /appointments/new/package',
+      as: 'desk',
+      fields: ahmedsPurchase,
+    },
+    {
+      route: 'GET /appointments/new/package-section',
+      as: 'desk',
+      fields: ahmedsPurchase,
+    },
+    {
+      route: 'POST /appointments/new/assign',
+      as: 'desk',
+      fields: async () => ({
+        patient_id: sara,
+        package_id: await demo.pkg('20 ABA Therapy Package'),
+        idempotency_key: token(),
+      }),
+    },
+    { route: 'GET /appointments/new/providers', as: 'desk', fields: bookingQuery },
+    { route: 'GET /appointments/new/schedule', as: 'desk', fields: bookingQuery },
+    { route: 'GET /appointments/new/slots', as: 'desk', fields: bookingQuery },
+    {
+      route: 'POST /appointments/new/book',
+      as: 'desk',
+      // the form's date only narrows the slot list; the start says when
+      fields: () => ({ ...bookingFields(), duration: '45', idempotency_key: token() }),
+    },
+    {
+      route: 'GET /appointments/api/packages-for-patient/',
+      as: 'desk',
+      fields: () => ({ patient: sara }),
+    },
+    {
+      route: 'POST /appointments/api/assign-package/',
+      as: 'desk',
+      json: true,
+      fields: async () => ({
+        patient_id: sara,
+        package_id: await demo.pkg('20 ABA Therapy Package'),
+        idempotency_key: token(),
+      }),
+    },
+    {
+      route: 'GET /appointments/api/package-clinics/',
+      as: 'desk',
+      fields: async () => ({ package_id: await demo.pkg('20 ABA Therapy Package') }),
+    },
+    {
+      route: 'GET /appointments/api/providers/',
+      as: 'desk',
+      fields: () => ({ clinic_id: ids.slp, service_id: ids.speech }),
+    },
+    {
+      route: 'GET /appointments/api/slots/',
+      as: 'desk',
+      fields: () => ({
+        provider_id: ids.faisal,
+        date: '2026-12-06',
+        duration: '45',
+        patient_id: sara,
+      }),
+    },
+    {
+      route: 'POST /appointments/api/book/',
+      as: 'desk',
+      json: true,
+      fields: () => ({ ...bookingFields(), duration_minutes: 45, idempotency_key: token() }),
+    },
+    {
+      route: 'POST /appointments/api/appointments/:id/cancel/',
+      as: 'desk',
+      json: true,
+      params: id(booked),
+      fields: () => ({ reason: 'Family travel' }),
+    },
+    {
+      route: 'GET /appointments',
+      as: 'desk',
+      fields: () => ({ date: '2026-12-06', clinic: ids.slp }),
+    },
+    { route: 'GET /appointments/:id', as: 'desk', params: id(() => first('appointments')) },
+    {
+      route: 'POST /appointments/:id/cancel',
+      as: 'desk',
+      params: id(booked),
+      fields: () => ({ reason: 'Family travel' }),
+    },
+    {
+      route: 'POST /appointments/:id/status',
+      as: 'desk',
+      params: id(booked),
+      fields: () => ({ status: 'CONFIRMED' }),
+    },
+    { route: 'GET /patients', as: 'desk', fields: () => ({ q: 'Sara', page: '1' }) },
+    { route: 'GET /patients/new', as: 'desk' },
+    {
+      route: 'POST /patients',
+      as: 'desk',
+      fields: () => ({
+        name_en: 'Fuzz Patient',
+        name_ar: 'مريض',
+        phone: '0501234568',
+        date_of_birth: '2015-04-01',
+        form_token: token(),
+      }),
+    },
+    {
+      route: 'GET /patients/:id',
+      as: 'desk',
+      params: id(() => sara),
+      fields: () => ({ done: 'registered' }),
+    },
+    { route: 'GET /patients/:id/edit', as: 'desk', params: id(() => sara) },
+    {
+      route: 'POST /patients/:id/edit',
+      as: 'desk',
+      params: id(() => sara),
+      fields: () => ({
+        name_en: 'Sara Al-Harbi',
+        phone: '0501234569',
+        date_of_birth: '2016-05-02',
+      }),
+    },
+    {
+      route: 'POST /patients/:id/packages/:purchaseId/extend',
+      as: 'admin',
+      params: async () => {
+        const purchase = await ahmedsPurchase();
+        return { id: purchase.patient_id, purchaseId: purchase.package_purchase_id };
+      },
+      fields: () => ({ days: '30', reason: 'Medical leave' }),
+      auditsView: true,
+    },
+    { route: 'GET /admin/clinics', as: 'admin' },
+    { route: 'GET /admin/clinics/new', as: 'admin' },
+    {
+      route: 'POST /admin/clinics',
+      as: 'admin',
+      fields: () => ({ ...clinicFields(), form_token: token() }),
+    },
+    { route: 'GET /admin/clinics/:id/edit', as: 'admin', params: id(() => ids.slp) },
+    {
+      route: 'POST /admin/clinics/:id',
+      as: 'admin',
+      params: id(async () => (await createClinic(database.db, demo.demo)).id),
+      fields: clinicFields,
+    },
+    { route: 'GET /admin/services', as: 'admin' },
+    { route: 'GET /admin/services/new', as: 'admin', fields: () => ({ clinic_id: ids.slp }) },
+    {
+      route: 'POST /admin/services',
+      as: 'admin',
+      fields: () => ({ ...serviceFields(), form_token: token() }),
+    },
+    { route: 'GET /admin/services/:id/edit', as: 'admin', params: id(() => ids.speech) },
+    {
+      route: 'POST /admin/services/:id',
+      as: 'admin',
+      params: id(async () => (await createService(database.db, demo.demo, ids.slp)).id),
+      fields: serviceFields,
+    },
+    { route: 'GET /admin/packages', as: 'admin' },
+    { route: 'GET /admin/packages/new', as: 'admin' },
+    {
+      route: 'POST /admin/packages',
+      as: 'admin',
+      fields: () => ({ ...packageFields(), form_token: token() }),
+    },
+    { route: 'GET /admin/packages/:id/edit', as: 'admin', params: id(() => first('packages')) },
+    {
+      route: 'POST /admin/packages/:id',
+      as: 'admin',
+      params: id(
+        async () =>
+          (await createPackage(database.db, demo.demo, [{ serviceId: ids.speech, sessions: 10 }]))
+            .id,
+      ),
+      fields: packageFields,
+    },
+    { route: 'GET /admin/providers', as: 'admin' },
+    { route: 'GET /admin/providers/new', as: 'admin' },
+    {
+      route: 'POST /admin/providers',
+      as: 'admin',
+      fields: () => ({ ...providerFields(), form_token: token() }),
+    },
+    { route: 'GET /admin/providers/:id/edit', as: 'admin', params: id(() => ids.huda) },
+    {
+      route: 'POST /admin/providers/:id',
+      as: 'admin',
+      params: id(newProvider),
+      fields: providerFields,
+    },
+    { route: 'GET /admin/providers/:id/schedule', as: 'admin', params: id(() => ids.huda) },
+    {
+      route: 'POST /admin/providers/:id/schedule',
+      as: 'admin',
+      params: id(newProvider),
+      fields: () => ({ 'start_0[]': '09:00', 'end_0[]': '17:00' }),
+    },
+    { route: 'GET /admin/providers/:id/time-off', as: 'admin', params: id(() => ids.huda) },
+    {
+      route: 'POST /admin/providers/:id/time-off',
+      as: 'admin',
+      params: id(newProvider),
+      fields: () => ({
+        form_token: token(),
+        starts_at: '2026-12-20T09:00',
+        ends_at: '2026-12-20T17:00',
+        reason: 'Conference',
+      }),
+    },
+    {
+      route: 'POST /admin/providers/:id/time-off/:timeOffId/remove',
+      as: 'admin',
+      params: async () => {
+        const provider = await newProvider();
+        const off = await createTimeOff(database.db, demo.demo, provider);
+        return { id: provider, timeOffId: off.id };
+      },
+    },
+    {
+      route: 'GET /admin/audit',
+      as: 'admin',
+      fields: async () => ({
+        action: 'appointment.book',
+        entity: 'appointment',
+        actor: await first('users'),
+        entity_id: await first('appointments'),
+        from: '2026-11-01',
+        to: '2026-12-31',
+        before: await first('appointments'),
+      }),
+    },
+    { route: 'GET /admin/users', as: 'admin', fields: () => ({ done: 'created' }) },
+    { route: 'GET /admin/users/new', as: 'admin' },
+    {
+      route: 'POST /admin/users',
+      as: 'admin',
+      fields: () => ({
+        name: 'Fuzz User',
+        email: 'fuzz.user@demo.test',
+        role: 'FRONT_DESK',
+        locale: 'en',
+        password: 'a long enough password',
+        form_token: token(),
+      }),
+    },
+    { route: 'GET /admin/users/:id', as: 'admin', params: id(() => first('users')) },
+    {
+      route: 'POST /admin/users/:id',
+      as: 'admin',
+      params: id(newUser),
+      fields: () => ({ name: 'Fuzz User', role: 'FINANCE', locale: 'ar' }),
+    },
+    {
+      route: 'POST /admin/users/:id/password',
+      as: 'admin',
+      params: id(newUser),
+      fields: () => ({ password: 'a long enough password' }),
+    },
+    {
+      route: 'POST /admin/users/:id/active',
+      as: 'admin',
+      params: id(newUser),
+      fields: () => ({ active: 'false' }),
+    },
+    { route: 'GET /admin/settings', as: 'admin', fields: () => ({ saved: '1' }) },
+    {
+      route: 'POST /admin/settings',
+      as: 'admin',
+      fields: () => ({
+        name: 'Demo Therapy Centre',
+        timezone: 'Asia/Riyadh',
+        currency: 'SAR',
+        cancellation_window_hours: '24',
+      }),
+    },
+  ];
+  /** A stream that stays open: it reads no parameter, and the stream tests cover it. */
+  const NOT_FUZZED = ['GET /events'];
+
+  let clients: Record<As, TestClient>;
+  beforeAll(async () => {
+    ids = await demoIds(database.db, demo.demo);
+    sara = await demo.patient('Sara Al-Harbi');
+    clients = {
+      desk,
+      admin: await demo.signIn('admin@demo.test'),
+      finance: await demo.signIn('finance@demo.test'),
+      anonymous: new TestClient(createTestApp(database.db, new TestClock(DEMO_NOW)).app),
+    };
+  });
+
+  it('names every route of the app', () => {
+    const app = createApp({ db: database.db, clock: () => DEMO_NOW, bus: unwiredBus });
+    const registered = new Set(
+      app.routes
+        .filter((route) => !['ALL', 'HEAD', 'OPTIONS'].includes(route.method))
+        .map((route) => `${route.method} ${route.path}`),
+    );
+    const named = new Set([...ROUTES.map((r) => r.route), ...NOT_FUZZED]);
+    expect([...registered].filter((route) => !named.has(route))).toEqual([]);
+  });
+
+  /** One variant of the valid request: a field's value replaced (already URL-encoded). */
+  type Variant = { label: string; path: Record<string, string>; fields: [string, string][] };
+  const encode = (fields: Fields): [string, string][] =>
+    Object.entries(fields).map(([name, value]) => [name, encodeURIComponent(String(value))]);
+
+  function variants(params: Record<string, string>, fields: Fields): Variant[] {
+    const valid = encode(fields);
+    const out: Variant[] = [];
+    for (const name of Object.keys(params)) {
+      for (const bad of ['not-an-id', '00000000-0000-0000-0000-000000000000', 'a%00b', '%20']) {
+        out.push({ label: `:${name}=${bad}`, path: { ...params, [name]: bad }, fields: valid });
+      }
+    }
+    for (const [name, value] of Object.entries(fields)) {
+      const others = valid.filter(([other]) => other !== name);
+      const values = [NUL, LONG, ...malformed(name, value)].map(encodeURIComponent);
+      for (const bad of values) {
+        out.push({
+          label: `${name}=${bad.slice(0, 30)}`,
+          path: params,
+          fields: [...others, [name, bad]],
+        });
+      }
+      if (!name.endsWith('[]')) {
+        const twice = encodeURIComponent(String(value));
+        out.push({
+          label: `${name} twice`,
+          path: params,
+          fields: [...others, [name, twice], [name, twice]],
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Not UTF-8 (a lone surrogate as WTF-8, a stray byte): arrives as U+FFFD, valid text. */
+  function undecodable(params: Record<string, string>, fields: Fields): Variant[] {
+    const valid = encode(fields);
+    return Object.keys(fields).flatMap((name) =>
+      ['%ED%A0%80', '%FF'].map((bad) => ({
+        label: `${name}=${bad}`,
+        path: params,
+        fields: [...valid.filter(([other]) => other !== name), [name, bad] as [string, string]],
+      })),
+    );
+  }
+
+  function withoutViewAudit(entry: RouteCase, sums: Awaited<ReturnType<typeof everyTenant>>) {
+    if (!entry.auditsView) return sums;
+    const demoSums = Object.fromEntries(
+      Object.entries(sums.demo).filter(([table]) => table !== 'audit_log'),
+    );
+    return { ...sums, demo: demoSums };
+  }
+
+  async function send(entry: RouteCase, variant: Variant, htmx: boolean) {
+    const [method, template] = entry.route.split(' ') as [string, string];
+    const path = template.replace(/:(\w+)/g, (_, name: string) => variant.path[name] ?? '');
+    const pairs = variant.fields.map(([name, value]) => `${encodeURIComponent(name)}=${value}`);
+    const client = clients[entry.as];
+    if (method === 'GET') {
+      return client.request(pairs.length ? `${path}?${pairs.join('&')}` : path, { htmx });
+    }
+    if (!entry.json) {
+      return client.request(path, {
+        method,
+        htmx,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        rawBody: pairs.join('&'),
+      });
+    }
+    // JSON: the same values decoded, a field sent twice becomes a list
+    const body: Record<string, unknown> = {};
+    for (const [name, value] of variant.fields) {
+      const decoded = safeDecode(value);
+      body[name] = name in body ? [body[name], decoded] : decoded;
+    }
+    return client.request(path, { method, json: body });
+  }
+
+  function safeDecode(value: string): string {
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return '\ud800';
+    }
+  }
+
+  it.each(ROUTES.map((entry) => [entry.route, entry] as const))(
+    '%s: never a 5xx, an unsafe request refused and nothing written',
+    async (route, entry) => {
+      const params = (await entry.params?.()) ?? {};
+      const fields = (await entry.fields?.()) ?? {};
+      const htmx = route.includes('/appointments/new/') || route.includes('/:id/status');
+      const unsafe = !route.startsWith('GET ');
+      const before = await everyTenant();
+      const failures: string[] = [];
+      for (const variant of variants(params, fields)) {
+        // fresh tokens and keys: a refusal must not come from a reused one
+        if ('form_token' in fields || 'idempotency_key' in fields) {
+          variant.fields = variant.fields.map(([name, value]) =>
+            (name === 'form_token' || name === 'idempotency_key') &&
+            value === encodeURIComponent(String(fields[name]))
+              ? [name, token()]
+              : [name, value],
+          );
+        }
+        const response = await send(entry, variant, htmx);
+        await response.arrayBuffer();
+        const refused = response.status >= 400 && response.status < 500;
+        if (response.status >= 500 || (unsafe && !entry.writes && !refused)) {
+          failures.push(`${variant.label} → ${response.status}`);
+        }
+      }
+      expect(failures).toEqual([]);
+      if (!entry.writes)
+        expect(withoutViewAudit(entry, await everyTenant())).toEqual(
+          withoutViewAudit(entry, before),
+        );
+      for (const variant of undecodable(params, fields)) {
+        const response = await send(entry, variant, htmx);
+        await response.arrayBuffer();
+        if (response.status >= 500) failures.push(`${variant.label} → ${response.status}`);
+      }
+      expect(failures).toEqual([]);
+    },
+  );
+});

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { DEMO_PASSWORD } from '../../src/db/seed/demo.js';
+import type { AppointmentStatus } from '../../src/db/schema.js';
 import { findTenantSettings } from '../../src/db/tenants.js';
 import { createTestApp, TestClock, unwiredBus } from '../support/app.js';
 import { demoIds, freeSlots, type DemoIds } from '../support/booking.js';
@@ -37,7 +38,7 @@ const EMAILS: Record<Exclude<Caller, 'anonymous'>, string> = {
   FINANCE: 'finance@demo.test',
 };
 
-let database: TestDatabase, demo: DemoFixture, ids: DemoIds, desk: TestClient;
+let database: TestDatabase, demo: DemoFixture, ids: DemoIds;
 let patient: string;
 /** Dr. Huda is provider@demo.test; Dr. Faisal is someone else. */
 let ownProvider: string;
@@ -49,6 +50,8 @@ interface Row {
   /** Fresh data for one call, then the request. */
   request: () => Request | Promise<Request>;
   expected: Record<Caller, number>;
+  /** Ends or replaces the caller's session (sign-in, sign-out, password): signs in afresh. */
+  endsSession?: boolean;
 }
 
 let hour = 0;
@@ -56,6 +59,44 @@ let hour = 0;
 async function appointment(providerId: string): Promise<string> {
   hour += 1;
   const starts = new Date(DEMO_NOW.getTime() + 7 * 86_400_000 + hour * 3_600_000);
+  return appointmentAt(providerId, starts, patient);
+}
+
+const MINUTE = 60_000;
+/** 23:00 in Riyadh on DEMO_NOW's day, and 00:00: minutes no demo appointment takes. */
+const LATE_TODAY = new Date('2026-11-25T20:00:00Z');
+const EARLY_TODAY = new Date('2026-11-24T21:00:00Z');
+let minute = 0;
+/**
+ * A 1-minute appointment of a new patient today, `when` the demo clock's noon: later today
+ * (not started yet) or early today (started). The minutes never repeat, so no two overlap.
+ */
+async function today(
+  providerId: string,
+  when: 'later' | 'started',
+  status: AppointmentStatus = 'BOOKED',
+): Promise<string> {
+  minute += 1;
+  const base = when === 'later' ? LATE_TODAY : EARLY_TODAY;
+  const starts = new Date(base.getTime() + minute * MINUTE);
+  const someone = await createPatient(database.db, demo.demo);
+  return appointmentAt(providerId, starts, someone.id, status);
+}
+
+/** Tomorrow, at a time no other row uses. */
+async function tomorrow(providerId: string, status: AppointmentStatus = 'BOOKED') {
+  minute += 1;
+  const starts = new Date(LATE_TODAY.getTime() + 86_400_000 + minute * MINUTE);
+  const someone = await createPatient(database.db, demo.demo);
+  return appointmentAt(providerId, starts, someone.id, status);
+}
+
+async function appointmentAt(
+  providerId: string,
+  starts: Date,
+  patientId: string,
+  status: AppointmentStatus = 'BOOKED',
+): Promise<string> {
   const row = await createAppointment(
     database.db,
     {
@@ -63,10 +104,10 @@ async function appointment(providerId: string): Promise<string> {
       clinic: { id: ids.slp },
       service: { id: ids.speech },
       provider: { id: providerId },
-      patient: { id: patient },
+      patient: { id: patientId },
       user: { id: (await userId('frontdesk@demo.test'))! },
     },
-    { starts_at: starts },
+    { starts_at: starts, ends_at: new Date(starts.getTime() + MINUTE), status },
   );
   return row.id;
 }
@@ -104,8 +145,7 @@ let bookings = 0;
 /** A free slot of Dr. Faisal for the patient: each call takes another day, then the next slot. */
 async function freeStart(): Promise<string> {
   const date = DATES[bookings++ % DATES.length]!;
-  // signed in afresh: changing one's password (a line below) ends one's other sessions
-  desk = await demo.signIn('frontdesk@demo.test');
+  const desk = await callerClient('FRONT_DESK');
   const [slot] = await freeSlots(desk, { providerId: ids.faisal, date, patientId: patient });
   return slot!.start;
 }
@@ -115,6 +155,19 @@ const deskOnly = { ADMIN: 200, FRONT_DESK: 200, PROVIDER: 403, FINANCE: 403, ano
 const adminOnly = { ADMIN: 303, FRONT_DESK: 403, PROVIDER: 403, FINANCE: 403, anonymous: 303 };
 const registrars = { ...adminOnly, FRONT_DESK: 303 };
 const everyone303 = { ADMIN: 303, FRONT_DESK: 303, PROVIDER: 303, FINANCE: 303, anonymous: 303 };
+/** A provider's step on their own appointment: the desk and that provider. */
+const deskOrOwner = { ...deskOnly, PROVIDER: 200 };
+/** Too early (SPEC §2): refused for everyone who may take the step at all, nothing changed. */
+const tooEarly = { ADMIN: 409, FRONT_DESK: 409, PROVIDER: 409, FINANCE: 403, anonymous: 401 };
+/** A step the appointment's state does not allow: refused before anyone's role is looked at. */
+const impossible = { ADMIN: 409, FRONT_DESK: 409, PROVIDER: 409, FINANCE: 409, anonymous: 401 };
+
+/** A step of the appointment being made. */
+const step = async (id: Promise<string>, next: string): Promise<Request> => ({
+  path: `/appointments/${await id}/status`,
+  form: { status: next },
+  htmx: true,
+});
 
 const MATRIX: Row[] = [
   {
@@ -124,11 +177,13 @@ const MATRIX: Row[] = [
       form: { email: 'finance@demo.test', password: DEMO_PASSWORD },
     }),
     expected: everyone303,
+    endsSession: true,
   },
   {
     route: 'POST /logout',
     request: () => ({ path: '/logout', form: {} }),
     expected: everyone303,
+    endsSession: true,
   },
   {
     route: 'POST /account/locale',
@@ -208,35 +263,72 @@ const MATRIX: Row[] = [
     }),
     expected: deskOnly,
   },
+  // Steps of an appointment (SPEC §2): who, and when
   {
     route: 'POST /appointments/:id/status',
-    request: async () => ({
-      path: `/appointments/${await appointment(ownProvider)}/status`,
-      form: { status: 'ARRIVED' },
-      htmx: true,
-    }),
-    // their own appointment: the provider marks the arrival
-    expected: { ...deskOnly, PROVIDER: 200 },
+    request: () => step(today(ownProvider, 'later'), 'ARRIVED'),
+    // their own appointment, today: the provider marks the arrival
+    expected: deskOrOwner,
   },
   {
     route: 'POST /appointments/:id/status',
-    request: async () => ({
-      path: `/appointments/${await appointment(ids.faisal)}/status`,
-      form: { status: 'ARRIVED' },
-      htmx: true,
-    }),
+    request: () => step(today(ids.faisal, 'later'), 'ARRIVED'),
     // another provider's appointment
     expected: deskOnly,
   },
   {
     route: 'POST /appointments/:id/status',
-    request: async () => ({
-      path: `/appointments/${await appointment(ownProvider)}/status`,
-      form: { status: 'CONFIRMED' },
-      htmx: true,
-    }),
+    request: () => step(today(ownProvider, 'later', 'ARRIVED'), 'COMPLETED'),
+    expected: deskOrOwner,
+  },
+  {
+    route: 'POST /appointments/:id/status',
+    request: () => step(today(ids.faisal, 'later', 'ARRIVED'), 'COMPLETED'),
+    expected: deskOnly,
+  },
+  {
+    route: 'POST /appointments/:id/status',
+    request: () => step(tomorrow(ownProvider), 'ARRIVED'),
+    // not before the appointment's day
+    expected: tooEarly,
+  },
+  {
+    route: 'POST /appointments/:id/status',
+    request: () => step(tomorrow(ownProvider, 'ARRIVED'), 'COMPLETED'),
+    expected: tooEarly,
+  },
+  {
+    route: 'POST /appointments/:id/status',
+    request: () => step(today(ownProvider, 'started'), 'NO_SHOW'),
+    // a no-show is the desk's to mark, once the appointment has started
+    expected: deskOnly,
+  },
+  {
+    route: 'POST /appointments/:id/status',
+    request: () => step(today(ownProvider, 'later'), 'NO_SHOW'),
+    expected: { ...tooEarly, PROVIDER: 403 },
+  },
+  {
+    route: 'POST /appointments/:id/status',
+    request: () => step(appointment(ownProvider), 'CONFIRMED'),
     // confirming is the desk's job, even on the provider's own appointment
     expected: deskOnly,
+  },
+  {
+    route: 'POST /appointments/:id/status',
+    request: () => step(today(ownProvider, 'later'), 'COMPLETED'),
+    // completed without an arrival
+    expected: impossible,
+  },
+  {
+    route: 'POST /appointments/:id/status',
+    request: () => step(today(ownProvider, 'started', 'CANCELLED'), 'ARRIVED'),
+    expected: impossible,
+  },
+  {
+    route: 'POST /appointments/:id/status',
+    request: () => step(today(ownProvider, 'started', 'NO_SHOW'), 'ARRIVED'),
+    expected: impossible,
   },
   // Patients: registration and editing (the desk), package operations (ADMIN)
   {
@@ -484,11 +576,14 @@ const MATRIX: Row[] = [
       },
     }),
     expected: everyone303,
+    endsSession: true,
   },
 ];
 
+let app: ReturnType<typeof createTestApp>['app'];
 beforeAll(async () => {
-  ({ database, demo, desk } = await openSignedInDemo());
+  ({ database, demo } = await openSignedInDemo());
+  app = createTestApp(database.db, new TestClock(DEMO_NOW)).app;
   ids = await demoIds(database.db, demo.demo);
   patient = await demo.patient('Sara Al-Harbi');
   ownProvider = ids.huda;
@@ -501,9 +596,27 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-async function callerClient(caller: Caller): Promise<TestClient> {
-  if (caller !== 'anonymous') return demo.signIn(EMAILS[caller]);
-  return new TestClient(createTestApp(database.db, new TestClock(DEMO_NOW)).app);
+/** One sign-in per role (argon2 is slow on purpose), reused by every case that keeps it. */
+const signedIn = new Map<Caller, { cookies: Map<string, string>; csrfToken?: string }>();
+
+/**
+ * A client of its own for one case: the role's session, or (for a case that ends or replaces
+ * it) a session of its own, after which the role signs in afresh (a password change ends the
+ * user's other sessions).
+ */
+async function callerClient(caller: Caller, ownSession = false): Promise<TestClient> {
+  const client = new TestClient(app);
+  if (caller === 'anonymous') return client;
+  let session = ownSession ? undefined : signedIn.get(caller);
+  if (!session) {
+    const fresh = await demo.signIn(EMAILS[caller]);
+    session = { cookies: fresh.cookies, csrfToken: fresh.csrfToken };
+    if (ownSession) signedIn.delete(caller);
+    else signedIn.set(caller, session);
+  }
+  for (const [name, value] of session.cookies) client.cookies.set(name, value);
+  client.csrfToken = session.csrfToken;
+  return client;
 }
 
 describe('unsafe routes × roles', () => {
@@ -511,7 +624,7 @@ describe('unsafe routes × roles', () => {
     ROLES.map((caller) => [row.route, index, caller, row.expected[caller]] as const),
   );
   it.each(cases)('%s (line %i) as %s → %i', async (_, index, caller, expected) => {
-    const client = await callerClient(caller);
+    const client = await callerClient(caller, MATRIX[index]!.endsSession);
     const { path, ...options } = await MATRIX[index]!.request();
     const before = await tenantChecksum(database.db, demo.demo);
     const response = await client.request(path, options);
@@ -543,7 +656,7 @@ describe('CSRF on every unsafe route', () => {
   it.each(cases)(
     '%s (line %i) with %s → 403, nothing changed',
     async (_, index, forgery, headers) => {
-      const client = await demo.signIn('admin@demo.test');
+      const client = await callerClient('ADMIN');
       const { path, ...options } = await MATRIX[index]!.request();
       const before = await tenantChecksum(database.db, demo.demo);
       const response = await client.request(path, {
@@ -558,9 +671,9 @@ describe('CSRF on every unsafe route', () => {
 });
 
 describe('patient data is never stored by browsers or proxies', () => {
-  // a fresh session: the password line above ended the front desk's other sessions
+  let desk: TestClient;
   beforeAll(async () => {
-    desk = await demo.signIn('frontdesk@demo.test');
+    desk = await callerClient('FRONT_DESK');
   });
   it.each([
     ['the patient page', () => `/patients/${patient}`, false],

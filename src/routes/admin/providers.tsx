@@ -43,6 +43,7 @@ import { localName } from '../../views/format.js';
 import { translator } from '../../i18n/index.js';
 import {
   blankAsMissing,
+  calendarDate,
   fieldErrorsOf,
   text,
   uuid,
@@ -163,11 +164,12 @@ function scheduleErrorsOf(error: z.ZodError): FieldErrors {
 
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 
-/** A `datetime-local` value as a moment in the centre's time zone. */
+/** A `datetime-local` value as a moment in the centre's time zone, on a calendar day we serve. */
 function localDateTime(timezone: string) {
   return z
     .string()
     .regex(LOCAL_DATE_TIME, 'dateTimeInvalid')
+    .refine((local) => calendarDate.safeParse(local.slice(0, 10)).success, 'dateTimeInvalid')
     .transform((local) => DateTime.fromISO(local, { zone: timezone }))
     .refine((moment) => moment.isValid, 'dateTimeInvalid');
 }
@@ -405,7 +407,8 @@ async function addTimeOffFromForm(c: Context<AuthedEnv>, deps: AppDeps) {
   const { db, clock } = deps;
   const provider = await existingProvider(c, db);
   const { tenant } = c.var.auth;
-  const submitted = await c.req.parseBody();
+  // every value as sent, so a field sent twice is refused rather than read as its last copy
+  const submitted = await c.req.parseBody({ all: true });
   const values = timeOffValuesFrom(submitted);
   const parsed = timeOffForm(tenant.timezone).safeParse(submitted);
   if (!parsed.success) {

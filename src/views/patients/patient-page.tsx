@@ -1,14 +1,9 @@
 import { CSRF_FIELD } from '../../auth/csrf.js';
 import type { AppointmentRow } from '../../db/appointment-rows.js';
 import type { HistoryPurchase, PatientHistory } from '../../db/patient-history.js';
-import type { Locale, PurchaseStatus } from '../../db/schema.js';
+import type { Locale } from '../../db/schema.js';
 import { addDays } from '../../domain/dates.js';
-import {
-  isExpired,
-  isExtendable,
-  MAX_EXTENSION_DAYS,
-  sessionsRemaining,
-} from '../../domain/purchases.js';
+import { isExtendable, MAX_EXTENSION_DAYS, sessionsRemaining } from '../../domain/purchases.js';
 import { formatDate, formatDateAt, localName } from '../format.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { TimeRange } from '../time-range.js';
@@ -35,7 +30,6 @@ export interface PackageOperations {
 interface PageProps {
   locale: Locale;
   timezone: string;
-  today: string;
   history: PatientHistory;
   operations: PackageOperations;
   /** The front desk and administrators may edit the details. */
@@ -44,15 +38,7 @@ interface PageProps {
   done?: 'registered' | 'updated';
 }
 
-export function PatientPage({
-  locale,
-  timezone,
-  today,
-  history,
-  operations,
-  canEdit,
-  done,
-}: PageProps) {
+export function PatientPage({ locale, timezone, history, operations, canEdit, done }: PageProps) {
   const t = useT();
   const { patient, purchases, appointments } = history;
   const notRecorded = <span class="muted">{t('notRecorded')}</span>;
@@ -127,7 +113,6 @@ export function PatientPage({
                 {purchases.map((purchase) => (
                   <PurchaseRow
                     locale={locale}
-                    today={today}
                     patientId={patient.id}
                     purchase={purchase}
                     operations={operations}
@@ -180,20 +165,14 @@ export function PatientPage({
   );
 }
 
-/** ACTIVE in the database but past its expiry date reads as expired, as in the package modal. */
-function shownStatus(purchase: HistoryPurchase, today: string): PurchaseStatus {
-  return purchase.status === 'ACTIVE' && isExpired(purchase, today) ? 'EXPIRED' : purchase.status;
-}
-
 function PurchaseRow(props: {
   locale: Locale;
-  today: string;
   patientId: string;
   purchase: HistoryPurchase;
   operations: PackageOperations;
 }) {
   const { locale, purchase, operations } = props;
-  const status = shownStatus(purchase, props.today);
+  const { status } = purchase;
   return (
     <tr id={`purchase-${purchase.id}`} class={status === 'ACTIVE' ? undefined : 'history'}>
       <th scope="row">{localName(purchase, locale)}</th>

@@ -61,12 +61,17 @@ describe('the appointment page', () => {
     expect(response.status).toBe(200);
     expect(view.querySelector('#appointment-title')?.text).toContain('Layla Al-Otaibi');
     expect(view.querySelector('#appointment-title .badge')?.text).toBe('Booked');
+    // next week: arrival is marked from its day on, a no-show once it has started
     expect(view.querySelectorAll('button[name="status"]').map((b) => b.text.trim())).toEqual([
       'Confirm',
-      'Mark arrived',
-      'Mark no-show',
     ]);
     expect(view.querySelector('#cancel-reason')).not.toBeNull();
+    const today = await bookLayla(ids.faisal, '2026-11-25');
+    const { page: todays } = await page(desk, today.id);
+    expect(todays.querySelectorAll('button[name="status"]').map((b) => b.text.trim())).toEqual([
+      'Confirm',
+      'Mark arrived',
+    ]);
   });
 
   it('cancels in time with a reason: the session returns', async () => {
@@ -104,8 +109,9 @@ describe('the appointment page', () => {
 
   it('lets the provider mark their own appointment arrived and completed, not others’', async () => {
     const provider = await demo.signIn('provider@demo.test'); // Dr. Huda Al-Zahrani
-    const own = await bookLayla(ids.huda, '2026-12-02');
-    const other = await bookLayla(ids.faisal, '2026-12-02');
+    // today (DEMO_NOW), later in the day: arrival is marked from the appointment's day on
+    const own = await bookLayla(ids.huda, '2026-11-25');
+    const other = await bookLayla(ids.faisal, '2026-11-25');
     for (const status of ['ARRIVED', 'COMPLETED']) {
       const response = await provider.request(`/appointments/${own.id}/status`, {
         form: { status },

@@ -113,8 +113,7 @@ describe('choosing clinic, service, date and time', () => {
         provider_id: ids.reem,
         starts_at: new Date('2026-12-02T10:00:00Z'),
         ends_at: new Date('2026-12-02T11:00:00Z'),
-        capacity: 4,
-        seats_taken: 1,
+        capacity: 3,
       })
       .execute();
     const { page } = await fragment('/appointments/new/slots', {
