@@ -56,6 +56,10 @@ export function setUserActive(
     .finally(() => forgetTenantSessions(actor.tenantId));
 }
 
+export function unlockSignIn(db: Database, actor: StaffActor, userId: string): Promise<void> {
+  return db.transaction().execute((trx) => users.unlockSignIn(trx, actor, userId));
+}
+
 export function setUserPassword(
   db: Database,
   actor: StaffActor,
