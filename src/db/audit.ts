@@ -107,6 +107,7 @@ export const AUDIT_ACTIONS = [
   'user.locale',
   'user.sign_in',
   'user.sign_in_refused',
+  'user.sign_in_unlock',
 ] as const;
 
 export const AUDIT_ENTITIES = ['appointment', 'package_purchase', 'patient', 'user'] as const;

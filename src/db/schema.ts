@@ -218,9 +218,16 @@ export interface FormSubmissionsTable {
   created_at: DefaultedTimestamp;
 }
 
-/** Failed sign-ins by `account:<email>` or `ip:<address>` (not tenant-owned). */
+export type ThrottleScope = 'pair' | 'account' | 'address';
+
+/**
+ * Sign-in attempts per (account, address) pair, per account (address '') and per address
+ * (account ''); not tenant-owned.
+ */
 export interface LoginThrottlesTable {
-  key: string;
+  scope: ThrottleScope;
+  account: string;
+  address: string;
   failures: number;
   last_failure_at: Timestamp;
   locked_until: Timestamp | null;

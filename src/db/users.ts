@@ -3,6 +3,7 @@ import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import { recordAudit } from './audit.js';
 import type { Database, DbTransaction } from './client.js';
 import { submitOnce } from './form-submissions.js';
+import { clearAccount } from './login-throttles.js';
 import type { StaffActor } from './audit.js';
 import type { Locale, Role } from './schema.js';
 
@@ -247,6 +248,28 @@ export async function setUserPassword(
   await invalidateUserSessions(trx, actor.tenantId, userId, keepSession);
   const action = keepSession ? 'user.password_change' : 'user.password_reset';
   await auditUser(trx, actor, action, userId, { after: { sessions_ended: true } });
+}
+
+/**
+ * An administrator lets the user try to sign in again, from every address: the failures
+ * counted on the account and on its (account, address) pairs are forgotten.
+ */
+export async function unlockSignIn(
+  trx: DbTransaction,
+  actor: StaffActor,
+  userId: string,
+): Promise<void> {
+  const user = await trx
+    .selectFrom('users')
+    .select('email')
+    .where('tenant_id', '=', actor.tenantId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user) throw new NotFound('userNotFound');
+  const failures = await clearAccount(trx, user.email);
+  await auditUser(trx, actor, 'user.sign_in_unlock', userId, {
+    after: { failures_forgotten: failures },
+  });
 }
 
 /** The stored hash, to check a user's current password before changing it. */

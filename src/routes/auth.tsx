@@ -13,14 +13,9 @@ import {
 } from '../auth/session.js';
 import { recordAudit } from '../db/audit.js';
 import type { Database } from '../db/client.js';
-import {
-  accountKey,
-  clearFailures,
-  isLocked,
-  recordFailure,
-  signInKeys,
-} from '../db/login-throttles.js';
+import { attemptKeys, pruneThrottles } from '../db/login-throttles.js';
 import { findUserByEmail, passwordHashOf } from '../db/users.js';
+import { acceptSignInAttempt, reserveSignInAttempt } from '../services/sign-in-attempts.js';
 import { setUserLocale, setUserPassword } from '../services/users.js';
 import type { AppEnv, AuthedEnv, RouteDeps } from '../env.js';
 import { LoginPage, type LoginFormState } from '../views/auth/login-page.js';
@@ -111,10 +106,11 @@ async function signIn(
 ) {
   const { email, password, next } = form;
   const ip = clientIp(c);
-  const keys = signInKeys(email, ip);
+  const keys = attemptKeys(email, ip);
   const user = await findUserByEmail(db, email);
   // Known or unknown email, locked or not: the same answers, so nothing tells them apart.
-  if (await isLocked(db, keys, clock())) {
+  // Counted before the slow hash: of attempts sent at once, at most the limit are checked.
+  if (!(await reserveSignInAttempt(db, keys, clock()))) {
     return refuseSignIn(c, db, user, { status: 429, reason: 'throttled' }, form);
   }
   const valid =
@@ -122,11 +118,11 @@ async function signIn(
       ? await verifyPassword(user.password_hash, password)
       : await verifyAgainstDummy(password);
   if (!user || !valid) {
-    await recordFailure(db, keys, clock());
+    await pruneThrottles(db, clock());
     const reason = user?.active === false ? 'inactive' : 'wrong_password';
     return refuseSignIn(c, db, user, { status: 401, reason }, form);
   }
-  await clearFailures(db, accountKey(email));
+  await acceptSignInAttempt(db, keys);
   // A fresh session (and CSRF token) at every sign-in; an earlier one on this browser ends.
   const previous = c.get('auth');
   if (previous) await invalidateSession(db, sessions, endingOf(previous));

@@ -53,6 +53,10 @@ export function setUserActive(
   );
 }
 
+export function unlockSignIn(db: Database, actor: StaffActor, userId: string): Promise<void> {
+  return db.transaction().execute((trx) => users.unlockSignIn(trx, actor, userId));
+}
+
 export function setUserPassword(
   store: SessionStore,
   actor: StaffActor,

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ACCOUNT_FAILURE_LIMIT, ADDRESS_FAILURE_LIMIT } from '../../src/db/login-throttles.js';
+import {
+  ACCOUNT_FAILURE_LIMIT,
+  ADDRESS_FAILURE_LIMIT,
+  PAIR_FAILURE_LIMIT,
+} from '../../src/db/login-throttles.js';
 import type { TestClock } from '../support/app.js';
 import { createTestApp } from '../support/app.js';
 import { html, TestClient } from '../support/client.js';
@@ -45,46 +49,82 @@ async function failTimes(count: number, email: string, from = client()) {
 }
 
 const SECOND = 1000;
+const HOME = '192.0.2.10';
 
-describe('per account', () => {
-  it('refuses even the right password after five failures, until the backoff passes', async () => {
+describe('per (account, address) pair', () => {
+  it('refuses even the right password after five failures from one address, until the backoff passes', async () => {
     const { email } = await createUser(database.db, tenantId);
-    await failTimes(ACCOUNT_FAILURE_LIMIT, email);
-    const locked = await signIn(email, TEST_PASSWORD);
+    await failTimes(PAIR_FAILURE_LIMIT, email, client(HOME));
+    const locked = await signIn(email, TEST_PASSWORD, client(HOME));
     expect(locked.status).toBe(429);
     expect(locked.error).toBe(
       'Too many sign-in attempts. Please wait a few minutes and try again.',
     );
     clock.advance(29 * SECOND);
-    expect((await signIn(email, TEST_PASSWORD)).status).toBe(429);
+    expect((await signIn(email, TEST_PASSWORD, client(HOME))).status).toBe(429);
     clock.advance(2 * SECOND);
-    expect((await signIn(email, TEST_PASSWORD)).status).toBe(303);
+    expect((await signIn(email, TEST_PASSWORD, client(HOME))).status).toBe(303);
   });
 
   it('doubles the wait with every further failure', async () => {
     const { email } = await createUser(database.db, tenantId);
-    await failTimes(ACCOUNT_FAILURE_LIMIT, email);
+    await failTimes(PAIR_FAILURE_LIMIT, email, client(HOME));
     clock.advance(31 * SECOND);
-    await failTimes(1, email); // the sixth: locked for a minute
+    await failTimes(1, email, client(HOME)); // the sixth: locked for a minute
     clock.advance(59 * SECOND);
-    expect((await signIn(email, TEST_PASSWORD)).status).toBe(429);
+    expect((await signIn(email, TEST_PASSWORD, client(HOME))).status).toBe(429);
     clock.advance(2 * SECOND);
-    expect((await signIn(email, TEST_PASSWORD)).status).toBe(303);
+    expect((await signIn(email, TEST_PASSWORD, client(HOME))).status).toBe(303);
   });
 
   it('counts consecutive failures only: a success starts again', async () => {
     const { email } = await createUser(database.db, tenantId);
-    await failTimes(ACCOUNT_FAILURE_LIMIT - 1, email);
-    expect((await signIn(email, TEST_PASSWORD)).status).toBe(303);
-    await failTimes(ACCOUNT_FAILURE_LIMIT - 1, email);
-    expect((await signIn(email, TEST_PASSWORD)).status).toBe(303);
+    await failTimes(PAIR_FAILURE_LIMIT - 1, email, client(HOME));
+    expect((await signIn(email, TEST_PASSWORD, client(HOME))).status).toBe(303);
+    await failTimes(PAIR_FAILURE_LIMIT - 1, email, client(HOME));
+    expect((await signIn(email, TEST_PASSWORD, client(HOME))).status).toBe(303);
   });
 
   it('does not lock another account', async () => {
     const locked = await createUser(database.db, tenantId);
     const other = await createUser(database.db, tenantId);
-    await failTimes(ACCOUNT_FAILURE_LIMIT, locked.email);
-    expect((await signIn(other.email, TEST_PASSWORD)).status).toBe(303);
+    await failTimes(PAIR_FAILURE_LIMIT, locked.email, client(HOME));
+    expect((await signIn(other.email, TEST_PASSWORD, client(HOME))).status).toBe(303);
+  });
+
+  it('does not lock the same account from another address: a guesser cannot lock its owner out', async () => {
+    const { email } = await createUser(database.db, tenantId);
+    await failTimes(PAIR_FAILURE_LIMIT, email, client('203.0.113.7'));
+    expect((await signIn(email, TEST_PASSWORD, client('203.0.113.7'))).status).toBe(429);
+    expect((await signIn(email, TEST_PASSWORD, client(HOME))).status).toBe(303);
+  });
+});
+
+describe('per account', () => {
+  /** Failures at `email` spread over addresses, each below the pair's limit. */
+  async function failFromMany(count: number, email: string) {
+    for (let i = 0; i < count; i++) {
+      await failTimes(1, email, client(`198.18.${Math.floor(i / (PAIR_FAILURE_LIMIT - 1))}.1`));
+    }
+  }
+
+  it('locks the account from every address at the much higher count, until the backoff passes', async () => {
+    const { email } = await createUser(database.db, tenantId);
+    await failFromMany(ACCOUNT_FAILURE_LIMIT - 1, email);
+    expect((await signIn(email, TEST_PASSWORD, client(HOME))).status).toBe(303);
+    await failFromMany(1, email); // the fiftieth
+    expect((await signIn(email, TEST_PASSWORD, client(HOME))).status).toBe(429);
+    expect((await signIn(email, 'wrong password', client('198.51.100.9'))).status).toBe(429);
+    clock.advance(31 * SECOND);
+    expect((await signIn(email, TEST_PASSWORD, client(HOME))).status).toBe(303);
+  });
+
+  it("does not count the owner's successful sign-ins as failures", async () => {
+    const { email } = await createUser(database.db, tenantId);
+    await failFromMany(ACCOUNT_FAILURE_LIMIT - 1, email);
+    for (let i = 0; i < 3; i++) {
+      expect((await signIn(email, TEST_PASSWORD, client(HOME))).status).toBe(303);
+    }
   });
 });
 
@@ -92,11 +132,11 @@ describe('no enumeration', () => {
   it('answers an unknown email exactly as a known one, failing and throttled', async () => {
     const { email: known } = await createUser(database.db, tenantId);
     const unknown = 'nobody-here@test.example';
-    for (let attempt = 1; attempt <= ACCOUNT_FAILURE_LIMIT + 1; attempt++) {
-      const forKnown = await signIn(known, 'wrong password');
-      const forUnknown = await signIn(unknown, 'wrong password');
+    for (let attempt = 1; attempt <= PAIR_FAILURE_LIMIT + 1; attempt++) {
+      const forKnown = await signIn(known, 'wrong password', client(HOME));
+      const forUnknown = await signIn(unknown, 'wrong password', client(HOME));
       expect(forUnknown).toEqual(forKnown);
-      expect(forKnown.status).toBe(attempt <= ACCOUNT_FAILURE_LIMIT ? 401 : 429);
+      expect(forKnown.status).toBe(attempt <= PAIR_FAILURE_LIMIT ? 401 : 429);
     }
   });
 
@@ -109,38 +149,66 @@ describe('no enumeration', () => {
 });
 
 describe('per address', () => {
+  const guess = (i: number, from: TestClient) =>
+    signIn(`guess-${i}@test.example`, 'wrong password', from);
+
   it('locks an address that fails across many emails, not the accounts elsewhere', async () => {
     const attacker = client('203.0.113.7');
     for (let i = 0; i < ADDRESS_FAILURE_LIMIT; i++) {
-      expect((await signIn(`guess-${i}@test.example`, 'wrong password', attacker)).status).toBe(
-        401,
-      );
+      expect((await guess(i, attacker)).status).toBe(401);
     }
     const { email } = await createUser(database.db, tenantId);
     expect((await signIn(email, TEST_PASSWORD, attacker)).status).toBe(429);
     expect((await signIn(email, TEST_PASSWORD, client('198.51.100.2'))).status).toBe(303);
+  });
+
+  it('starts again after any success from the address (a clinic behind one address)', async () => {
+    // A new browser each time: a signed-in one would need the session's CSRF token.
+    const clinic = () => client(HOME);
+    const { email } = await createUser(database.db, tenantId);
+    for (let i = 0; i < ADDRESS_FAILURE_LIMIT - 1; i++) {
+      expect((await guess(i, clinic())).status).toBe(401);
+    }
+    expect((await signIn(email, TEST_PASSWORD, clinic())).status).toBe(303);
+    for (let i = 0; i < ADDRESS_FAILURE_LIMIT - 1; i++) {
+      expect((await guess(i + ADDRESS_FAILURE_LIMIT, clinic())).status).toBe(401);
+    }
+    expect((await signIn(email, TEST_PASSWORD, clinic())).status).toBe(303);
   });
 });
 
 describe('bounded', () => {
   it('forgets failures older than a day', async () => {
     for (let i = 0; i < 3; i++) await failTimes(1, `old-${i}@test.example`, client('192.0.2.1'));
-    expect(await throttleKeys()).toHaveLength(4);
+    expect(await throttleRows()).toHaveLength(7); // three pairs, three accounts, one address
     clock.advance(25 * 60 * 60 * SECOND);
     await failTimes(1, 'new@test.example');
-    expect(await throttleKeys()).toEqual(['account:new@test.example']);
+    expect(await throttleRows()).toEqual(['account new@test.example ', 'pair new@test.example ']);
   });
 
-  const throttleKeys = async () =>
-    (await database.db.selectFrom('login_throttles').select('key').orderBy('key').execute()).map(
-      (row) => row.key,
-    );
+  it('counts a day-old row from one again', async () => {
+    const { email } = await createUser(database.db, tenantId);
+    await failTimes(PAIR_FAILURE_LIMIT - 1, email, client(HOME));
+    clock.advance(25 * 60 * 60 * SECOND);
+    await failTimes(PAIR_FAILURE_LIMIT - 1, email, client(HOME));
+    expect((await signIn(email, TEST_PASSWORD, client(HOME))).status).toBe(303);
+  });
+
+  const throttleRows = async () =>
+    (
+      await database.db
+        .selectFrom('login_throttles')
+        .select(['scope', 'account', 'address'])
+        .orderBy('scope')
+        .orderBy('account')
+        .execute()
+    ).map((row) => `${row.scope} ${row.account} ${row.address}`);
 });
 
 describe('audit', () => {
   it("records refused and successful sign-ins in the account's tenant, unknown emails nowhere", async () => {
     const user = await createUser(database.db, tenantId);
-    await failTimes(ACCOUNT_FAILURE_LIMIT, user.email);
+    await failTimes(PAIR_FAILURE_LIMIT, user.email);
     await signIn(user.email, TEST_PASSWORD);
     clock.advance(31 * SECOND);
     await signIn(user.email, TEST_PASSWORD);
@@ -153,7 +221,7 @@ describe('audit', () => {
       .orderBy('action')
       .execute();
     expect(rows.map((row) => [row.action, row.actor_id, row.after])).toEqual([
-      ...Array.from({ length: ACCOUNT_FAILURE_LIMIT }, () => [
+      ...Array.from({ length: PAIR_FAILURE_LIMIT }, () => [
         'user.sign_in_refused',
         null,
         { reason: 'wrong_password' },

@@ -550,6 +550,14 @@ const MATRIX: Row[] = [
     expected: adminOnly,
   },
   {
+    route: 'POST /admin/users/:id/unlock',
+    request: async () => ({
+      path: `/admin/users/${(await createUser(database.db, demo.demo)).id}/unlock`,
+      form: {},
+    }),
+    expected: adminOnly,
+  },
+  {
     route: 'POST /admin/settings',
     request: async () => {
       const settings = await findTenantSettings(database.db, demo.demo);

@@ -666,6 +666,11 @@ const ROWS: Row[] = [
     request: () => ({ path: `/admin/users/${a.user}/active`, form: { active: 'false' } }),
     as: 'ADMIN',
   },
+  {
+    route: 'POST /admin/users/:id/unlock',
+    request: () => ({ path: `/admin/users/${a.user}/unlock`, form: {} }),
+    as: 'ADMIN',
+  },
 ];
 
 /** Routes that take no id of a tenant: what they show comes from the session's tenant alone. */

@@ -2,13 +2,15 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { hashPassword } from '../../auth/password.js';
 import type { Database } from '../../db/client.js';
+import { accountLockedUntil, lockedAccounts } from '../../db/login-throttles.js';
 import { findUser, LastAdmin, listUsers, type UserSummary } from '../../db/users.js';
 import { ValidationFailed } from '../../domain/errors.js';
-import type { AuthedEnv, RouteDeps } from '../../env.js';
+import type { AppDeps, AuthedEnv, Clock, RouteDeps } from '../../env.js';
 import {
   createTenantUser,
   setUserActive,
   setUserPassword,
+  unlockSignIn,
   updateTenantUser,
 } from '../../services/users.js';
 import {
@@ -44,7 +46,9 @@ const newUserForm = profileForm.extend({
 const userParam = validated('param', z.object({ id: uuid }));
 
 const listQuery = z.object({
-  done: z.enum(['created', 'updated', 'password', 'deactivated', 'reactivated']).optional(),
+  done: z
+    .enum(['created', 'updated', 'password', 'deactivated', 'reactivated', 'unlocked'])
+    .optional(),
 });
 
 function donePath(notice: UserNotice) {
@@ -80,16 +84,19 @@ async function createFromForm(
 
 async function renderEdit(
   c: Context<AuthedEnv>,
-  db: Database,
+  { db, clock }: { db: Database; clock: Clock },
   status: 200 | 409 | 422,
   forms: { profile?: FormState; password?: FormState; conflict?: 'lastAdmin' } = {},
 ) {
   const user = await existingRow(c, db, findUser, 'userNotFound');
+  const lockedUntil = await accountLockedUntil(db, user.email, clock());
   c.status(status);
   return c.render(
     <EditUserPage
       csrfToken={c.var.auth.session.csrfToken}
       user={user}
+      lockedUntil={lockedUntil}
+      timezone={c.var.auth.tenant.timezone}
       profile={forms.profile ?? { values: profileValues(user) }}
       password={forms.password ?? { values: {} }}
       conflict={forms.conflict}
@@ -101,29 +108,35 @@ async function renderEdit(
 /** The last active admin stays one: the page again, saying why (409). */
 async function refusedIfLastAdmin(
   c: Context<AuthedEnv>,
-  db: Database,
+  deps: AppDeps,
   change: () => Promise<void>,
 ) {
   try {
     await change();
     return null;
   } catch (error) {
-    if (error instanceof LastAdmin) return renderEdit(c, db, 409, { conflict: 'lastAdmin' });
+    if (error instanceof LastAdmin) return renderEdit(c, deps, 409, { conflict: 'lastAdmin' });
     throw error;
   }
 }
 
 /** The centre's users (ADMIN only): create, edit role and language, reset, deactivate. */
 export function userAdminRoutes(deps: RouteDeps) {
-  const { db } = deps;
+  const { db, clock } = deps;
   const routes = adminRoutes();
 
   routes.get('/', validated('query', listQuery), async (c) => {
     const t = translator(c.get('locale'));
     const users = await listUsers(db, c.var.auth.tenant.id);
-    return c.render(<UserListPage users={users} done={c.req.valid('query').done} />, {
-      title: t('users'),
-    });
+    const locked = await lockedAccounts(
+      db,
+      users.map((user) => user.email),
+      clock(),
+    );
+    return c.render(
+      <UserListPage users={users} locked={locked} done={c.req.valid('query').done} />,
+      { title: t('users') },
+    );
   });
 
   routes.get('/new', (c) =>
@@ -142,19 +155,19 @@ export function userAdminRoutes(deps: RouteDeps) {
     (c) => createFromForm(c, db, c.req.valid('form')),
   );
 
-  routes.get('/:id', userParam, (c) => renderEdit(c, db, 200));
+  routes.get('/:id', userParam, (c) => renderEdit(c, deps, 200));
 
   routes.post(
     '/:id',
     userParam,
     validatedForm(profileForm, (c, errors, submitted) =>
-      renderEdit(authed(c), db, 422, {
+      renderEdit(authed(c), deps, 422, {
         profile: { values: submittedValues(submitted), errors },
       }),
     ),
     async (c) => {
       const { id } = c.req.valid('param');
-      const refused = await refusedIfLastAdmin(c, db, () =>
+      const refused = await refusedIfLastAdmin(c, deps, () =>
         updateTenantUser(deps, staffActorOf(c), id, c.req.valid('form')),
       );
       return refused ?? c.redirect(donePath('updated'), 303);
@@ -165,7 +178,7 @@ export function userAdminRoutes(deps: RouteDeps) {
     '/:id/password',
     userParam,
     validatedForm(z.object({ password: newPassword }), (c, errors) =>
-      renderEdit(authed(c), db, 422, { password: { values: {}, errors } }),
+      renderEdit(authed(c), deps, 422, { password: { values: {}, errors } }),
     ),
     async (c) => {
       const passwordHash = await hashPassword(c.req.valid('form').password);
@@ -180,12 +193,17 @@ export function userAdminRoutes(deps: RouteDeps) {
     validated('form', z.object({ active: z.enum(['true', 'false']) })),
     async (c) => {
       const active = c.req.valid('form').active === 'true';
-      const refused = await refusedIfLastAdmin(c, db, () =>
+      const refused = await refusedIfLastAdmin(c, deps, () =>
         setUserActive(deps, staffActorOf(c), c.req.valid('param').id, active),
       );
       return refused ?? c.redirect(donePath(active ? 'reactivated' : 'deactivated'), 303);
     },
   );
+
+  routes.post('/:id/unlock', userParam, async (c) => {
+    await unlockSignIn(db, staffActorOf(c), c.req.valid('param').id);
+    return c.redirect(donePath('unlocked'), 303);
+  });
 
   return routes;
 }

@@ -10,18 +10,21 @@ import {
   type Option,
 } from '../forms.js';
 import { roleKey, type MessageKey, type Translate } from '../../i18n/index.js';
-import { useT } from '../request-context.js';
+import { formatTime } from '../format.js';
+import { useLocale, useT } from '../request-context.js';
 
 export const USER_LIST_ID = 'user-list';
 const ROLES: Role[] = ['ADMIN', 'FRONT_DESK', 'PROVIDER', 'FINANCE'];
 
-export type UserNotice = 'created' | 'updated' | 'password' | 'deactivated' | 'reactivated';
+export type UserNotice =
+  'created' | 'updated' | 'password' | 'deactivated' | 'reactivated' | 'unlocked';
 const NOTICES: Record<UserNotice, MessageKey> = {
   created: 'userCreated',
   updated: 'userUpdated',
   password: 'passwordWasReset',
   deactivated: 'userDeactivated',
   reactivated: 'userReactivated',
+  unlocked: 'signInUnlocked',
 };
 
 function roleOptions(t: Translate): Option[] {
@@ -35,9 +38,14 @@ function localeOptions(t: Translate): Option[] {
   ];
 }
 
-export function UserListPage(props: { users: UserSummary[]; done?: UserNotice }) {
+export function UserListPage(props: {
+  users: UserSummary[];
+  /** Emails some address cannot sign in to now. */
+  locked: Set<string>;
+  done?: UserNotice;
+}) {
   const t = useT();
-  const { users, done } = props;
+  const { users, locked, done } = props;
   return (
     <section class="card stack" aria-labelledby="users-title">
       <div class="heading-row">
@@ -72,7 +80,10 @@ export function UserListPage(props: { users: UserSummary[]; done?: UserNotice })
                 <td>
                   <span class={`badge ${user.active ? 'badge-ok' : 'badge-muted'}`}>
                     {t(user.active ? 'active' : 'inactive')}
-                  </span>
+                  </span>{' '}
+                  {locked.has(user.email) && (
+                    <span class="badge badge-warn">{t('signInLocked')}</span>
+                  )}
                 </td>
               </tr>
             ))}
@@ -164,6 +175,10 @@ export function NewUserPage(props: { form: FormState; formToken: string; csrfTok
 /** One user: profile and role, a password reset, and (de)activation; each its own form. */
 export function EditUserPage(props: {
   user: UserSummary;
+  /** Until when some address cannot sign in to the account; null when none is locked out. */
+  lockedUntil: Date | null;
+  /** The centre's, for the lock's time. */
+  timezone: string;
   csrfToken: string;
   profile: FormState;
   password: FormState;
@@ -220,6 +235,12 @@ export function EditUserPage(props: {
           </button>
         </Form>
       </section>
+      <SignInLock
+        userId={user.id}
+        lockedUntil={props.lockedUntil}
+        timezone={props.timezone}
+        csrfToken={csrfToken}
+      />
       <section class="card" aria-labelledby="account-status-title">
         <h2 id="account-status-title">
           {t('accountStatus')}:{' '}
@@ -236,5 +257,42 @@ export function EditUserPage(props: {
         </Form>
       </section>
     </div>
+  );
+}
+
+function SignInLock(props: {
+  userId: string;
+  lockedUntil: Date | null;
+  timezone: string;
+  csrfToken: string;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <section class="card" aria-labelledby="sign-in-lock-title" id="sign-in-lock">
+      <h2 id="sign-in-lock-title">{t('signInLock')}</h2>
+      {props.lockedUntil ? (
+        <>
+          <p>
+            <span class="badge badge-warn">{t('signInLocked')}</span>{' '}
+            {t('signInLockedUntil', {
+              time: formatTime(props.lockedUntil, props.timezone, locale),
+            })}
+          </p>
+          <p class="help">{t('unlockSignInHelp')}</p>
+          <Form
+            action={`/admin/users/${props.userId}/unlock`}
+            csrfToken={props.csrfToken}
+            id="unlock-form"
+          >
+            <button type="submit" class="button">
+              {t('unlockSignIn')}
+            </button>
+          </Form>
+        </>
+      ) : (
+        <p class="help">{t('signInNotLocked')}</p>
+      )}
+    </section>
   );
 }

@@ -6,6 +6,7 @@ import { html, TestClient } from '../../support/client.js';
 import { createTenant, createUser, TEST_PASSWORD } from '../../support/factories.js';
 import { createTestDatabase, onRealPostgres, type TestDatabase } from '../../support/test-db.js';
 import { USER_LIST_ID } from '../../../src/views/admin/users.js';
+import { PAIR_FAILURE_LIMIT } from '../../../src/db/login-throttles.js';
 
 let database: TestDatabase;
 let tenantId: string;
@@ -300,6 +301,78 @@ describe('the last active administrator', () => {
       }
     },
   );
+});
+
+describe('unlocking sign-in', () => {
+  const ADDRESS = '203.0.113.40';
+
+  async function attempt(email: string, password: string) {
+    const client = newClient();
+    client.remoteAddress = ADDRESS;
+    return (await client.request('/login', { form: { email, password } })).status;
+  }
+
+  /** A user whose every attempt from ADDRESS is refused, right password or not. */
+  async function lockedOutUser() {
+    const user = await userWith('FRONT_DESK');
+    for (let i = 0; i < PAIR_FAILURE_LIMIT; i++) {
+      expect(await attempt(user.email, 'wrong password')).toBe(401);
+    }
+    expect(await attempt(user.email, TEST_PASSWORD)).toBe(429);
+    return user;
+  }
+
+  it('shows the lock and lets an administrator lift it, audited', async () => {
+    const user = await lockedOutUser();
+    const list = html(await (await admin.request('/admin/users')).text());
+    expect(textOf(list.querySelector(`#user-${user.id}`))).toContain('Sign-in locked');
+    const before = html(await (await admin.request(`/admin/users/${user.id}`)).text());
+    expect(textOf(before.querySelector('#sign-in-lock'))).toMatch(/until \d\d:\d\d\./);
+    const form = before.querySelector('#unlock-form');
+    expect(form?.getAttribute('action')).toBe(`/admin/users/${user.id}/unlock`);
+    expect(form?.querySelector('input[name="_csrf"]')).not.toBeNull();
+
+    const response = await admin.request(`/admin/users/${user.id}/unlock`, { form: {} });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/admin/users?done=unlocked');
+    const after = html(await (await admin.request(`/admin/users/${user.id}`)).text());
+    expect(after.querySelector('#unlock-form')).toBeNull();
+    expect(textOf(after.querySelector('#sign-in-lock'))).toContain('Not locked');
+    expect(await attempt(user.email, TEST_PASSWORD)).toBe(303);
+    const [audit] = await auditOf(user.id, 'user.sign_in_unlock');
+    expect(audit).toMatchObject({ actor_id: adminId, tenant_id: tenantId });
+  });
+
+  it.each(['FRONT_DESK', 'FINANCE'] as const)(
+    'refuses %s with 403 and keeps the lock',
+    async (role) => {
+      const user = await lockedOutUser();
+      const client = await signIn((await userWith(role)).email);
+      expect((await client.request(`/admin/users/${user.id}/unlock`, { form: {} })).status).toBe(
+        403,
+      );
+      expect(await attempt(user.email, TEST_PASSWORD)).toBe(429);
+    },
+  );
+
+  it("answers another tenant's user with 404 and keeps its lock", async () => {
+    const other = await createTenant(database.db);
+    const user = await createUser(database.db, other.id);
+    for (let i = 0; i < PAIR_FAILURE_LIMIT; i++) await attempt(user.email, 'wrong password');
+    expect((await admin.request(`/admin/users/${user.id}/unlock`, { form: {} })).status).toBe(404);
+    expect(await attempt(user.email, TEST_PASSWORD)).toBe(429);
+    expect(await auditOf(user.id, 'user.sign_in_unlock')).toEqual([]);
+  });
+
+  it('refuses an unlock without the CSRF token', async () => {
+    const user = await lockedOutUser();
+    const response = await admin.request(`/admin/users/${user.id}/unlock`, {
+      form: {},
+      csrf: false,
+    });
+    expect(response.status).toBe(403);
+    expect(await attempt(user.email, TEST_PASSWORD)).toBe(429);
+  });
 });
 
 describe('tenants and roles', () => {
