@@ -55,13 +55,14 @@ export async function enqueueAppointmentMessages(
 
   if (event !== 'booked') await dropPendingReminders(trx, tenantId, appointmentId);
   const start = facts.starts_at;
-  const rows = channels.map((channel) => ({
-    kind: event as MessageKind,
-    channel,
-    // A move can happen again: each move (to its new time) is its own message.
-    key: event === 'rescheduled' ? start.toISOString() : '',
-    availableAt: now,
-  }));
+  const rows: { kind: MessageKind; channel: MessageChannel; key: string; availableAt: Date }[] =
+    channels.map((channel) => ({
+      kind: event,
+      channel,
+      // A move can happen again: each move (to its new time) is its own message.
+      key: event === 'rescheduled' ? start.toISOString() : '',
+      availableAt: now,
+    }));
   const hours = facts.reminder_hours_before;
   if (event !== 'cancelled' && hours !== null && facts.consent_reminders) {
     const due = new Date(start.getTime() - hours * 3_600_000);

@@ -26,7 +26,10 @@ const RIGHT_TO_LEFT_MARK = '\u200f';
  * to right, so '09:00–09:45' never reads '09:45–09:00' inside right-to-left text; the text
  * starts with a right-to-left mark for SMS apps that guess the direction from it.
  */
-export function renderMessage(kind: MessageKind, facts: MessageFacts): RenderedMessage {
+export async function renderMessage(
+  kind: MessageKind,
+  facts: MessageFacts,
+): Promise<RenderedMessage> {
   const locale = facts.preferred_language;
   const t = translator(locale);
   const arabic = locale === 'ar';
@@ -62,7 +65,8 @@ export function renderMessage(kind: MessageKind, facts: MessageFacts): RenderedM
   const body = t(`messageBody_${kind}`, values);
   const signature = t('messageSignature', values);
   const text = `${arabic ? RIGHT_TO_LEFT_MARK : ''}${body}\n— ${signature}`;
-  const document = html`<!doctype html>
+  // hono's html escapes every value; it answers a promise only when one is given.
+  const document = await html`<!doctype html>
     <html lang="${locale}" dir="${arabic ? 'rtl' : 'ltr'}">
       <head>
         <meta charset="utf-8" />

@@ -73,7 +73,7 @@ export function createMessageWorker(deps: {
       const channel = channels[message.channel];
       if (!channel) throw new Error(`The ${message.channel} channel is not configured.`);
       await channel.send({
-        ...renderMessage(message.kind, facts),
+        ...(await renderMessage(message.kind, facts)),
         id: message.id,
         kind: message.kind,
         to: recipient(message.channel, facts),
