@@ -55,7 +55,7 @@ export function createMessageWorker(deps: {
   async function deliver(message: ClaimedMessage): Promise<void> {
     const facts = await messages.findMessageFacts(db, message);
     const now = clock();
-    if (message.kind === 'reminder' && !stillDue(message, facts)) {
+    if (message.kind === 'reminder' && !stillDue(message, facts, now)) {
       await messages.markSkipped(db, message, 'appointment changed');
       return;
     }
@@ -127,10 +127,14 @@ export function createMessageWorker(deps: {
 
 export type MessageWorker = ReturnType<typeof createMessageWorker>;
 
-/** A reminder of a time the appointment no longer has, or of one cancelled, is not sent. */
-function stillDue(message: ClaimedMessage, facts: MessageFacts): boolean {
+/**
+ * A reminder of a time the appointment no longer has, of one cancelled, or of one already
+ * begun (the worker was down) is not sent.
+ */
+function stillDue(message: ClaimedMessage, facts: MessageFacts, now: Date): boolean {
   return (
     LIVE.has(facts.status) &&
+    facts.starts_at > now &&
     facts.starts_at.getTime() === new Date(message.appointment_starts_at).getTime()
   );
 }

@@ -88,9 +88,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     alter table patients
       drop column email, drop column preferred_language, drop column consent_reminders,
-      drop column consent_email, drop column consent_sms, drop column consent_whatsapp`.execute(
-    db,
-  );
+      drop column consent_email, drop column consent_sms, drop column consent_whatsapp`.execute(db);
   await sql`
     alter table tenants
       drop column log_messages, drop column email_messages, drop column sms_messages,
