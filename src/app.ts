@@ -9,6 +9,7 @@ import { csrfProtection } from './auth/csrf.js';
 import { loadSession } from './auth/middleware.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { adminClinicRoutes } from './routes/admin/clinics.js';
+import { adminMessageRoutes } from './routes/admin/messages.js';
 import { adminPackageRoutes } from './routes/admin/packages.js';
 import { adminProviderRoutes } from './routes/admin/providers.js';
 import { adminServiceRoutes } from './routes/admin/services.js';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps) {
   app.route('/admin/audit', auditRoutes(deps));
   app.route('/admin/users', userAdminRoutes(deps));
   app.route('/admin/settings', settingsRoutes(deps));
+  app.route('/admin/messages', adminMessageRoutes(deps));
   app.route('/', eventRoutes(deps));
 
   app.notFound(renderNotFound);

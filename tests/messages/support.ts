@@ -52,3 +52,28 @@ export function messagesOf(db: Database, appointmentId: string) {
     .orderBy('channel')
     .execute();
 }
+
+/** A message of one of the tenant's appointments that failed every attempt. */
+export async function createDeadMessage(db: Database, tenantId: string) {
+  const appointment = await db
+    .selectFrom('appointments')
+    .select(['id', 'starts_at'])
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  return db
+    .insertInto('messages')
+    .values({
+      tenant_id: tenantId,
+      appointment_id: appointment.id,
+      kind: 'booked',
+      channel: 'sms',
+      dedupe_key: `dead:${crypto.randomUUID()}`,
+      appointment_starts_at: appointment.starts_at,
+      available_at: appointment.starts_at,
+      status: 'dead',
+      attempts: 5,
+      last_error: 'The provider answered 401.',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+}

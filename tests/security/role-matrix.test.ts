@@ -19,6 +19,7 @@ import {
   createUser,
 } from '../support/factories.js';
 import type { TestDatabase } from '../support/test-db.js';
+import { createDeadMessage } from '../messages/support.js';
 import { tenantChecksum } from './tenant-checksum.js';
 
 /**
@@ -454,6 +455,14 @@ const MATRIX: Row[] = [
     request: async () => ({
       path: `/admin/users/${(await createUser(database.db, demo.demo)).id}/active`,
       form: { active: 'false' },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/messages/:id/retry',
+    request: async () => ({
+      path: `/admin/messages/${(await createDeadMessage(database.db, demo.demo)).id}/retry`,
+      form: {},
     }),
     expected: adminOnly,
   },
