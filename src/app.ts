@@ -18,6 +18,7 @@ import { userAdminRoutes } from './routes/admin/users.js';
 import { appointmentRoutes } from './routes/appointment.js';
 import { appointmentsApi } from './routes/appointments-api.js';
 import { bookingRoutes } from './routes/appointments.js';
+import { calendarFeedRoutes } from './routes/calendar-feed.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { dayViewRoutes } from './routes/day-view.js';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps) {
   app.route('/admin/settings', settingsRoutes(deps));
   app.route('/admin/messages', adminMessageRoutes(deps));
   app.route('/', eventRoutes(deps));
+  app.route('/calendar', calendarFeedRoutes(deps));
 
   app.notFound(renderNotFound);
   app.onError(renderError);

@@ -708,6 +708,7 @@ const WITHOUT_IDS = new Set([
   'GET /admin/settings',
   'POST /admin/settings', // the session's own tenant
   'GET /admin/messages', // the session's tenant's dead letters
+  'GET /calendar/:token{[A-Za-z0-9_-]{43}\\.ics}', // a feed's token, not an id (tests/routes/calendar-feed.test.ts)
 ]);
 
 beforeAll(async () => {
