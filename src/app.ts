@@ -10,6 +10,7 @@ import { loadSession } from './auth/middleware.js';
 import { SessionCache } from './auth/session-cache.js';
 import type { AppDeps, AppEnv, RouteDeps } from './env.js';
 import { adminClinicRoutes } from './routes/admin/clinics.js';
+import { adminMessageRoutes } from './routes/admin/messages.js';
 import { adminPackageRoutes } from './routes/admin/packages.js';
 import { adminProviderRoutes } from './routes/admin/providers.js';
 import { adminServiceRoutes } from './routes/admin/services.js';
@@ -18,6 +19,7 @@ import { userAdminRoutes } from './routes/admin/users.js';
 import { appointmentRoutes } from './routes/appointment.js';
 import { appointmentsApi } from './routes/appointments-api.js';
 import { bookingRoutes } from './routes/appointments.js';
+import { calendarFeedRoutes } from './routes/calendar-feed.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { dayViewRoutes } from './routes/day-view.js';
@@ -113,7 +115,9 @@ export function createApp(appDeps: AppDeps) {
   app.route('/admin/audit', auditRoutes(deps));
   app.route('/admin/users', userAdminRoutes(deps));
   app.route('/admin/settings', settingsRoutes(deps));
+  app.route('/admin/messages', adminMessageRoutes(deps));
   app.route('/', eventRoutes(deps));
+  app.route('/calendar', calendarFeedRoutes(deps));
 
   app.notFound(renderNotFound);
   app.onError(renderError);

@@ -4,6 +4,8 @@ import { connectWithEvents } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import { PGLITE_DIR } from './db/paths.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './db/seed/demo.js';
+import { channelsFromEnv } from './messages/server-channels.js';
+import { createMessageWorker } from './messages/worker.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const databaseUrl = process.env.DATABASE_URL;
@@ -16,7 +18,11 @@ if (!databaseUrl) {
   console.log(seeded ? 'Demo data loaded.' : 'Demo data already present.');
 }
 
-const app = createApp({ db, clock: () => new Date(), bus });
+const clock = () => new Date();
+const app = createApp({ db, clock, bus });
+// Every instance delivers the outbox; the claim keeps them from sending a message twice.
+const worker = createMessageWorker({ db, clock, channels: channelsFromEnv(process.env) });
+worker.start();
 const server = serve({ fetch: app.fetch, port }, (info) => {
   console.log(`Raseed is listening on http://localhost:${info.port}`);
   console.log(
@@ -30,10 +36,11 @@ const server = serve({ fetch: app.fetch, port }, (info) => {
 
 function shutdown() {
   server.close();
-  // PGlite writes its files on close: wait for it before leaving. The bus listens on the
-  // database, so it goes first.
-  void bus
-    .close()
+  // PGlite writes its files on close: wait for it before leaving. The worker and the bus use
+  // the database, so they go first.
+  void worker
+    .stop()
+    .then(() => bus.close())
     .then(() => db.destroy())
     .finally(() => process.exit(0));
 }

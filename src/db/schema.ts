@@ -24,6 +24,15 @@ export interface TenantsTable {
   timezone: string;
   currency: string;
   cancellation_window_hours: Generated<number>;
+  log_messages: Generated<boolean>;
+  email_messages: Generated<boolean>;
+  sms_messages: Generated<boolean>;
+  whatsapp_messages: Generated<boolean>;
+  /** Null: no reminders. */
+  reminder_hours_before: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 'HH:MM:SS' in the tenant's zone; the quiet hours run from start to end (over midnight). */
+  quiet_hours_start: Generated<string>;
+  quiet_hours_end: Generated<string>;
   created_at: DefaultedTimestamp;
 }
 
@@ -128,6 +137,12 @@ export interface PatientsTable {
   name_ar: string | null;
   date_of_birth: DateString | null;
   phone: string | null;
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  preferred_language: Generated<Locale>;
+  consent_reminders: Generated<boolean>;
+  consent_email: Generated<boolean>;
+  consent_sms: Generated<boolean>;
+  consent_whatsapp: Generated<boolean>;
   created_at: DefaultedTimestamp;
 }
 
@@ -233,6 +248,42 @@ export interface LoginThrottlesTable {
   locked_until: Timestamp | null;
 }
 
+export type MessageKind = 'booked' | 'cancelled' | 'rescheduled' | 'reminder';
+export type MessageChannel = 'log' | 'email' | 'sms' | 'whatsapp';
+export type MessageStatus = 'pending' | 'sending' | 'sent' | 'dead' | 'skipped';
+
+/** The outbox (src/messages/): one row per message to deliver, written with its change. */
+export interface MessagesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  appointment_id: string;
+  kind: MessageKind;
+  channel: MessageChannel;
+  dedupe_key: string;
+  appointment_starts_at: Timestamp;
+  status: Generated<MessageStatus>;
+  attempts: Generated<number>;
+  available_at: Timestamp;
+  claim_token: ColumnType<string | null, string | null | undefined, string | null>;
+  locked_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: DefaultedTimestamp;
+}
+
+/** A private iCalendar URL of one provider's or one clinic's appointments. */
+export interface CalendarFeedsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  provider_id: string | null;
+  clinic_id: string | null;
+  /** Hex SHA-256 of the token in the URL. */
+  token_hash: string;
+  created_by: string;
+  created_at: DefaultedTimestamp;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface DB {
   tenants: TenantsTable;
   users: UsersTable;
@@ -254,6 +305,8 @@ export interface DB {
   form_submissions: FormSubmissionsTable;
   login_throttles: LoginThrottlesTable;
   patient_mrn_counters: PatientMrnCountersTable;
+  messages: MessagesTable;
+  calendar_feeds: CalendarFeedsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

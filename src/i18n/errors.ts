@@ -28,6 +28,7 @@ export const errorsEn = {
   userNotFound: 'User not found.',
   centreNotFound: 'Centre not found.',
   timeOffNotFound: 'Time off not found.',
+  messageNotFound: 'Message not found.',
 
   invalid: 'Please correct the highlighted fields.',
   valueInvalid: 'Please check this value.',
@@ -114,6 +115,7 @@ export const errorsAr: Record<ErrorKey, string> = {
   userNotFound: 'المستخدم غير موجود.',
   centreNotFound: 'المركز غير موجود.',
   timeOffNotFound: 'الإجازة غير موجودة.',
+  messageNotFound: 'الرسالة غير موجودة.',
 
   invalid: 'يرجى تصحيح الحقول المحددة.',
   valueInvalid: 'يرجى التحقق من هذه القيمة.',

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES, canBook } from '../auth/roles.js';
 import { findAppointmentRow } from '../db/appointment-rows.js';
+import type { Database } from '../db/client.js';
+import { listAppointmentMessages } from '../db/messages.js';
 import { cancelAppointment, changeAppointmentStatus } from '../services/appointments.js';
 import {
   CANCELLABLE,
@@ -35,6 +37,7 @@ async function renderAppointment(
   const { auth } = c.var;
   const details = await findAppointmentRow(db, auth.tenant.id, id);
   if (!details) throw new NotFound('appointmentNotFound');
+  const messages = await listAppointmentMessages(db, auth.tenant.id, id);
   const locale = c.get('locale');
   const t = translator(locale);
   const actor = {
@@ -46,6 +49,7 @@ async function renderAppointment(
       locale={locale}
       timezone={auth.tenant.timezone}
       details={details}
+      messages={messages}
       actions={{
         canCancel: canBook(auth.user.role) && CANCELLABLE.includes(details.status),
         nextStatuses: nextStatuses(details.status, actor, {

@@ -2,12 +2,15 @@ import type { StepStatus } from '../domain/appointments.js';
 import * as appointments from '../db/appointments.js';
 import type { Booking, BookingRequest, TenantRef } from '../db/appointments.js';
 import type { Database } from '../db/client.js';
+import { enqueueAppointmentMessages } from '../db/messages.js';
 import type { Role } from '../db/schema.js';
 
 /**
  * An appointment's life — booked, cancelled, moved a status on — each in one transaction,
  * for the booking pages and the JSON API alike. The locks and checks are in db/appointments.ts;
- * their order is explained there.
+ * their order is explained there. A booking or cancellation writes the patient's messages in
+ * the same transaction (db/messages.ts: `enqueueAppointmentMessages(trx, …, 'rescheduled')`
+ * is the call for a move).
  */
 
 export function bookAppointment(
@@ -17,9 +20,11 @@ export function bookAppointment(
   request: BookingRequest,
   now: Date,
 ): Promise<Booking> {
-  return db
-    .transaction()
-    .execute((trx) => appointments.bookAppointment(trx, tenant, actor, request, now));
+  return db.transaction().execute(async (trx) => {
+    const booking = await appointments.bookAppointment(trx, tenant, actor, request, now);
+    await enqueueAppointmentMessages(trx, tenant.id, booking.appointment.id, 'booked', now);
+    return booking;
+  });
 }
 
 export function cancelAppointment(
@@ -30,11 +35,18 @@ export function cancelAppointment(
   reason: string,
   now: Date,
 ): Promise<{ status: 'CANCELLED' | 'LATE_CANCELLED'; sessionReturned: boolean }> {
-  return db
-    .transaction()
-    .execute((trx) =>
-      appointments.cancelAppointment(trx, tenant, actor, appointmentId, reason, now),
+  return db.transaction().execute(async (trx) => {
+    const outcome = await appointments.cancelAppointment(
+      trx,
+      tenant,
+      actor,
+      appointmentId,
+      reason,
+      now,
     );
+    await enqueueAppointmentMessages(trx, tenant.id, appointmentId, 'cancelled', now);
+    return outcome;
+  });
 }
 
 export function changeAppointmentStatus(

@@ -34,7 +34,9 @@ const SPEC_TABLES = [
   'audit_log',
 ];
 /** Bookkeeping of the app beyond the SPEC's model: MRN counters and the tokens of submitted create forms. */
-const APP_TABLES = ['form_submissions', 'patient_mrn_counters'];
+const APP_TABLES = ['form_submissions', 'patient_mrn_counters', 'messages', 'calendar_feeds'];
+/** The app's tables with a uuid `id` of their own. */
+const APP_TABLES_WITH_ID = ['messages', 'calendar_feeds'];
 const KYSELY_TABLES = ['kysely_migration', 'kysely_migration_lock'];
 /** Tables outside any tenant: failed sign-ins come before a tenant is known. */
 const GLOBAL_TABLES = ['login_throttles'];
@@ -184,8 +186,8 @@ describe('the migrated schema', () => {
     const withId = SPEC_TABLES.filter(
       (table) => !['provider_clinics', 'package_services', 'purchase_services'].includes(table),
     );
-    expect(Object.keys(idTypes).sort()).toEqual([...withId].sort());
-    for (const table of withId) {
+    expect(Object.keys(idTypes).sort()).toEqual([...withId, ...APP_TABLES_WITH_ID].sort());
+    for (const table of [...withId, ...APP_TABLES_WITH_ID]) {
       expect([table, idTypes[table]]).toEqual([table, table === 'sessions' ? 'text' : 'uuid']);
     }
   });

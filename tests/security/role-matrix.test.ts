@@ -20,6 +20,7 @@ import {
   createUser,
 } from '../support/factories.js';
 import type { TestDatabase } from '../support/test-db.js';
+import { createDeadMessage } from '../messages/support.js';
 import { tenantChecksum } from './tenant-checksum.js';
 
 /**
@@ -553,6 +554,14 @@ const MATRIX: Row[] = [
     route: 'POST /admin/users/:id/unlock',
     request: async () => ({
       path: `/admin/users/${(await createUser(database.db, demo.demo)).id}/unlock`,
+      form: {},
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/messages/:id/retry',
+    request: async () => ({
+      path: `/admin/messages/${(await createDeadMessage(database.db, demo.demo)).id}/retry`,
       form: {},
     }),
     expected: adminOnly,

@@ -14,6 +14,7 @@ import {
   TEST_PASSWORD,
 } from '../support/factories.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { createDeadMessage } from '../messages/support.js';
 import { tenantChecksum } from './tenant-checksum.js';
 
 /**
@@ -68,6 +69,7 @@ async function tenantAIds() {
     group: group.id,
     admin: admin.id,
     timeOff: timeOff.id,
+    deadMessage: (await createDeadMessage(db, demo.demo)).id,
     user: user.id,
     userEmail: user.email,
   };
@@ -671,6 +673,11 @@ const ROWS: Row[] = [
     request: () => ({ path: `/admin/users/${a.user}/unlock`, form: {} }),
     as: 'ADMIN',
   },
+  {
+    route: 'POST /admin/messages/:id/retry',
+    request: () => ({ path: `/admin/messages/${a.deadMessage}/retry`, form: {} }),
+    as: 'ADMIN',
+  },
 ];
 
 /** Routes that take no id of a tenant: what they show comes from the session's tenant alone. */
@@ -705,6 +712,8 @@ const WITHOUT_IDS = new Set([
   'POST /admin/users', // a new user of the session's tenant: no id taken
   'GET /admin/settings',
   'POST /admin/settings', // the session's own tenant
+  'GET /admin/messages', // the session's tenant's dead letters
+  'GET /calendar/:token{[A-Za-z0-9_-]{43}\\.ics}', // a feed's token, not an id (tests/routes/calendar-feed.test.ts)
 ]);
 
 beforeAll(async () => {
@@ -724,6 +733,7 @@ afterAll(() => database.close());
 function leaksOfA(): string[] {
   return [
     a.patient,
+    a.deadMessage,
     a.purchase,
     a.package,
     a.appointment,
@@ -820,6 +830,7 @@ describe('administration pages without ids', () => {
     '/admin/users',
     '/admin/users/new',
     '/admin/settings',
+    '/admin/messages',
     '/patients/new',
     '/account/password',
   ])("%s shows tenant B's data only", async (path) => {

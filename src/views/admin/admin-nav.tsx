@@ -8,6 +8,7 @@ const LINKS: { href: string; label: MessageKey }[] = [
   { href: '/admin/providers', label: 'adminProviders' },
   { href: '/admin/users', label: 'users' },
   { href: '/admin/settings', label: 'settings' },
+  { href: '/admin/messages', label: 'deadLettersTitle' },
   { href: '/admin/audit', label: 'auditLog' },
 ];
 

@@ -1,9 +1,11 @@
 import { CSRF_FIELD } from '../../auth/csrf.js';
 import type { AppointmentRow } from '../../db/appointment-rows.js';
+import type { AppointmentMessage } from '../../db/messages.js';
 import type { Locale } from '../../db/schema.js';
 import type { StepStatus } from '../../domain/appointments.js';
 import { localDate } from '../../domain/dates.js';
 import { AppointmentFacts } from './appointment-facts.js';
+import { AppointmentMessages } from './appointment-messages.js';
 import { AppointmentStatusBadge } from '../status-badges.js';
 import { useT } from '../request-context.js';
 
@@ -21,6 +23,7 @@ export function AppointmentSection(props: {
   locale: Locale;
   timezone: string;
   details: AppointmentRow;
+  messages: AppointmentMessage[];
   actions: AppointmentActions;
 }) {
   const t = useT();
@@ -65,6 +68,7 @@ export function AppointmentSection(props: {
           </button>
         </form>
       )}
+      <AppointmentMessages messages={props.messages} locale={locale} timezone={timezone} />
       <p class="home-links">
         <a href={`/appointments?date=${day}&clinic=${details.clinic_id}`}>{t('dayView')}</a>
         <a href={`/patients/${details.patient_id}`}>{t('patientPage')}</a>
