@@ -9,6 +9,7 @@ const CONSTRAINT_KEYS: Record<string, ErrorKey> = {
   package_purchases_sessions_used_range: 'noSessionsLeft',
   purchase_services_sessions_used_range: 'noServiceSessionsLeft',
   group_sessions_seats_range: 'groupSessionFull',
+  payments_idempotency_key: 'paymentKeyReused',
 };
 
 /** PostgreSQL error codes that are answers (a conflict), not crashes. */

@@ -54,6 +54,7 @@ export const errorsEn = {
 
   bookingKeyReused: 'This request key was already used for another booking.',
   assignmentKeyReused: 'This request key was already used for another assignment.',
+  paymentKeyReused: 'This request key was already used for another payment.',
   formAlreadySubmitted: 'This form was already submitted. Please reload the page.',
   slotTaken: 'This time is not available any more. Please choose another slot.',
   patientOverlap:
@@ -135,6 +136,7 @@ export const errorsAr: Record<ErrorKey, string> = {
 
   bookingKeyReused: 'استُخدم مفتاح هذا الطلب لحجز آخر.',
   assignmentKeyReused: 'استُخدم مفتاح هذا الطلب لتخصيص آخر.',
+  paymentKeyReused: 'استُخدم مفتاح هذا الطلب لدفعة أخرى.',
   formAlreadySubmitted: 'أُرسل هذا النموذج من قبل. يرجى إعادة تحميل الصفحة.',
   slotTaken: 'هذا الوقت لم يعد متاحاً. يرجى اختيار وقت آخر.',
   patientOverlap: 'لدى المريض موعد آخر في هذا الوقت. يرجى اختيار وقت آخر.',

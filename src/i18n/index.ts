@@ -8,6 +8,7 @@ import { patientsAr, patientsEn } from './patients.js';
 import { memoize } from '../views/format.js';
 import { errorsAr, errorsEn } from './errors.js';
 import { feedbackAr, feedbackEn } from './feedback.js';
+import { moneyAr, moneyEn } from './money.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -298,6 +299,7 @@ const en = {
   ...patientsEn,
   ...adminEn,
   ...feedbackEn,
+  ...moneyEn,
   ...errorsEn,
 };
 const ar: Record<MessageKey, string> = {
@@ -309,6 +311,7 @@ const ar: Record<MessageKey, string> = {
   ...patientsAr,
   ...adminAr,
   ...feedbackAr,
+  ...moneyAr,
   ...errorsAr,
 };
 

@@ -22,6 +22,8 @@ const TENANT_TABLES = [
   'audit_log',
   'form_submissions',
   'patient_mrn_counters',
+  'payments',
+  'invoice_counters',
 ] as const satisfies readonly Exclude<keyof DB, 'tenants'>[];
 
 /** A new table with a tenant_id belongs above: this fails to compile until it is there. */
