@@ -16,6 +16,7 @@ import { settingsRoutes } from './routes/admin/settings.js';
 import { userAdminRoutes } from './routes/admin/users.js';
 import { appointmentRoutes } from './routes/appointment.js';
 import { appointmentsApi } from './routes/appointments-api.js';
+import { purchasesApi } from './routes/purchases-api.js';
 import { bookingRoutes } from './routes/appointments.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', authRoutes(deps));
   app.route('/', homeRoutes());
   app.route('/appointments/new', bookingRoutes(deps));
+  app.route('/appointments/api/purchases', purchasesApi(deps));
   app.route('/appointments/api', appointmentsApi(deps));
   app.route('/appointments', dayViewRoutes(deps));
   app.route('/appointments', appointmentRoutes(deps));

@@ -324,6 +324,25 @@ const ROWS: Row[] = [
     }),
   },
   {
+    route: 'GET /appointments/api/purchases/:id/',
+    request: () => ({ path: `/appointments/api/purchases/${a.purchase}/` }),
+  },
+  {
+    route: 'POST /appointments/api/purchases/:id/payments/',
+    request: () => ({
+      path: `/appointments/api/purchases/${a.purchase}/payments/`,
+      json: { amount: 1, method: 'CASH' },
+    }),
+  },
+  {
+    route: 'POST /appointments/api/purchases/:id/refunds/',
+    as: 'ADMIN',
+    request: () => ({
+      path: `/appointments/api/purchases/${a.purchase}/refunds/`,
+      json: { amount: 1, method: 'CASH', reason: 'Overcharged' },
+    }),
+  },
+  {
     route: 'GET /appointments/api/package-clinics/',
     request: () => ({
       path: `/appointments/api/package-clinics/?package_purchase_id=${a.purchase}`,
