@@ -25,6 +25,7 @@ import { renderError, renderNotFound } from './routes/errors.js';
 import { eventRoutes } from './routes/events.js';
 import { homeRoutes } from './routes/home.js';
 import { patientRoutes } from './routes/patients.js';
+import { receiptRoutes } from './routes/receipts.js';
 import { STATIC_DIR } from './views/assets.js';
 import { pageRenderer } from './views/renderer.js';
 
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps) {
   app.route('/appointments', dayViewRoutes(deps));
   app.route('/appointments', appointmentRoutes(deps));
   app.route('/patients', patientRoutes(deps));
+  app.route('/receipts', receiptRoutes(deps));
   app.route('/admin/clinics', adminClinicRoutes(deps));
   app.route('/admin/services', adminServiceRoutes(deps));
   app.route('/admin/packages', adminPackageRoutes(deps));

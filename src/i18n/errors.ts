@@ -28,6 +28,7 @@ export const errorsEn = {
   userNotFound: 'User not found.',
   centreNotFound: 'Centre not found.',
   timeOffNotFound: 'Time off not found.',
+  receiptNotFound: 'Receipt not found.',
 
   invalid: 'Please correct the highlighted fields.',
   valueInvalid: 'Please check this value.',
@@ -110,6 +111,7 @@ export const errorsAr: Record<ErrorKey, string> = {
   userNotFound: 'المستخدم غير موجود.',
   centreNotFound: 'المركز غير موجود.',
   timeOffNotFound: 'الإجازة غير موجودة.',
+  receiptNotFound: 'الإيصال غير موجود.',
 
   invalid: 'يرجى تصحيح الحقول المحددة.',
   valueInvalid: 'يرجى التحقق من هذه القيمة.',

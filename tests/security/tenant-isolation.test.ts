@@ -59,7 +59,14 @@ async function tenantAIds() {
     ends_at: new Date('2026-12-20T14:00:00Z'),
   });
   const user = await createUser(db, demo.demo, { name: 'Tenant A Staffer', role: 'PROVIDER' });
+  const payment = await db
+    .selectFrom('payments')
+    .select('id')
+    .where('tenant_id', '=', demo.demo)
+    .where('purchase_id', '=', purchase!.id)
+    .executeTakeFirstOrThrow();
   return {
+    payment: payment.id,
     ...ids,
     patient,
     purchase: purchase!.id,
@@ -341,6 +348,10 @@ const ROWS: Row[] = [
       path: `/appointments/api/purchases/${a.purchase}/refunds/`,
       json: { amount: 1, method: 'CASH', reason: 'Overcharged' },
     }),
+  },
+  {
+    route: 'GET /receipts/:id',
+    request: () => ({ path: `/receipts/${a.payment}` }),
   },
   {
     route: 'GET /appointments/api/package-clinics/',
@@ -739,6 +750,7 @@ function leaksOfA(): string[] {
   return [
     a.patient,
     a.purchase,
+    a.payment,
     a.package,
     a.appointment,
     a.slp,
