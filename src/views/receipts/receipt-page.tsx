@@ -75,7 +75,12 @@ export function ReceiptPage(props: {
           <dt>{t('paymentMethod')}</dt>
           <dd>
             {t(`method_${receipt.method}`)}
-            {receipt.reference && <span dir="auto"> · {receipt.reference}</span>}
+            {receipt.reference && (
+              <>
+                {' · '}
+                <bdi>{receipt.reference}</bdi>
+              </>
+            )}
           </dd>
           {receipt.reason && (
             <>
