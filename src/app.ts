@@ -18,6 +18,7 @@ import { settingsRoutes } from './routes/admin/settings.js';
 import { userAdminRoutes } from './routes/admin/users.js';
 import { appointmentRoutes } from './routes/appointment.js';
 import { appointmentsApi } from './routes/appointments-api.js';
+import { purchasesApi } from './routes/purchases-api.js';
 import { bookingRoutes } from './routes/appointments.js';
 import { calendarFeedRoutes } from './routes/calendar-feed.js';
 import { auditRoutes } from './routes/audit.js';
@@ -27,6 +28,7 @@ import { renderError, renderNotFound } from './routes/errors.js';
 import { eventRoutes } from './routes/events.js';
 import { homeRoutes } from './routes/home.js';
 import { patientRoutes } from './routes/patients.js';
+import { receiptRoutes } from './routes/receipts.js';
 import { STATIC_DIR } from './views/assets.js';
 import { pageRenderer } from './views/renderer.js';
 
@@ -104,10 +106,12 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', authRoutes(deps));
   app.route('/', homeRoutes());
   app.route('/appointments/new', bookingRoutes(deps));
+  app.route('/appointments/api/purchases', purchasesApi(deps));
   app.route('/appointments/api', appointmentsApi(deps));
   app.route('/appointments', dayViewRoutes(deps));
   app.route('/appointments', appointmentRoutes(deps));
   app.route('/patients', patientRoutes(deps));
+  app.route('/receipts', receiptRoutes(deps));
   app.route('/admin/clinics', adminClinicRoutes(deps));
   app.route('/admin/services', adminServiceRoutes(deps));
   app.route('/admin/packages', adminPackageRoutes(deps));

@@ -145,4 +145,9 @@
     if (next < 0) search.focus();
     else results[Math.min(next, results.length - 1)].focus();
   });
+
+  // A receipt's Print button (the page prints itself; its stylesheet hides the rest).
+  document.addEventListener('click', function (event) {
+    if (event.target.closest('[data-print]')) window.print();
+  });
 })();

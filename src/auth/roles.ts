@@ -6,3 +6,9 @@ export const BOOKING_ROLES: readonly Role[] = ['ADMIN', 'FRONT_DESK'];
 export function canBook(role: Role): boolean {
   return BOOKING_ROLES.includes(role);
 }
+
+/** Who takes payments for packages (SPEC §7). */
+export const PAYMENT_ROLES: readonly Role[] = ['ADMIN', 'FRONT_DESK', 'FINANCE'];
+
+/** Who gives money back, and grants discounts: money operations beyond the desk's. */
+export const REFUND_ROLES: readonly Role[] = ['ADMIN', 'FINANCE'];

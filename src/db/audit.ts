@@ -103,6 +103,8 @@ export const AUDIT_ACTIONS = [
   'appointment.cancel',
   'appointment.status',
   'package.assign',
+  'package.payment',
+  'package.refund',
   'patient.packages_viewed',
   'user.locale',
   'user.sign_in',

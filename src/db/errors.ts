@@ -16,6 +16,7 @@ const CONSTRAINT_KEYS: Record<string, ErrorKey> = {
   appointments_session_number_range: 'noSessionsLeft',
   package_purchases_total_covers_sessions: 'sessionsBookedBeyondTotal',
   group_sessions_seats_taken_live: 'groupSeatsMismatch',
+  payments_idempotency_key: 'paymentKeyReused',
 };
 
 /** PostgreSQL error codes that are answers (a conflict), not crashes, whatever the constraint. */

@@ -10,6 +10,7 @@ import * as createLoginThrottles from './migrations/2026-11-26T10-00_create_logi
 import * as patientRegistrationAndFormTokens from './migrations/2026-11-26T12-00_patient_registration_and_form_tokens.js';
 import * as loginThrottleScopes from './migrations/2026-11-30T10-00_login_throttle_scopes.js';
 import * as appointmentGuards from './migrations/2026-11-30T10-20_appointment_guards.js';
+import * as money from './migrations/2026-11-30T11-00_money.js';
 import * as messagesAndCalendarFeeds from './migrations/2026-11-30T12-00_messages_and_calendar_feeds.js';
 
 /** Listed explicitly (not read from the folder) so they run the same under tsx, tests and builds. */
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T12-00_patient_registration_and_form_tokens': patientRegistrationAndFormTokens,
   '2026-11-30T10-00_login_throttle_scopes': loginThrottleScopes,
   '2026-11-30T10-20_appointment_guards': appointmentGuards,
+  '2026-11-30T11-00_money': money,
   '2026-11-30T12-00_messages_and_calendar_feeds': messagesAndCalendarFeeds,
 };
 

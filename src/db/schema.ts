@@ -33,6 +33,11 @@ export interface TenantsTable {
   /** 'HH:MM:SS' in the tenant's zone; the quiet hours run from start to end (over midnight). */
   quiet_hours_start: Generated<string>;
   quiet_hours_end: Generated<string>;
+  /** The VAT share of prices, e.g. '0.1500' for 15 % (prices include VAT). */
+  vat_rate: ColumnType<string, string | number | undefined, string | number>;
+  vat_number: string | null;
+  /** ISO 3166-1 alpha-2, e.g. 'SA'. */
+  country: string | null;
   created_at: DefaultedTimestamp;
 }
 
@@ -158,6 +163,10 @@ export interface PackagePurchasesTable {
   total_sessions: number;
   sessions_used: Generated<number>;
   price: Money;
+  discount: ColumnType<string, string | number | undefined, string | number>;
+  discount_reason: string | null;
+  /** Payments less refunds; never above price − discount. */
+  amount_paid: ColumnType<string, string | number | undefined, string | number>;
   status: Generated<PurchaseStatus>;
   idempotency_key: string | null;
   assigned_by: string;
@@ -284,6 +293,32 @@ export interface CalendarFeedsTable {
   revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+export type PaymentKind = 'PAYMENT' | 'REFUND';
+export type PaymentMethod = 'CASH' | 'CARD' | 'BANK_TRANSFER';
+
+/** A payment or a refund of a purchase: each a receipt numbered per tenant without gaps. */
+export interface PaymentsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  purchase_id: string;
+  kind: PaymentKind;
+  amount: Money;
+  /** The VAT included in `amount`, at the centre's rate when it was received. */
+  vat_amount: Money;
+  method: PaymentMethod;
+  reference: string | null;
+  reason: string | null;
+  received_by: string;
+  received_at: DefaultedTimestamp;
+  idempotency_key: string | null;
+  invoice_number: number;
+}
+
+export interface InvoiceCountersTable {
+  tenant_id: string;
+  last_number: number;
+}
+
 export interface DB {
   tenants: TenantsTable;
   users: UsersTable;
@@ -307,6 +342,8 @@ export interface DB {
   patient_mrn_counters: PatientMrnCountersTable;
   messages: MessagesTable;
   calendar_feeds: CalendarFeedsTable;
+  payments: PaymentsTable;
+  invoice_counters: InvoiceCountersTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

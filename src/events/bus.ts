@@ -18,6 +18,8 @@ export const CHANGE_KINDS = [
   'appointment.status',
   'package.assigned',
   'package.extended',
+  'package.paid',
+  'package.refunded',
 ] as const;
 
 /** Ids only: browsers re-fetch what they show, through the usual authorised routes. */

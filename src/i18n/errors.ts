@@ -29,6 +29,7 @@ export const errorsEn = {
   centreNotFound: 'Centre not found.',
   timeOffNotFound: 'Time off not found.',
   messageNotFound: 'Message not found.',
+  receiptNotFound: 'Receipt not found.',
 
   invalid: 'Please correct the highlighted fields.',
   valueInvalid: 'Please check this value.',
@@ -55,6 +56,7 @@ export const errorsEn = {
 
   bookingKeyReused: 'This request key was already used for another booking.',
   assignmentKeyReused: 'This request key was already used for another assignment.',
+  paymentKeyReused: 'This request key was already used for another payment.',
   formAlreadySubmitted: 'This form was already submitted. Please reload the page.',
   slotTaken: 'This time is not available any more. Please choose another slot.',
   patientOverlap:
@@ -116,6 +118,7 @@ export const errorsAr: Record<ErrorKey, string> = {
   centreNotFound: 'المركز غير موجود.',
   timeOffNotFound: 'الإجازة غير موجودة.',
   messageNotFound: 'الرسالة غير موجودة.',
+  receiptNotFound: 'الإيصال غير موجود.',
 
   invalid: 'يرجى تصحيح الحقول المحددة.',
   valueInvalid: 'يرجى التحقق من هذه القيمة.',
@@ -142,6 +145,7 @@ export const errorsAr: Record<ErrorKey, string> = {
 
   bookingKeyReused: 'استُخدم مفتاح هذا الطلب لحجز آخر.',
   assignmentKeyReused: 'استُخدم مفتاح هذا الطلب لتخصيص آخر.',
+  paymentKeyReused: 'استُخدم مفتاح هذا الطلب لدفعة أخرى.',
   formAlreadySubmitted: 'أُرسل هذا النموذج من قبل. يرجى إعادة تحميل الصفحة.',
   slotTaken: 'هذا الوقت لم يعد متاحاً. يرجى اختيار وقت آخر.',
   patientOverlap: 'لدى المريض موعد آخر في هذا الوقت. يرجى اختيار وقت آخر.',

@@ -9,6 +9,7 @@ import { memoize } from '../views/format.js';
 import { errorsAr, errorsEn } from './errors.js';
 import { feedbackAr, feedbackEn } from './feedback.js';
 import { notificationsAr, notificationsEn } from './notifications.js';
+import { moneyAr, moneyEn } from './money.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -300,6 +301,7 @@ const en = {
   ...adminEn,
   ...feedbackEn,
   ...notificationsEn,
+  ...moneyEn,
   ...errorsEn,
 };
 const ar: Record<MessageKey, string> = {
@@ -312,6 +314,7 @@ const ar: Record<MessageKey, string> = {
   ...adminAr,
   ...feedbackAr,
   ...notificationsAr,
+  ...moneyAr,
   ...errorsAr,
 };
 

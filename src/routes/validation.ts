@@ -2,6 +2,7 @@ import { zValidator } from '@hono/zod-validator';
 import type { Context, ValidationTargets } from 'hono';
 import { z } from 'zod';
 import { BadRequest, ValidationFailed, type FieldKeys } from '../domain/errors.js';
+import { MAX_HALALAS, parseHalalas } from '../domain/money.js';
 import type { AppEnv } from '../env.js';
 import type { FieldErrors, Submitted } from '../views/forms.js';
 import { isMessageKey, type MessageKey } from '../i18n/index.js';
@@ -82,6 +83,23 @@ export const instant = z.iso.datetime({ offset: true }).refine((value) => {
   const utcDate = new Date(time).toISOString().slice(0, 10);
   return utcDate >= FIRST_DATE && utcDate <= LAST_DATE;
 }, OUT_OF_RANGE);
+
+/**
+ * An amount of money (a JSON number, or a form's text) in halalas: above zero, at most two
+ * decimals, within numeric(12,2). '1e3', NaN, '-5' and '1.005' are field errors.
+ */
+export const moneyAmount = z.union([z.number(), text()]).transform((value, context) => {
+  const halalas = parseHalalas(typeof value === 'number' ? String(value) : value.trim());
+  if (halalas === null || halalas > MAX_HALALAS) {
+    context.addIssue({ code: 'custom', message: 'amountInvalid' satisfies MessageKey });
+    return z.NEVER;
+  }
+  if (halalas === 0) {
+    context.addIssue({ code: 'custom', message: 'amountNotPositive' satisfies MessageKey });
+    return z.NEVER;
+  }
+  return halalas;
+});
 
 /** A form field left empty (a cleared input, a "choose…" option) counts as not sent. */
 export function blankAsMissing<T extends z.ZodType>(schema: T) {

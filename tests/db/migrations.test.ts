@@ -32,9 +32,16 @@ const SPEC_TABLES = [
   'group_sessions',
   'appointments',
   'audit_log',
+  'payments', // SPEC §7: payments and refunds are rows of their own
 ];
-/** Bookkeeping of the app beyond the SPEC's model: MRN counters and the tokens of submitted create forms. */
-const APP_TABLES = ['form_submissions', 'patient_mrn_counters', 'messages', 'calendar_feeds'];
+/** Bookkeeping of the app beyond the SPEC's model: MRN and invoice counters, the tokens of submitted create forms, the outbox of messages and the calendar feeds. */
+const APP_TABLES = [
+  'form_submissions',
+  'invoice_counters',
+  'patient_mrn_counters',
+  'messages',
+  'calendar_feeds',
+];
 /** The app's tables with a uuid `id` of their own. */
 const APP_TABLES_WITH_ID = ['messages', 'calendar_feeds'];
 const KYSELY_TABLES = ['kysely_migration', 'kysely_migration_lock'];
@@ -199,13 +206,23 @@ describe('the migrated schema', () => {
       numeric_precision: number | null;
       numeric_scale: number | null;
     }>`
-      select table_name, data_type, numeric_precision, numeric_scale
+      select table_name || '.' || column_name as table_name, data_type, numeric_precision,
+        numeric_scale
       from information_schema.columns
       where table_schema = 'public'
-        and (column_name = 'price' or data_type in ('real', 'double precision', 'money'))
-      order by table_name`.execute(db);
+        and (column_name in ('price', 'discount', 'amount_paid', 'amount', 'vat_amount')
+          or data_type in ('real', 'double precision', 'money'))
+      order by 1`.execute(db);
     expect(rows).toEqual(
-      ['package_purchases', 'packages', 'services'].map((table_name) => ({
+      [
+        'package_purchases.amount_paid',
+        'package_purchases.discount',
+        'package_purchases.price',
+        'packages.price',
+        'payments.amount',
+        'payments.vat_amount',
+        'services.price',
+      ].map((table_name) => ({
         table_name,
         data_type: 'numeric',
         numeric_precision: 12,

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/auth/password.js';
 import type { Database } from '../../src/db/client.js';
+import { toHalalas } from '../../src/domain/money.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, DEMO_TENANT_NAME, seedDemo } from '../../src/db/seed/demo.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
@@ -23,6 +24,8 @@ const SEEDED_TABLES = [
   'package_purchases',
   'purchase_services',
   'appointments',
+  'payments',
+  'invoice_counters',
 ] as const;
 
 let testDb: TestDatabase;
@@ -476,6 +479,58 @@ describe.each([
       // No appointment of a purchase is for a service the purchase does not cover.
       const covered = new Set(allotments.map((ps) => ps.service_id));
       for (const appointment of consuming) expect(covered.has(appointment.service_id)).toBe(true);
+    }
+  });
+
+  it('charges VAT in the demo centre and keeps every purchase’s money consistent with its payments', async () => {
+    const demo = await db
+      .selectFrom('tenants')
+      .select(['id', 'vat_rate', 'vat_number', 'country'])
+      .where('name', '=', DEMO_TENANT_NAME)
+      .executeTakeFirstOrThrow();
+    expect(demo).toMatchObject({
+      vat_rate: '0.1500',
+      vat_number: '300000000000003',
+      country: 'SA',
+    });
+
+    const purchases = await db
+      .selectFrom('package_purchases')
+      .select(['id', 'tenant_id', 'price', 'discount', 'amount_paid'])
+      .execute();
+    const payments = await db
+      .selectFrom('payments')
+      .select(['tenant_id', 'purchase_id', 'kind', 'amount', 'vat_amount', 'invoice_number'])
+      .execute();
+    const state = (purchase: (typeof purchases)[number]) => {
+      const due = toHalalas(purchase.price) - toHalalas(purchase.discount);
+      const paid = toHalalas(purchase.amount_paid);
+      return paid === 0 ? 'unpaid' : paid === due ? 'paid' : 'partly paid';
+    };
+    const demoStates = purchases.filter((p) => p.tenant_id === demo.id).map(state);
+    expect(demoStates.filter((s) => s === 'paid').length).toBeGreaterThanOrEqual(2);
+    expect(demoStates.filter((s) => s === 'partly paid')).toHaveLength(1);
+    expect(demoStates.filter((s) => s === 'unpaid')).toHaveLength(1);
+
+    for (const purchase of purchases) {
+      const received = payments
+        .filter((p) => p.purchase_id === purchase.id)
+        .reduce((total, p) => total + toHalalas(p.amount), 0);
+      expect(toHalalas(purchase.amount_paid)).toBe(received);
+    }
+    for (const payment of payments.filter((p) => p.tenant_id === demo.id)) {
+      // 15 % included: 2500.00 holds 326.09 of VAT
+      const halalas = toHalalas(payment.amount);
+      expect(toHalalas(payment.vat_amount)).toBe(Math.round((halalas * 15) / 115));
+    }
+    const counters = await db.selectFrom('invoice_counters').selectAll().execute();
+    for (const counter of counters) {
+      const numbers = payments
+        .filter((p) => p.tenant_id === counter.tenant_id)
+        .map((p) => p.invoice_number)
+        .sort((a, b) => a - b);
+      expect(numbers).toEqual(numbers.map((_, index) => index + 1));
+      expect(counter.last_number).toBe(numbers.length);
     }
   });
 

@@ -201,6 +201,31 @@ const ENDPOINTS: Endpoint[] = [
     name: 'POST cancel (JSON)',
     request: post(false, (id) => `/appointments/api/appointments/${id}/cancel/`, ['reason']),
   },
+  {
+    name: 'GET purchase',
+    request: segment.map((id) => ({
+      method: 'GET',
+      path: `/appointments/api/purchases/${id}/`,
+      htmx: false,
+    })),
+  },
+  {
+    name: 'POST payments',
+    request: post(false, (id) => `/appointments/api/purchases/${id}/payments/`, [
+      'amount',
+      'method',
+      'reference',
+      'idempotency_key',
+    ]),
+  },
+  {
+    name: 'POST refunds',
+    request: post(false, (id) => `/appointments/api/purchases/${id}/refunds/`, [
+      'amount',
+      'method',
+      'reason',
+    ]),
+  },
   // Forms and fragments
   { name: 'POST /login', request: post(false, () => '/login', ['email', 'password', 'next']) },
   { name: 'POST /account/locale', request: post(false, () => '/account/locale', ['locale']) },

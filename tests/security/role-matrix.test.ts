@@ -127,7 +127,7 @@ async function freshProvider() {
   return createProvider(database.db, demo.demo, [ids.slp]);
 }
 
-async function freshPurchase() {
+async function freshPurchase(values: { amount_paid?: string } = {}) {
   const pkg = await createPackage(database.db, demo.demo, [
     { serviceId: ids.speech, sessions: 10 },
   ]);
@@ -137,6 +137,7 @@ async function freshPurchase() {
     pkg,
     owner.id,
     (await userId('frontdesk@demo.test'))!,
+    values,
   );
   return { patient: owner.id, purchase: purchase.id };
 }
@@ -222,6 +223,22 @@ const MATRIX: Row[] = [
       htmx: true,
     }),
     expected: deskOnly,
+  },
+  {
+    route: 'POST /appointments/api/purchases/:id/payments/',
+    request: async () => ({
+      path: `/appointments/api/purchases/${(await freshPurchase()).purchase}/payments/`,
+      json: { amount: 100, method: 'CASH' },
+    }),
+    expected: { ADMIN: 201, FRONT_DESK: 201, PROVIDER: 403, FINANCE: 201, anonymous: 401 },
+  },
+  {
+    route: 'POST /appointments/api/purchases/:id/refunds/',
+    request: async () => ({
+      path: `/appointments/api/purchases/${(await freshPurchase({ amount_paid: '100.00' })).purchase}/refunds/`,
+      json: { amount: 100, method: 'CASH', reason: 'Overcharged' },
+    }),
+    expected: { ADMIN: 201, FRONT_DESK: 403, PROVIDER: 403, FINANCE: 201, anonymous: 401 },
   },
   {
     route: 'POST /appointments/api/assign-package/',

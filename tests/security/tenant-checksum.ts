@@ -24,6 +24,8 @@ const TENANT_TABLES = [
   'patient_mrn_counters',
   'messages',
   'calendar_feeds',
+  'payments',
+  'invoice_counters',
 ] as const satisfies readonly Exclude<keyof DB, 'tenants'>[];
 
 /** A new table with a tenant_id belongs above: this fails to compile until it is there. */

@@ -60,7 +60,14 @@ async function tenantAIds() {
     ends_at: new Date('2026-12-20T14:00:00Z'),
   });
   const user = await createUser(db, demo.demo, { name: 'Tenant A Staffer', role: 'PROVIDER' });
+  const payment = await db
+    .selectFrom('payments')
+    .select('id')
+    .where('tenant_id', '=', demo.demo)
+    .where('purchase_id', '=', purchase!.id)
+    .executeTakeFirstOrThrow();
   return {
+    payment: payment.id,
     ...ids,
     patient,
     purchase: purchase!.id,
@@ -324,6 +331,29 @@ const ROWS: Row[] = [
       path: '/appointments/api/assign-package/',
       json: { package_id: a.package, patient_id: b.patient },
     }),
+  },
+  {
+    route: 'GET /appointments/api/purchases/:id/',
+    request: () => ({ path: `/appointments/api/purchases/${a.purchase}/` }),
+  },
+  {
+    route: 'POST /appointments/api/purchases/:id/payments/',
+    request: () => ({
+      path: `/appointments/api/purchases/${a.purchase}/payments/`,
+      json: { amount: 1, method: 'CASH' },
+    }),
+  },
+  {
+    route: 'POST /appointments/api/purchases/:id/refunds/',
+    as: 'ADMIN',
+    request: () => ({
+      path: `/appointments/api/purchases/${a.purchase}/refunds/`,
+      json: { amount: 1, method: 'CASH', reason: 'Overcharged' },
+    }),
+  },
+  {
+    route: 'GET /receipts/:id',
+    request: () => ({ path: `/receipts/${a.payment}` }),
   },
   {
     route: 'GET /appointments/api/package-clinics/',
@@ -735,6 +765,7 @@ function leaksOfA(): string[] {
     a.patient,
     a.deadMessage,
     a.purchase,
+    a.payment,
     a.package,
     a.appointment,
     a.slp,

@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { hashPassword } from '../../auth/password.js';
 import type { Database, DbTransaction } from '../client.js';
-import type { AppointmentStatus, PurchaseStatus, Role } from '../schema.js';
+import { fromHalalas, toHalalas } from '../../domain/money.js';
+import { vatIncluded } from '../payments.js';
+import type { AppointmentStatus, PaymentMethod, PurchaseStatus, Role } from '../schema.js';
 
 /**
  * The demo data of SPEC §5: a therapy centre with the scenarios the booking flow must show
@@ -78,6 +80,8 @@ interface PurchaseSpec {
   /** Calendar days ago, moved back to a working day (sales happen at the desk). */
   purchasedDaysAgo: number;
   sessions: SessionSpec[];
+  /** Payments taken at the desk on the day of the sale; none: not paid yet. */
+  payments?: { amount: string; method: PaymentMethod }[];
 }
 
 interface PatientSpec {
@@ -94,6 +98,10 @@ interface TenantSpec {
   timezone: string;
   currency: string;
   cancellationWindowHours: number;
+  /** VAT included in prices, e.g. '0.15'. */
+  vatRate: string;
+  vatNumber: string | null;
+  country: string;
   /** Days the providers work; 0 is Sunday, as in provider_schedules.weekday. */
   workdays: number[];
   openingTime: string;
@@ -199,6 +207,7 @@ const DEMO_SCENARIO_PATIENTS: PatientSpec[] = [
           { service: 'speech', provider: 'huda', day: -14, time: '09:00' },
           { service: 'speech', provider: 'huda', day: 7, time: '09:00' },
         ],
+        payments: [{ amount: '2500.00', method: 'CASH' }],
       },
     ],
   },
@@ -226,7 +235,12 @@ const DEMO_SCENARIO_PATIENTS: PatientSpec[] = [
           { service: 'aba', provider: 'reem', day: -14, time: '10:00' },
           { service: 'aba', provider: 'reem', day: -7, time: '10:00' },
         ],
+        payments: [
+          { amount: '2000.00', method: 'CARD' },
+          { amount: '3000.00', method: 'CARD' },
+        ],
       },
+      // not paid yet
       { package: OT_12, purchasedDaysAgo: 5, sessions: [] },
     ],
   },
@@ -246,8 +260,15 @@ const DEMO_SCENARIO_PATIENTS: PatientSpec[] = [
           { service: 'speech', provider: 'faisal', day: -14, time: '10:00' },
           { service: 'speech', provider: 'faisal', day: -7, time: '10:00' },
         ],
+        payments: [{ amount: '2500.00', method: 'BANK_TRANSFER' }],
       },
-      { package: SLP_10, purchasedDaysAgo: 3, sessions: [] },
+      // partly paid
+      {
+        package: SLP_10,
+        purchasedDaysAgo: 3,
+        sessions: [],
+        payments: [{ amount: '1000.00', method: 'CASH' }],
+      },
     ],
   },
   // Expired 30 days ago with sessions left; the two used ones fell inside its validity.
@@ -265,6 +286,7 @@ const DEMO_SCENARIO_PATIENTS: PatientSpec[] = [
           { service: 'ot', provider: 'nada', day: -140, time: '09:00' },
           { service: 'ot', provider: 'nada', day: -133, time: '09:00' },
         ],
+        payments: [{ amount: '3000.00', method: 'CASH' }],
       },
     ],
   },
@@ -285,6 +307,7 @@ const DEMO_SCENARIO_PATIENTS: PatientSpec[] = [
           { service: 'speech', provider: 'lama', day: -4, time: '11:00' },
           { service: 'ot', provider: 'lama', day: 3, time: '11:00' },
         ],
+        payments: [{ amount: '3200.00', method: 'CARD' }],
       },
     ],
   },
@@ -377,6 +400,9 @@ const DEMO_TENANT: TenantSpec = {
   timezone: 'Asia/Riyadh',
   currency: 'SAR',
   cancellationWindowHours: 24,
+  vatRate: '0.15',
+  vatNumber: '300000000000003',
+  country: 'SA',
   workdays: [0, 1, 2, 3, 4],
   openingTime: '08:00',
   closingTime: '16:00',
@@ -475,6 +501,9 @@ const OTHER_TENANT: TenantSpec = {
   timezone: 'Asia/Dubai',
   currency: 'AED',
   cancellationWindowHours: 24,
+  vatRate: '0',
+  vatNumber: null,
+  country: 'AE',
   // The UAE works Monday to Friday.
   workdays: [1, 2, 3, 4, 5],
   openingTime: '09:00',
@@ -539,6 +568,7 @@ const OTHER_TENANT: TenantSpec = {
           package: '10 Speech Sessions',
           purchasedDaysAgo: 10,
           sessions: [{ service: 'speech', provider: 'fatima', day: -3, time: '10:00' }],
+          payments: [{ amount: '1200.00', method: 'CASH' }],
         },
       ],
     },
@@ -603,6 +633,8 @@ interface TenantContext {
   services: Map<string, { id: string; clinicId: string; minutes: number }>;
   providerIds: Map<string, string>;
   packages: Map<string, { id: string; spec: PackageSpec }>;
+  /** The last invoice number taken by the seeded payments. */
+  invoices: number;
 }
 
 async function seedTenant(
@@ -618,6 +650,9 @@ async function seedTenant(
       timezone: spec.timezone,
       currency: spec.currency,
       cancellation_window_hours: spec.cancellationWindowHours,
+      vat_rate: spec.vatRate,
+      vat_number: spec.vatNumber,
+      country: spec.country,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -634,6 +669,7 @@ async function seedTenant(
     services,
     providerIds: await insertProviders(trx, tenantId, spec, clinicIds, userIds),
     packages: await insertPackages(trx, tenantId, spec.packages, services),
+    invoices: 0,
   };
 
   const patientIds = await insertPatients(trx, tenantId, spec.patients);
@@ -642,6 +678,10 @@ async function seedTenant(
       await insertPurchase(trx, context, pick(patientIds, patient.mrn), purchase);
     }
   }
+  await trx
+    .insertInto('invoice_counters')
+    .values({ tenant_id: tenantId, last_number: context.invoices })
+    .execute();
 }
 
 async function insertUsers(
@@ -855,6 +895,9 @@ async function insertPurchase(
       total_sessions: totalSessions,
       sessions_used: sessionsUsed,
       price: pkg.spec.price,
+      amount_paid: fromHalalas(
+        sum((purchase.payments ?? []).map((payment) => toHalalas(payment.amount))),
+      ),
       status: purchaseStatus(sessionsUsed, totalSessions, expiryDay < today),
       idempotency_key: null,
       assigned_by: context.deskUserId,
@@ -874,6 +917,26 @@ async function insertPurchase(
       })),
     )
     .execute();
+
+  for (const payment of purchase.payments ?? []) {
+    await trx
+      .insertInto('payments')
+      .values({
+        tenant_id: tenantId,
+        purchase_id: row.id,
+        kind: 'PAYMENT',
+        amount: payment.amount,
+        vat_amount: vatIncluded(tenantId, payment.amount),
+        method: payment.method,
+        reference: null,
+        reason: null,
+        received_by: context.deskUserId,
+        received_at: atTime(purchaseDay, '10:00').toJSDate(),
+        idempotency_key: null,
+        invoice_number: ++context.invoices,
+      })
+      .execute();
+  }
 
   if (purchase.sessions.length === 0) return;
   await trx
