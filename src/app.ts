@@ -24,6 +24,7 @@ import { renderError, renderNotFound } from './routes/errors.js';
 import { eventRoutes } from './routes/events.js';
 import { homeRoutes } from './routes/home.js';
 import { patientRoutes } from './routes/patients.js';
+import { identifyClient } from './routes/request.js';
 import { STATIC_DIR } from './views/assets.js';
 import { pageRenderer } from './views/renderer.js';
 
@@ -63,12 +64,23 @@ const dynamicResponseHeaders = createMiddleware(async (c, next) => {
   c.header('Vary', 'HX-Request', { append: true });
 });
 
+/** Secure Headers' own value; sent over https only, where a browser heeds it. */
+const HSTS = 'max-age=15552000; includeSubDomains';
+
+const strictTransportOverHttps = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.var.client.https) c.header('Strict-Transport-Security', HSTS);
+  await next();
+});
+
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
+  app.use(identifyClient(deps.trustedProxies ?? 0));
   app.use(compress());
+  app.use(strictTransportOverHttps);
   app.use(
     secureHeaders({
+      strictTransportSecurity: false,
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],

@@ -3,10 +3,12 @@ import { createApp } from './app.js';
 import { connectWithEvents } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import { PGLITE_DIR } from './db/paths.js';
+import { trustedProxiesFrom } from './env.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './db/seed/demo.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const databaseUrl = process.env.DATABASE_URL;
+const trustedProxies = trustedProxiesFrom(process.env.TRUST_PROXY);
 
 const { db, bus } = connectWithEvents({ databaseUrl, pgliteDir: PGLITE_DIR });
 await migrateToLatest(db);
@@ -16,7 +18,7 @@ if (!databaseUrl) {
   console.log(seeded ? 'Demo data loaded.' : 'Demo data already present.');
 }
 
-const app = createApp({ db, clock: () => new Date(), bus });
+const app = createApp({ db, clock: () => new Date(), bus, trustedProxies });
 const server = serve({ fetch: app.fetch, port }, (info) => {
   console.log(`Raseed is listening on http://localhost:${info.port}`);
   console.log(

@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Database } from '../db/client.js';
 import type { Locale, Role } from '../db/schema.js';
+import type { AppEnv, AuthedEnv } from '../env.js';
 import { cacheGeneration, cachedSession, forgetSession, remember } from './session-cache.js';
 
 /** Server-side sessions as in Lucia's guide: the cookie holds a random token, the database its SHA-256. */
@@ -171,15 +172,20 @@ export async function invalidateUserSessions(
   await query.execute();
 }
 
-function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+/** As routes/request.ts's identifyClient saw the request: X-Forwarded-Proto only behind TRUST_PROXY. */
+function isHttps(c: Context<AppEnv> | Context<AuthedEnv>): boolean {
+  return c.var.client.https;
 }
 
 export function readSessionCookie(c: Context): string | undefined {
   return getCookie(c, SESSION_COOKIE);
 }
 
-export function setSessionCookie(c: Context, token: string, expiresAt: Date): void {
+export function setSessionCookie(
+  c: Context<AppEnv> | Context<AuthedEnv>,
+  token: string,
+  expiresAt: Date,
+): void {
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'Lax',
@@ -189,6 +195,6 @@ export function setSessionCookie(c: Context, token: string, expiresAt: Date): vo
   });
 }
 
-export function deleteSessionCookie(c: Context): void {
+export function deleteSessionCookie(c: Context<AppEnv> | Context<AuthedEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(c) });
 }
