@@ -102,8 +102,9 @@ export function createApp(deps: AppDeps) {
   );
   app.use(limitRequestBody);
   app.use(dynamicResponseHeaders);
-  app.use(loadSession(deps));
+  // Before loadSession: an error page for a failed session lookup has the layout too.
   app.use(pageRenderer);
+  app.use(loadSession(deps));
   app.use(csrfProtection());
 
   app.route('/', authRoutes(deps));
