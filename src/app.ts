@@ -22,6 +22,7 @@ import { authRoutes } from './routes/auth.js';
 import { dayViewRoutes } from './routes/day-view.js';
 import { renderError, renderNotFound } from './routes/errors.js';
 import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { patientRoutes } from './routes/patients.js';
 import { identifyClient } from './routes/request.js';
@@ -102,6 +103,8 @@ export function createApp(deps: AppDeps) {
   );
   app.use(limitRequestBody);
   app.use(dynamicResponseHeaders);
+  // Probes answer before the session is read: no sign-in, no cookie, no session query.
+  app.route('/', healthRoutes(deps));
   // Before loadSession: an error page for a failed session lookup has the layout too.
   app.use(pageRenderer);
   app.use(loadSession(deps));
