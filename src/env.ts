@@ -15,6 +15,11 @@ export interface AppDeps {
    * (TRUST_PROXY); 0 or unset: those headers are the client's own and are ignored.
    */
   trustedProxies?: number;
+  /**
+   * Aborted when the server starts to shut down (SIGTERM): open event streams end, so their
+   * browsers reconnect to an instance that stays, and /readyz answers 503.
+   */
+  stopping?: AbortSignal;
 }
 
 /**

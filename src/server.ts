@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { connectWithEvents } from './db/client.js';
@@ -18,7 +19,14 @@ if (!databaseUrl) {
   console.log(seeded ? 'Demo data loaded.' : 'Demo data already present.');
 }
 
-const app = createApp({ db, clock: () => new Date(), bus, trustedProxies });
+const stopping = new AbortController();
+const app = createApp({
+  db,
+  clock: () => new Date(),
+  bus,
+  trustedProxies,
+  stopping: stopping.signal,
+});
 const server = serve({ fetch: app.fetch, port }, (info) => {
   console.log(`Raseed is listening on http://localhost:${info.port}`);
   console.log(
@@ -30,14 +38,43 @@ const server = serve({ fetch: app.fetch, port }, (info) => {
   }
 });
 
-function shutdown() {
-  server.close();
+/** How long requests in flight may take to finish once the server is asked to stop. */
+const DRAIN_MS = 10_000;
+
+/**
+ * Stops accepting connections, ends the event streams, lets the requests in flight finish
+ * (for DRAIN_MS at most, then cuts what is left), and resolves once no connection is left.
+ */
+function drain(): Promise<void> {
+  const http = server as Server;
+  return new Promise((resolve) => {
+    // A keep-alive connection would otherwise stay open until it times out (5 s): close each
+    // one as soon as it has no request in flight.
+    const idle = setInterval(() => http.closeIdleConnections(), 100);
+    const deadline = setTimeout(() => {
+      console.warn(`Requests still running after ${DRAIN_MS} ms: closing their connections.`);
+      http.closeAllConnections();
+    }, DRAIN_MS);
+    http.close(() => {
+      clearInterval(idle);
+      clearTimeout(deadline);
+      resolve();
+    });
+    stopping.abort();
+  });
+}
+
+let shuttingDown = false;
+async function shutdown(signal: NodeJS.Signals) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  console.log(`${signal}: finishing the requests in flight, then stopping.`);
+  await drain();
   // PGlite writes its files on close: wait for it before leaving. The bus listens on the
   // database, so it goes first.
-  void bus
-    .close()
-    .then(() => db.destroy())
-    .finally(() => process.exit(0));
+  await bus.close().catch((error: unknown) => console.error('Closing the event bus:', error));
+  await db.destroy().catch((error: unknown) => console.error('Closing the database:', error));
+  process.exit(0);
 }
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);
+process.once('SIGINT', (signal) => void shutdown(signal));
+process.once('SIGTERM', (signal) => void shutdown(signal));

@@ -14,7 +14,7 @@ const MAX_QUEUED_FRAMES = 100;
  * Every stream of this instance feeds from the bus's one LISTEN: no database connection per
  * screen.
  */
-export function eventRoutes({ bus }: AppDeps) {
+export function eventRoutes({ bus, stopping }: AppDeps) {
   const routes = new Hono<AuthedEnv>();
   routes.get('/events', requireAuth(), (c) => {
     const tenantId = c.var.auth.tenant.id;
@@ -39,15 +39,16 @@ export function eventRoutes({ bus }: AppDeps) {
       const unsubscribe = bus.subscribe(tenantId, (event) =>
         send(() => stream.writeSSE({ event: event.kind, data: JSON.stringify(event) })),
       );
-      const stopped = new AbortController();
-      stream.onAbort(() => {
-        unsubscribe();
-        stopped.abort();
-      });
-      while (!stopped.signal.aborted) {
-        await pause(HEARTBEAT_MS, stopped.signal);
-        if (!stopped.signal.aborted) send(() => stream.write(': ping\n\n'));
+      const closed = new AbortController();
+      stream.onAbort(() => closed.abort());
+      // A server shutting down ends the stream (returning closes it) rather than being held
+      // open by it; the browser reconnects, to another instance.
+      const ended = stopping ? AbortSignal.any([closed.signal, stopping]) : closed.signal;
+      while (!ended.aborted) {
+        await pause(HEARTBEAT_MS, ended);
+        if (!ended.aborted) send(() => stream.write(': ping\n\n'));
       }
+      unsubscribe();
     });
   });
   return routes;

@@ -6,14 +6,14 @@ import type { AppDeps, AppEnv } from '../env.js';
 /**
  * For load balancers and orchestrators, mounted before the session is read: no sign-in, no
  * cookie, no more than one query. `/healthz`: the process answers (restart it when not).
- * `/readyz`: it can serve — the database answers and has every migration of this build
- * (send it traffic only then).
+ * `/readyz`: it can serve — the database answers and has every migration of this build, and
+ * the server is not shutting down (send it traffic only then).
  */
-export function healthRoutes({ db }: AppDeps) {
+export function healthRoutes({ db, stopping }: AppDeps) {
   const routes = new Hono<AppEnv>();
   routes.get('/healthz', (c) => c.json({ status: 'ok' }));
   routes.get('/readyz', async (c) => {
-    const reason = await unreadiness(db);
+    const reason = stopping?.aborted ? 'shutting_down' : await unreadiness(db);
     return reason ? c.json({ status: 'unavailable', reason }, 503) : c.json({ status: 'ready' });
   });
   return routes;

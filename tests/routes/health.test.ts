@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/auth/session.js';
 import { connectPostgres, type Database } from '../../src/db/client.js';
-import { createTestApp } from '../support/app.js';
+import { createApp } from '../../src/app.js';
+import { createTestApp, TestClock, unwiredBus } from '../support/app.js';
 import { TestClient } from '../support/client.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
@@ -91,5 +92,21 @@ describe('/readyz', () => {
     } finally {
       await sql`alter table kysely_migration_aside rename to kysely_migration`.execute(database.db);
     }
+  });
+
+  it('answers 503 once the server is shutting down, the database still fine', async () => {
+    const stopping = new AbortController();
+    const { db } = database;
+    const app = createApp({
+      db,
+      clock: new TestClock().now,
+      bus: unwiredBus,
+      stopping: stopping.signal,
+    });
+    expect((await app.request('/readyz')).status).toBe(200);
+    stopping.abort();
+    const response = await app.request('/readyz');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: 'unavailable', reason: 'shutting_down' });
   });
 });
