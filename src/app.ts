@@ -26,9 +26,11 @@ import { authRoutes } from './routes/auth.js';
 import { dayViewRoutes } from './routes/day-view.js';
 import { renderError, renderNotFound } from './routes/errors.js';
 import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { patientRoutes } from './routes/patients.js';
 import { receiptRoutes } from './routes/receipts.js';
+import { identifyClient } from './routes/request.js';
 import { STATIC_DIR } from './views/assets.js';
 import { pageRenderer } from './views/renderer.js';
 
@@ -68,6 +70,14 @@ const dynamicResponseHeaders = createMiddleware(async (c, next) => {
   c.header('Vary', 'HX-Request', { append: true });
 });
 
+/** Secure Headers' own value; sent over https only, where a browser heeds it. */
+const HSTS = 'max-age=15552000; includeSubDomains';
+
+const strictTransportOverHttps = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.var.client.https) c.header('Strict-Transport-Security', HSTS);
+  await next();
+});
+
 export function createApp(appDeps: AppDeps) {
   const app = new Hono<AppEnv>();
   // Each instance caches sessions; every instance's changes to them arrive over the bus.
@@ -75,9 +85,12 @@ export function createApp(appDeps: AppDeps) {
   appDeps.bus.onSessionChange((change) => sessions.forget(change));
   const deps: RouteDeps = { ...appDeps, sessions };
 
+  app.use(identifyClient(deps.trustedProxies ?? 0));
   app.use(compress());
+  app.use(strictTransportOverHttps);
   app.use(
     secureHeaders({
+      strictTransportSecurity: false,
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
@@ -99,8 +112,11 @@ export function createApp(appDeps: AppDeps) {
   );
   app.use(limitRequestBody);
   app.use(dynamicResponseHeaders);
-  app.use(loadSession(deps));
+  // Probes answer before the session is read: no sign-in, no cookie, no session query.
+  app.route('/', healthRoutes(deps));
+  // Before loadSession: an error page for a failed session lookup has the layout too.
   app.use(pageRenderer);
+  app.use(loadSession(deps));
   app.use(csrfProtection());
 
   app.route('/', authRoutes(deps));

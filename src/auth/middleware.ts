@@ -17,16 +17,22 @@ export function isLocale(value: unknown): value is Locale {
   return value === 'en' || value === 'ar';
 }
 
-/** Loads the session's user and tenant (or null) and the page language for every request. */
+/**
+ * Loads the session's user and tenant (or null) and the page language for every request.
+ * Signed out and in the cookie's language until the lookup succeeds: a database that cannot
+ * be reached still gets its error page in the reader's language.
+ */
 export function loadSession({ db, clock, sessions }: Pick<RouteDeps, 'db' | 'clock' | 'sessions'>) {
   return createMiddleware<AppEnv>(async (c, next) => {
+    const cookieLocale = getCookie(c, LANGUAGE_COOKIE);
+    c.set('locale', isLocale(cookieLocale) ? cookieLocale : 'en');
+    c.set('auth', null);
     const token = readSessionCookie(c);
     const auth = token ? await validateSessionToken(db, sessions, token, clock()) : null;
     if (token && !auth) deleteSessionCookie(c);
     if (token && auth?.session.renewed) setSessionCookie(c, token, auth.session.expiresAt);
     c.set('auth', auth);
-    const cookieLocale = getCookie(c, LANGUAGE_COOKIE);
-    c.set('locale', auth?.user.locale ?? (isLocale(cookieLocale) ? cookieLocale : 'en'));
+    if (auth) c.set('locale', auth.user.locale);
     await next();
   });
 }

@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Database } from '../db/client.js';
 import type { Locale, Role } from '../db/schema.js';
+import type { AppEnv, AuthedEnv } from '../env.js';
 import { sessionChangeNotice, type SessionChange } from '../events/bus.js';
 import type { SessionCache } from './session-cache.js';
 
@@ -218,15 +219,20 @@ export async function invalidateUserSessions(
   await query.execute();
 }
 
-function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+/** As routes/request.ts's identifyClient saw the request: X-Forwarded-Proto only behind TRUST_PROXY. */
+function isHttps(c: Context<AppEnv> | Context<AuthedEnv>): boolean {
+  return c.var.client.https;
 }
 
 export function readSessionCookie(c: Context): string | undefined {
   return getCookie(c, SESSION_COOKIE);
 }
 
-export function setSessionCookie(c: Context, token: string, expiresAt: Date): void {
+export function setSessionCookie(
+  c: Context<AppEnv> | Context<AuthedEnv>,
+  token: string,
+  expiresAt: Date,
+): void {
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'Lax',
@@ -236,6 +242,6 @@ export function setSessionCookie(c: Context, token: string, expiresAt: Date): vo
   });
 }
 
-export function deleteSessionCookie(c: Context): void {
+export function deleteSessionCookie(c: Context<AppEnv> | Context<AuthedEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(c) });
 }

@@ -47,6 +47,9 @@ export function connectPostgres(connectionString: string, maxConnections = 10): 
   const pool = new pg.Pool({
     connectionString,
     max: maxConnections,
+    // A database that drops packets instead of refusing them would hold requests forever:
+    // after this long waiting for a connection, the request answers 503 (db/errors.ts).
+    connectionTimeoutMillis: 5_000,
     // Statements are prepared (below) and every one is an index lookup by tenant and id: plan
     // them once. In the default mode PostgreSQL keeps re-planning those whose generic plan it
     // estimates dearer (ranges, IN lists), which is where the time goes (docs/performance.md).

@@ -1,4 +1,4 @@
-import { Conflict } from '../domain/errors.js';
+import { Conflict, ServiceUnavailable } from '../domain/errors.js';
 import type { ErrorKey } from '../i18n/errors.js';
 
 /** Constraints whose violation has a refusal of its own; others answer by their SQLSTATE. */
@@ -47,4 +47,50 @@ export function conflictFromDatabaseError(error: unknown): Conflict | null {
     return new Conflict(CONSTRAINT_KEYS[constraint]!);
   }
   return Object.hasOwn(SQLSTATE_KEYS, code) ? new Conflict(SQLSTATE_KEYS[code]!) : null;
+}
+
+/**
+ * Node's codes for a server that cannot be reached or dropped the connection (pg connects
+ * with `net`); several at once (an AggregateError) when a host name has several addresses.
+ */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * SQLSTATEs of a server that is going away or not taking connections: class 08 (connection
+ * exception), 57P01–57P03 (admin or crash shutdown, still starting up), 53300 (no connection
+ * slot left).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+
+/** pg's own connection errors carry a message only: a lost connection, a pool that waited too long. */
+const PG_CONNECTION_LOST =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+function isConnectionFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (
+    typeof code === 'string' &&
+    (UNREACHABLE_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))
+  ) {
+    return true;
+  }
+  if (typeof message === 'string' && PG_CONNECTION_LOST.test(message)) return true;
+  return error instanceof AggregateError && error.errors.some(isConnectionFailure);
+}
+
+/** The database cannot be reached (down, restarting, out of connections): a 503, not a bug. */
+export function unavailableFromDatabaseError(error: unknown): ServiceUnavailable | null {
+  if (!isConnectionFailure(error)) return null;
+  console.error(`Database unreachable: ${(error as Error).message}`);
+  return new ServiceUnavailable();
 }

@@ -1,4 +1,4 @@
-import { Migrator, type Migration } from 'kysely';
+import { Migrator, sql, type Migration } from 'kysely';
 import type { Database } from './client.js';
 import * as createTenantsUsersSessions from './migrations/2026-11-25T10-00_create_tenants_users_sessions.js';
 import * as createCatalogue from './migrations/2026-11-25T10-10_create_catalogue.js';
@@ -37,4 +37,23 @@ export async function migrateToLatest(db: Database): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error('Migration failed', { cause: error });
   return (results ?? []).map((result) => result.migrationName);
+}
+
+/** PostgreSQL's "undefined table": a database no migration ever ran on. */
+const UNDEFINED_TABLE = '42P01';
+
+/**
+ * The migrations of this build that the database has not run, in one cheap query (for
+ * /readyz: an instance must not serve a schema older than its code).
+ */
+export async function pendingMigrations(db: Database): Promise<string[]> {
+  let applied: string[];
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    applied = rows.map((row) => row.name);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== UNDEFINED_TABLE) throw error;
+    applied = [];
+  }
+  return Object.keys(migrations).filter((name) => !applied.includes(name));
 }

@@ -24,7 +24,7 @@ export class DomainError extends Error {
   readonly code: string;
 
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 503,
     readonly key: ErrorKey,
     readonly params?: MessageParams,
     readonly fields?: FieldKeys,
@@ -69,5 +69,12 @@ export class Conflict extends DomainError {
 export class ValidationFailed extends DomainError {
   constructor(fields: FieldKeys, params?: MessageParams) {
     super(422, 'invalid', params, fields);
+  }
+}
+
+/** A passing outage (the database cannot be reached): answered with `Retry-After`. */
+export class ServiceUnavailable extends DomainError {
+  constructor(key: ErrorKey = 'databaseUnavailable') {
+    super(503, key);
   }
 }

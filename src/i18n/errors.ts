@@ -13,6 +13,8 @@ export const errorsEn = {
   tooLarge: 'The request is too large.',
   requestRefused: 'Request refused.',
   internalError: 'Something went wrong on our side.',
+  databaseUnavailable:
+    'Raseed cannot reach its database at the moment. Nothing was changed; please try again in a few seconds.',
 
   notFound: 'Not found.',
   patientNotFound: 'Patient not found.',
@@ -102,6 +104,8 @@ export const errorsAr: Record<ErrorKey, string> = {
   tooLarge: 'الطلب كبير جداً.',
   requestRefused: 'رُفض الطلب.',
   internalError: 'حدث خطأ من جهتنا.',
+  databaseUnavailable:
+    'يتعذّر على رصيد الوصول إلى قاعدة بياناته في الوقت الحالي. لم يتغيّر شيء؛ يُرجى المحاولة مرة أخرى بعد بضع ثوانٍ.',
 
   notFound: 'غير موجود.',
   patientNotFound: 'المريض غير موجود.',

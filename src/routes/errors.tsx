@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isApiRequest } from '../auth/middleware.js';
 import type { Locale } from '../db/schema.js';
-import { conflictFromDatabaseError } from '../db/errors.js';
+import { conflictFromDatabaseError, unavailableFromDatabaseError } from '../db/errors.js';
 import { DomainError, NotFound, snakeCase, type MessageParams } from '../domain/errors.js';
 import type { AppEnv } from '../env.js';
 import { ErrorFragment, ErrorPage } from '../views/error-page.js';
@@ -20,13 +20,16 @@ interface ErrorAnswer {
   fields?: Record<string, MessageKey>;
 }
 
+/** An outage: the database is usually back within seconds (a restart, a failover). */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** HTTPExceptions come from Hono's own middleware (body limit, malformed JSON). */
 const HTTP_KEYS: Partial<Record<number, ErrorKey>> = { 400: 'badRequest', 413: 'tooLarge' };
 
 function answerFor(error: unknown): ErrorAnswer {
   if (error instanceof DomainError) return error;
-  const conflict = conflictFromDatabaseError(error);
-  if (conflict) return conflict;
+  const known = conflictFromDatabaseError(error) ?? unavailableFromDatabaseError(error);
+  if (known) return known;
   if (error instanceof HTTPException) {
     const { status } = error;
     const key = HTTP_KEYS[status];
@@ -61,6 +64,7 @@ export function renderError(error: unknown, c: Context<AppEnv>) {
   const t = translator(locale);
   const values = isApiRequest(c) ? params : localParams(params, locale);
   const message = t(key, values);
+  if (status === 503) c.header('Retry-After', String(RETRY_AFTER_SECONDS));
   const fieldMessages =
     fields &&
     Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, t(field, values)]));
@@ -77,8 +81,18 @@ export function renderError(error: unknown, c: Context<AppEnv>) {
     return c.html(<ErrorFragment message={message} fields={fieldMessages} />, status);
   }
   c.status(status);
-  const title = status === 404 ? t('notFoundTitle') : t('errorTitle');
-  return c.render(<ErrorPage t={t} title={title} message={message} />, { title });
+  const title =
+    status === 404 ? t('notFoundTitle') : status === 503 ? t('unavailableTitle') : t('errorTitle');
+  const retryHref = status === 503 && c.req.method === 'GET' ? samePage(c) : undefined;
+  return c.render(<ErrorPage t={t} title={title} message={message} retryHref={retryHref} />, {
+    title,
+  });
+}
+
+/** The request's own page, as a link that cannot leave the site (`//host` would). */
+function samePage(c: Context): string {
+  const url = new URL(c.req.url);
+  return `/${url.pathname.replace(/^\/+/, '')}${url.search}`;
 }
 
 /** Errors of the routes behind this middleware show in `selector` (e.g. inside a modal). */

@@ -44,7 +44,7 @@ interface OpenStream {
  * heard (sign-out, deactivation, password reset, on any instance) and the session no longer
  * stands, or when a heartbeat finds it expired.
  */
-export function eventRoutes({ db, clock, bus }: AppDeps) {
+export function eventRoutes({ db, clock, bus, stopping }: AppDeps) {
   const open = new Set<OpenStream>();
   const endIfSignedOut = async (stream: OpenStream) => {
     if (!(await isSessionLive(db, stream.sessionId, clock()).catch(() => false))) stream.end();
@@ -74,14 +74,17 @@ export function eventRoutes({ db, clock, bus }: AppDeps) {
         frames.send(() => sse.writeSSE({ event: event.kind, data: JSON.stringify(event) })),
       );
       sse.onAbort(() => stopped.abort());
+      // A server shutting down ends the stream (returning closes it) rather than being held
+      // open by it; the browser reconnects, to another instance.
+      const ended = stopping ? AbortSignal.any([stopped.signal, stopping]) : stopped.signal;
       frames.send(() => sse.write(`retry: ${RETRY_MS}\n\n`));
       admit(open, stream);
 
-      while (!stopped.signal.aborted) {
-        await pause(HEARTBEAT_MS, stopped.signal);
-        if (stopped.signal.aborted) break;
+      while (!ended.aborted) {
+        await pause(HEARTBEAT_MS, ended);
+        if (ended.aborted) break;
         await endIfSignedOut(stream);
-        if (!stopped.signal.aborted) frames.send(() => sse.write(': ping\n\n'));
+        if (!ended.aborted) frames.send(() => sse.write(': ping\n\n'));
       }
       unsubscribe();
       open.delete(stream);

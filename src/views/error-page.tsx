@@ -6,13 +6,26 @@ export const ERROR_MESSAGE_ID = 'error-message';
  * Takes `t` rather than reading the request context: an error can be rendered before the
  * renderer middleware ran (a body over the limit, a refused role in a bare sub-app).
  */
-export function ErrorPage({ t, title, message }: { t: Translate; title: string; message: string }) {
+export function ErrorPage(props: {
+  t: Translate;
+  title: string;
+  message: string;
+  /** A page that may work in a moment (an outage): the link loads it again. */
+  retryHref?: string;
+}) {
+  const { t, title, message, retryHref } = props;
   return (
     <section class="card narrow" aria-labelledby="error-title">
       <h1 id="error-title">{title}</h1>
       <p id={ERROR_MESSAGE_ID}>{message}</p>
       <p>
-        <a href="/">{t('backHome')}</a>
+        {retryHref ? (
+          <a href={retryHref} id="error-retry">
+            {t('tryAgain')}
+          </a>
+        ) : (
+          <a href="/">{t('backHome')}</a>
+        )}
       </p>
     </section>
   );

@@ -5,6 +5,7 @@ import { loadSession, requireAuth, requireRole } from '../../src/auth/middleware
 import type { Role } from '../../src/db/schema.js';
 import type { AppEnv, AuthedEnv } from '../../src/env.js';
 import { renderError } from '../../src/routes/errors.js';
+import { identifyClient } from '../../src/routes/request.js';
 import { createTestApp, TestClock } from '../support/app.js';
 import { TestClient } from '../support/client.js';
 import { createTenant, createUser, TEST_PASSWORD } from '../support/factories.js';
@@ -31,7 +32,10 @@ function guardedApp() {
   guarded.get('/api/thing/', (c) => c.json({ success: true, role: c.var.auth.user.role }));
 
   const app = new Hono<AppEnv>();
-  app.use(loadSession({ db: database.db, clock: clock.now, sessions: new SessionCache() }));
+  app.use(
+    identifyClient(0),
+    loadSession({ db: database.db, clock: clock.now, sessions: new SessionCache() }),
+  );
   app.route('/guarded', guarded);
   app.onError(renderError);
   return app;

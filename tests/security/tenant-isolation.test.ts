@@ -712,6 +712,8 @@ const ROWS: Row[] = [
 
 /** Routes that take no id of a tenant: what they show comes from the session's tenant alone. */
 const WITHOUT_IDS = new Set([
+  'GET /healthz', // probes: no tenant, no session (tests/routes/health.test.ts)
+  'GET /readyz',
   'GET /login',
   'POST /login',
   'POST /logout',
