@@ -9,6 +9,8 @@ const CONSTRAINT_KEYS: Record<string, ErrorKey> = {
   package_purchases_sessions_used_range: 'noSessionsLeft',
   purchase_services_sessions_used_range: 'noServiceSessionsLeft',
   group_sessions_seats_range: 'groupSessionFull',
+  // two live appointments of a purchase with one session number (an exclusion, not unique)
+  appointments_purchase_session_number_key: 'alreadyRecorded',
 };
 
 /** PostgreSQL error codes that are answers (a conflict), not crashes. */

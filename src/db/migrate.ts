@@ -8,6 +8,7 @@ import * as createAppointments from './migrations/2026-11-25T10-40_create_appoin
 import * as createAuditLog from './migrations/2026-11-25T10-50_create_audit_log.js';
 import * as createLoginThrottles from './migrations/2026-11-26T10-00_create_login_throttles.js';
 import * as patientRegistrationAndFormTokens from './migrations/2026-11-26T12-00_patient_registration_and_form_tokens.js';
+import * as deferrableSessionNumbers from './migrations/2026-11-30T11-30_deferrable_session_numbers.js';
 
 /** Listed explicitly (not read from the folder) so they run the same under tsx, tests and builds. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-25T10-50_create_audit_log': createAuditLog,
   '2026-11-26T10-00_create_login_throttles': createLoginThrottles,
   '2026-11-26T12-00_patient_registration_and_form_tokens': patientRegistrationAndFormTokens,
+  '2026-11-30T11-30_deferrable_session_numbers': deferrableSessionNumbers,
 };
 
 export async function migrateToLatest(db: Database): Promise<string[]> {

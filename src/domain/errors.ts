@@ -71,3 +71,13 @@ export class ValidationFailed extends DomainError {
     super(422, 'invalid', params, fields);
   }
 }
+
+/**
+ * A change of several appointments refused as a whole (a series, a purchase rescheduled): the
+ * JSON answer lists each refused one in `error.conflicts`.
+ */
+export class Conflicts extends Conflict {
+  constructor(readonly conflicts: readonly Record<string, string | number | null>[]) {
+    super('conflicts', { count: conflicts.length });
+  }
+}

@@ -16,8 +16,11 @@ export const CHANGE_KINDS = [
   'appointment.booked',
   'appointment.cancelled',
   'appointment.status',
+  'appointment.moved',
   'package.assigned',
   'package.extended',
+  'package.transferred',
+  'package.cancelled',
 ] as const;
 
 /** Ids only: browsers re-fetch what they show, through the usual authorised routes. */

@@ -71,6 +71,12 @@ export const errorsEn = {
   packageNotSold: 'This package is no longer sold.',
   purchaseNotExtendable: 'A {status} package cannot be extended.',
   appointmentNotCancellable: 'A {status} appointment cannot be cancelled.',
+  appointmentNotMovable: 'A {status} appointment cannot be moved.',
+  conflicts: '{count} of the sessions cannot take their time. Nothing was changed.',
+  purchaseClosed: 'A {status} package cannot be transferred or cancelled.',
+  purchaseHasFutureAppointments:
+    'This package still has {count} upcoming appointments: cancel them with the transfer, or move them first.',
+  transferToSamePatient: 'Choose another patient than the package holder.',
   statusChangeRefused: 'A {status} appointment cannot become {next}.',
   lastAdministrator: 'The centre needs at least one active administrator.',
   duplicatePatient:
@@ -151,6 +157,12 @@ export const errorsAr: Record<ErrorKey, string> = {
   packageNotSold: 'لم تعد هذه الباقة معروضة للبيع.',
   purchaseNotExtendable: 'لا يمكن تمديد باقة في هذه الحالة.',
   appointmentNotCancellable: 'لا يمكن إلغاء موعد في هذه الحالة.',
+  appointmentNotMovable: 'لا يمكن نقل موعد في هذه الحالة.',
+  conflicts: 'تعذّر حجز {count} من الجلسات في أوقاتها. لم يتغير شيء.',
+  purchaseClosed: 'لا يمكن نقل باقة في هذه الحالة أو إلغاؤها.',
+  purchaseHasFutureAppointments:
+    'لا تزال لهذه الباقة {count} من المواعيد القادمة: ألغِها مع النقل، أو انقلها أولاً.',
+  transferToSamePatient: 'اختر مريضاً غير صاحب الباقة.',
   statusChangeRefused: 'لا يمكن نقل الموعد إلى هذه الحالة.',
   lastAdministrator: 'يحتاج المركز إلى مدير نشط واحد على الأقل.',
   duplicatePatient: 'يوجد مريض بنفس رقم الهاتف، أو بنفس الاسم وتاريخ الميلاد.',

@@ -2,7 +2,11 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
-import { bookAppointment, cancelAppointment } from '../services/appointments.js';
+import {
+  bookAppointment,
+  cancelAppointment,
+  rescheduleAppointment,
+} from '../services/appointments.js';
 import type { Database } from '../db/client.js';
 import { findPackageClinics, findPurchaseClinics } from '../db/clinics.js';
 import { totalSessions } from '../db/packages.js';
@@ -14,7 +18,7 @@ import { BadRequest, Conflict, NotFound } from '../domain/errors.js';
 import { isExpired, sessionsRemaining } from '../domain/purchases.js';
 import { formatInstant } from '../domain/slots.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
-import { actorOf, clientIp } from './request.js';
+import { actorOf, clientIp, roleActorOf } from './request.js';
 import { findSlotsFor, slotQuery } from './slots.js';
 import { instant, text, uuid, validated } from './validation.js';
 
@@ -40,6 +44,18 @@ const bookingBody = z.object({
   duration_minutes: z.number().int().min(5).max(480),
   group_session_id: uuid.optional(),
   idempotency_key: text().min(8).max(100).optional(),
+});
+
+const reason = text().trim().min(1).max(500);
+
+/** `waive` (ADMIN only): a late cancellation returns the session all the same. */
+const cancelBody = z.object({ reason, waive: z.boolean().optional() });
+
+const rescheduleBody = z.object({
+  start: instant,
+  provider_id: uuid.optional(),
+  duration_minutes: z.number().int().min(5).max(480).optional(),
+  reason,
 });
 
 /** The patient's purchases and the packages on sale (a view of patient data, audited). */
@@ -178,6 +194,36 @@ async function bookFromJson(
   );
 }
 
+/** Moves one appointment: same session of the same package, its number in date order. */
+async function rescheduleFromJson(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  id: string,
+  body: z.infer<typeof rescheduleBody>,
+) {
+  const { timezone } = c.var.auth.tenant;
+  const moved = await rescheduleAppointment(
+    db,
+    c.var.auth.tenant,
+    actorOf(c),
+    id,
+    {
+      start: new Date(body.start),
+      providerId: body.provider_id ?? null,
+      durationMinutes: body.duration_minutes ?? null,
+      reason: body.reason,
+    },
+    clock(),
+  );
+  return c.json({
+    success: true,
+    appointment_id: moved.id,
+    start: formatInstant(moved.start, timezone),
+    end: formatInstant(moved.end, timezone),
+    session_number_in_package: moved.session_number_in_package,
+  });
+}
+
 /**
  * The JSON API of SPEC §4, for the existing front-ends and integrations: URLs and shapes are
  * fixed. Names are the English ones; dates 'YYYY-MM-DD'; prices JSON numbers.
@@ -234,19 +280,27 @@ export function appointmentsApi(deps: AppDeps) {
     '/appointments/:id/cancel/',
     requireRole(...BOOKING_ROLES),
     validated('param', z.object({ id: uuid })),
-    validated('json', z.object({ reason: text().trim().min(1).max(500) })),
+    validated('json', cancelBody),
     async (c) => {
-      const { auth } = c.var;
+      const { reason, waive } = c.req.valid('json');
       const { status, sessionReturned } = await cancelAppointment(
         db,
-        auth.tenant,
-        actorOf(c),
+        c.var.auth.tenant,
+        roleActorOf(c),
         c.req.valid('param').id,
-        c.req.valid('json').reason,
+        { reason, waive: waive ?? false },
         clock(),
       );
       return c.json({ success: true, status, session_returned: sessionReturned });
     },
+  );
+
+  api.post(
+    '/appointments/:id/reschedule/',
+    requireRole(...BOOKING_ROLES),
+    validated('param', z.object({ id: uuid })),
+    validated('json', rescheduleBody),
+    (c) => rescheduleFromJson(c, deps, c.req.valid('param').id, c.req.valid('json')),
   );
 
   return api;

@@ -200,6 +200,33 @@ const MATRIX: Row[] = [
     expected: deskOnly,
   },
   {
+    route: 'POST /appointments/api/appointments/:id/reschedule/',
+    request: async () => ({
+      path: `/appointments/api/appointments/${await appointment(ids.faisal)}/reschedule/`,
+      json: { start: await freeStart(), reason: 'Child is ill' },
+    }),
+    expected: deskOnly,
+  },
+  {
+    route: 'POST /appointments/:id/reschedule',
+    request: async () => {
+      const start = await freeStart();
+      return {
+        path: `/appointments/${await appointment(ids.faisal)}/reschedule`,
+        form: {
+          provider_id: ids.faisal,
+          date: start.slice(0, 10),
+          duration: '45',
+          start,
+          reason: 'Child is ill',
+        },
+        htmx: true,
+      };
+    },
+    // htmx follows HX-Redirect to the appointment's page
+    expected: { ...deskOnly, ADMIN: 204, FRONT_DESK: 204 },
+  },
+  {
     route: 'POST /appointments/:id/cancel',
     request: async () => ({
       path: `/appointments/${await appointment(ownProvider)}/cancel`,
