@@ -3,7 +3,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { CANCELLABLE } from '../domain/appointments.js';
 import { localDate } from '../domain/dates.js';
 import { Conflict, NotFound } from '../domain/errors.js';
-import { dayBounds, freeSlots } from '../domain/slots.js';
+import { dayBounds, freeSlots, type Slot } from '../domain/slots.js';
 import { publishChange } from '../events/bus.js';
 import type { TenantRef } from './appointments.js';
 import { recordAudit } from './audit.js';
@@ -42,6 +42,7 @@ export async function lockCalendars(
     ...who.patientIds.map((id) => `${tenantId}:patient:${id}`),
     ...who.providerIds.map((id) => `${tenantId}:provider:${id}`),
   ];
+  if (keys.length === 0) return;
   const locks = [...new Set(keys)]
     .sort()
     .map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
@@ -90,23 +91,22 @@ export type Movable = Awaited<ReturnType<typeof lockMovable>>;
 
 /**
  * Checks the new place of a (locked) appointment as a booking would: the provider works in its
- * clinic, the time is a free slot of the provider's day (the appointment itself aside), and
- * it falls on or before the package's expiry. Then writes it. The exclusion constraints stay
- * the last word (23P01 → 409).
+ * clinic, the time is a free slot of the provider's day (the appointments moving aside), and
+ * it falls on or before the package's expiry. Answers the slot.
  */
-export async function moveTo(
+export async function checkPlace(
   trx: DbTransaction,
   tenant: TenantRef,
   appointment: Movable,
-  place: { providerId: string; start: Date; durationMinutes: number },
+  place: { providerId: string; start: Date; durationMinutes: number; moving: string[] },
   now: Date,
-): Promise<{ start: Date; end: Date }> {
+): Promise<Slot> {
   const { providerId, start } = place;
   const date = localDate(tenant.timezone, start);
   if (appointment.expiry_date !== null && date > appointment.expiry_date) {
     throw new Conflict('packageExpiresBeforeSlot', { date: appointment.expiry_date });
   }
-  const who = { providerId, patientId: appointment.patient_id, moving: appointment.id };
+  const who = { providerId, patientId: appointment.patient_id, moving: place.moving };
   const facts = await trx
     .selectNoFrom((eb) => [
       eb
@@ -142,13 +142,28 @@ export async function moveTo(
     now,
   }).find((s) => s.start.getTime() === start.getTime());
   if (!slot) throw new Conflict('slotTaken');
+  return slot;
+}
+
+/** The new time and provider; the exclusion constraints stay the last word (23P01 → 409). */
+export async function writeMove(
+  trx: DbTransaction,
+  tenantId: string,
+  appointmentId: string,
+  place: { providerId: string; slot: Slot },
+  now: Date,
+): Promise<void> {
   await trx
     .updateTable('appointments')
-    .set({ provider_id: providerId, starts_at: slot.start, ends_at: slot.end, updated_at: now })
-    .where('tenant_id', '=', tenant.id)
-    .where('id', '=', appointment.id)
+    .set({
+      provider_id: place.providerId,
+      starts_at: place.slot.start,
+      ends_at: place.slot.end,
+      updated_at: now,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', appointmentId)
     .execute();
-  return slot;
 }
 
 /**
@@ -178,13 +193,14 @@ export async function rescheduleAppointment(
   const before = await lockMovable(trx, tenant.id, appointmentId, now);
   const durationMinutes =
     move.durationMinutes ?? (before.ends_at.getTime() - before.starts_at.getTime()) / MINUTE_MS;
-  const slot = await moveTo(
+  const slot = await checkPlace(
     trx,
     tenant,
     before,
-    { providerId, start: move.start, durationMinutes },
+    { providerId, start: move.start, durationMinutes, moving: [before.id] },
     now,
   );
+  await writeMove(trx, tenant.id, before.id, { providerId, slot }, now);
   const numbers = before.package_purchase_id
     ? await renumberSessions(trx, tenant.id, before.package_purchase_id, now)
     : new Map<string, number>();

@@ -71,9 +71,10 @@ const appointmentColumns = [
  * idempotency key answers with the first booking (and publishes nothing: nothing changed).
  * Open screens hear of the booking at commit (events/bus.ts).
  *
- * Four statements for a package or single booking: the locks, the facts the locks guard (the
- * earlier booking of the key, the patient, the purchase row locked), the facts of the slot and
- * the purchase's use, then the write. On the hot path round-trips cost more than the rows.
+ * Four statements for a single booking: the locks, the facts the locks guard (the earlier
+ * booking of the key, the patient, the purchase row locked), the facts of the slot and the
+ * purchase's use, then the write; a package booking adds a fifth, the renumbering of the
+ * purchase's later sessions (SPEC §1.9). On the hot path round-trips cost more than the rows.
  */
 export async function bookAppointment(
   trx: DbTransaction,

@@ -57,15 +57,16 @@ async function loadSchedule(
 
 /**
  * Everything that blocks a slot within `range`, to nest in a caller's statement; `moving` is an
- * appointment being rescheduled, which does not block its own new time.
+ * appointment being rescheduled (or several moved together), which do not block their own new times.
  */
 export function busyIntervalsQuery(
   tenantId: string,
-  who: { providerId: string; patientId: string | null; moving?: string },
+  who: { providerId: string; patientId: string | null; moving?: string | string[] },
   range: Interval,
 ) {
   const { providerId, patientId } = who;
-  const notMoving = who.moving ? sql`and id <> ${who.moving}` : sql``;
+  const moving = typeof who.moving === 'string' ? [who.moving] : (who.moving ?? []);
+  const notMoving = moving.length ? sql`and id not in (${sql.join(moving)})` : sql``;
   const overlaps = sql`starts_at < ${range.end} and ends_at > ${range.start}`;
   // The same test as a range: served by the GiST indexes of the no-overlap constraints, which
   // read only that day's rows (the b-tree on starts_at would read the whole history before it).

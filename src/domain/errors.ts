@@ -77,7 +77,10 @@ export class ValidationFailed extends DomainError {
  * JSON answer lists each refused one in `error.conflicts`.
  */
 export class Conflicts extends Conflict {
-  constructor(readonly conflicts: readonly Record<string, string | number | null>[]) {
-    super('conflicts', { count: conflicts.length });
+  constructor(
+    readonly conflicts: readonly Record<string, string | number | null>[],
+    key: 'conflicts' | 'purchaseHasFutureAppointments' = 'conflicts',
+  ) {
+    super(key, { count: conflicts.length });
   }
 }

@@ -305,6 +305,55 @@ const MATRIX: Row[] = [
     },
     expected: adminOnly,
   },
+  {
+    route: 'POST /appointments/api/purchases/:id/transfer/',
+    request: async () => {
+      const bought = await freshPurchase();
+      return {
+        path: `/appointments/api/purchases/${bought.purchase}/transfer/`,
+        json: { patient_id: patient, reason: 'Sibling' },
+      };
+    },
+    expected: { ...deskOnly, ADMIN: 201, FRONT_DESK: 403 },
+  },
+  {
+    route: 'POST /appointments/api/purchases/:id/cancel-remaining/',
+    request: async () => {
+      const bought = await freshPurchase();
+      return {
+        path: `/appointments/api/purchases/${bought.purchase}/cancel-remaining/`,
+        json: { reason: 'Stopping' },
+      };
+    },
+    expected: { ...deskOnly, FRONT_DESK: 403 },
+  },
+  {
+    route: 'POST /appointments/api/purchases/:id/reschedule/',
+    request: async () => {
+      const bought = await freshPurchase();
+      return {
+        path: `/appointments/api/purchases/${bought.purchase}/reschedule/`,
+        json: { offset_days: 7, reason: 'Trip' },
+      };
+    },
+    expected: deskOnly,
+  },
+  {
+    route: 'POST /appointments/api/series/',
+    request: async () => {
+      const bought = await freshPurchase();
+      return {
+        path: '/appointments/api/series/',
+        json: {
+          package_purchase_id: bought.purchase,
+          clinic_id: ids.slp,
+          duration_minutes: 45,
+          sessions: [{ provider_id: ids.faisal, start: await freeStart() }],
+        },
+      };
+    },
+    expected: { ...deskOnly, ADMIN: 201, FRONT_DESK: 201 },
+  },
   // Administration (ADMIN only)
   {
     route: 'POST /admin/clinics',

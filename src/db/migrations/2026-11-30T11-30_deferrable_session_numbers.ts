@@ -12,9 +12,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       tenant_id with =, package_purchase_id with =, session_number_in_package with =
     ) where (package_purchase_id is not null and status <> 'CANCELLED')
     deferrable initially immediate`.execute(db);
+
+  // A transfer's new purchase points to the one its sessions came from (SPEC §7).
+  await sql`
+    alter table package_purchases add column transferred_from uuid,
+    add foreign key (tenant_id, transferred_from) references package_purchases (tenant_id, id)`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table package_purchases drop column transferred_from`.execute(db);
   await sql`
     alter table appointments drop constraint appointments_purchase_session_number_key`.execute(db);
   await sql`
