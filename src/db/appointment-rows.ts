@@ -57,6 +57,7 @@ export function appointmentRows(db: Database, tenantId: string) {
       'package_purchases.name_en as package_name_en',
       'package_purchases.name_ar as package_name_ar',
       'package_purchases.total_sessions as package_total_sessions',
+      'package_purchases.expiry_date as package_expiry_date',
     ])
     .where('appointments.tenant_id', '=', tenantId);
 }

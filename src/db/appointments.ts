@@ -18,6 +18,7 @@ import { auditRowsFrom, recordAudit } from './audit.js';
 import type { Database, DbTransaction } from './client.js';
 import { purchaseStatus, smallestFreeSession } from './purchases.js';
 import { busyIntervalsQuery, workingHoursQuery } from './schedule.js';
+import { renumberSessions } from './session-numbers.js';
 import type { AppointmentStatus, Role } from './schema.js';
 
 export interface TenantRef {
@@ -71,9 +72,10 @@ const appointmentColumns = [
  * idempotency key answers with the first booking (and publishes nothing: nothing changed).
  * Open screens hear of the booking at commit (events/bus.ts).
  *
- * Four statements for a package or single booking: the locks, the facts the locks guard (the
- * earlier booking of the key, the patient, the purchase row locked), the facts of the slot and
- * the purchase's use, then the write. On the hot path round-trips cost more than the rows.
+ * Four statements for a single booking: the locks, the facts the locks guard (the earlier
+ * booking of the key, the patient, the purchase row locked), the facts of the slot and the
+ * purchase's use, then the write; a package booking adds a fifth, the renumbering of the
+ * purchase's later sessions (SPEC §1.9). On the hot path round-trips cost more than the rows.
  */
 export async function bookAppointment(
   trx: DbTransaction,
@@ -108,7 +110,14 @@ export async function bookAppointment(
       ? await takeGroupSeat(trx, tenant.id, request, purchase, now)
       : await checkSlot(trx, tenant, request, purchase, now);
   const consumed = purchase ? takeSession(tenant, purchase, place, usage!) : null;
-  return writeBooking(trx, tenant, actor, request, place, consumed);
+  const booking = await writeBooking(trx, tenant, actor, request, place, consumed);
+  if (!consumed) return booking;
+  // Booked before other future sessions of the purchase: they move one number up.
+  const renumbered = await renumberSessions(trx, tenant.id, consumed.purchaseId, now);
+  const number = renumbered.get(booking.appointment.id);
+  return number === undefined
+    ? booking
+    : { ...booking, appointment: { ...booking.appointment, session_number_in_package: number } };
 }
 
 interface Place {
@@ -531,25 +540,33 @@ function withExpiryWarning(
 
 /**
  * Cancels with a reason: early enough (the tenant's window) the session returns to the
- * package; later it stays consumed (LATE_CANCELLED). A group seat is freed either way (by the
- * database, which counts them).
+ * package; later it stays consumed (LATE_CANCELLED) unless an ADMIN waives the charge
+ * (SPEC §2: the session returns). A group seat is freed either way (by the database, which
+ * counts them).
  */
 export async function cancelAppointment(
   trx: DbTransaction,
   tenant: TenantRef,
-  actor: { id: string; ip: string | null },
+  actor: { id: string; role: Role; ip: string | null },
   appointmentId: string,
-  reason: string,
+  cancel: { reason: string; waive: boolean },
   now: Date,
 ): Promise<{ status: 'CANCELLED' | 'LATE_CANCELLED'; sessionReturned: boolean }> {
+  if (cancel.waive && actor.role !== 'ADMIN') throw new Forbidden();
   const before = await lockAppointment(trx, tenant.id, appointmentId);
   if (!CANCELLABLE.includes(before.status)) {
     throw new Conflict('appointmentNotCancellable', { status: before.status.toLowerCase() });
   }
-  const status = cancellationOutcome(before.starts_at, now, tenant.cancellationWindowHours);
+  const outcome = cancellationOutcome(before.starts_at, now, tenant.cancellationWindowHours);
+  const waived = cancel.waive && outcome === 'LATE_CANCELLED';
+  const status = waived ? 'CANCELLED' : outcome;
+  const { reason } = cancel;
   await setStatus(trx, tenant.id, appointmentId, status, reason, now);
   const sessionReturned = status === 'CANCELLED' && before.package_purchase_id !== null;
-  if (sessionReturned) await returnSession(trx, tenant.id, before);
+  if (sessionReturned) {
+    await returnSession(trx, tenant.id, before);
+    await renumberSessions(trx, tenant.id, before.package_purchase_id!, now);
+  }
   await recordAudit(trx, {
     tenantId: tenant.id,
     actorId: actor.id,
@@ -557,7 +574,7 @@ export async function cancelAppointment(
     entity: 'appointment',
     entityId: appointmentId,
     before: { status: before.status },
-    after: { status, reason, session_returned: sessionReturned },
+    after: { status, reason, session_returned: sessionReturned, ...(waived && { waived }) },
     ip: actor.ip,
   });
   await publishChange(trx, appointmentChange(tenant, 'appointment.cancelled', before));

@@ -17,6 +17,8 @@ const CONSTRAINT_KEYS: Record<string, ErrorKey> = {
   package_purchases_total_covers_sessions: 'sessionsBookedBeyondTotal',
   group_sessions_seats_taken_live: 'groupSeatsMismatch',
   payments_idempotency_key: 'paymentKeyReused',
+  // two live appointments of a purchase with one session number (an exclusion, not unique)
+  appointments_purchase_session_number_key: 'alreadyRecorded',
 };
 
 /** PostgreSQL error codes that are answers (a conflict), not crashes, whatever the constraint. */

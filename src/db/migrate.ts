@@ -11,6 +11,7 @@ import * as patientRegistrationAndFormTokens from './migrations/2026-11-26T12-00
 import * as loginThrottleScopes from './migrations/2026-11-30T10-00_login_throttle_scopes.js';
 import * as appointmentGuards from './migrations/2026-11-30T10-20_appointment_guards.js';
 import * as money from './migrations/2026-11-30T11-00_money.js';
+import * as deferrableSessionNumbers from './migrations/2026-11-30T11-30_deferrable_session_numbers.js';
 import * as messagesAndCalendarFeeds from './migrations/2026-11-30T12-00_messages_and_calendar_feeds.js';
 
 /** Listed explicitly (not read from the folder) so they run the same under tsx, tests and builds. */
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T10-00_login_throttle_scopes': loginThrottleScopes,
   '2026-11-30T10-20_appointment_guards': appointmentGuards,
   '2026-11-30T11-00_money': money,
+  '2026-11-30T11-30_deferrable_session_numbers': deferrableSessionNumbers,
   '2026-11-30T12-00_messages_and_calendar_feeds': messagesAndCalendarFeeds,
 };
 

@@ -36,7 +36,7 @@ interface ScheduleRow {
 async function loadSchedule(
   db: Database,
   tenantId: string,
-  who: { providerId: string; patientId: string | null },
+  who: { providerId: string; patientId: string | null; moving?: string },
   range: Interval,
 ): Promise<ScheduleRow | undefined> {
   const { providerId, patientId } = who;
@@ -55,13 +55,18 @@ async function loadSchedule(
   return rows[0];
 }
 
-/** Everything that blocks a slot within `range`, to nest in a caller's statement. */
+/**
+ * Everything that blocks a slot within `range`, to nest in a caller's statement; `moving` is an
+ * appointment being rescheduled (or several moved together), which do not block their own new times.
+ */
 export function busyIntervalsQuery(
   tenantId: string,
-  who: { providerId: string; patientId: string | null },
+  who: { providerId: string; patientId: string | null; moving?: string | string[] },
   range: Interval,
 ) {
   const { providerId, patientId } = who;
+  const moving = typeof who.moving === 'string' ? [who.moving] : (who.moving ?? []);
+  const notMoving = moving.length ? sql`and id not in (${sql.join(moving)})` : sql``;
   const overlaps = sql`starts_at < ${range.end} and ends_at > ${range.start}`;
   // The same test as a range: served by the GiST indexes of the no-overlap constraints, which
   // read only that day's rows (the b-tree on starts_at would read the whole history before it).
@@ -73,7 +78,7 @@ export function busyIntervalsQuery(
     union all
     select starts_at, ends_at from appointments
       where tenant_id = ${tenantId} and provider_id = ${providerId} and kind <> 'GROUP'
-        and ${holdsSlot} and ${rangeOverlaps}
+        and ${holdsSlot} and ${rangeOverlaps} ${notMoving}
     union all
     select starts_at, ends_at from group_sessions
       where tenant_id = ${tenantId} and provider_id = ${providerId} and status = 'SCHEDULED'
@@ -81,7 +86,7 @@ export function busyIntervalsQuery(
     union all
     select starts_at, ends_at from appointments
       where tenant_id = ${tenantId} and patient_id = ${patientId} and ${holdsSlot}
-        and ${rangeOverlaps}
+        and ${rangeOverlaps} ${notMoving}
   `;
 }
 
@@ -92,7 +97,13 @@ export function busyIntervalsQuery(
 export async function findFreeSlots(
   db: Database,
   tenant: { id: string; timezone: string },
-  query: { providerId: string; patientId: string | null; date: string; durationMinutes: number },
+  query: {
+    providerId: string;
+    patientId: string | null;
+    date: string;
+    durationMinutes: number;
+    moving?: string;
+  },
   now: Date,
 ): Promise<Slot[]> {
   const schedule = await loadSchedule(db, tenant.id, query, dayBounds(query.date, tenant.timezone));

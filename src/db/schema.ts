@@ -171,6 +171,8 @@ export interface PackagePurchasesTable {
   idempotency_key: string | null;
   assigned_by: string;
   created_at: DefaultedTimestamp;
+  /** The purchase a transfer took this one's sessions from. */
+  transferred_from: Generated<string | null>;
 }
 
 export interface PurchaseServicesTable {

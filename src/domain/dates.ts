@@ -35,3 +35,8 @@ const dateFormats = new Map<string, Intl.DateTimeFormat>();
 export function addDays(date: string, days: number): string {
   return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate()!;
 }
+
+/** The same local time of day `days` later in `timezone`: across a DST change the clock time stays. */
+export function shiftDays(instant: Date, days: number, timezone: string): Date {
+  return DateTime.fromJSDate(instant, { zone: timezone }).plus({ days }).toJSDate();
+}

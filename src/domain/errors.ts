@@ -78,3 +78,16 @@ export class ServiceUnavailable extends DomainError {
     super(503, key);
   }
 }
+
+/**
+ * A change of several appointments refused as a whole (a series, a purchase rescheduled): the
+ * JSON answer lists each refused one in `error.conflicts`.
+ */
+export class Conflicts extends Conflict {
+  constructor(
+    readonly conflicts: readonly Record<string, string | number | null>[],
+    key: 'conflicts' | 'purchaseHasFutureAppointments' = 'conflicts',
+  ) {
+    super(key, { count: conflicts.length });
+  }
+}

@@ -16,10 +16,13 @@ export const CHANGE_KINDS = [
   'appointment.booked',
   'appointment.cancelled',
   'appointment.status',
+  'appointment.moved',
   'package.assigned',
   'package.extended',
   'package.paid',
   'package.refunded',
+  'package.transferred',
+  'package.cancelled',
 ] as const;
 
 /** Ids only: browsers re-fetch what they show, through the usual authorised routes. */

@@ -1,4 +1,4 @@
-/** The patient page's package operations (ADMIN). */
+/** The package operations (patient page, ADMIN) and moving or cancelling one appointment. */
 
 export const packageOperationsEn = {
   packageActions: 'Actions',
@@ -12,6 +12,17 @@ export const packageOperationsEn = {
   extendDateNotLater: 'Choose a date after the current expiry, {date}.',
   extendDateTooFar: 'Choose a date at most 10 years after the current expiry, {date}.',
   extendDaysInvalid: 'Enter a whole number of days from 1 to 3650.',
+  reschedule: 'Reschedule',
+  rescheduleTitle: 'Reschedule the appointment',
+  rescheduleKeepsSession: 'The appointment keeps its package session: moving it never uses one.',
+  packageExpiresOn: 'The package expires on {date}: choose a day on or before it.',
+  rescheduleReason: 'Reason for the move',
+  moveAppointment: 'Move the appointment',
+  backToAppointment: 'Back',
+  appointmentMoved: 'Appointment moved.',
+  lateCancellationWarning:
+    'This is within {hours} hours of the start: cancelling now uses the package session. Reschedule instead to keep it.',
+  waiveCharge: 'Waive the charge: return the session to the package',
 };
 
 export const packageOperationsAr: Record<keyof typeof packageOperationsEn, string> = {
@@ -26,4 +37,15 @@ export const packageOperationsAr: Record<keyof typeof packageOperationsEn, strin
   extendDateNotLater: 'اختر تاريخاً بعد تاريخ الانتهاء الحالي {date}.',
   extendDateTooFar: 'اختر تاريخاً لا يتجاوز عشر سنوات بعد تاريخ الانتهاء الحالي {date}.',
   extendDaysInvalid: 'أدخل عدداً صحيحاً من الأيام من 1 إلى 3650.',
+  reschedule: 'إعادة الجدولة',
+  rescheduleTitle: 'إعادة جدولة الموعد',
+  rescheduleKeepsSession: 'يحتفظ الموعد بجلسته من الباقة: نقله لا يستهلك أي جلسة.',
+  packageExpiresOn: 'تنتهي الباقة في {date}: اختر يوماً لا يتجاوزه.',
+  rescheduleReason: 'سبب النقل',
+  moveAppointment: 'نقل الموعد',
+  backToAppointment: 'رجوع',
+  appointmentMoved: 'نُقل الموعد.',
+  lateCancellationWarning:
+    'بقي على الموعد أقل من {hours} ساعة: الإلغاء الآن يستهلك جلسة الباقة. أعد جدولته بدلاً من ذلك للاحتفاظ بها.',
+  waiveCharge: 'الإعفاء من الاحتساب: إعادة الجلسة إلى الباقة',
 };

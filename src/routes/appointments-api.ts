@@ -2,7 +2,17 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
-import { bookAppointment, cancelAppointment } from '../services/appointments.js';
+import {
+  bookAppointment,
+  cancelAppointment,
+  rescheduleAppointment,
+} from '../services/appointments.js';
+import {
+  bookCourse,
+  cancelRemaining,
+  rescheduleAll,
+  transferRemaining,
+} from '../services/package-operations.js';
 import type { Database } from '../db/client.js';
 import { findPackageClinics, findPurchaseClinics } from '../db/clinics.js';
 import { totalSessions } from '../db/packages.js';
@@ -14,7 +24,7 @@ import { BadRequest, Conflict, NotFound } from '../domain/errors.js';
 import { isExpired, sessionsRemaining } from '../domain/purchases.js';
 import { formatInstant } from '../domain/slots.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
-import { actorOf, clientIp } from './request.js';
+import { actorOf, clientIp, roleActorOf } from './request.js';
 import { findSlotsFor, slotQuery } from './slots.js';
 import { instant, text, uuid, validated } from './validation.js';
 
@@ -39,6 +49,42 @@ const bookingBody = z.object({
   start: instant,
   duration_minutes: z.number().int().min(5).max(480),
   group_session_id: uuid.optional(),
+  idempotency_key: text().min(8).max(100).optional(),
+});
+
+const reason = text().trim().min(1).max(500);
+
+/** `waive` (ADMIN only): a late cancellation returns the session all the same. */
+const cancelBody = z.object({ reason, waive: z.boolean().optional() });
+
+const rescheduleBody = z.object({
+  start: instant,
+  provider_id: uuid.optional(),
+  duration_minutes: z.number().int().min(5).max(480).optional(),
+  reason,
+});
+
+const transferBody = z.object({ patient_id: uuid, reason, cancel_future: z.boolean().optional() });
+
+const rescheduleAllBody = z.object({
+  offset_days: z
+    .number()
+    .int()
+    .min(-365)
+    .max(365)
+    .refine((days) => days !== 0),
+  reason,
+});
+
+const seriesBody = z.object({
+  package_purchase_id: uuid,
+  clinic_id: uuid,
+  service_id: uuid.optional(),
+  duration_minutes: z.number().int().min(5).max(480),
+  sessions: z
+    .array(z.object({ provider_id: uuid, start: instant }))
+    .min(1)
+    .max(60),
   idempotency_key: text().min(8).max(100).optional(),
 });
 
@@ -178,6 +224,161 @@ async function bookFromJson(
   );
 }
 
+/** Moves one appointment: same session of the same package, its number in date order. */
+async function rescheduleFromJson(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  id: string,
+  body: z.infer<typeof rescheduleBody>,
+) {
+  const { timezone } = c.var.auth.tenant;
+  const moved = await rescheduleAppointment(
+    db,
+    c.var.auth.tenant,
+    actorOf(c),
+    id,
+    {
+      start: new Date(body.start),
+      providerId: body.provider_id ?? null,
+      durationMinutes: body.duration_minutes ?? null,
+      reason: body.reason,
+    },
+    clock(),
+  );
+  return c.json({
+    success: true,
+    appointment_id: moved.id,
+    start: formatInstant(moved.start, timezone),
+    end: formatInstant(moved.end, timezone),
+    session_number_in_package: moved.session_number_in_package,
+  });
+}
+
+/** SPEC §7: a course of sessions on one purchase, all or nothing (201, or 409 `conflicts`). */
+async function seriesFromJson(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  body: z.infer<typeof seriesBody>,
+) {
+  const { tenant } = c.var.auth;
+  const course = await bookCourse(
+    db,
+    tenant,
+    actorOf(c),
+    {
+      purchaseId: body.package_purchase_id,
+      clinicId: body.clinic_id,
+      serviceId: body.service_id ?? null,
+      durationMinutes: body.duration_minutes,
+      sessions: body.sessions.map((s) => ({ providerId: s.provider_id, start: new Date(s.start) })),
+      idempotencyKey: body.idempotency_key ?? null,
+    },
+    clock(),
+  );
+  return c.json(
+    {
+      success: true,
+      appointments: course.appointments.map((a) => ({
+        appointment_id: a.id,
+        start: formatInstant(a.start, tenant.timezone),
+        end: formatInstant(a.end, tenant.timezone),
+        provider_id: a.providerId,
+        session_number_in_package: a.sessionNumber,
+      })),
+      sessions_used: course.sessionsUsed,
+      sessions_remaining: course.sessionsRemaining,
+    },
+    201,
+  );
+}
+
+/** The package operations of SPEC §7 on one purchase (ADMIN; the desk may reschedule). */
+function purchaseOperations(deps: AppDeps) {
+  const { db, clock } = deps;
+  const routes = new Hono<AuthedEnv>();
+  const purchaseParam = validated('param', z.object({ id: uuid }));
+
+  routes.post(
+    '/:id/transfer/',
+    requireRole('ADMIN'),
+    purchaseParam,
+    validated('json', transferBody),
+    async (c) => {
+      const body = c.req.valid('json');
+      const transfer = await transferRemaining(
+        db,
+        c.var.auth.tenant,
+        actorOf(c),
+        {
+          purchaseId: c.req.valid('param').id,
+          patientId: body.patient_id,
+          reason: body.reason,
+          cancelFuture: body.cancel_future ?? false,
+        },
+        clock(),
+      );
+      return c.json(
+        {
+          success: true,
+          package_purchase_id: transfer.purchaseId,
+          sessions_transferred: transfer.sessionsTransferred,
+        },
+        201,
+      );
+    },
+  );
+
+  routes.post(
+    '/:id/cancel-remaining/',
+    requireRole('ADMIN'),
+    purchaseParam,
+    validated('json', z.object({ reason })),
+    async (c) => {
+      const done = await cancelRemaining(
+        db,
+        c.var.auth.tenant,
+        actorOf(c),
+        c.req.valid('param').id,
+        c.req.valid('json').reason,
+        clock(),
+      );
+      return c.json({
+        success: true,
+        status: 'CANCELLED',
+        appointments_cancelled: done.appointmentsCancelled,
+        sessions_cancelled: done.sessionsCancelled,
+      });
+    },
+  );
+
+  routes.post(
+    '/:id/reschedule/',
+    requireRole(...BOOKING_ROLES),
+    purchaseParam,
+    validated('json', rescheduleAllBody),
+    async (c) => {
+      const { timezone } = c.var.auth.tenant;
+      const body = c.req.valid('json');
+      const moved = await rescheduleAll(
+        db,
+        c.var.auth.tenant,
+        actorOf(c),
+        { purchaseId: c.req.valid('param').id, offsetDays: body.offset_days, reason: body.reason },
+        clock(),
+      );
+      return c.json({
+        success: true,
+        moved: moved.map((m) => ({
+          appointment_id: m.id,
+          start: formatInstant(m.start, timezone),
+          end: formatInstant(m.end, timezone),
+        })),
+      });
+    },
+  );
+  return routes;
+}
+
 /**
  * The JSON API of SPEC §4, for the existing front-ends and integrations: URLs and shapes are
  * fixed. Names are the English ones; dates 'YYYY-MM-DD'; prices JSON numbers.
@@ -234,19 +435,33 @@ export function appointmentsApi(deps: AppDeps) {
     '/appointments/:id/cancel/',
     requireRole(...BOOKING_ROLES),
     validated('param', z.object({ id: uuid })),
-    validated('json', z.object({ reason: text().trim().min(1).max(500) })),
+    validated('json', cancelBody),
     async (c) => {
-      const { auth } = c.var;
+      const { reason, waive } = c.req.valid('json');
       const { status, sessionReturned } = await cancelAppointment(
         db,
-        auth.tenant,
-        actorOf(c),
+        c.var.auth.tenant,
+        roleActorOf(c),
         c.req.valid('param').id,
-        c.req.valid('json').reason,
+        { reason, waive: waive ?? false },
         clock(),
       );
       return c.json({ success: true, status, session_returned: sessionReturned });
     },
+  );
+
+  api.route('/purchases', purchaseOperations(deps));
+
+  api.post('/series/', requireRole(...BOOKING_ROLES), validated('json', seriesBody), (c) =>
+    seriesFromJson(c, deps, c.req.valid('json')),
+  );
+
+  api.post(
+    '/appointments/:id/reschedule/',
+    requireRole(...BOOKING_ROLES),
+    validated('param', z.object({ id: uuid })),
+    validated('json', rescheduleBody),
+    (c) => rescheduleFromJson(c, deps, c.req.valid('param').id, c.req.valid('json')),
   );
 
   return api;

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { canBook } from '../auth/roles.js';
 import { requireAuth } from '../auth/middleware.js';
 import { listClinics } from '../db/clinics.js';
 import { loadClinicDay } from '../db/clinic-day.js';
@@ -32,7 +33,18 @@ async function renderDayView(
   const day = await loadClinicDay(db, tenant.id, clinic.id, { date, timezone: tenant.timezone });
   const locale = c.get('locale');
   const t = translator(locale);
-  const props = { t, locale, timezone: tenant.timezone, date, today, clinics, clinic, day };
+  const props = {
+    t,
+    locale,
+    timezone: tenant.timezone,
+    date,
+    today,
+    clinics,
+    clinic,
+    day,
+    canReschedule: canBook(c.var.auth.user.role),
+    now: clock(),
+  };
   if (c.req.header('hx-request')) return renderFragment(c, <DayGrid {...props} />);
   return c.render(<DayViewPage {...props} />, { title: t('dayView') });
 }

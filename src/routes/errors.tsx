@@ -5,7 +5,13 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isApiRequest } from '../auth/middleware.js';
 import type { Locale } from '../db/schema.js';
 import { conflictFromDatabaseError, unavailableFromDatabaseError } from '../db/errors.js';
-import { DomainError, NotFound, snakeCase, type MessageParams } from '../domain/errors.js';
+import {
+  Conflicts,
+  DomainError,
+  NotFound,
+  snakeCase,
+  type MessageParams,
+} from '../domain/errors.js';
 import type { AppEnv } from '../env.js';
 import { ErrorFragment, ErrorPage } from '../views/error-page.js';
 import { formatDate } from '../views/format.js';
@@ -70,7 +76,15 @@ export function renderError(error: unknown, c: Context<AppEnv>) {
     Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, t(field, values)]));
   if (isApiRequest(c)) {
     return c.json(
-      { success: false, error: { code, message, ...(fieldMessages && { fields: fieldMessages }) } },
+      {
+        success: false,
+        error: {
+          code,
+          message,
+          ...(fieldMessages && { fields: fieldMessages }),
+          ...(error instanceof Conflicts && { conflicts: error.conflicts }),
+        },
+      },
       status,
     );
   }

@@ -3,6 +3,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Actor, StaffActor } from '../db/audit.js';
+import type { Role } from '../db/schema.js';
 import { Unauthenticated } from '../domain/errors.js';
 import type { AppEnv, AuthedEnv, Client } from '../env.js';
 
@@ -53,6 +54,11 @@ export function clientIp(c: Context<AppEnv> | Context<AuthedEnv>): string | null
 /** The signed-in user as the audit log records them. */
 export function actorOf(c: Context<AuthedEnv>): Actor {
   return { id: c.var.auth.user.id, ip: clientIp(c) };
+}
+
+/** The signed-in user with their role, for the rules that depend on it (waiving, status steps). */
+export function roleActorOf(c: Context<AuthedEnv>): Actor & { role: Role } {
+  return { ...actorOf(c), role: c.var.auth.user.role };
 }
 
 /** The signed-in user as the services/ modules take them: with their tenant. */

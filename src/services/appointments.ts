@@ -1,4 +1,6 @@
 import type { StepStatus } from '../domain/appointments.js';
+import * as moves from '../db/appointment-moves.js';
+import type { Move, Moved } from '../db/appointment-moves.js';
 import * as appointments from '../db/appointments.js';
 import type { Booking, BookingRequest, TenantRef } from '../db/appointments.js';
 import type { Database } from '../db/client.js';
@@ -6,7 +8,7 @@ import { enqueueAppointmentMessages } from '../db/messages.js';
 import type { Role } from '../db/schema.js';
 
 /**
- * An appointment's life — booked, cancelled, moved a status on — each in one transaction,
+ * An appointment's life — booked, cancelled, rescheduled, moved a status on — each in one transaction,
  * for the booking pages and the JSON API alike. The locks and checks are in db/appointments.ts;
  * their order is explained there. A booking or cancellation writes the patient's messages in
  * the same transaction (db/messages.ts: `enqueueAppointmentMessages(trx, …, 'rescheduled')`
@@ -30,9 +32,9 @@ export function bookAppointment(
 export function cancelAppointment(
   db: Database,
   tenant: TenantRef,
-  actor: { id: string; ip: string | null },
+  actor: { id: string; role: Role; ip: string | null },
   appointmentId: string,
-  reason: string,
+  cancel: { reason: string; waive: boolean },
   now: Date,
 ): Promise<{ status: 'CANCELLED' | 'LATE_CANCELLED'; sessionReturned: boolean }> {
   return db.transaction().execute(async (trx) => {
@@ -41,12 +43,25 @@ export function cancelAppointment(
       tenant,
       actor,
       appointmentId,
-      reason,
+      cancel,
       now,
     );
     await enqueueAppointmentMessages(trx, tenant.id, appointmentId, 'cancelled', now);
     return outcome;
   });
+}
+
+export function rescheduleAppointment(
+  db: Database,
+  tenant: TenantRef,
+  actor: { id: string; ip: string | null },
+  appointmentId: string,
+  move: Move,
+  now: Date,
+): Promise<Moved> {
+  return db
+    .transaction()
+    .execute((trx) => moves.rescheduleAppointment(trx, tenant, actor, appointmentId, move, now));
 }
 
 export function changeAppointmentStatus(

@@ -12,6 +12,6 @@
  */
 export const liveFragment = {
   'hx-trigger':
-    'sse:appointment.booked, sse:appointment.cancelled, sse:appointment.status, htmx:sseOpen from:body',
+    'sse:appointment.booked, sse:appointment.cancelled, sse:appointment.status, sse:appointment.moved, htmx:sseOpen from:body',
   'hx-sync': 'this:replace',
 };

@@ -543,11 +543,31 @@ describe('appointments: package sessions', () => {
     await bookSession(c, purchase.id, 1, at('09:00'));
     await expectPgError(
       bookSession(c, purchase.id, 1, at('10:00')),
-      UNIQUE,
+      EXCLUSION,
       'appointments_purchase_session_number_key',
     );
     const second = await bookSession(c, purchase.id, 2, at('10:00'));
     expect(second.session_number_in_package).toBe(2);
+  });
+
+  it('lets one statement swap two live session numbers (checked at its end)', async () => {
+    const c = await createCatalogue(db);
+    const purchase = await purchaseFor(c);
+    const first = await bookSession(c, purchase.id, 1, at('09:00'));
+    const second = await bookSession(c, purchase.id, 2, at('10:00'));
+    await sql`
+      update appointments set session_number_in_package = 3 - session_number_in_package
+      where id in (${first.id}, ${second.id})`.execute(db);
+    const numbers = await db
+      .selectFrom('appointments')
+      .select(['id', 'session_number_in_package'])
+      .where('package_purchase_id', '=', purchase.id)
+      .orderBy('starts_at')
+      .execute();
+    expect(numbers).toEqual([
+      { id: first.id, session_number_in_package: 2 },
+      { id: second.id, session_number_in_package: 1 },
+    ]);
   });
 
   it('frees the number of a CANCELLED appointment for reuse', async () => {
@@ -567,7 +587,7 @@ describe('appointments: package sessions', () => {
       await bookSession(c, purchase.id, 1, at('09:00'), status);
       await expectPgError(
         bookSession(c, purchase.id, 1, at('10:00')),
-        UNIQUE,
+        EXCLUSION,
         'appointments_purchase_session_number_key',
       );
     },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rescheduleAppointment } from '../../src/db/appointment-moves.js';
 import { bookAppointment, cancelAppointment } from '../../src/db/appointments.js';
 import { createClinic, updateClinic } from '../../src/db/clinics.js';
 import type { Database } from '../../src/db/client.js';
@@ -19,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const actor = { id: randomUUID(), ip: null };
+const actor = { id: randomUUID(), role: 'ADMIN' as const, ip: null };
 
 describe('transactions are opened by the caller', () => {
   it('does not type-check a write or a lock without a transaction (tsc checks the lines below)', () => {
@@ -28,7 +29,9 @@ describe('transactions are opened by the caller', () => {
       // @ts-expect-error a booking takes advisory and row locks held until commit
       () => bookAppointment(db, {} as never, actor, {} as never, new Date()),
       // @ts-expect-error the appointment row is locked until commit
-      () => cancelAppointment(db, {} as never, actor, randomUUID(), 'reason', new Date()),
+      () => cancelAppointment(db, {} as never, actor, randomUUID(), {} as never, new Date()),
+      // @ts-expect-error the calendars and the appointment row are locked until commit
+      () => rescheduleAppointment(db, {} as never, actor, randomUUID(), {} as never, new Date()),
       // @ts-expect-error the form token's row is the lock a double submit waits on
       () => submitOnce(db, { tenantId: '', token: '', entity: '' }, () => Promise.resolve('')),
       // @ts-expect-error the patient and the MRN counter are locked until commit

@@ -273,6 +273,33 @@ const MATRIX: Row[] = [
     expected: deskOnly,
   },
   {
+    route: 'POST /appointments/api/appointments/:id/reschedule/',
+    request: async () => ({
+      path: `/appointments/api/appointments/${await appointment(ids.faisal)}/reschedule/`,
+      json: { start: await freeStart(), reason: 'Child is ill' },
+    }),
+    expected: deskOnly,
+  },
+  {
+    route: 'POST /appointments/:id/reschedule',
+    request: async () => {
+      const start = await freeStart();
+      return {
+        path: `/appointments/${await appointment(ids.faisal)}/reschedule`,
+        form: {
+          provider_id: ids.faisal,
+          date: start.slice(0, 10),
+          duration: '45',
+          start,
+          reason: 'Child is ill',
+        },
+        htmx: true,
+      };
+    },
+    // htmx follows HX-Redirect to the appointment's page
+    expected: { ...deskOnly, ADMIN: 204, FRONT_DESK: 204 },
+  },
+  {
     route: 'POST /appointments/:id/cancel',
     request: async () => ({
       path: `/appointments/${await appointment(ownProvider)}/cancel`,
@@ -387,6 +414,55 @@ const MATRIX: Row[] = [
       };
     },
     expected: adminOnly,
+  },
+  {
+    route: 'POST /appointments/api/purchases/:id/transfer/',
+    request: async () => {
+      const bought = await freshPurchase();
+      return {
+        path: `/appointments/api/purchases/${bought.purchase}/transfer/`,
+        json: { patient_id: patient, reason: 'Sibling' },
+      };
+    },
+    expected: { ...deskOnly, ADMIN: 201, FRONT_DESK: 403 },
+  },
+  {
+    route: 'POST /appointments/api/purchases/:id/cancel-remaining/',
+    request: async () => {
+      const bought = await freshPurchase();
+      return {
+        path: `/appointments/api/purchases/${bought.purchase}/cancel-remaining/`,
+        json: { reason: 'Stopping' },
+      };
+    },
+    expected: { ...deskOnly, FRONT_DESK: 403 },
+  },
+  {
+    route: 'POST /appointments/api/purchases/:id/reschedule/',
+    request: async () => {
+      const bought = await freshPurchase();
+      return {
+        path: `/appointments/api/purchases/${bought.purchase}/reschedule/`,
+        json: { offset_days: 7, reason: 'Trip' },
+      };
+    },
+    expected: deskOnly,
+  },
+  {
+    route: 'POST /appointments/api/series/',
+    request: async () => {
+      const bought = await freshPurchase();
+      return {
+        path: '/appointments/api/series/',
+        json: {
+          package_purchase_id: bought.purchase,
+          clinic_id: ids.slp,
+          duration_minutes: 45,
+          sessions: [{ provider_id: ids.faisal, start: await freeStart() }],
+        },
+      };
+    },
+    expected: { ...deskOnly, ADMIN: 201, FRONT_DESK: 201 },
   },
   // Administration (ADMIN only)
   {

@@ -306,6 +306,31 @@ const ROWS: Row[] = [
     }),
   },
   {
+    route: 'GET /appointments/:id/reschedule',
+    request: () => ({ path: `/appointments/${a.appointment}/reschedule` }),
+  },
+  {
+    route: 'GET /appointments/:id/reschedule/slots',
+    request: () => ({
+      path: `/appointments/${a.appointment}/reschedule/slots?provider_id=${b.provider}&date=2026-12-01&duration=45`,
+      htmx: true,
+    }),
+  },
+  {
+    route: 'POST /appointments/:id/reschedule',
+    request: () => ({
+      path: `/appointments/${a.appointment}/reschedule`,
+      form: {
+        provider_id: b.provider,
+        date: '2026-12-01',
+        duration: '45',
+        start: '2026-12-01T09:00:00+03:00',
+        reason: 'isolation',
+      },
+      htmx: true,
+    }),
+  },
+  {
     route: 'POST /appointments/:id/status',
     request: () => ({
       path: `/appointments/${a.appointment}/status`,
@@ -415,6 +440,48 @@ const ROWS: Row[] = [
     request: () => ({
       path: `/appointments/api/appointments/${a.appointment}/cancel/`,
       json: { reason: 'isolation' },
+    }),
+  },
+  {
+    route: 'POST /appointments/api/appointments/:id/reschedule/',
+    request: () => ({
+      path: `/appointments/api/appointments/${a.appointment}/reschedule/`,
+      json: { start: '2026-12-01T09:00:00+03:00', reason: 'isolation' },
+    }),
+  },
+  {
+    route: 'POST /appointments/api/purchases/:id/transfer/',
+    request: () => ({
+      path: `/appointments/api/purchases/${a.purchase}/transfer/`,
+      json: { patient_id: b.patient, reason: 'isolation', cancel_future: true },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /appointments/api/purchases/:id/cancel-remaining/',
+    request: () => ({
+      path: `/appointments/api/purchases/${a.purchase}/cancel-remaining/`,
+      json: { reason: 'isolation' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /appointments/api/purchases/:id/reschedule/',
+    request: () => ({
+      path: `/appointments/api/purchases/${a.purchase}/reschedule/`,
+      json: { offset_days: 7, reason: 'isolation' },
+    }),
+  },
+  {
+    route: 'POST /appointments/api/series/',
+    request: () => ({
+      path: '/appointments/api/series/',
+      json: {
+        package_purchase_id: a.purchase,
+        clinic_id: b.clinic,
+        duration_minutes: 45,
+        sessions: [{ provider_id: b.provider, start: '2026-12-01T09:00:00+03:00' }],
+      },
     }),
   },
   // Patients: editing and the ADMIN's package operations

@@ -14,6 +14,10 @@ export const APPOINTMENT_ERROR_ID = 'appointment-error';
 
 export interface AppointmentActions {
   canCancel: boolean;
+  canReschedule: boolean;
+  /** Inside the cancellation window of a package session: its hours (the session would be used). */
+  lateCancellation: number | null;
+  canWaive: boolean;
   nextStatuses: StepStatus[];
   csrfToken: string;
 }
@@ -56,13 +60,33 @@ export function AppointmentSection(props: {
           ))}
         </form>
       )}
+      {actions.canReschedule && (
+        <p class="actions">
+          <a class="button" id="reschedule-link" href={`/appointments/${details.id}/reschedule`}>
+            {t('reschedule')}
+          </a>
+        </p>
+      )}
       {actions.canCancel && (
         <form {...action('cancel')} class="stack cancel-form">
           <input type="hidden" name={CSRF_FIELD} value={actions.csrfToken} />
+          {actions.lateCancellation !== null && (
+            <p class="alert alert-warning" id="late-cancellation">
+              {t('lateCancellationWarning', { hours: actions.lateCancellation })}{' '}
+              {actions.canReschedule && (
+                <a href={`/appointments/${details.id}/reschedule`}>{t('reschedule')}</a>
+              )}
+            </p>
+          )}
           <div class="field">
             <label for="cancel-reason">{t('cancellationReason')}</label>
             <input id="cancel-reason" name="reason" required maxlength={500} />
           </div>
+          {actions.lateCancellation !== null && actions.canWaive && (
+            <label class="check">
+              <input type="checkbox" name="waive" value="on" id="cancel-waive" /> {t('waiveCharge')}
+            </label>
+          )}
           <button type="submit" class="button danger">
             {t('cancelAppointment')}
           </button>

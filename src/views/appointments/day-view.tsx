@@ -3,6 +3,7 @@ import type { AppointmentRow } from '../../db/appointment-rows.js';
 import type { ClinicDay } from '../../db/clinic-day.js';
 import type { ProviderOption } from '../../db/providers.js';
 import type { Locale } from '../../db/schema.js';
+import { CANCELLABLE } from '../../domain/appointments.js';
 import { addDays } from '../../domain/dates.js';
 import { formatLongDate, localName } from '../format.js';
 import { liveFragment } from '../live.js';
@@ -22,6 +23,9 @@ export interface DayViewProps {
   clinics: ClinicOption[];
   clinic: ClinicOption;
   day: ClinicDay;
+  /** The desk may move appointments (a Reschedule link on each one still to come). */
+  canReschedule: boolean;
+  now: Date;
 }
 
 export function dayViewUrl(date: string, clinicId: string): string {
@@ -189,6 +193,18 @@ function AppointmentItem(props: DayViewProps & { appointment: AppointmentRow }) 
           )}
         </span>
       </a>
+      {props.canReschedule &&
+        a.kind !== 'GROUP' &&
+        CANCELLABLE.includes(a.status) &&
+        a.starts_at > props.now && (
+          <a
+            class="reschedule-link"
+            href={`/appointments/${a.id}/reschedule`}
+            aria-label={`${t('reschedule')}: ${localName(patient, locale)}`}
+          >
+            {t('reschedule')}
+          </a>
+        )}
     </li>
   );
 }

@@ -101,8 +101,17 @@ export function ScheduleFields(props: {
   );
 }
 
+/** Where a slot list re-fetches itself: the booking form's (default) or another's. */
+export interface SlotSource {
+  url: string;
+  form: string;
+}
+
+const BOOKING_SLOTS: SlotSource = { url: '/appointments/new/slots', form: '#booking-form' };
+
 export interface SlotListProps {
   locale: Locale;
+  source?: SlotSource;
   /** The time already chosen ('start'), kept checked when the list is re-fetched. */
   selected?: string | null;
   /** null: nothing to show until a provider is chosen. */
@@ -113,16 +122,16 @@ export interface SlotListProps {
 }
 
 /** Re-fetched whenever another desk books or cancels, so a taken time disappears. */
-export function SlotList({ locale, choices, selected }: SlotListProps) {
+export function SlotList({ locale, choices, selected, source = BOOKING_SLOTS }: SlotListProps) {
   const t = useT();
   return (
     <fieldset
       id={SLOT_LIST_ID}
       class="slot-list"
       aria-live="polite"
-      hx-get="/appointments/new/slots"
+      hx-get={source.url}
       {...liveFragment}
-      hx-include="#booking-form"
+      hx-include={source.form}
       hx-target="this"
       hx-swap="outerHTML"
     >

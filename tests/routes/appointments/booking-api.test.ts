@@ -93,7 +93,7 @@ describe('providers and slots', () => {
 });
 
 describe('booking on a package', () => {
-  it('books session 6 of 10, removes the slot and audits it', async () => {
+  it('books the 6th session of 10 before next week’s: it is session 5 in date order, audited', async () => {
     const ahmed = await demo.patient('Ahmed Al-Rashid');
     const [purchase] = await demo.purchasesOf(ahmed);
     const [slot] = await slots(ids.huda, SUNDAY, ahmed);
@@ -111,11 +111,20 @@ describe('booking on a package', () => {
       status: 'BOOKED',
       start: slot!.start,
       end: slot!.end,
-      session_number_in_package: 6,
+      session_number_in_package: 5,
       sessions_used: 6,
       sessions_remaining: 4,
     });
     expect(await purchaseState(purchase!.id)).toEqual({ sessions_used: 6, status: 'ACTIVE' });
+    // Next week's session, booked earlier as number 5, follows it (SPEC §1.9).
+    const numbers = await database.db
+      .selectFrom('appointments')
+      .select('session_number_in_package')
+      .where('package_purchase_id', '=', purchase!.id)
+      .where('status', '<>', 'CANCELLED')
+      .orderBy('starts_at')
+      .execute();
+    expect(numbers.map((row) => row.session_number_in_package)).toEqual([1, 2, 3, 4, 5, 6]);
     expect((await slots(ids.huda, SUNDAY)).map((s) => s.start)).not.toContain(slot!.start);
     const audit = await database.db
       .selectFrom('audit_log')
