@@ -15,6 +15,7 @@ import {
   createUser,
 } from '../support/factories.js';
 import type { TestDatabase } from '../support/test-db.js';
+import { createDeadMessage } from '../messages/support.js';
 import { tenantChecksum } from './tenant-checksum.js';
 
 /**
@@ -667,8 +668,112 @@ describe('every parameter of every route', () => {
   const newUser = async () => (await createUser(database.db, demo.demo)).id;
   const newProvider = async () => (await createProvider(database.db, demo.demo, [ids.slp])).id;
 
+  const aPayment = async () =>
+    (
+      await database.db
+        .selectFrom('payments')
+        .select('id')
+        .where('tenant_id', '=', demo.demo)
+        .orderBy('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  // More than any balance or payment: a request that only differs in one field is refused.
+  const tooMuch = '999999.00';
+
   const ROUTES: RouteCase[] = [
     { route: 'GET /', as: 'desk' },
+    { route: 'GET /healthz', as: 'anonymous' },
+    { route: 'GET /readyz', as: 'anonymous' },
+    {
+      route: 'GET /appointments/api/purchases/:id/',
+      as: 'desk',
+      params: id(() => first('package_purchases')),
+    },
+    {
+      route: 'POST /appointments/api/purchases/:id/payments/',
+      as: 'desk',
+      json: true,
+      params: id(() => first('package_purchases')),
+      fields: () => ({
+        amount: tooMuch,
+        method: 'CASH',
+        reference: 'R-1',
+        idempotency_key: token(),
+      }),
+    },
+    {
+      route: 'POST /appointments/api/purchases/:id/refunds/',
+      as: 'admin',
+      json: true,
+      params: id(() => first('package_purchases')),
+      fields: () => ({ amount: tooMuch, method: 'CASH', reason: 'Fuzz refund' }),
+    },
+    {
+      route: 'POST /appointments/api/purchases/:id/transfer/',
+      as: 'admin',
+      json: true,
+      params: id(() => first('package_purchases')),
+      fields: () => ({ patient_id: 'not-a-patient', reason: 'Fuzz transfer' }),
+    },
+    {
+      route: 'POST /appointments/api/purchases/:id/cancel-remaining/',
+      as: 'admin',
+      json: true,
+      params: id(() => '00000000-0000-0000-0000-000000000000'),
+      fields: () => ({ reason: 'Fuzz cancel' }),
+    },
+    {
+      route: 'POST /appointments/api/purchases/:id/reschedule/',
+      as: 'admin',
+      json: true,
+      params: id(() => first('package_purchases')),
+      fields: () => ({ offset_days: '7', reason: 'Fuzz move' }),
+    },
+    {
+      route: 'POST /appointments/api/series/',
+      as: 'desk',
+      json: true,
+      fields: () => ({
+        package_purchase_id: 'not-a-purchase',
+        clinic_id: ids.slp,
+        duration_minutes: '45',
+        sessions: '[]',
+      }),
+    },
+    {
+      route: 'POST /appointments/api/appointments/:id/reschedule/',
+      as: 'desk',
+      json: true,
+      params: id(booked),
+      fields: () => ({ start: '2026-12-06T03:00:00+03:00', reason: 'Fuzz move' }),
+    },
+    { route: 'GET /appointments/:id/reschedule', as: 'desk', params: id(booked) },
+    {
+      route: 'GET /appointments/:id/reschedule/slots',
+      as: 'desk',
+      params: id(booked),
+      fields: () => ({ provider_id: ids.faisal, date: '2026-12-06', duration: '45' }),
+    },
+    {
+      route: 'POST /appointments/:id/reschedule',
+      as: 'desk',
+      params: id(booked),
+      fields: () => ({
+        provider_id: ids.faisal,
+        date: '2026-12-06',
+        duration: '45',
+        start: '2026-12-06T03:00:00+03:00',
+        reason: 'Fuzz move',
+      }),
+    },
+    { route: 'GET /receipts/:id', as: 'desk', params: id(aPayment) },
+    { route: 'POST /admin/users/:id/unlock', as: 'admin', params: id(newUser) },
+    { route: 'GET /admin/messages', as: 'admin' },
+    {
+      route: 'POST /admin/messages/:id/retry',
+      as: 'admin',
+      params: id(async () => (await createDeadMessage(database.db, demo.demo)).id),
+    },
     { route: 'GET /login', as: 'anonymous', fields: () => ({ next: '/patients', lang: 'ar' }) },
     {
       route: 'POST /login',
@@ -984,7 +1089,8 @@ describe('every parameter of every route', () => {
     },
   ];
   /** A stream that stays open: it reads no parameter, and the stream tests cover it. */
-  const NOT_FUZZED = ['GET /events'];
+  /** The stream never ends; a feed's path is its token alone (tests/routes/calendar-feed.test.ts). */
+  const NOT_FUZZED = ['GET /events', 'GET /calendar/:token{[A-Za-z0-9_-]{43}\\.ics}'];
 
   let clients: Record<As, TestClient>;
   beforeAll(async () => {
