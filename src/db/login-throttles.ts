@@ -104,21 +104,13 @@ export async function reserveAttempt(
 }
 
 /**
- * A successful sign-in: its pair and its address start again, and the account gets back the
- * attempt it had counted (its count of others' failures stays), unlocked — it could only be
- * counted while the account was not locked. In lock order, one statement each.
+ * A successful sign-in: its pair, its account and its address start again (the issue's
+ * policy: the owner proved the password, and any success from an address clears it). In lock
+ * order, one statement each.
  */
 export async function acceptAttempt(trx: DbTransaction, keys: ThrottleKey[]): Promise<void> {
   for (const key of keys) {
-    if (key.scope === 'account') {
-      await trx
-        .updateTable('login_throttles')
-        .set({ failures: sql`greatest(failures - 1, 0)`, locked_until: null })
-        .where(keyIs(key))
-        .execute();
-    } else {
-      await trx.deleteFrom('login_throttles').where(keyIs(key)).execute();
-    }
+    await trx.deleteFrom('login_throttles').where(keyIs(key)).execute();
   }
 }
 

@@ -25,7 +25,7 @@ export async function reserveSignInAttempt(
   }
 }
 
-/** The attempt was right: its pair and address start again, the account gets it back. */
+/** The attempt was right: its pair, account and address start again. */
 export function acceptSignInAttempt(db: Database, keys: ThrottleKey[]): Promise<void> {
   return db.transaction().execute((trx) => throttles.acceptAttempt(trx, keys));
 }
