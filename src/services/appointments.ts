@@ -59,9 +59,11 @@ export function rescheduleAppointment(
   move: Move,
   now: Date,
 ): Promise<Moved> {
-  return db
-    .transaction()
-    .execute((trx) => moves.rescheduleAppointment(trx, tenant, actor, appointmentId, move, now));
+  return db.transaction().execute(async (trx) => {
+    const moved = await moves.rescheduleAppointment(trx, tenant, actor, appointmentId, move, now);
+    await enqueueAppointmentMessages(trx, tenant.id, appointmentId, 'rescheduled', now);
+    return moved;
+  });
 }
 
 export function changeAppointmentStatus(

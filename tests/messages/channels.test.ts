@@ -128,7 +128,8 @@ describe('channels', () => {
       const [mail] = smtp.inbox;
       expect(mail!.to).toEqual(['rashid.family@example.test']);
       expect(mail!.raw).toMatch(/^Content-Language: en/m);
-      expect(mail!.raw).toContain('This is session 6 of 10.');
+      // Numbered in date order (SPEC §1.9): Ahmed's session already booked for later is 6.
+      expect(mail!.raw).toContain('This is session 5 of 10.');
       const [row] = await database.db
         .selectFrom('messages')
         .select('id')

@@ -188,6 +188,29 @@ describe('the outbox', () => {
       'reminder/sms/skipped',
     ]);
   });
+
+  it('tells of a move on every channel and reminds of the new time, not the old one', async () => {
+    const id = await bookAhmed('09:00');
+    const later = (await freeSlots(desk, { providerId: ids.huda, date: MONDAY, patientId: ahmed }))
+      .map((slot) => slot.start)
+      .find((start) => start.includes('T13:00'))!;
+    const moved = await desk.request(`/appointments/api/appointments/${id}/reschedule/`, {
+      json: { start: later, reason: 'school run' },
+    });
+    expect(moved.status).toBe(200);
+    const rows = await messagesOf(database.db, id);
+    const kinds = (kind: string, status: string) =>
+      rows.filter((row) => row.kind === kind && row.status === status).map((row) => row.channel);
+    expect(kinds('rescheduled', 'pending').sort()).toEqual(['email', 'log', 'sms']);
+    expect(kinds('reminder', 'skipped').sort()).toEqual(['email', 'log', 'sms']);
+    const reminders = rows.filter((row) => row.kind === 'reminder' && row.status === 'pending');
+    // 13:00 on Monday in Riyadh is 10:00Z; 24 h before is Sunday 10:00Z.
+    expect(reminders.map((row) => row.available_at)).toEqual(
+      Array(3).fill(new Date('2026-11-29T10:00:00Z')),
+    );
+    // The tests after this one book Ahmed's next session and its slot again.
+    expect((await cancel(id)).status).toBe(200);
+  });
 });
 
 describe('the worker', () => {
@@ -200,7 +223,8 @@ describe('the worker', () => {
     const worker = createMessageWorker({ db: database.db, clock: clock.now, channels: { log } });
     expect(await worker.deliverDue()).toBe(1);
     expect(log.sent.map((m) => m.kind)).toEqual(['booked']);
-    expect(log.sent[0]!.text).toContain('This is session 6 of 10.');
+    // Numbered in date order (SPEC §1.9): Ahmed's session already booked for later is 6.
+    expect(log.sent[0]!.text).toContain('This is session 5 of 10.');
 
     clock.advance(new Date('2026-11-29T07:59:00Z').getTime() - DEMO_NOW.getTime()); // 10:59
     expect(await worker.deliverDue()).toBe(0);

@@ -64,7 +64,8 @@ describe('calendar feeds', () => {
     // 10:00 in Riyadh is 07:00Z, whatever zone the reader's calendar is in.
     expect(event?.startDate.toJSDate()).toEqual(new Date('2026-11-30T07:00:00Z'));
     expect(event?.endDate.toJSDate()).toEqual(new Date('2026-11-30T07:45:00Z'));
-    expect(event?.summary).toBe('Speech Therapy Session (6) – Ahmed Al-Rashid');
+    // Session numbers follow the date (SPEC §1.9): the one booked for later is 6.
+    expect(event?.summary).toBe('Speech Therapy Session (5) – Ahmed Al-Rashid');
     expect(event?.location).toBe('SLP Clinic');
     // Only Dr. Huda's appointments.
     const hudas = await database.db
