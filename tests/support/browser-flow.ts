@@ -140,7 +140,7 @@ export async function openDayView(page: Page) {
 export async function cancelFromDayView(page: Page, patientName: string, reason: string) {
   await page
     .locator(`#${DAY_VIEW_ID} .day-appointment`, { hasText: patientName })
-    .locator('a')
+    .locator('a:not(.reschedule-link)')
     .click();
   await page.waitForSelector('#cancel-reason');
   await page.locator('#cancel-reason').fill(reason);

@@ -44,7 +44,11 @@ export function AppointmentMessages(props: {
                 <td>
                   <span
                     class={`badge ${STATUS_BADGE[message.status]}`}
-                    title={message.last_error ?? undefined}
+                    // A provider's error helps whoever retries; why a message was skipped is
+                    // an internal word ('superseded') the status already says in the reader's language.
+                    title={
+                      message.status === 'skipped' ? undefined : (message.last_error ?? undefined)
+                    }
                   >
                     {t(`messageStatus_${message.status}`)}
                   </span>
