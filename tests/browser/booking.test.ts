@@ -76,13 +76,14 @@ describe.skipIf(browserTestsSkipped)('booking a package session in Chromium', ()
     await expect
       .poll(() => page.locator('#booked-title').textContent())
       .toBe('Appointment booked.');
-    expect(await page.locator('#booked-session').textContent()).toContain('Session 6 of 10');
+    // Numbered in date order (SPEC §1.9): next week comes before Ahmed's session booked later.
+    expect(await page.locator('#booked-session').textContent()).toContain('Session 5 of 10');
     await page.screenshot({ path: `${ARTIFACTS_DIR}/booking-confirmed-en.png`, fullPage: true });
 
     await page.locator('#main').getByRole('link', { name: 'Day view' }).click();
     await page.waitForSelector(`#${DAY_VIEW_ID}`);
     expect(await page.locator(`#${DAY_VIEW_ID}`).textContent()).toContain('Ahmed Al-Rashid');
-    expect(await page.locator(`#${DAY_VIEW_ID}`).textContent()).toContain('SLP 6/10');
+    expect(await page.locator(`#${DAY_VIEW_ID}`).textContent()).toContain('SLP 5/10');
     await page.screenshot({ path: `${ARTIFACTS_DIR}/day-view-en.png`, fullPage: true });
     await page.close();
   });
