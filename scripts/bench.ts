@@ -401,6 +401,7 @@ function literal(value: unknown): string {
 const quietBus: EventBus = {
   subscribe: () => () => {},
   onSessionChange: () => () => {},
+  onResumed: () => () => {},
   subscriberCount: () => 0,
   ready: () => Promise.resolve(),
   close: () => Promise.resolve(),

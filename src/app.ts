@@ -83,6 +83,7 @@ export function createApp(appDeps: AppDeps) {
   // Each instance caches sessions; every instance's changes to them arrive over the bus.
   const sessions = new SessionCache();
   appDeps.bus.onSessionChange((change) => sessions.forget(change));
+  appDeps.bus.onResumed(() => sessions.forgetAll());
   const deps: RouteDeps = { ...appDeps, sessions };
 
   app.use(identifyClient(deps.trustedProxies ?? 0));

@@ -56,6 +56,12 @@ export class SessionCache {
     });
   }
 
+  /** Every session: the changes made to them may have gone unheard. */
+  forgetAll(): void {
+    this.generation += 1;
+    this.entries.clear();
+  }
+
   /** The sessions `change` covers: one session, a user's, or the whole tenant's. */
   forget(change: SessionChange): void {
     this.generation += 1;

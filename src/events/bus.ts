@@ -118,6 +118,12 @@ export interface EventBus {
   subscribe(tenantId: string, listener: ChangeListener): () => void;
   /** Hears every session change; returns the unsubscribe function. */
   onSessionChange(listener: SessionChangeListener): () => void;
+  /**
+   * Hears that the bus listens again after its connection was lost: whatever was notified
+   * meanwhile was missed (what sessions grant, what changed), so what was kept must be
+   * checked again. Returns the unsubscribe function.
+   */
+  onResumed(listener: () => void): () => void;
   /** Resolves once the bus is listening (again, after a lost connection). */
   ready(): Promise<void>;
   /** This instance's subscribers, of one tenant or of all. */
@@ -129,6 +135,17 @@ export interface EventBus {
 class TenantFanout {
   private readonly listeners = new Map<string, Set<ChangeListener>>();
   private readonly sessionListeners = new Set<SessionChangeListener>();
+  private readonly resumedListeners = new Set<() => void>();
+
+  onResumed(listener: () => void): () => void {
+    const entry = () => listener();
+    this.resumedListeners.add(entry);
+    return () => this.resumedListeners.delete(entry);
+  }
+
+  resumed(): void {
+    callEach(this.resumedListeners, undefined);
+  }
 
   onSessionChange(listener: SessionChangeListener): () => void {
     const entry: SessionChangeListener = (change) => listener(change);
@@ -213,6 +230,8 @@ export function listenPostgres(connectionString: string, options: ListenOptions 
   let retryDelay = minDelayMs;
   let retryTimer: NodeJS.Timeout | null = null;
   let listening = deferred();
+  /** Set once listening: every later LISTEN resumes after a gap. */
+  let resuming = false;
 
   async function open(): Promise<void> {
     retryTimer = null;
@@ -259,12 +278,15 @@ export function listenPostgres(connectionString: string, options: ListenOptions 
     retryDelay = minDelayMs;
     listening.settled = true;
     listening.resolve();
+    if (resuming) fanout.resumed();
+    resuming = true;
   }
 
   void open();
   return {
     subscribe: (tenantId, listener) => fanout.subscribe(tenantId, listener),
     onSessionChange: (listener) => fanout.onSessionChange(listener),
+    onResumed: (listener) => fanout.onResumed(listener),
     ready: () => listening.promise,
     subscriberCount: (tenantId) => fanout.subscriberCount(tenantId),
     async close() {
@@ -293,6 +315,8 @@ export function listenPglite(pglite: PGlite): EventBus {
   return {
     subscribe: (tenantId, listener) => fanout.subscribe(tenantId, listener),
     onSessionChange: (listener) => fanout.onSessionChange(listener),
+    // In process: its LISTEN is never lost.
+    onResumed: () => () => {},
     ready: () => unlisten.then(() => undefined),
     subscriberCount: (tenantId) => fanout.subscriberCount(tenantId),
     async close() {

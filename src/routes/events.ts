@@ -4,6 +4,7 @@ import { requireAuth } from '../auth/middleware.js';
 import { isSessionLive } from '../auth/session.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { coversSession } from '../events/bus.js';
+import { SESSION_ENDED_EVENT } from '../views/live.js';
 
 /**
  * Proxies and load balancers close a connection that stays silent for long; each beat also
@@ -32,8 +33,10 @@ interface OpenStream {
   tenantId: string;
   userId: string;
   sessionId: string;
-  /** Closes the stream; `retryMs`: tell its browser to wait that long before reconnecting. */
-  end(retryMs?: number): void;
+  /** Closes the stream; its browser reconnects after `retryMs`. */
+  replace(retryMs: number): void;
+  /** Closes the stream for good: its session has ended. */
+  endSession(): void;
 }
 
 /**
@@ -42,15 +45,24 @@ interface OpenStream {
  * Every stream of this instance feeds from the bus's one LISTEN: no database connection per
  * screen. A stream lasts as long as its session: it ends when a session change covering it is
  * heard (sign-out, deactivation, password reset, on any instance) and the session no longer
- * stands, or when a heartbeat finds it expired.
+ * stands, or when a heartbeat finds it expired; it ends too when the bus resumes after a gap.
  */
 export function eventRoutes({ db, clock, bus, stopping }: AppDeps) {
   const open = new Set<OpenStream>();
   const endIfSignedOut = async (stream: OpenStream) => {
-    if (!(await isSessionLive(db, stream.sessionId, clock()).catch(() => false))) stream.end();
+    if (!(await isSessionLive(db, stream.sessionId, clock()).catch(() => false)))
+      stream.endSession();
   };
   bus.onSessionChange((change) => {
     for (const stream of open) if (coversSession(change, stream)) void endIfSignedOut(stream);
+  });
+  // Changes made while the bus was not listening never reached these streams: their browsers
+  // reconnect at once (their sessions checked again) and re-fetch what their pages show.
+  bus.onResumed(() => {
+    for (const stream of open) {
+      open.delete(stream);
+      stream.replace(RETRY_MS);
+    }
   });
 
   const routes = new Hono<AuthedEnv>();
@@ -65,8 +77,12 @@ export function eventRoutes({ db, clock, bus, stopping }: AppDeps) {
         tenantId: tenant.id,
         userId: user.id,
         sessionId: session.id,
-        end(retryMs) {
-          if (retryMs !== undefined) frames.send(() => sse.write(`retry: ${retryMs}\n\n`));
+        replace(retryMs) {
+          frames.send(() => sse.write(`retry: ${retryMs}\n\n`));
+          stopped.abort();
+        },
+        endSession() {
+          frames.send(() => sse.writeSSE({ event: SESSION_ENDED_EVENT, data: '{}' }));
           stopped.abort();
         },
       };
@@ -88,7 +104,7 @@ export function eventRoutes({ db, clock, bus, stopping }: AppDeps) {
       }
       unsubscribe();
       open.delete(stream);
-      // A last `retry` reaches the browser before the stream closes.
+      // A last `retry` or `session.ended` reaches the browser before the stream closes.
       if (!sse.aborted) await frames.flushed();
     });
   });
@@ -102,7 +118,7 @@ function admit(open: Set<OpenStream>, stream: OpenStream): void {
   // A Set iterates in insertion order: the oldest first.
   for (const oldest of sameSession.slice(0, Math.max(excess, 0))) {
     open.delete(oldest);
-    oldest.end(REPLACED_RETRY_MS);
+    oldest.replace(REPLACED_RETRY_MS);
   }
   open.add(stream);
 }

@@ -6,13 +6,25 @@ import type { Locale } from '../db/schema.js';
 import { AdminNav } from './admin/admin-nav.js';
 import { Announcer } from './announcer.js';
 import { assetUrl } from './assets.js';
+import { SESSION_ENDED_EVENT } from './live.js';
 import { otherLocale, translator } from '../i18n/index.js';
 
 /**
+ * Which answers htmx swaps, the first whose `code` pattern matches the status: 409/422 like
+ * successes (they carry the message to show), and 503 too (the database is unreachable: the
+ * fragment says so where the answer was awaited, instead of nothing happening).
+ */
+export const HTMX_RESPONSE_HANDLING = [
+  { code: '204', swap: false },
+  { code: '[23]..', swap: true },
+  { code: '409|422|503', swap: true, error: false },
+  { code: '[45]..', swap: false, error: true },
+];
+
+/**
  * htmx without inline styles or eval (the CSP forbids both), no copies of pages in
- * localStorage, and 409/422 answers swapped like successes (they carry the message to show).
- * No settle delay: nothing here animates on settle, and on a slow link each of the booking's
- * steps would wait 20 ms more for nothing.
+ * localStorage. No settle delay: nothing here animates on settle, and on a slow link each of
+ * the booking's steps would wait 20 ms more for nothing.
  */
 const HTMX_CONFIG = JSON.stringify({
   defaultSettleDelay: 0,
@@ -21,12 +33,7 @@ const HTMX_CONFIG = JSON.stringify({
   allowScriptTags: false,
   historyCacheSize: 0,
   selfRequestsOnly: true,
-  responseHandling: [
-    { code: '204', swap: false },
-    { code: '[23]..', swap: true },
-    { code: '409|422', swap: true, error: false },
-    { code: '[45]..', swap: false, error: true },
-  ],
+  responseHandling: HTMX_RESPONSE_HANDLING,
 });
 
 export interface LayoutProps {
@@ -60,6 +67,7 @@ export function Layout({ title, locale, auth, path, children }: LayoutProps) {
         hx-headers={csrfToken ? JSON.stringify({ [CSRF_HEADER]: csrfToken }) : undefined}
         hx-ext={auth ? 'sse' : undefined}
         sse-connect={auth ? '/events' : undefined}
+        sse-close={auth ? SESSION_ENDED_EVENT : undefined}
       >
         <a class="skip-link" href="#main">
           {t('skipToContent')}

@@ -15,3 +15,10 @@ export const liveFragment = {
     'sse:appointment.booked, sse:appointment.cancelled, sse:appointment.status, sse:appointment.moved, htmx:sseOpen from:body',
   'hx-sync': 'this:replace',
 };
+
+/**
+ * The last frame of a stream whose session has ended (sign-out, deactivation, a password
+ * reset): the page's `sse-close` names it, so its browser closes the stream rather than
+ * reconnect to be refused.
+ */
+export const SESSION_ENDED_EVENT = 'session.ended';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/db/schema.js';
 import { listenPostgres, type EventBus } from '../../src/events/bus.js';
-import { createTestApp, TestClock } from '../support/app.js';
+import { createTestApp, resumableBus, TestClock, unwiredBus } from '../support/app.js';
 import { TestClient } from '../support/client.js';
 import { createTenant, createUser, TEST_PASSWORD } from '../support/factories.js';
 import { createTestDatabase, onRealPostgres, type TestDatabase } from '../support/test-db.js';
@@ -95,5 +95,24 @@ describe('a change on one instance, on the other', () => {
     const { user } = await cachedOnB();
     await adminOnA.request(`/admin/users/${user.id}/active`, { form: { active: 'false' } });
     expect(await statusOf(bystander)).toBe(200);
+  });
+});
+
+describe('after the bus was not listening for a while', () => {
+  it('forgets every cached session: their changes may have gone unheard', async () => {
+    const { bus, resume } = resumableBus(unwiredBus);
+    const instanceC = createTestApp(database.db, new TestClock(), bus).app;
+    const user = await createUser(database.db, tenantId);
+    const onC = await signIn(instanceC, user.email);
+    expect(await statusOf(onC)).toBe(200);
+    // Deactivated with no notice heard (as while the LISTEN connection was down).
+    await database.db
+      .updateTable('users')
+      .set({ active: false })
+      .where('id', '=', user.id)
+      .execute();
+    expect(await statusOf(onC)).toBe(200);
+    resume();
+    expect(await statusOf(onC)).toBe(303);
   });
 });

@@ -162,6 +162,8 @@ describe('reconnecting', () => {
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
       const tenant = randomUUID();
       const changes = listenTo(database.bus, tenant);
+      let resumed = 0;
+      const stopHearing = database.bus.onResumed(() => (resumed += 1));
       try {
         const listeners = () =>
           sql<{ pid: number }>`select pid from pg_stat_activity
@@ -189,7 +191,10 @@ describe('reconnecting', () => {
         const after = (await listeners()).rows.map((row) => row.pid);
         expect(after.some((pid) => !before.includes(pid))).toBe(true);
         expect(warn).toHaveBeenCalledWith(expect.stringMatching(/LISTEN connection lost/));
+        // What was notified in the gap is lost: those who keep state are told to check it.
+        expect(resumed).toBe(1);
       } finally {
+        stopHearing();
         changes.stop();
         warn.mockRestore();
       }

@@ -7,7 +7,8 @@ import {
   MAX_STREAMS_PER_SESSION,
   REPLACED_RETRY_MS,
 } from '../../src/routes/events.js';
-import { createTestApp, TestClock } from '../support/app.js';
+import { SESSION_ENDED_EVENT } from '../../src/views/live.js';
+import { createTestApp, resumableBus, TestClock } from '../support/app.js';
 import { TestClient } from '../support/client.js';
 import { createTenant, createUser, TEST_PASSWORD } from '../support/factories.js';
 import { createTestDatabase, onRealPostgres, type TestDatabase } from '../support/test-db.js';
@@ -81,11 +82,17 @@ async function stillHears(stream: EventStream) {
   }
 }
 
+/** The stream ends with the frame that tells its browser not to reconnect (sse-close). */
+async function endsForGood(stream: EventStream) {
+  const last = (await stream.untilEnd()).at(-1);
+  expect(last?.event).toBe(SESSION_ENDED_EVENT);
+}
+
 describe('an open stream ends with its session, whichever instance ends it', () => {
   it('at sign-out', async () => {
     const { onA, stream } = await watching();
     expect((await onA.request('/logout', { form: {} })).status).toBe(303);
-    await stream.untilEnd();
+    await endsForGood(stream);
   });
 
   it("when an admin deactivates its user, and other users' streams keep running", async () => {
@@ -96,7 +103,7 @@ describe('an open stream ends with its session, whichever instance ends it', () 
       form: { active: 'false' },
     });
     expect(response.status).toBe(303);
-    await stream.untilEnd();
+    await endsForGood(stream);
     await stillHears(bystander);
   });
 
@@ -107,7 +114,7 @@ describe('an open stream ends with its session, whichever instance ends it', () 
       form: { password: 'a-fresh-password-1' },
     });
     expect(response.status).toBe(303);
-    await stream.untilEnd();
+    await endsForGood(stream);
   });
 });
 
@@ -122,6 +129,18 @@ describe('streams per session', () => {
   });
 });
 
+describe('after the bus was not listening for a while', () => {
+  it('ends every stream, whose browser reconnects at once to re-fetch what it missed', async () => {
+    const { bus, resume } = resumableBus(database.bus);
+    const instanceC = createTestApp(database.db, clock, bus).app;
+    const user = await createUser(database.db, tenantId);
+    const stream = await openStream(await signIn(instanceC, user.email));
+    resume();
+    const last = await stream.untilEnd();
+    expect(last.map((frame) => frame.retry)).toEqual(['3000']);
+  });
+});
+
 // Last: it moves the shared clock past every session made so far.
 describe('the heartbeat', () => {
   it('ends the stream of a session that has expired since it opened', async () => {
@@ -131,6 +150,8 @@ describe('the heartbeat', () => {
     await vi.advanceTimersByTimeAsync(HEARTBEAT_MS);
     vi.useRealTimers();
     // No ping: the beat found the session expired (a live one's beat: tests/events/stream.test.ts).
-    expect(await stream.untilEnd()).toEqual([]);
+    expect(await stream.untilEnd()).toEqual([
+      { event: SESSION_ENDED_EVENT, data: '{}', comment: undefined, retry: undefined },
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { SESSION_COOKIE } from '../../src/auth/session.js';
 import { connectPostgres, type Database } from '../../src/db/client.js';
 import { unavailableFromDatabaseError } from '../../src/db/errors.js';
 import { RETRY_AFTER_SECONDS } from '../../src/routes/errors.js';
+import { HTMX_RESPONSE_HANDLING } from '../../src/views/layout.js';
 import { createTestApp } from '../support/app.js';
 import { html, TestClient } from '../support/client.js';
 import { createTestDatabase, onRealPostgres } from '../support/test-db.js';
@@ -71,6 +72,18 @@ describe('an unreachable database', () => {
         '/appointments/day?date=2026-12-01',
       );
     }
+  });
+
+  it("answers a fragment 503 with the message, and the page's htmx swaps it in", async () => {
+    const response = await signedInDesk('ar').request('/appointments/day?date=2026-12-01', {
+      headers: { 'hx-request': 'true' },
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('hx-reswap')).toBe('innerHTML');
+    expect(html(await response.text()).text).toMatch(/قاعدة بياناته/);
+    // htmx takes the first entry whose pattern matches the status (unanchored, as htmx.js does).
+    const handling = HTMX_RESPONSE_HANDLING.find(({ code }) => new RegExp(code).test('503'));
+    expect(handling).toMatchObject({ swap: true, error: false });
   });
 
   it('offers to load the page again, never another site', async () => {

@@ -18,10 +18,26 @@ export class TestClock {
 export const unwiredBus: EventBus = {
   subscribe: () => () => {},
   onSessionChange: () => () => {},
+  onResumed: () => () => {},
   ready: () => Promise.resolve(),
   subscriberCount: () => 0,
   close: () => Promise.resolve(),
 };
+
+/** A bus whose lost-and-resumed LISTEN the test sets off (`resume()`). */
+export function resumableBus(bus: EventBus) {
+  const listeners = new Set<() => void>();
+  return {
+    bus: {
+      ...bus,
+      onResumed(listener: () => void) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    } satisfies EventBus,
+    resume: () => listeners.forEach((listener) => listener()),
+  };
+}
 
 export function createTestApp(db: Database, clock = new TestClock(), bus = unwiredBus) {
   return { app: createApp({ db, clock: clock.now, bus }), clock };
