@@ -7,6 +7,7 @@ import {
   isKnownTransition,
   mayTransition,
   type StepStatus,
+  revertRefusal,
   tooEarly,
 } from '../domain/appointments.js';
 import { localDate } from '../domain/dates.js';
@@ -620,6 +621,39 @@ export async function changeAppointmentStatus(
     entityId: appointmentId,
     before: { status: before.status },
     after: { status, reason },
+    ip: actor.ip,
+  });
+  await publishChange(trx, appointmentChange(tenant, 'appointment.status', before));
+}
+
+/**
+ * A status set by mistake (arrived, completed, no-show) back to BOOKED, the same day, with the
+ * reason (SPEC §2). The session stays consumed as it was: a booked session is used too.
+ */
+export async function revertAppointmentStatus(
+  trx: DbTransaction,
+  tenant: TenantRef,
+  actor: { id: string; role: Role; ip: string | null },
+  appointmentId: string,
+  reason: string,
+  now: Date,
+): Promise<void> {
+  const before = await lockAppointment(trx, tenant.id, appointmentId);
+  const refusal = revertRefusal(before.status, actor.role, {
+    startsAt: before.starts_at,
+    now,
+    timezone: tenant.timezone,
+  });
+  if (refusal) throw refusal;
+  await setStatus(trx, tenant.id, appointmentId, 'BOOKED', reason, now);
+  await recordAudit(trx, {
+    tenantId: tenant.id,
+    actorId: actor.id,
+    action: 'appointment.reverted',
+    entity: 'appointment',
+    entityId: appointmentId,
+    before: { status: before.status },
+    after: { status: 'BOOKED', reason },
     ip: actor.ip,
   });
   await publishChange(trx, appointmentChange(tenant, 'appointment.status', before));

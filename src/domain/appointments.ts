@@ -1,6 +1,6 @@
 import type { AppointmentStatus, Role } from '../db/schema.js';
 import { addDays, localDate } from './dates.js';
-import { Conflict } from './errors.js';
+import { Conflict, Forbidden } from './errors.js';
 
 /** Rules of an appointment's life. Pure functions. */
 
@@ -80,6 +80,29 @@ export function tooEarly(to: StepStatus, when: StepTime): Conflict | null {
   const day = localDate(when.timezone, when.startsAt);
   if (localDate(when.timezone, when.now) >= day) return null;
   return new Conflict('tooEarlyForStatus', { date: day, next: to.toLowerCase() });
+}
+
+/** Marked by mistake: set back to BOOKED by the desk on the appointment's day (SPEC §2). */
+export const REVERTIBLE: readonly AppointmentStatus[] = ['ARRIVED', 'COMPLETED', 'NO_SHOW'];
+
+/**
+ * Why this appointment cannot go back to BOOKED now (null when it can): only an ADMIN or the
+ * front desk, only from a state in REVERTIBLE, and only on the appointment's own day in the
+ * tenant's zone (a later correction is a matter for the audit, not a quiet undo).
+ */
+export function revertRefusal(
+  from: AppointmentStatus,
+  role: Role,
+  when: StepTime,
+): Forbidden | Conflict | null {
+  if (role !== 'ADMIN' && role !== 'FRONT_DESK') return new Forbidden();
+  if (!REVERTIBLE.includes(from)) {
+    return new Conflict('statusChangeRefused', { status: from.toLowerCase(), next: 'booked' });
+  }
+  const day = localDate(when.timezone, when.startsAt);
+  if (localDate(when.timezone, when.now) !== day)
+    return new Conflict('revertNotSameDay', { date: day });
+  return null;
 }
 
 /** The next states this actor may choose now, for the buttons of the appointment page. */

@@ -87,6 +87,7 @@ export const errorsEn = {
   transferToSamePatient: 'Choose another patient than the package holder.',
   statusChangeRefused: 'A {status} appointment cannot become {next}.',
   tooEarlyForStatus: 'This appointment is on {date}: it can be marked {next} from that day only.',
+  revertNotSameDay: 'This appointment was on {date}: its status can be set back only on that day.',
   noShowBeforeStart: 'An appointment can be marked a no-show only after it has started.',
   lastAdministrator: 'The centre needs at least one active administrator.',
   duplicatePatient:
@@ -183,6 +184,7 @@ export const errorsAr: Record<ErrorKey, string> = {
   transferToSamePatient: 'اختر مريضاً غير صاحب الباقة.',
   statusChangeRefused: 'لا يمكن نقل الموعد إلى هذه الحالة.',
   tooEarlyForStatus: 'هذا الموعد في {date}: لا يمكن تسجيل هذه الحالة إلا ابتداءً من ذلك اليوم.',
+  revertNotSameDay: 'كان هذا الموعد في {date}: لا يمكن التراجع عن حالته إلا في ذلك اليوم.',
   noShowBeforeStart: 'لا يمكن تسجيل عدم الحضور إلا بعد بدء الموعد.',
   lastAdministrator: 'يحتاج المركز إلى مدير نشط واحد على الأقل.',
   duplicatePatient: 'يوجد مريض بنفس رقم الهاتف، أو بنفس الاسم وتاريخ الميلاد.',

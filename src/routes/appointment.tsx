@@ -9,12 +9,14 @@ import { findFreeSlots } from '../db/schedule.js';
 import {
   cancelAppointment,
   changeAppointmentStatus,
+  revertAppointmentStatus,
   rescheduleAppointment,
 } from '../services/appointments.js';
 import {
   CANCELLABLE,
   cancellationOutcome,
   nextStatuses,
+  revertRefusal,
   STEP_STATUSES,
   type StepStatus,
 } from '../domain/appointments.js';
@@ -41,8 +43,10 @@ import { calendarDate, instant, text, uuid, validated } from './validation.js';
 
 const idParam = z.object({ id: uuid });
 
+const reason = text().trim().min(1).max(500);
+
 const cancelForm = z.object({
-  reason: text().trim().min(1).max(500),
+  reason,
   waive: z.literal('on').optional(),
 });
 
@@ -54,7 +58,7 @@ const rescheduleSlotsQuery = z.object({
 
 const rescheduleForm = rescheduleSlotsQuery.extend({
   start: instant,
-  reason: text().trim().min(1).max(500),
+  reason,
 });
 
 /** A movable appointment of this tenant, or the refusal a move would answer with. */
@@ -188,6 +192,7 @@ async function renderAppointment(
     ownsAppointment: details.provider_user_id === auth.user.id,
   };
   const now = clock();
+  const when = { startsAt: details.starts_at, now, timezone: auth.tenant.timezone };
   const open = canBook(auth.user.role) && CANCELLABLE.includes(details.status);
   const late =
     cancellationOutcome(details.starts_at, now, auth.tenant.cancellationWindowHours) ===
@@ -204,11 +209,8 @@ async function renderAppointment(
         lateCancellation:
           late && details.kind === 'PACKAGE' ? auth.tenant.cancellationWindowHours : null,
         canWaive: auth.user.role === 'ADMIN',
-        nextStatuses: nextStatuses(details.status, actor, {
-          startsAt: details.starts_at,
-          now,
-          timezone: auth.tenant.timezone,
-        }),
+        nextStatuses: nextStatuses(details.status, actor, when),
+        canRevert: !revertRefusal(details.status, auth.user.role, when),
         csrfToken: auth.session.csrfToken,
       }}
     />
@@ -282,6 +284,19 @@ async function changeStatus(c: Context<AuthedEnv>, deps: AppDeps, id: string, st
   return afterChange(c, deps, id, translator(c.get('locale'))(`status_${status}`));
 }
 
+/** A status marked by mistake, set back to booked with the desk's reason. */
+async function revertStatus(c: Context<AuthedEnv>, deps: AppDeps, id: string, reason: string) {
+  await revertAppointmentStatus(
+    deps.db,
+    c.var.auth.tenant,
+    roleActorOf(c),
+    id,
+    reason,
+    deps.clock(),
+  );
+  return afterChange(c, deps, id, translator(c.get('locale'))('statusReverted'));
+}
+
 /** One appointment's page, its cancellation and its state changes. */
 export function appointmentRoutes(deps: AppDeps) {
   const routes = new Hono<AuthedEnv>();
@@ -344,6 +359,16 @@ export function appointmentRoutes(deps: AppDeps) {
     validated('param', idParam),
     validated('form', z.object({ status: z.enum(STEP_STATUSES) })),
     (c) => changeStatus(c, deps, c.req.valid('param').id, c.req.valid('form').status),
+  );
+
+  routes.post(
+    '/:id/revert',
+    requireAuth(),
+    requireRole(...BOOKING_ROLES),
+    showErrorsIn(`#${APPOINTMENT_ERROR_ID}`),
+    validated('param', idParam),
+    validated('form', z.object({ reason })),
+    (c) => revertStatus(c, deps, c.req.valid('param').id, c.req.valid('form').reason),
   );
 
   return routes;

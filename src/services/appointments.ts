@@ -66,6 +66,21 @@ export function rescheduleAppointment(
   });
 }
 
+export function revertAppointmentStatus(
+  db: Database,
+  tenant: TenantRef,
+  actor: { id: string; role: Role; ip: string | null },
+  appointmentId: string,
+  reason: string,
+  now: Date,
+): Promise<void> {
+  return db
+    .transaction()
+    .execute((trx) =>
+      appointments.revertAppointmentStatus(trx, tenant, actor, appointmentId, reason, now),
+    );
+}
+
 export function changeAppointmentStatus(
   db: Database,
   tenant: TenantRef,

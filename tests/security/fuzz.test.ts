@@ -244,6 +244,7 @@ const ENDPOINTS: Endpoint[] = [
     request: post(true, (id) => `/appointments/${id}/cancel`, ['reason']),
   },
   { name: 'POST status', request: post(true, (id) => `/appointments/${id}/status`, ['status']) },
+  { name: 'POST revert', request: post(true, (id) => `/appointments/${id}/revert`, ['reason']) },
   {
     name: 'GET appointment page',
     request: segment.map((id) => ({ method: 'GET', path: `/appointments/${id}`, htmx: false })),
@@ -901,6 +902,12 @@ describe('every parameter of every route', () => {
       as: 'desk',
       params: id(booked),
       fields: () => ({ status: 'CONFIRMED' }),
+    },
+    {
+      route: 'POST /appointments/:id/revert',
+      as: 'desk',
+      params: id(booked),
+      fields: () => ({ reason: 'Marked the wrong patient' }),
     },
     { route: 'GET /patients', as: 'desk', fields: () => ({ q: 'Sara', page: '1' }) },
     { route: 'GET /patients/new', as: 'desk' },

@@ -375,6 +375,26 @@ const MATRIX: Row[] = [
     request: () => step(today(ownProvider, 'started', 'NO_SHOW'), 'ARRIVED'),
     expected: impossible,
   },
+  // A status marked by mistake, set back the same day by the desk (SPEC §2)
+  {
+    route: 'POST /appointments/:id/revert',
+    request: async () => ({
+      path: `/appointments/${await today(ownProvider, 'later', 'ARRIVED')}/revert`,
+      form: { reason: 'Marked the wrong patient' },
+      htmx: true,
+    }),
+    // even on the provider's own appointment
+    expected: deskOnly,
+  },
+  {
+    route: 'POST /appointments/:id/revert',
+    request: async () => ({
+      path: `/appointments/${await tomorrow(ownProvider, 'ARRIVED')}/revert`,
+      form: { reason: 'Not on its day' },
+      htmx: true,
+    }),
+    expected: { ...tooEarly, PROVIDER: 403 },
+  },
   // Patients: registration and editing (the desk), package operations (ADMIN)
   {
     route: 'POST /appointments/new/register',

@@ -338,6 +338,14 @@ const ROWS: Row[] = [
       htmx: true,
     }),
   },
+  {
+    route: 'POST /appointments/:id/revert',
+    request: () => ({
+      path: `/appointments/${a.appointment}/revert`,
+      form: { reason: 'isolation' },
+      htmx: true,
+    }),
+  },
   // JSON API
   {
     route: 'GET /appointments/api/packages-for-patient/',

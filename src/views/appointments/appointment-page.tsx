@@ -19,6 +19,8 @@ export interface AppointmentActions {
   lateCancellation: number | null;
   canWaive: boolean;
   nextStatuses: StepStatus[];
+  /** A status marked by mistake may be set back to booked (today, by the desk). */
+  canRevert: boolean;
   csrfToken: string;
 }
 
@@ -58,6 +60,18 @@ export function AppointmentSection(props: {
               {t(`markAs_${status}`)}
             </button>
           ))}
+        </form>
+      )}
+      {actions.canRevert && (
+        <form {...action('revert')} class="stack revert-form">
+          <input type="hidden" name={CSRF_FIELD} value={actions.csrfToken} />
+          <div class="field">
+            <label for="revert-reason">{t('revertReason')}</label>
+            <input id="revert-reason" name="reason" required maxlength={500} />
+          </div>
+          <button type="submit" class="button">
+            {t('revertToBooked')}
+          </button>
         </form>
       )}
       {actions.canReschedule && (

@@ -16,10 +16,13 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-/** A package session of Layla's with `providerId` on `date`, booked through the API. */
-async function bookLayla(providerId: string, date = '2026-12-01') {
+/**
+ * A package session of Layla's with `providerId` on `date`, booked through the API, on her
+ * first SLP package (or her second: `which` 1, once the first has none left).
+ */
+async function bookLayla(providerId: string, date = '2026-12-01', which = 0) {
   const layla = await demo.patient('Layla Al-Otaibi');
-  const [purchase] = await demo.purchasesOf(layla);
+  const purchase = (await demo.purchasesOf(layla))[which];
   const [slot] = await freeSlots(desk, { providerId, date, patientId: layla });
   const response = await desk.request('/appointments/api/book/', {
     json: {
@@ -152,5 +155,73 @@ describe('the appointment page', () => {
     });
     expect(foreignCancel.status).toBe(404);
     expect(await statusOf(id)).toBe('BOOKED');
+  });
+
+  it('sets a mistaken arrival back to booked the same day, with a reason, audited', async () => {
+    const { id } = await bookLayla(ids.faisal, '2026-11-25');
+    await desk.request(`/appointments/${id}/status`, { form: { status: 'ARRIVED' } });
+    const { page: arrived } = await page(desk, id);
+    expect(arrived.querySelector('#revert-reason')).not.toBeNull();
+    const noReason = await desk.request(`/appointments/${id}/revert`, {
+      form: { reason: ' ' },
+      htmx: true,
+    });
+    expect(noReason.status).toBe(422);
+    expect(await statusOf(id)).toBe('ARRIVED');
+    const reverted = await desk.request(`/appointments/${id}/revert`, {
+      form: { reason: 'Marked the wrong Layla' },
+      htmx: true,
+    });
+    expect(reverted.status).toBe(200);
+    expect(await statusOf(id)).toBe('BOOKED');
+    const audit = await database.db
+      .selectFrom('audit_log')
+      .select(['action', 'before', 'after'])
+      .where('entity_id', '=', id)
+      .where('action', '=', 'appointment.reverted')
+      .executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({
+      before: { status: 'ARRIVED' },
+      after: { status: 'BOOKED', reason: 'Marked the wrong Layla' },
+    });
+    // Booked again: nothing to set back.
+    const again = await desk.request(`/appointments/${id}/revert`, {
+      form: { reason: 'twice' },
+      htmx: true,
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it('refuses to set back a provider (403), another day (409), another tenant (404)', async () => {
+    const own = await bookLayla(ids.huda, '2026-11-25', 1);
+    await desk.request(`/appointments/${own.id}/status`, { form: { status: 'ARRIVED' } });
+    const provider = await demo.signIn('provider@demo.test'); // Dr. Huda Al-Zahrani
+    const byProvider = await provider.request(`/appointments/${own.id}/revert`, {
+      form: { reason: 'mine' },
+    });
+    expect(byProvider.status).toBe(403);
+    expect((await page(provider, own.id)).page.querySelector('#revert-reason')).toBeNull();
+    const stranger = await demo.signIn('frontdesk@other.test');
+    const foreign = await stranger.request(`/appointments/${own.id}/revert`, {
+      form: { reason: 'x' },
+    });
+    expect(foreign.status).toBe(404);
+    expect(await statusOf(own.id)).toBe('ARRIVED');
+
+    const earlier = await database.db
+      .selectFrom('appointments')
+      .select('id')
+      .where('tenant_id', '=', demo.demo)
+      .where('status', '=', 'COMPLETED')
+      .where('starts_at', '<', new Date('2026-11-24T21:00:00Z')) // before today in Riyadh
+      .executeTakeFirstOrThrow();
+    expect((await page(desk, earlier.id)).page.querySelector('#revert-reason')).toBeNull();
+    const late = await desk.request(`/appointments/${earlier.id}/revert`, {
+      form: { reason: 'too late' },
+      htmx: true,
+    });
+    expect(late.status).toBe(409);
+    expect(await late.text()).toContain('can be set back only on that day');
+    expect(await statusOf(earlier.id)).toBe('COMPLETED');
   });
 });
