@@ -15,3 +15,9 @@ export const liveFragment = {
     'sse:appointment.booked, sse:appointment.cancelled, sse:appointment.status, sse:appointment.moved, htmx:sseOpen from:body',
   'hx-sync': 'this:replace',
 };
+
+/** The same, for fragments that show a purchase's balance: payments and refunds change it too. */
+export const moneyLiveFragment = {
+  ...liveFragment,
+  'hx-trigger': `sse:package.paid, sse:package.refunded, ${liveFragment['hx-trigger']}`,
+};
