@@ -128,7 +128,7 @@ describe.skipIf(browserTestsSkipped)('money on a sold package', () => {
   it('reads in Arabic: the confirmation, the balance, the receipt, the patient’s payments', async () => {
     const page = await signedInPage(fixture.browser, fixture.server.url, 'admin@demo.test');
     await switchToArabic(page);
-    await openAbaSale(page, 'عمر', 'باقة');
+    await openAbaSale(page, 'عمر', 'تحليل سلوك');
     await page.locator('#sale-discount').fill('500');
     await page.locator('#sale-discount-reason').fill('خصم الإخوة');
     await page.locator('#sale-amount').fill('2000');

@@ -329,7 +329,7 @@ describe('the patient page', () => {
     );
     const notice = await desk.request(first.headers.get('location')!);
     const shown = html(await notice.text()).querySelector(`#${PAYMENT_NOTICE_ID}`)!;
-    expect(shown.text).toMatch(/^Payment received: receipt \d+\./);
+    expect(shown.text).toMatch(/^Payment received\. Receipt \d+$/);
     expect(shown.querySelector('a')?.getAttribute('href')).toMatch(/^\/receipts\//);
   });
 
@@ -406,7 +406,9 @@ describe('the patient page', () => {
     const done = await finance.request(path, { form });
     expect(done.status).toBe(303);
     const page = html(await (await finance.request(done.headers.get('location')!)).text());
-    expect(page.querySelector(`#${PAYMENT_NOTICE_ID}`)?.text).toMatch(/^Refund given: receipt/);
+    expect(page.querySelector(`#${PAYMENT_NOTICE_ID}`)?.text).toMatch(
+      /^Refund given\. Receipt \d+$/,
+    );
   });
 });
 

@@ -826,8 +826,9 @@ describe('every parameter of every route', () => {
     },
     {
       route: 'POST /appointments/new/assign',
-      as: 'desk',
-      // more than the net price: every variant is refused, whichever field it spoils
+      as: 'admin',
+      // an administrator's discount, and more than the net price: every variant is refused,
+      // whichever field it spoils
       fields: async () => ({
         patient_id: sara,
         package_id: await demo.pkg('20 ABA Therapy Package'),

@@ -101,6 +101,7 @@ export function SaleConfirmation(props: SaleConfirmationProps) {
               name="discount"
               label="discount"
               amount
+              autofocus
               value={values.discount}
               error={error('discount')}
               data={{ 'data-discount': '' }}

@@ -4,7 +4,7 @@ import type { PaymentRow } from '../../db/payments.js';
 import type { Locale, PaymentKind } from '../../db/schema.js';
 import { balanceDue, fromHalalas, toHalalas } from '../../domain/money.js';
 import { ErrorSummary } from '../forms.js';
-import { formatDateAt, formatMoney, localName } from '../format.js';
+import { formatDate, formatDateAt, formatMoney, formatTime, localName } from '../format.js';
 import {
   MethodSelect,
   MoneyInput,
@@ -60,9 +60,7 @@ export function PurchasePayments(props: {
       <h2 id="patient-payments-title">{t('paymentsHeading')}</h2>
       {money.done && (
         <p class="alert alert-ok" role="status" id={PAYMENT_NOTICE_ID}>
-          {t(money.done.kind === 'PAYMENT' ? 'paymentTaken' : 'refundGiven', {
-            number: money.done.invoice_number,
-          })}{' '}
+          {t(money.done.kind === 'PAYMENT' ? 'paymentTaken' : 'refundGiven')}{' '}
           <a href={receiptUrl(money.done.id)}>
             {t('receiptNumbered', { number: money.done.invoice_number })}
           </a>
@@ -105,8 +103,9 @@ function PurchaseMoney(props: {
     <section class="purchase-payments" id={`money-${purchase.id}`} aria-labelledby={headingId}>
       <h3 id={headingId}>{localName(purchase, locale)}</h3>
       <p class="muted">
-        {t('price')}: {amount(purchase.price)}
-        {discount > 0 && ` · ${t('discount')}: ${amount(purchase.discount)}`}
+        {t('purchasedOn', { date: formatDate(purchase.purchase_date, locale) })} · {t('price')}:{' '}
+        {amount(purchase.price)}
+        {discount > 0 && ` · ${t('discountApplied')}: ${amount(purchase.discount)}`}
       </p>
       <PurchaseBalance
         locale={locale}
@@ -131,7 +130,12 @@ function PurchaseMoney(props: {
             <tbody>
               {payments.map((payment) => (
                 <tr id={`payment-${payment.id}`}>
-                  <td>{formatDateAt(payment.received_at, money.timezone, locale)}</td>
+                  <td>
+                    {formatDateAt(payment.received_at, money.timezone, locale)}{' '}
+                    <span class="time">
+                      {formatTime(payment.received_at, money.timezone, locale)}
+                    </span>
+                  </td>
                   <td>{t(`paymentKind_${payment.kind}`)}</td>
                   <td>{t(`method_${payment.method}`)}</td>
                   <td>
