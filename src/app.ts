@@ -121,7 +121,7 @@ export function createApp(appDeps: AppDeps) {
   app.use(csrfProtection());
 
   app.route('/', authRoutes(deps));
-  app.route('/', homeRoutes());
+  app.route('/', homeRoutes(deps));
   app.route('/appointments/new', bookingRoutes(deps));
   app.route('/appointments/api/purchases', purchasesApi(deps));
   app.route('/appointments/api', appointmentsApi(deps));

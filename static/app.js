@@ -51,6 +51,8 @@
     if (target.id === MODAL_BODY_ID) {
       // Straight to the likeliest choice: the suggested package, else the first one.
       var first =
+        target.querySelector('[aria-invalid="true"]') ||
+        target.querySelector('#sale-form [autofocus]') ||
         target.querySelector('.package-card.suggested button') ||
         target.querySelector('.package-card button') ||
         target.querySelector('.modal-close');
@@ -144,6 +146,19 @@
     var next = index + (event.key === 'ArrowDown' ? 1 : -1);
     if (next < 0) search.focus();
     else results[Math.min(next, results.length - 1)].focus();
+  });
+
+  // The sale's amount follows the discount (the net price) until the desk types an amount.
+  document.addEventListener('input', function (event) {
+    var input = event.target;
+    var form = input.closest && input.closest('#sale-form');
+    if (!form) return;
+    var amount = form.querySelector('[data-net-amount]');
+    if (input === amount) amount.dataset.edited = 'true';
+    if (!input.hasAttribute('data-discount') || amount.dataset.edited) return;
+    var discount = Number(input.value.trim() || '0');
+    var net = Math.round(Number(form.dataset.price) * 100) - Math.round(discount * 100);
+    if (Number.isFinite(net) && net >= 0) amount.value = (net / 100).toFixed(2);
   });
 
   // A receipt's Print button (the page prints itself; its stylesheet hides the rest).

@@ -1,11 +1,15 @@
+import { sql } from 'kysely';
 import { dayBounds } from '../domain/slots.js';
 import { appointmentRows, type AppointmentRow } from './appointment-rows.js';
 import type { Database } from './client.js';
 import { listProvidersForClinic, type ProviderOption } from './providers.js';
 
+/** A day view's appointment: whether its patient owes money on any purchase too. */
+export type DayAppointment = AppointmentRow & { patient_balance_due: boolean };
+
 export interface ClinicDay {
   providers: ProviderOption[];
-  appointments: AppointmentRow[];
+  appointments: DayAppointment[];
 }
 
 /**
@@ -21,6 +25,11 @@ export async function loadClinicDay(
   const { start: from, end: to } = dayBounds(day.date, day.timezone);
   const providers = await listProvidersForClinic(db, tenantId, clinicId);
   const appointments = await appointmentRows(db, tenantId)
+    .select(
+      sql<boolean>`exists (select from package_purchases owed
+        where owed.tenant_id = appointments.tenant_id and owed.patient_id = appointments.patient_id
+          and owed.amount_paid < owed.price - owed.discount)`.as('patient_balance_due'),
+    )
     .where('appointments.clinic_id', '=', clinicId)
     .where('appointments.starts_at', '>=', from)
     .where('appointments.starts_at', '<', to)

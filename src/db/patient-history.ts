@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { appointmentRows, type AppointmentRow } from './appointment-rows.js';
 import { auditPackagesView, type PackagesView } from './audit.js';
 import type { Database } from './client.js';
+import { paymentColumns, type PaymentRow } from './payments.js';
 import { purchaseStatus } from './purchases.js';
 import { patientSummaryColumns, type PatientSummary } from './patients.js';
 import type { PurchaseStatus } from './schema.js';
@@ -15,12 +16,18 @@ export interface HistoryPurchase {
   sessions_used: number;
   purchase_date: string;
   expiry_date: string;
+  /** numeric(12,2) as text. */
+  price: string;
+  discount: string;
+  amount_paid: string;
 }
 
 export interface PatientHistory {
   patient: PatientSummary;
   purchases: HistoryPurchase[];
   appointments: AppointmentRow[];
+  /** Every payment and refund of the patient's purchases, oldest first. */
+  payments: PaymentRow[];
 }
 
 /**
@@ -45,6 +52,9 @@ export function listPurchaseHistory(
       'sessions_used',
       'purchase_date',
       'expiry_date',
+      sql<string>`price::text`.as('price'),
+      sql<string>`discount::text`.as('discount'),
+      sql<string>`amount_paid::text`.as('amount_paid'),
     ])
     .where('tenant_id', '=', tenantId)
     .where('patient_id', '=', patientId)
@@ -68,8 +78,30 @@ export function listPatientAppointments(
     .execute();
 }
 
+/** Payments and refunds of all a patient's purchases, oldest first. */
+export function listPatientPayments(
+  db: Database,
+  tenantId: string,
+  patientId: string,
+): Promise<PaymentRow[]> {
+  return db
+    .selectFrom('payments')
+    .select(paymentColumns)
+    .where('tenant_id', '=', tenantId)
+    .where('purchase_id', 'in', (eb) =>
+      eb
+        .selectFrom('package_purchases')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('patient_id', '=', patientId),
+    )
+    .orderBy('received_at')
+    .orderBy('invoice_number')
+    .execute();
+}
+
 /**
- * The patient page's data in three queries; undefined when the tenant has no such patient. The
+ * The patient page's data in four queries; undefined when the tenant has no such patient. The
  * first one also writes the audit row of the view (the page shows the patient's packages).
  */
 export async function loadPatientHistory(
@@ -89,5 +121,6 @@ export async function loadPatientHistory(
   if (!patient) return undefined;
   const purchases = await listPurchaseHistory(db, tenantId, patientId, today);
   const appointments = await listPatientAppointments(db, tenantId, patientId);
-  return { patient, purchases, appointments };
+  const payments = await listPatientPayments(db, tenantId, patientId);
+  return { patient, purchases, appointments, payments };
 }

@@ -53,6 +53,8 @@ export interface MoneyMovement {
   reason: string | null;
   idempotencyKey: string | null;
   actor: Actor;
+  /** When the caller names the patient (the patient page): another patient's purchase is 404. */
+  patientId?: string;
 }
 
 /**
@@ -75,7 +77,9 @@ export async function recordMoneyMovement(
     .where('id', '=', input.purchaseId)
     .forNoKeyUpdate()
     .executeTakeFirst();
-  if (!before) throw new NotFound('purchaseNotFound');
+  if (!before || (input.patientId && before.patient_id !== input.patientId)) {
+    throw new NotFound('purchaseNotFound');
+  }
 
   const earlier = input.idempotencyKey
     ? await trx

@@ -21,6 +21,10 @@ export interface PurchaseSummary {
   purchase_date: string;
   expiry_date: string;
   status: PurchaseStatus;
+  /** numeric(12,2) as text: the price snapshot, its discount, paid less refunded. */
+  price: string;
+  discount: string;
+  amount_paid: string;
 }
 
 const summaryColumns = [
@@ -45,9 +49,20 @@ export function purchaseStatus(today: string) {
     then 'EXPIRED' else status end)`;
 }
 
+/** Money as text in rows and in nested JSON alike (to_json would make numerics numbers). */
+const moneySql = sql.raw(
+  'price::text as price, discount::text as discount, amount_paid::text as amount_paid',
+);
+
+const moneyColumns = [
+  sql<string>`price::text`.as('price'),
+  sql<string>`discount::text`.as('discount'),
+  sql<string>`amount_paid::text`.as('amount_paid'),
+] as const;
+
 /** The summary of a purchase, its status as of `today`. */
 function summaryOf(today: string) {
-  return [...summaryColumns, purchaseStatus(today).as('status')] as const;
+  return [...summaryColumns, ...moneyColumns, purchaseStatus(today).as('status')] as const;
 }
 
 /**
@@ -102,6 +117,9 @@ export interface AssignPackageInput {
   today: string;
   idempotencyKey: string | null;
   ip: string | null;
+  /** numeric(12,2) text, at most the price (checked by the caller and the database). */
+  discount?: string;
+  discountReason?: string | null;
 }
 
 /**
@@ -135,16 +153,18 @@ export async function assignPackage(
     earlier as (${byIdempotencyKey(db, tenantId, idempotencyKey, input.today)}),
     purchase as (
       insert into package_purchases (id, tenant_id, patient_id, package_id, name_en, name_ar,
-        purchase_date, expiry_date, total_sessions, price, assigned_by, idempotency_key)
+        purchase_date, expiry_date, total_sessions, price, discount, discount_reason,
+        assigned_by, idempotency_key)
       select ${purchaseId}, ${tenantId}, patient.id, pkg.id, pkg.name_en, pkg.name_ar,
         ${input.today}::date, ${input.today}::date + pkg.validity_days,
         (select coalesce(sum(service.sessions), 0) from json_to_recordset(pkg.services)
           as service(sessions integer)),
-        pkg.price::numeric, ${input.assignedBy}, ${idempotencyKey}
+        pkg.price::numeric, ${input.discount ?? '0'}::numeric, ${input.discountReason ?? null},
+        ${input.assignedBy}, ${idempotencyKey}
       from patient, pkg
       where pkg.active and not exists (select from earlier)
       on conflict on constraint package_purchases_idempotency_key do nothing
-      returning ${sql.join(summaryColumns.map((column) => sql.ref(column)))},
+      returning ${sql.join(summaryColumns.map((column) => sql.ref(column)))}, ${moneySql},
         ${purchaseStatus(input.today)} as status
     ),
     allotments as (
@@ -159,7 +179,8 @@ export async function assignPackage(
       action: 'package.assign',
       entity: 'package_purchase',
       entityId: sql`purchase.id`,
-      after: sql`to_jsonb(purchase) || jsonb_build_object('price', pkg.price, 'services', pkg.services)`,
+      after: sql`to_jsonb(purchase) || jsonb_build_object('price', pkg.price, 'services', pkg.services,
+        'discount_reason', ${input.discountReason ?? null}::text)`,
       ip: input.ip,
     })})
     select exists (select from patient) as patient_found,
@@ -220,8 +241,26 @@ function purchaseWithNextSession(
         'next_session',
       ),
     )
+    .select(lastPaymentOf(tenantId, purchaseId).as('last_payment'))
     .where('tenant_id', '=', tenantId)
     .where('id', '=', purchaseId);
+}
+
+/** The receipt of a purchase's latest payment or refund, for the booking form to link to. */
+export interface LastPayment {
+  id: string;
+  invoice_number: number;
+}
+
+/** A purchase chosen in the booking form: its summary and its latest receipt. */
+export type ChosenPurchase = PurchaseSummary & { last_payment: LastPayment | null };
+
+function lastPaymentOf(tenantId: string, purchaseId: string) {
+  return sql<LastPayment | null>`(
+    select json_build_object('id', id, 'invoice_number', invoice_number) from payments
+    where tenant_id = ${tenantId} and purchase_id = ${purchaseId}
+    order by received_at desc, invoice_number desc limit 1
+  )`;
 }
 
 /**
@@ -234,7 +273,7 @@ export async function findBookablePurchase(
   tenantId: string,
   ids: { purchaseId: string; patientId: string },
   today: string,
-): Promise<{ purchase: PurchaseSummary; nextSession: number }> {
+): Promise<{ purchase: ChosenPurchase; nextSession: number }> {
   const row = await purchaseWithNextSession(db, tenantId, ids.purchaseId, today).executeTakeFirst();
   return bookable(row, ids.patientId, today);
 }
@@ -248,7 +287,7 @@ export async function findBookablePurchaseWithClinics(
   tenantId: string,
   ids: { purchaseId: string; patientId: string },
   today: string,
-): Promise<{ purchase: PurchaseSummary; nextSession: number; clinics: ClinicOption[] }> {
+): Promise<{ purchase: ChosenPurchase; nextSession: number; clinics: ClinicOption[] }> {
   const row = await purchaseWithNextSession(db, tenantId, ids.purchaseId, today)
     .select(jsonArrayFrom(purchaseClinics(db, tenantId, ids.purchaseId)).as('clinics'))
     .executeTakeFirst();

@@ -1,16 +1,17 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
-import { BOOKING_ROLES } from '../auth/roles.js';
+import { BOOKING_ROLES, REFUND_ROLES } from '../auth/roles.js';
 import { findAppointmentRow } from '../db/appointment-rows.js';
 import { bookAppointment } from '../services/appointments.js';
+import { sellPackage } from '../services/package-sales.js';
 import type { Database } from '../db/client.js';
 import { clinicExists, listClinics } from '../db/clinics.js';
 import { listOpenGroupSessions } from '../db/group-sessions.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
 import { findPatient, searchPatients } from '../db/patients.js';
+import { findPackage } from '../db/packages.js';
 import {
-  assignPackage,
   findBookablePurchase,
   findBookablePurchaseWithClinics,
   purchaseExists,
@@ -18,14 +19,21 @@ import {
 } from '../db/purchases.js';
 import { listBookableServices, listClinicChoices, type ServiceOption } from '../db/services.js';
 import { localDate } from '../domain/dates.js';
-import { BadRequest, NotFound } from '../domain/errors.js';
+import { BadRequest, Conflict, Forbidden, NotFound, ValidationFailed } from '../domain/errors.js';
+import { MAX_HALALAS, parseHalalas, toHalalas } from '../domain/money.js';
 import type { AppDeps, AuthedEnv, Clock } from '../env.js';
 import { renderFragment } from '../views/renderer.js';
 import { BookingConfirmation } from '../views/appointments/booking-confirmation.js';
 import { BOOKING_ERROR_ID, BookingPage } from '../views/appointments/booking-page.js';
 import { Announcement } from '../views/announcer.js';
 import { ClinicField, ProviderField } from '../views/appointments/clinic-options.js';
-import { PackageModalBody, PACKAGE_MODAL_ERROR_ID } from '../views/appointments/package-modal.js';
+import {
+  PackageModalBody,
+  PACKAGE_MODAL_BODY_ID,
+  PACKAGE_MODAL_ERROR_ID,
+} from '../views/appointments/package-modal.js';
+import { SaleConfirmation } from '../views/appointments/sale-confirmation.js';
+import type { MoneyFormState } from '../views/payments/money-fields.js';
 import { PackageSection } from '../views/appointments/package-section.js';
 import { PatientChoice, PatientResults } from '../views/appointments/patient-picker.js';
 import { PATIENT_MODAL_BODY_ID, QuickAddPatient } from '../views/patients/patient-form.js';
@@ -36,7 +44,12 @@ import {
   type SlotListProps,
 } from '../views/appointments/schedule-fields.js';
 import { localName } from '../views/format.js';
-import { submittedText, submittedValues } from '../views/forms.js';
+import {
+  submittedText,
+  submittedValues,
+  type FieldErrors,
+  type Submitted,
+} from '../views/forms.js';
 import { translator } from '../i18n/index.js';
 import { showErrorsIn } from './errors.js';
 import { patientFormErrors, registerFromForm, registrationForm } from './patient-details.js';
@@ -45,7 +58,9 @@ import { findSlotsFor } from './slots.js';
 import {
   blankAsMissing,
   calendarDate,
+  fieldErrorsOf,
   instant,
+  moneyAmount,
   text,
   uuid,
   validated,
@@ -112,11 +127,57 @@ function today(c: Context<AuthedEnv>, clock: Clock) {
 /** Errors of the modal's buttons show inside the modal, not behind it. */
 const errorsInModal = showErrorsIn(`#${PACKAGE_MODAL_ERROR_ID}`);
 
-const assignForm = z.object({
-  patient_id: uuid,
-  package_id: uuid,
-  idempotency_key: text().min(8).max(100),
-});
+/** An amount a form may leave blank (a discount): 0 then; else at most 2 decimals. */
+const optionalAmount = text()
+  .trim()
+  .max(20)
+  .optional()
+  .transform((value, context) => {
+    if (!value) return 0;
+    const halalas = parseHalalas(value);
+    if (halalas === null || halalas > MAX_HALALAS) {
+      context.addIssue({ code: 'custom', message: 'amountInvalid' });
+      return z.NEVER;
+    }
+    return halalas;
+  });
+
+/** The sale confirmed in the modal: the package, a discount, and pay now or later. */
+const saleForm = z
+  .object({
+    patient_id: uuid,
+    package_id: uuid,
+    idempotency_key: text().min(8).max(100),
+    discount: optionalAmount,
+    discount_reason: text().trim().max(500).optional(),
+    payment: z.enum(['now', 'later']),
+    amount: text().max(40).optional(),
+    method: blankAsMissing(z.enum(['CASH', 'CARD', 'BANK_TRANSFER'])),
+    reference: text().trim().max(100).optional(),
+  })
+  .transform((form, context) => {
+    if (form.discount > 0 && !form.discount_reason) {
+      context.addIssue({
+        code: 'custom',
+        path: ['discount_reason'],
+        message: 'discountReasonRequired',
+      });
+    }
+    if (form.payment === 'later') return { ...form, pay: null };
+    const amount = moneyAmount.safeParse(form.amount ?? '');
+    if (!amount.success) {
+      const message = form.amount?.trim() ? amount.error.issues[0]!.message : 'fieldRequired';
+      context.addIssue({ code: 'custom', path: ['amount'], message });
+    }
+    if (!form.method) {
+      context.addIssue({ code: 'custom', path: ['method'], message: 'fieldRequired' });
+    }
+    if (!amount.success || !form.method) return z.NEVER;
+    return {
+      ...form,
+      pay: { amount: amount.data, method: form.method, reference: form.reference || null },
+    };
+  });
 
 /** Clinic, provider and schedule as they are before any package or clinic is chosen. */
 async function freshChoices(c: Context<AuthedEnv>, db: Database) {
@@ -275,12 +336,7 @@ async function packageModal(c: Context<AuthedEnv>, { db, clock }: AppDeps, patie
   );
   return renderFragment(
     c,
-    <PackageModalBody
-      {...view(c)}
-      currency={tenant.currency}
-      data={data}
-      newIdempotencyKey={() => crypto.randomUUID()}
-    />,
+    <PackageModalBody {...view(c)} currency={tenant.currency} data={data} />,
   );
 }
 
@@ -306,7 +362,11 @@ async function chosenPackage(
   return renderFragment(
     c,
     <>
-      <PackageSection locale={locale} chosen={{ purchase, nextSession }} />
+      <PackageSection
+        locale={locale}
+        currency={tenant.currency}
+        chosen={{ purchase, nextSession }}
+      />
       <ClinicField locale={locale} clinics={clinics} oob />
       <ProviderField locale={locale} providers={choices?.providers ?? null} oob />
       <ScheduleFields locale={locale} state={schedule} slots={null} oob />
@@ -315,26 +375,105 @@ async function chosenPackage(
   );
 }
 
-/** A package sold from the modal becomes the chosen one, with a message saying so. */
-async function assignFromModal(
+/**
+ * The sale's confirmation in the modal (SPEC §7), for "Assign & use package"; again, with its
+ * field errors (422), when the sale was refused.
+ */
+async function saleConfirmation(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  ids: { patientId: string; packageId: string },
+  form?: MoneyFormState & { idempotencyKey?: string },
+) {
+  const { tenant, user } = c.var.auth;
+  const [patient, entry] = await Promise.all([
+    findPatient(db, tenant.id, ids.patientId),
+    findPackage(db, tenant.id, ids.packageId),
+  ]);
+  if (!patient) throw new NotFound('patientNotFound');
+  if (!entry) throw new NotFound('packageNotFound');
+  if (!entry.active) throw new Conflict('packageNotSold');
+  if (form) {
+    c.header('HX-Retarget', `#${PACKAGE_MODAL_BODY_ID}`);
+    c.header('HX-Reswap', 'innerHTML');
+    c.status(422);
+  }
+  return renderFragment(
+    c,
+    <SaleConfirmation
+      {...view(c)}
+      currency={tenant.currency}
+      patient={patient}
+      entry={entry}
+      today={today(c, clock)}
+      canDiscount={REFUND_ROLES.includes(user.role)}
+      idempotencyKey={form?.idempotencyKey ?? crypto.randomUUID()}
+      form={form}
+    />,
+  );
+}
+
+/** The sale refused by its schema: the confirmation again, every field's error at once. */
+async function saleRefused(
   c: Context<AuthedEnv>,
   deps: AppDeps,
-  form: z.infer<typeof assignForm>,
+  errors: FieldErrors,
+  submitted: Submitted,
 ) {
+  const ids = z
+    .object({ patient_id: uuid, package_id: uuid })
+    .safeParse({ patient_id: submitted.patient_id, package_id: submitted.package_id });
+  if (!ids.success) throw new ValidationFailed(fieldErrorsOf(ids.error));
+  const values = submittedValues(submitted);
+  // The discount against the price is checked here too, so no error waits for the next try.
+  const entry = await findPackage(deps.db, c.var.auth.tenant.id, ids.data.package_id);
+  const discount = parseHalalas(values.discount?.trim() ?? '');
+  if (entry && discount !== null && discount > toHalalas(entry.price)) {
+    errors = { ...errors, discount: 'discountOverPrice' };
+  }
+  return saleConfirmation(
+    c,
+    deps,
+    { patientId: ids.data.patient_id, packageId: ids.data.package_id },
+    { values, errors, idempotencyKey: submittedText(submitted, 'idempotency_key') || undefined },
+  );
+}
+
+/** A package sold from the modal becomes the chosen one, with a message saying so. */
+async function sellFromModal(c: Context<AuthedEnv>, deps: AppDeps, form: z.infer<typeof saleForm>) {
   const { auth } = c.var;
-  const { purchase } = await assignPackage(deps.db, {
-    tenantId: auth.tenant.id,
-    patientId: form.patient_id,
-    packageId: form.package_id,
-    assignedBy: auth.user.id,
-    today: localDate(auth.tenant.timezone, deps.clock()),
-    idempotencyKey: form.idempotency_key,
-    ip: clientIp(c),
-  });
+  // A discount is a money operation beyond the desk's (SPEC §7).
+  if (form.discount > 0 && !REFUND_ROLES.includes(auth.user.role)) throw new Forbidden();
+  let sale;
+  try {
+    sale = await sellPackage(deps.db, {
+      tenantId: auth.tenant.id,
+      patientId: form.patient_id,
+      packageId: form.package_id,
+      actor: actorOf(c),
+      today: localDate(auth.tenant.timezone, deps.clock()),
+      idempotencyKey: form.idempotency_key,
+      discount: form.discount,
+      discountReason: form.discount_reason || null,
+      payment: form.pay,
+    });
+  } catch (error) {
+    if (!(error instanceof ValidationFailed) || !error.fields) throw error;
+    const values = submittedValues(await c.req.parseBody());
+    return saleConfirmation(
+      c,
+      deps,
+      { patientId: form.patient_id, packageId: form.package_id },
+      { values, errors: error.fields, params: error.params, idempotencyKey: form.idempotency_key },
+    );
+  }
+  const { purchase, payment } = sale;
   const { locale } = view(c);
   const t = translator(locale);
   return chosenPackage(c, deps, { purchaseId: purchase.id, patientId: purchase.patient_id }, (p) =>
-    t('packageAssigned', { name: localName(p, locale) }),
+    payment
+      ? t('packageSoldPaid', { name: localName(p, locale), number: payment.invoice_number })
+      : t('packageAssigned', { name: localName(p, locale) }),
   );
 }
 
@@ -510,12 +649,30 @@ export function bookingRoutes(deps: AppDeps) {
         { purchaseId: package_purchase_id, patientId: patient_id },
         today(c, clock),
       );
-      return renderFragment(c, <PackageSection {...view(c)} chosen={chosen} />);
+      return renderFragment(
+        c,
+        <PackageSection {...view(c)} currency={c.var.auth.tenant.currency} chosen={chosen} />,
+      );
     },
   );
 
-  routes.post('/assign', errorsInModal, validated('form', assignForm), (c) =>
-    assignFromModal(c, deps, c.req.valid('form')),
+  routes.get(
+    '/sale',
+    errorsInModal,
+    validated('query', z.object({ patient_id: uuid, package_id: uuid })),
+    (c) => {
+      const { patient_id, package_id } = c.req.valid('query');
+      return saleConfirmation(c, deps, { patientId: patient_id, packageId: package_id });
+    },
+  );
+
+  routes.post(
+    '/assign',
+    errorsInModal,
+    validatedForm(saleForm, (c, errors, submitted) =>
+      saleRefused(authed(c), deps, errors, submitted),
+    ),
+    (c) => sellFromModal(c, deps, c.req.valid('form')),
   );
 
   routes.get('/providers', validated('query', bookingFormQuery), (c) =>

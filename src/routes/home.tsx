@@ -1,19 +1,37 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { requireAuth } from '../auth/middleware.js';
 import { canBook } from '../auth/roles.js';
-import type { AuthedEnv } from '../env.js';
+import type { Database } from '../db/client.js';
+import { listOutstandingBalances, listTakings } from '../db/finance.js';
+import { localDate } from '../domain/dates.js';
+import { dayBounds } from '../domain/slots.js';
+import type { AuthedEnv, Clock } from '../env.js';
 import { HomePage } from '../views/home-page.js';
 import { translator } from '../i18n/index.js';
 
-export function homeRoutes() {
+/** Finance lands on the money: today's takings and the balances still owed, oldest first. */
+const OUTSTANDING_SHOWN = 20;
+
+async function financeSummary(c: Context<AuthedEnv>, db: Database, clock: Clock) {
+  const { tenant } = c.var.auth;
+  const today = localDate(tenant.timezone, clock());
+  const day = dayBounds(today, tenant.timezone);
+  const takings = await listTakings(db, tenant.id, { from: day.start, to: day.end });
+  const outstanding = await listOutstandingBalances(db, tenant.id, OUTSTANDING_SHOWN);
+  return { today, takings, outstanding };
+}
+
+export function homeRoutes({ db, clock }: { db: Database; clock: Clock }) {
   const routes = new Hono<AuthedEnv>();
-  routes.get('/', requireAuth(), (c) => {
+  routes.get('/', requireAuth(), async (c) => {
     const locale = c.get('locale');
     const t = translator(locale);
     const { auth } = c.var;
-    return c.render(<HomePage locale={locale} auth={auth} canBook={canBook(auth.user.role)} />, {
-      title: t('home'),
-    });
+    const finance = auth.user.role === 'FINANCE' ? await financeSummary(c, db, clock) : undefined;
+    return c.render(
+      <HomePage locale={locale} auth={auth} canBook={canBook(auth.user.role)} finance={finance} />,
+      { title: t('home') },
+    );
   });
   return routes;
 }

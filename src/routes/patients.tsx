@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
-import { BOOKING_ROLES, canBook } from '../auth/roles.js';
+import { BOOKING_ROLES, canBook, PAYMENT_ROLES, REFUND_ROLES } from '../auth/roles.js';
 import type { Database } from '../db/client.js';
 import { extendExpiry } from '../db/package-operations.js';
 import { loadPatientHistory } from '../db/patient-history.js';
@@ -18,10 +18,15 @@ import {
   submittedFormToken,
 } from '../views/forms.js';
 import { formatDate, localName } from '../views/format.js';
+import type { MessageParams } from '../domain/errors.js';
 import { translator } from '../i18n/index.js';
 import { EditPatientPage, NewPatientPage } from '../views/patients/patient-form.js';
 import { PatientListPage } from '../views/patients/patient-list.js';
 import { PatientPage, type ExtendFormState } from '../views/patients/patient-page.js';
+import { PATIENT_PAYMENTS_ID, type MoneyFormRefused } from '../views/patients/purchase-payments.js';
+import type { PaymentKind } from '../db/schema.js';
+import { takeMoneyMovement } from '../services/payments.js';
+import { formatMoney } from '../views/format.js';
 import {
   dateOfBirthErrors,
   detailsOf,
@@ -31,7 +36,7 @@ import {
   registrationForm,
 } from './patient-details.js';
 import { actorOf, authed, clientIp, staffActorOf } from './request.js';
-import { blankAsMissing, text, uuid, validated, validatedForm } from './validation.js';
+import { blankAsMissing, moneyAmount, text, uuid, validated, validatedForm } from './validation.js';
 
 const extendForm = z
   .object({
@@ -55,11 +60,31 @@ const listQuery = z.object({
 
 const patientParam = validated('param', z.object({ id: uuid }));
 
-/** After a redirect, the patient page says what just happened. */
+/** After a redirect, the patient page says what just happened (a payment: its receipt). */
 const doneQuery = validated(
   'query',
-  z.object({ done: z.enum(['registered', 'updated']).optional() }),
+  z.object({ done: z.enum(['registered', 'updated']).optional(), receipt: uuid.optional() }),
 );
+
+const method = z.enum(['CASH', 'CARD', 'BANK_TRANSFER']);
+
+/** The patient page's Take payment form (SPEC §7). */
+const paymentForm = z.object({
+  amount: moneyAmount,
+  method,
+  reference: text().trim().max(100).optional(),
+  idempotency_key: text().min(8).max(100),
+});
+
+/** The patient page's Refund form: a reason is required. */
+const refundForm = z.object({
+  amount: moneyAmount,
+  method,
+  reason: text().trim().min(1).max(500),
+  idempotency_key: text().min(8).max(100),
+});
+
+const moneyParams = validated('param', z.object({ id: uuid, purchaseId: uuid }));
 
 function view(c: Context<AuthedEnv>) {
   const locale = c.get('locale');
@@ -129,7 +154,12 @@ async function renderPatient(
   c: Context<AuthedEnv>,
   { db, clock }: AppDeps,
   patientId: string,
-  options: { form?: ExtendFormState; done?: 'registered' | 'updated' } = {},
+  options: {
+    form?: ExtendFormState;
+    done?: 'registered' | 'updated';
+    money?: MoneyFormRefused;
+    receipt?: string;
+  } = {},
 ) {
   const { tenant, user, session } = c.var.auth;
   const history = await loadPatientHistory(db, tenant.id, patientId, today(c, clock), {
@@ -139,7 +169,7 @@ async function renderPatient(
   });
   if (!history) throw new NotFound('patientNotFound');
   const { locale } = view(c);
-  if (options.form) c.status(422);
+  if (options.form || options.money) c.status(422);
   return c.render(
     <PatientPage
       locale={locale}
@@ -149,6 +179,17 @@ async function renderPatient(
         canExtend: user.role === 'ADMIN',
         csrfToken: session.csrfToken,
         form: options.form,
+      }}
+      money={{
+        currency: tenant.currency,
+        timezone: tenant.timezone,
+        csrfToken: session.csrfToken,
+        canPay: PAYMENT_ROLES.includes(user.role),
+        canRefund: REFUND_ROLES.includes(user.role),
+        refused: options.money,
+        done: options.receipt
+          ? history.payments.find((payment) => payment.id === options.receipt)
+          : undefined,
       }}
       canEdit={canBook(user.role)}
       done={options.done}
@@ -283,6 +324,67 @@ async function extendFromForm(
   return c.redirect(`/patients/${id}`, 303);
 }
 
+/** Amounts in a refusal ("more than the balance due (…)") as the page writes money. */
+function moneyTexts(c: Context<AuthedEnv>, params: MessageParams | undefined) {
+  if (!params) return undefined;
+  const { currency } = c.var.auth.tenant;
+  return Object.fromEntries(
+    Object.entries(params).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? formatMoney(value, currency, c.get('locale')) : value,
+    ]),
+  );
+}
+
+/** A payment or refund form refused: the patient page again, that form open with its errors. */
+function renderMoneyRefused(
+  c: Context<AuthedEnv>,
+  deps: AppDeps,
+  kind: PaymentKind,
+  fields: FieldErrors,
+  submitted: Submitted,
+  params?: MessageParams,
+) {
+  const { id, purchaseId } = c.req.param() as { id: string; purchaseId: string };
+  return renderPatient(c, deps, id, {
+    money: {
+      purchaseId,
+      kind,
+      state: { values: submittedValues(submitted), errors: fields, params: moneyTexts(c, params) },
+    },
+  });
+}
+
+/** Records the payment or refund, then back to the patient page, which links its receipt. */
+async function moneyFromForm(
+  c: Context<AuthedEnv>,
+  deps: AppDeps,
+  kind: PaymentKind,
+  { id, purchaseId }: { id: string; purchaseId: string },
+  form: z.infer<typeof paymentForm> & { reason?: string },
+) {
+  let payment;
+  try {
+    ({ payment } = await takeMoneyMovement(deps.db, {
+      tenantId: c.var.auth.tenant.id,
+      patientId: id,
+      purchaseId,
+      kind,
+      amount: form.amount,
+      method: form.method,
+      reference: form.reference || null,
+      reason: form.reason ?? null,
+      idempotencyKey: form.idempotency_key,
+      actor: actorOf(c),
+    }));
+  } catch (error) {
+    if (!(error instanceof ValidationFailed) || !error.fields) throw error;
+    const submitted = await c.req.parseBody();
+    return renderMoneyRefused(c, deps, kind, error.fields, submitted, error.params);
+  }
+  return c.redirect(`/patients/${id}?receipt=${payment.id}#${PATIENT_PAYMENTS_ID}`, 303);
+}
+
 /**
  * The patients list and a patient's record (all roles); registering and editing are for the
  * front desk and administrators.
@@ -320,7 +422,7 @@ export function patientRoutes(deps: AppDeps) {
   );
 
   routes.get('/:id', patientParam, doneQuery, (c) =>
-    renderPatient(c, deps, c.req.valid('param').id, { done: c.req.valid('query').done }),
+    renderPatient(c, deps, c.req.valid('param').id, c.req.valid('query')),
   );
 
   routes.get('/:id/edit', registrar, patientParam, (c) =>
@@ -350,6 +452,28 @@ export function patientRoutes(deps: AppDeps) {
       renderExtendRefused(c as unknown as Context<AuthedEnv>, deps, fields, submitted),
     ),
     (c) => extendFromForm(c, deps, c.req.valid('param'), c.req.valid('form')),
+  );
+
+  /** SPEC §7: a payment on a purchase of this patient (the desk, finance, administrators). */
+  routes.post(
+    '/:id/packages/:purchaseId/payments',
+    requireRole(...PAYMENT_ROLES),
+    moneyParams,
+    validatedForm(paymentForm, (c, fields, submitted) =>
+      renderMoneyRefused(authed(c), deps, 'PAYMENT', fields, submitted),
+    ),
+    (c) => moneyFromForm(c, deps, 'PAYMENT', c.req.valid('param'), c.req.valid('form')),
+  );
+
+  /** SPEC §7: money back, never more than was paid (finance and administrators). */
+  routes.post(
+    '/:id/packages/:purchaseId/refunds',
+    requireRole(...REFUND_ROLES),
+    moneyParams,
+    validatedForm(refundForm, (c, fields, submitted) =>
+      renderMoneyRefused(authed(c), deps, 'REFUND', fields, submitted),
+    ),
+    (c) => moneyFromForm(c, deps, 'REFUND', c.req.valid('param'), c.req.valid('form')),
   );
 
   return routes;

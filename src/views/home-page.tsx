@@ -1,10 +1,121 @@
 import type { AuthContext } from '../auth/session.js';
+import type { OutstandingBalance, Takings } from '../db/finance.js';
 import type { Locale } from '../db/schema.js';
-import { currencyName, timeZoneName } from './format.js';
+import { fromHalalas, toHalalas } from '../domain/money.js';
+import { currencyName, formatDate, formatMoney, localName, timeZoneName } from './format.js';
 import { roleKey } from '../i18n/index.js';
 import { useT } from './request-context.js';
 
+export const TAKINGS_ID = 'finance-takings';
+export const OUTSTANDING_ID = 'finance-outstanding';
+
+/** What FINANCE lands on (SPEC §7): today's takings by method, the balances still owed. */
+export interface FinanceSummary {
+  today: string;
+  takings: Takings[];
+  outstanding: OutstandingBalance[];
+}
+
 export function HomePage({
+  locale,
+  auth,
+  canBook,
+  finance,
+}: {
+  locale: Locale;
+  auth: AuthContext;
+  canBook: boolean;
+  finance?: FinanceSummary;
+}) {
+  return (
+    <div class="stack">
+      <Welcome locale={locale} auth={auth} canBook={canBook} />
+      {finance && <FinanceHome locale={locale} currency={auth.tenant.currency} {...finance} />}
+    </div>
+  );
+}
+
+function FinanceHome(props: FinanceSummary & { locale: Locale; currency: string }) {
+  const t = useT();
+  const { locale, takings, outstanding } = props;
+  const money = (halalas: number) => formatMoney(fromHalalas(halalas), props.currency, locale);
+  const net = (row: Takings) => toHalalas(row.paid) - toHalalas(row.refunded);
+  const total = takings.reduce((sum, row) => sum + net(row), 0);
+  return (
+    <>
+      <section class="card" id={TAKINGS_ID} aria-labelledby="takings-title">
+        <h2 id="takings-title">
+          {t('takingsToday')} · {formatDate(props.today, locale)}
+        </h2>
+        {takings.length === 0 ? (
+          <p class="empty">{t('noTakingsToday')}</p>
+        ) : (
+          <table class="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('paymentMethod')}</th>
+                <th scope="col">{t('paymentKind_PAYMENT')}</th>
+                <th scope="col">{t('paymentKind_REFUND')}</th>
+                <th scope="col">{t('takingsTotal')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {takings.map((row) => (
+                <tr>
+                  <th scope="row">{t(`method_${row.method}`)}</th>
+                  <td>{money(toHalalas(row.paid))}</td>
+                  <td>{money(toHalalas(row.refunded))}</td>
+                  <td>{money(net(row))}</td>
+                </tr>
+              ))}
+              <tr class="takings-total">
+                <th scope="row">{t('takingsTotal')}</th>
+                <td></td>
+                <td></td>
+                <td id="takings-total">{money(total)}</td>
+              </tr>
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section class="card" id={OUTSTANDING_ID} aria-labelledby="outstanding-title">
+        <h2 id="outstanding-title">{t('outstandingBalances')}</h2>
+        {outstanding.length === 0 ? (
+          <p class="empty">{t('noOutstandingBalances')}</p>
+        ) : (
+          <div class="table-scroll" role="region" aria-labelledby="outstanding-title" tabindex={0}>
+            <table class="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('patient')}</th>
+                  <th scope="col">{t('packageName')}</th>
+                  <th scope="col">{t('purchasedColumn')}</th>
+                  <th scope="col">{t('balanceDue')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {outstanding.map((row) => (
+                  <tr id={`outstanding-${row.purchase_id}`}>
+                    <th scope="row">
+                      <a href={`/patients/${row.patient_id}#money-${row.purchase_id}`}>
+                        {localName({ name_en: row.patient_en, name_ar: row.patient_ar }, locale)}
+                      </a>
+                    </th>
+                    <td>{localName(row, locale)}</td>
+                    <td>{formatDate(row.purchase_date, locale)}</td>
+                    <td>{money(toHalalas(row.balance_due))}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
+
+function Welcome({
   locale,
   auth,
   canBook,

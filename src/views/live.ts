@@ -22,3 +22,9 @@ export const liveFragment = {
  * reconnect to be refused.
  */
 export const SESSION_ENDED_EVENT = 'session.ended';
+
+/** The same, for fragments that show a purchase's balance: payments and refunds change it too. */
+export const moneyLiveFragment = {
+  ...liveFragment,
+  'hx-trigger': `sse:package.paid, sse:package.refunded, ${liveFragment['hx-trigger']}`,
+};

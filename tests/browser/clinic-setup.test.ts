@@ -6,7 +6,7 @@ import type { Database } from '../../src/db/client.js';
 import { createTenantWithAdmin } from '../../src/services/tenants.js';
 import { localDate } from '../../src/domain/dates.js';
 import { ARTIFACTS_DIR, browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
-import { signIn as signInAs } from '../support/browser-flow.js';
+import { confirmSale, signIn as signInAs } from '../support/browser-flow.js';
 import { CLINICS_ID } from '../../src/views/admin/clinics.js';
 import { PROVIDERS_ID } from '../../src/views/admin/providers.js';
 import { SERVICES_ID } from '../../src/views/admin/services.js';
@@ -202,7 +202,7 @@ describe.skipIf(browserTestsSkipped)('setting up a new centre in Chromium', () =
       'This patient has no packages yet.',
     );
     await page.getByRole('button', { name: 'Assign & use package' }).click();
-    await page.waitForSelector('#package-next-session');
+    await confirmSale(page, { later: true });
     expect(await page.locator('#package-next-session').textContent()).toContain(
       'Session 1 of 8 will be booked.',
     );

@@ -7,6 +7,7 @@ import {
   cancelFromDayView,
   chooseFirstSlot,
   choosePatient,
+  confirmSale,
   openDayView,
   openPackageModal,
   screenshots,
@@ -15,6 +16,7 @@ import {
   workingDayAhead,
 } from '../support/browser-flow.js';
 import { ANNOUNCER_ID } from '../../src/views/announcer.js';
+import { SALE_FORM_ID } from '../../src/views/appointments/sale-confirmation.js';
 import {
   PATIENT_CHOICE_ID,
   PATIENT_RESULTS_ID,
@@ -136,7 +138,9 @@ describe.skipIf(browserTestsSkipped)('the whole flow in Arabic', () => {
       .first()
       .getByRole('button')
       .click();
-    await page.waitForSelector('#package-next-session');
+    await page.waitForSelector(`#${SALE_FORM_ID}`);
+    await expectAllArabic(page, 'sale confirmation');
+    await confirmSale(page, {});
     await expectAllArabic(page, 'package assigned');
 
     await page.goto(`${fixture.server.url}/appointments/new`);

@@ -6,6 +6,7 @@ import {
   cancelFromDayView,
   chooseFirstSlot,
   choosePatient,
+  confirmSale,
   openDayView,
   openPackageModal,
   screenshots,
@@ -93,6 +94,7 @@ describe.skipIf(browserTestsSkipped)('the package scenarios end to end', () => {
     await screenshots(page, 'e2e-en-sell-1-modal', ['desktop', 'narrow']);
 
     await aba.getByRole('button', { name: 'Assign & use package' }).click();
+    await confirmSale(page, { later: true });
     await expect
       .poll(() => page.locator('#package-next-session').textContent())
       .toBe('Session 1 of 20 will be booked.');

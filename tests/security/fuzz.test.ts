@@ -236,6 +236,12 @@ const ENDPOINTS: Endpoint[] = [
       'patient_id',
       'package_id',
       'idempotency_key',
+      'discount',
+      'discount_reason',
+      'payment',
+      'amount',
+      'method',
+      'reference',
     ]),
   },
   { name: 'POST book (form)', request: post(true, () => '/appointments/new/book', BOOKING_FIELDS) },
@@ -821,11 +827,27 @@ describe('every parameter of every route', () => {
     },
     {
       route: 'POST /appointments/new/assign',
-      as: 'desk',
+      as: 'admin',
+      // an administrator's discount, and more than the net price: every variant is refused,
+      // whichever field it spoils
       fields: async () => ({
         patient_id: sara,
         package_id: await demo.pkg('20 ABA Therapy Package'),
         idempotency_key: token(),
+        discount: '100.00',
+        discount_reason: 'Fuzz discount',
+        payment: 'now',
+        amount: tooMuch,
+        method: 'CASH',
+        reference: 'R-1',
+      }),
+    },
+    {
+      route: 'GET /appointments/new/sale',
+      as: 'desk',
+      fields: async () => ({
+        patient_id: sara,
+        package_id: await demo.pkg('20 ABA Therapy Package'),
       }),
     },
     { route: 'GET /appointments/new/providers', as: 'desk', fields: bookingQuery },
@@ -846,10 +868,25 @@ describe('every parameter of every route', () => {
       route: 'POST /appointments/api/assign-package/',
       as: 'desk',
       json: true,
+      // more than the net price: every variant is refused, whichever field it spoils
       fields: async () => ({
         patient_id: sara,
         package_id: await demo.pkg('20 ABA Therapy Package'),
         idempotency_key: token(),
+        discount: '100.00',
+        discount_reason: 'Fuzz discount',
+        payment: 'now',
+        amount: tooMuch,
+        method: 'CASH',
+        reference: 'R-1',
+      }),
+    },
+    {
+      route: 'GET /appointments/new/sale',
+      as: 'desk',
+      fields: async () => ({
+        patient_id: sara,
+        package_id: await demo.pkg('20 ABA Therapy Package'),
       }),
     },
     {
@@ -947,6 +984,37 @@ describe('every parameter of every route', () => {
         return { id: purchase.patient_id, purchaseId: purchase.package_purchase_id };
       },
       fields: () => ({ days: '30', reason: 'Medical leave' }),
+      auditsView: true,
+    },
+    {
+      route: 'POST /patients/:id/packages/:purchaseId/payments',
+      as: 'desk',
+      params: async () => {
+        const purchase = await ahmedsPurchase();
+        return { id: purchase.patient_id, purchaseId: purchase.package_purchase_id };
+      },
+      // more than the balance: every variant is refused, whichever field it spoils
+      fields: () => ({
+        amount: tooMuch,
+        method: 'CASH',
+        reference: 'R-1',
+        idempotency_key: token(),
+      }),
+      auditsView: true,
+    },
+    {
+      route: 'POST /patients/:id/packages/:purchaseId/refunds',
+      as: 'admin',
+      params: async () => {
+        const purchase = await ahmedsPurchase();
+        return { id: purchase.patient_id, purchaseId: purchase.package_purchase_id };
+      },
+      fields: () => ({
+        amount: tooMuch,
+        method: 'CASH',
+        reason: 'Fuzz refund',
+        idempotency_key: token(),
+      }),
       auditsView: true,
     },
     { route: 'GET /admin/clinics', as: 'admin' },

@@ -201,6 +201,9 @@ const MATRIX: Row[] = [
         patient_id: patient,
         package_id: await demo.pkg('20 ABA Therapy Package'),
         idempotency_key: randomUUID(),
+        payment: 'now',
+        amount: '100',
+        method: 'CASH',
       },
       htmx: true,
     }),
@@ -434,6 +437,33 @@ const MATRIX: Row[] = [
       };
     },
     expected: adminOnly,
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/payments',
+    request: async () => {
+      const bought = await freshPurchase();
+      return {
+        path: `/patients/${bought.patient}/packages/${bought.purchase}/payments`,
+        form: { amount: '100', method: 'CASH', idempotency_key: randomUUID() },
+      };
+    },
+    expected: { ADMIN: 303, FRONT_DESK: 303, PROVIDER: 403, FINANCE: 303, anonymous: 303 },
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/refunds',
+    request: async () => {
+      const bought = await freshPurchase({ amount_paid: '100.00' });
+      return {
+        path: `/patients/${bought.patient}/packages/${bought.purchase}/refunds`,
+        form: {
+          amount: '100',
+          method: 'CASH',
+          reason: 'Overcharged',
+          idempotency_key: randomUUID(),
+        },
+      };
+    },
+    expected: { ADMIN: 303, FRONT_DESK: 403, PROVIDER: 403, FINANCE: 303, anonymous: 303 },
   },
   {
     route: 'POST /appointments/api/purchases/:id/transfer/',

@@ -259,7 +259,14 @@ const ROWS: Row[] = [
     route: 'POST /appointments/new/assign',
     request: () => ({
       path: '/appointments/new/assign',
-      form: { patient_id: a.patient, package_id: a.package, idempotency_key: KEY },
+      form: {
+        patient_id: a.patient,
+        package_id: a.package,
+        idempotency_key: KEY,
+        payment: 'now',
+        amount: '1',
+        method: 'CASH',
+      },
       htmx: true,
     }),
   },
@@ -267,7 +274,28 @@ const ROWS: Row[] = [
     route: 'POST /appointments/new/assign',
     request: () => ({
       path: '/appointments/new/assign',
-      form: { patient_id: b.patient, package_id: a.package, idempotency_key: KEY },
+      form: {
+        patient_id: b.patient,
+        package_id: a.package,
+        idempotency_key: KEY,
+        payment: 'now',
+        amount: '1',
+        method: 'CASH',
+      },
+      htmx: true,
+    }),
+  },
+  {
+    route: 'GET /appointments/new/sale',
+    request: () => ({
+      path: `/appointments/new/sale?patient_id=${a.patient}&package_id=${a.package}`,
+      htmx: true,
+    }),
+  },
+  {
+    route: 'GET /appointments/new/sale',
+    request: () => ({
+      path: `/appointments/new/sale?patient_id=${b.patient}&package_id=${a.package}`,
       htmx: true,
     }),
   },
@@ -527,6 +555,43 @@ const ROWS: Row[] = [
     request: () => ({
       path: `/patients/${a.patient}/packages/${a.purchase}/extend`,
       form: { days: '', reason: '' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/payments',
+    request: () => ({
+      path: `/patients/${a.patient}/packages/${a.purchase}/payments`,
+      form: { amount: '1', method: 'CASH', idempotency_key: KEY },
+    }),
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/payments',
+    request: () => ({
+      path: `/patients/${b.patient}/packages/${a.purchase}/payments`,
+      form: { amount: '1', method: 'CASH', idempotency_key: KEY },
+    }),
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/payments',
+    request: () => ({
+      path: `/patients/${a.patient}/packages/${a.purchase}/payments`,
+      form: { amount: '-1', method: 'CASH', idempotency_key: KEY },
+    }),
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/refunds',
+    request: () => ({
+      path: `/patients/${a.patient}/packages/${a.purchase}/refunds`,
+      form: { amount: '1', method: 'CASH', reason: 'isolation', idempotency_key: KEY },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/refunds',
+    request: () => ({
+      path: `/patients/${b.patient}/packages/${a.purchase}/refunds`,
+      form: { amount: '1', method: 'CASH', reason: 'isolation', idempotency_key: KEY },
     }),
     as: 'ADMIN',
   },

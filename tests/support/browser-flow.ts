@@ -4,6 +4,11 @@ import { ARTIFACTS_DIR } from './browser.js';
 import { DAY_VIEW_ID } from '../../src/views/appointments/day-view.js';
 import { PACKAGE_MODAL_ID } from '../../src/views/appointments/package-modal.js';
 import {
+  SALE_CONFIRM_ID,
+  SALE_FORM_ID,
+  SALE_PAY_LATER_ID,
+} from '../../src/views/appointments/sale-confirmation.js';
+import {
   PATIENT_CHOICE_ID,
   PATIENT_RESULTS_ID,
 } from '../../src/views/appointments/patient-picker.js';
@@ -98,6 +103,26 @@ export async function choosePatient(page: Page, search: string) {
 export async function openPackageModal(page: Page) {
   await page.locator('#type-package').check();
   await page.waitForSelector(`#${PACKAGE_MODAL_ID}[open] #package-modal-title`);
+}
+
+/**
+ * The sale's confirmation that "Assign & use package" opens in the modal: pay later, or pay
+ * now what is in the amount field (the net price unless `amount` says otherwise); confirmed.
+ */
+export async function confirmSale(
+  page: Page,
+  payment: { later: true } | { amount?: string; method?: string; reference?: string },
+) {
+  await page.waitForSelector(`#${PACKAGE_MODAL_ID}[open] #${SALE_FORM_ID}`);
+  if ('later' in payment) {
+    await page.locator(`#${SALE_PAY_LATER_ID}`).check();
+  } else {
+    if (payment.amount !== undefined) await page.locator('#sale-amount').fill(payment.amount);
+    if (payment.method) await page.locator('#sale-method').selectOption(payment.method);
+    if (payment.reference) await page.locator('#sale-reference').fill(payment.reference);
+  }
+  await page.locator(`#${SALE_CONFIRM_ID}`).click();
+  await page.waitForSelector('#package-next-session');
 }
 
 /** A working day (Sunday–Thursday) `daysAhead` or a little later, 'YYYY-MM-DD'. */

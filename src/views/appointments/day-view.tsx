@@ -1,12 +1,11 @@
 import type { ClinicOption } from '../../db/clinics.js';
-import type { AppointmentRow } from '../../db/appointment-rows.js';
-import type { ClinicDay } from '../../db/clinic-day.js';
+import type { ClinicDay, DayAppointment } from '../../db/clinic-day.js';
 import type { ProviderOption } from '../../db/providers.js';
 import type { Locale } from '../../db/schema.js';
 import { CANCELLABLE } from '../../domain/appointments.js';
 import { addDays } from '../../domain/dates.js';
 import { formatLongDate, localName } from '../format.js';
-import { liveFragment } from '../live.js';
+import { moneyLiveFragment } from '../live.js';
 import { TimeRange } from '../time-range.js';
 import { AppointmentStatusBadge, isCancelled } from '../status-badges.js';
 import { useT } from '../request-context.js';
@@ -80,7 +79,7 @@ export function DayViewPage(props: DayViewProps) {
 
 interface Column {
   provider: ProviderOption;
-  appointments: AppointmentRow[];
+  appointments: DayAppointment[];
 }
 
 /**
@@ -119,7 +118,7 @@ export function DayGrid(props: DayViewProps) {
       id={DAY_VIEW_ID}
       class="day-view"
       hx-get={`/appointments?date=${props.date}&clinic=${clinic.id}`}
-      {...liveFragment}
+      {...moneyLiveFragment}
       hx-swap="outerHTML"
     >
       {day.appointments.length === 0 && (
@@ -160,7 +159,7 @@ function ProviderColumn(props: DayViewProps & { column: Column }) {
   );
 }
 
-function AppointmentItem(props: DayViewProps & { appointment: AppointmentRow }) {
+function AppointmentItem(props: DayViewProps & { appointment: DayAppointment }) {
   const t = useT();
   const { locale, timezone, clinic, appointment: a } = props;
   const patient = { name_en: a.patient_name_en, name_ar: a.patient_name_ar };
@@ -189,6 +188,11 @@ function AppointmentItem(props: DayViewProps & { appointment: AppointmentRow }) 
           {session && (
             <span class="badge badge-package" dir="ltr" title={t('packageSessionOf', session)}>
               {`${clinic.specialty} ${session.number}/${session.total}`}
+            </span>
+          )}
+          {a.patient_balance_due && (
+            <span class="badge badge-balance balance-due-badge" title={t('balanceDueTitle')}>
+              {t('balanceDueBadge')}
             </span>
           )}
         </span>

@@ -8,6 +8,7 @@ import { formatDate, formatMoney, localName } from '../format.js';
 import { sessionCount } from '../../i18n/index.js';
 import { PACKAGE_SECTION_ID } from './package-section.js';
 import { useT } from '../request-context.js';
+import { PurchaseBalance } from '../payments/money-fields.js';
 
 export const PACKAGE_MODAL_ID = 'package-modal';
 export const PACKAGE_MODAL_BODY_ID = 'package-modal-body';
@@ -18,12 +19,10 @@ interface ModalProps {
   locale: Locale;
   currency: string;
   data: PatientPackages;
-  /** One fresh key per catalogue card: a double click or a retry assigns once. */
-  newIdempotencyKey: () => string;
 }
 
 /** The dialog's body: one fragment, filled by one request when "Use package" is chosen. */
-export function PackageModalBody({ locale, currency, data, newIdempotencyKey }: ModalProps) {
+export function PackageModalBody({ locale, currency, data }: ModalProps) {
   const t = useT();
   const { patient, purchases, catalogue, suggestedId, today } = data;
   // Every button below replaces the booking form's package section: said once here (htmx
@@ -46,6 +45,7 @@ export function PackageModalBody({ locale, currency, data, newIdempotencyKey }: 
             {purchases.map((purchase) => (
               <PurchaseCard
                 locale={locale}
+                currency={currency}
                 purchase={purchase}
                 patientId={patient.id}
                 today={today}
@@ -67,7 +67,6 @@ export function PackageModalBody({ locale, currency, data, newIdempotencyKey }: 
                 currency={currency}
                 entry={entry}
                 patientId={patient.id}
-                idempotencyKey={newIdempotencyKey()}
               />
             ))}
           </ul>
@@ -79,6 +78,7 @@ export function PackageModalBody({ locale, currency, data, newIdempotencyKey }: 
 
 function PurchaseCard(props: {
   locale: Locale;
+  currency: string;
   purchase: PurchaseSummary;
   patientId: string;
   today: string;
@@ -115,6 +115,7 @@ function PurchaseCard(props: {
         {t('purchasedOn', { date: formatDate(purchase.purchase_date, locale) })} ·{' '}
         {t('expiresOn', { date: formatDate(purchase.expiry_date, locale) })}
       </p>
+      <PurchaseBalance locale={locale} currency={props.currency} purchase={purchase} />
       {isUsable(purchase, today) && (
         <button
           type="button"
@@ -135,7 +136,6 @@ function CatalogueCard(props: {
   currency: string;
   entry: CatalogueEntry;
   patientId: string;
-  idempotencyKey: string;
 }) {
   const t = useT();
   const { locale, entry } = props;
@@ -159,15 +159,13 @@ function CatalogueCard(props: {
           </li>
         ))}
       </ul>
+      {/* The sale is confirmed first, in the modal: price, discount, payment (SPEC §7). */}
       <button
         type="button"
         class="button"
-        hx-post="/appointments/new/assign"
-        hx-vals={JSON.stringify({
-          patient_id: props.patientId,
-          package_id: entry.id,
-          idempotency_key: props.idempotencyKey,
-        })}
+        hx-get={`/appointments/new/sale?patient_id=${props.patientId}&package_id=${entry.id}`}
+        hx-target={`#${PACKAGE_MODAL_BODY_ID}`}
+        hx-swap="innerHTML"
         hx-disabled-elt="this"
         aria-describedby={titleId}
       >

@@ -1,15 +1,20 @@
-import type { PurchaseSummary } from '../../db/purchases.js';
+import type { ChosenPurchase } from '../../db/purchases.js';
 import type { Locale } from '../../db/schema.js';
 import { formatDate, localName } from '../format.js';
-import { liveFragment } from '../live.js';
+import { moneyLiveFragment } from '../live.js';
+import { PurchaseBalance } from '../payments/money-fields.js';
 import { useT } from '../request-context.js';
 
 export const PACKAGE_SECTION_ID = 'package-section';
+export const PACKAGE_BALANCE_ID = 'package-balance';
+export const PACKAGE_RECEIPT_LINK_ID = 'package-receipt-link';
 
 /** Empty until a package is chosen; then what will be booked on it. */
 export function PackageSection(props: {
   locale: Locale;
-  chosen?: { purchase: PurchaseSummary; nextSession: number };
+  chosen?: { purchase: ChosenPurchase; nextSession: number };
+  /** The tenant's currency, for the balance of a chosen package. */
+  currency?: string;
   oob?: boolean;
 }) {
   const t = useT();
@@ -18,13 +23,14 @@ export function PackageSection(props: {
   if (!chosen) return <div id={PACKAGE_SECTION_ID} hx-swap-oob={oob}></div>;
   const { purchase, nextSession } = chosen;
   return (
-    // Another desk booking or cancelling on this purchase changes the next session number.
+    // Another desk booking or cancelling on this purchase changes the next session number; a
+    // payment or refund, its balance.
     <div
       id={PACKAGE_SECTION_ID}
       class="package-section"
       hx-swap-oob={oob}
       hx-get={`/appointments/new/package-section?patient_id=${purchase.patient_id}&package_purchase_id=${purchase.id}`}
-      {...liveFragment}
+      {...moneyLiveFragment}
       hx-target="this"
       hx-swap="outerHTML"
     >
@@ -34,6 +40,26 @@ export function PackageSection(props: {
         {t('sessionWillBeBooked', { number: nextSession, total: purchase.total_sessions })}
       </p>
       <p>{t('expiresOn', { date: formatDate(purchase.expiry_date, locale) })}</p>
+      {props.currency && (
+        <PurchaseBalance
+          locale={locale}
+          currency={props.currency}
+          purchase={purchase}
+          id={PACKAGE_BALANCE_ID}
+        />
+      )}
+      {purchase.last_payment && (
+        <p>
+          <a
+            id={PACKAGE_RECEIPT_LINK_ID}
+            href={`/receipts/${purchase.last_payment.id}`}
+            target="_blank"
+            rel="noopener"
+          >
+            {t('receiptNumbered', { number: purchase.last_payment.invoice_number })}
+          </a>
+        </p>
+      )}
       <button
         type="button"
         class="link-button"

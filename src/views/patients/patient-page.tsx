@@ -9,6 +9,7 @@ import type { MessageKey } from '../../i18n/index.js';
 import { TimeRange } from '../time-range.js';
 import { AppointmentStatusBadge, isCancelled, PurchaseStatusBadge } from '../status-badges.js';
 import { useT } from '../request-context.js';
+import { PurchasePayments, type PatientMoney } from './purchase-payments.js';
 
 export const PATIENT_PACKAGES_ID = 'patient-packages';
 export const PATIENT_APPOINTMENTS_ID = 'patient-appointments';
@@ -32,13 +33,16 @@ interface PageProps {
   timezone: string;
   history: PatientHistory;
   operations: PackageOperations;
+  /** Balances, payments and refunds, and the money forms this user may use. */
+  money: PatientMoney;
   /** The front desk and administrators may edit the details. */
   canEdit: boolean;
   /** Just registered or updated (after the redirect of the form). */
   done?: 'registered' | 'updated';
 }
 
-export function PatientPage({ locale, timezone, history, operations, canEdit, done }: PageProps) {
+export function PatientPage(props: PageProps) {
+  const { locale, timezone, history, operations, canEdit, done } = props;
   const t = useT();
   const { patient, purchases, appointments } = history;
   const notRecorded = <span class="muted">{t('notRecorded')}</span>;
@@ -123,6 +127,14 @@ export function PatientPage({ locale, timezone, history, operations, canEdit, do
           </div>
         )}
       </section>
+
+      <PurchasePayments
+        locale={locale}
+        patientId={patient.id}
+        purchases={purchases}
+        payments={history.payments}
+        money={props.money}
+      />
 
       <section
         class="card"

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { html, type TestClient } from '../../support/client.js';
+import { saleFormOf } from '../../support/sale.js';
 import { openSignedInDemo, type DemoFixture } from '../../support/demo.js';
 import { QueryCounter } from '../../../src/db/query-counter.js';
 import type { TestDatabase } from '../../support/test-db.js';
@@ -7,6 +8,7 @@ import { ANNOUNCER_ID } from '../../../src/views/announcer.js';
 import { PACKAGE_HINT_ID } from '../../../src/views/appointments/booking-page.js';
 import { CLINIC_FIELD_ID } from '../../../src/views/appointments/clinic-options.js';
 import {
+  PACKAGE_MODAL_BODY_ID,
   PACKAGE_MODAL_ERROR_ID,
   PACKAGE_MODAL_ID,
 } from '../../../src/views/appointments/package-modal.js';
@@ -132,15 +134,19 @@ describe('scenario 1: use an assigned package', () => {
     expect(page.querySelector('#available-heading')?.text).toBe('Available packages (5)');
   });
 
-  it('every button swaps the package section, said once for the whole modal', async () => {
+  it('a purchase swaps the package section (said once); a package opens its sale in the modal', async () => {
     const { page } = await modalFor('Ahmed Al-Rashid');
     const content = page.querySelector('.modal-content')!;
     expect(content.getAttribute('hx-target')).toBe(`#${PACKAGE_SECTION_ID}`);
     expect(content.getAttribute('hx-swap')).toBe('outerHTML');
-    const buttons = page.querySelectorAll('[hx-get], [hx-post]');
-    expect(buttons).toHaveLength(6); // the purchase and the five packages
-    for (const button of buttons) {
-      expect(button.hasAttribute('hx-target') || button.hasAttribute('hx-swap')).toBe(false);
+    const selects = page.querySelectorAll('#assigned-packages [hx-get]');
+    expect(selects).toHaveLength(1);
+    expect(selects[0]!.hasAttribute('hx-target')).toBe(false);
+    const sales = page.querySelectorAll('#available-packages [hx-get]');
+    expect(sales).toHaveLength(5);
+    for (const button of sales) {
+      expect(button.getAttribute('hx-get')).toMatch(/^\/appointments\/new\/sale\?/);
+      expect(button.getAttribute('hx-target')).toBe(`#${PACKAGE_MODAL_BODY_ID}`);
     }
   });
 
@@ -180,7 +186,10 @@ describe('scenario 2: assign a new package to a patient with none', () => {
     );
     const abaId = await demo.pkg('20 ABA Therapy Package');
     const button = page.querySelector(`#package-${abaId} button`)!;
-    const values = JSON.parse(button.getAttribute('hx-vals')!) as Record<string, string>;
+    const values: Record<string, string> = {
+      ...(await saleFormOf(desk, button.getAttribute('hx-get')!)),
+      payment: 'later',
+    };
     expect(values).toMatchObject({ patient_id: patientId, package_id: abaId });
 
     const first = await desk.request('/appointments/new/assign', { form: values, htmx: true });
@@ -278,9 +287,13 @@ describe('scenario 4: the same package held twice', () => {
       expect(response.status).toBe(200);
     }
     const slp = await demo.pkg('10 SLP Sessions');
-    const values = JSON.parse(
-      page.querySelector(`#package-${slp} button`)!.getAttribute('hx-vals')!,
-    ) as Record<string, string>;
+    const values: Record<string, string> = {
+      ...(await saleFormOf(
+        desk,
+        page.querySelector(`#package-${slp} button`)!.getAttribute('hx-get')!,
+      )),
+      payment: 'later',
+    };
     expect((await desk.request('/appointments/new/assign', { form: values })).status).toBe(200);
     expect(await demo.purchasesOf(patientId)).toHaveLength(3);
   });
