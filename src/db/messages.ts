@@ -17,6 +17,7 @@ export type AppointmentEvent = 'booked' | 'cancelled' | 'rescheduled';
  */
 export const SKIP_REASONS = {
   superseded: 'superseded',
+  appointmentCancelled: 'appointment cancelled',
   appointmentChanged: 'appointment changed',
   remindersOff: 'reminders off',
   channelOff: 'channel off',
@@ -66,7 +67,11 @@ export async function enqueueAppointmentMessages(
   if (facts.sms_messages && facts.consent_sms && facts.phone) channels.push('sms');
   if (facts.whatsapp_messages && facts.consent_whatsapp && facts.phone) channels.push('whatsapp');
 
-  if (event !== 'booked') await dropPendingReminders(trx, tenantId, appointmentId);
+  if (event !== 'booked') {
+    const reason =
+      event === 'cancelled' ? SKIP_REASONS.appointmentCancelled : SKIP_REASONS.superseded;
+    await dropPendingReminders(trx, tenantId, appointmentId, reason);
+  }
   const start = facts.starts_at;
   const rows: { kind: MessageKind; channel: MessageChannel; key: string; availableAt: Date }[] =
     channels.map((channel) => ({
@@ -103,10 +108,15 @@ export async function enqueueAppointmentMessages(
     .execute();
 }
 
-async function dropPendingReminders(trx: DbTransaction, tenantId: string, appointmentId: string) {
+async function dropPendingReminders(
+  trx: DbTransaction,
+  tenantId: string,
+  appointmentId: string,
+  reason: SkipReason,
+) {
   await trx
     .updateTable('messages')
-    .set({ status: 'skipped', last_error: SKIP_REASONS.superseded })
+    .set({ status: 'skipped', last_error: reason })
     .where('tenant_id', '=', tenantId)
     .where('appointment_id', '=', appointmentId)
     .where('kind', '=', 'reminder')

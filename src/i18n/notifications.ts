@@ -41,6 +41,13 @@ export const notificationsEn = {
   messageDueAt: 'due {time}',
   messageSentAt: 'sent {time}',
 
+  messageSkipped_superseded: 'replaced: the appointment moved',
+  messageSkipped_appointmentCancelled: 'the appointment was cancelled',
+  messageSkipped_appointmentChanged: 'the appointment changed before it was due',
+  messageSkipped_remindersOff: 'reminders were switched off',
+  messageSkipped_channelOff: 'this channel was switched off',
+  messageSkipped_other: 'no longer needed',
+
   deadLettersTitle: 'Failed messages',
   deadLettersIntro:
     'Messages that could not be delivered after every retry. Fix the cause (an address, the provider settings), then send them again.',
@@ -142,6 +149,13 @@ export const notificationsAr: Record<keyof typeof notificationsEn, string> = {
   messageStatus_skipped: 'لم تُرسل',
   messageDueAt: 'موعدها {time}',
   messageSentAt: 'أُرسلت {time}',
+
+  messageSkipped_superseded: 'استُبدلت: نُقل الموعد',
+  messageSkipped_appointmentCancelled: 'أُلغي الموعد',
+  messageSkipped_appointmentChanged: 'تغيّر الموعد قبل وقت إرسالها',
+  messageSkipped_remindersOff: 'أُوقف التذكير',
+  messageSkipped_channelOff: 'أُوقفت هذه القناة',
+  messageSkipped_other: 'لم تعد لازمة',
 
   deadLettersTitle: 'الرسائل التي فشل إرسالها',
   deadLettersIntro:

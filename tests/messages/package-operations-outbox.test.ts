@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTenantSettings } from '../../src/db/tenants.js';
 import { demoIds, type DemoIds } from '../support/booking.js';
-import type { TestClient } from '../support/client.js';
+import { html, type TestClient } from '../support/client.js';
 import { openSignedInDemo, type DemoFixture } from '../support/demo.js';
 import { createPackage, createPatient, createPurchase } from '../support/factories.js';
 import type { TestDatabase } from '../support/test-db.js';
@@ -165,6 +165,24 @@ describe('package-wide operations and the outbox', () => {
         'reminder/log/skipped',
       ]);
     }
+  });
+
+  it('the appointment page says why a reminder was not sent, in the reader’s language', async () => {
+    const { purchaseId } = await freshPurchase();
+    const [id] = await seriesIds(purchaseId, [at('2026-12-23', '11:00')]);
+    expect((await purchaseOp(purchaseId, 'cancel-remaining', { reason: 'Stop' })).status).toBe(200);
+    const [reminder] = (await messagesOf(database.db, id!)).filter((m) => m.kind === 'reminder');
+    expect(reminder).toMatchObject({ status: 'skipped', last_error: 'appointment cancelled' });
+    const reason = async (client: TestClient) =>
+      html(await (await client.request(`/appointments/${id}`)).text())
+        .querySelector(`#message-reason-${reminder!.id}`)
+        ?.text.trim();
+    expect(await reason(admin)).toBe('the appointment was cancelled');
+    const arabic = await demo.signIn('frontdesk@demo.test');
+    await arabic.request('/account/locale', { form: { locale: 'ar' } });
+    const page = await (await arabic.request(`/appointments/${id}`)).text();
+    expect(await reason(arabic)).toBe('أُلغي الموعد');
+    expect(page).not.toContain('appointment cancelled');
   });
 
   it('a transfer that cancels the sessions to come tells their patient', async () => {
