@@ -11,6 +11,7 @@ import { SessionCache } from './auth/session-cache.js';
 import type { AppDeps, AppEnv, RouteDeps } from './env.js';
 import { adminClinicRoutes } from './routes/admin/clinics.js';
 import { adminMessageRoutes } from './routes/admin/messages.js';
+import { adminCalendarFeedRoutes } from './routes/admin/calendar-feeds.js';
 import { adminPackageRoutes } from './routes/admin/packages.js';
 import { adminProviderRoutes } from './routes/admin/providers.js';
 import { adminServiceRoutes } from './routes/admin/services.js';
@@ -137,6 +138,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/admin/users', userAdminRoutes(deps));
   app.route('/admin/settings', settingsRoutes(deps));
   app.route('/admin/messages', adminMessageRoutes(deps));
+  app.route('/admin/calendar-feeds', adminCalendarFeedRoutes(deps));
   app.route('/', eventRoutes(deps));
   app.route('/calendar', calendarFeedRoutes(deps));
 

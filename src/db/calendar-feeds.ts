@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Database } from './client.js';
+import { NotFound } from '../domain/errors.js';
+import { recordAudit, type StaffActor } from './audit.js';
+import type { Database, DbTransaction } from './client.js';
 
 /** A feed's URL token: 32 random bytes; only its SHA-256 is stored. */
 export function newFeedToken(): string {
@@ -47,6 +49,107 @@ export async function revokeCalendarFeed(
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+export type FeedOwner = { providerId: string } | { clinicId: string };
+
+/**
+ * A new feed for the administrators' page, audited (never with its token): the owner must be
+ * one of the centre's providers or clinics, else 404.
+ */
+export async function openCalendarFeed(
+  trx: DbTransaction,
+  actor: StaffActor,
+  owner: FeedOwner,
+): Promise<{ id: string; token: string }> {
+  const found =
+    'providerId' in owner
+      ? await trx
+          .selectFrom('providers')
+          .select('id')
+          .where('tenant_id', '=', actor.tenantId)
+          .where('id', '=', owner.providerId)
+          .executeTakeFirst()
+      : await trx
+          .selectFrom('clinics')
+          .select('id')
+          .where('tenant_id', '=', actor.tenantId)
+          .where('id', '=', owner.clinicId)
+          .executeTakeFirst();
+  if (!found) throw new NotFound('providerId' in owner ? 'providerNotFound' : 'clinicNotFound');
+  const feed = await createCalendarFeed(trx, actor.tenantId, owner, actor.userId);
+  await recordAudit(trx, {
+    tenantId: actor.tenantId,
+    actorId: actor.userId,
+    action: 'calendar_feed.create',
+    entity: 'calendar_feed',
+    entityId: feed.id,
+    after:
+      'providerId' in owner ? { provider_id: owner.providerId } : { clinic_id: owner.clinicId },
+    ip: actor.ip,
+  });
+  return feed;
+}
+
+/** Revokes a live feed at once (its URL answers 404 from now on), audited; else 404. */
+export async function endCalendarFeed(
+  trx: DbTransaction,
+  actor: StaffActor,
+  feedId: string,
+  now: Date,
+): Promise<void> {
+  if (!(await revokeCalendarFeed(trx, actor.tenantId, feedId, now))) {
+    throw new NotFound('calendarFeedNotFound');
+  }
+  await recordAudit(trx, {
+    tenantId: actor.tenantId,
+    actorId: actor.userId,
+    action: 'calendar_feed.revoke',
+    entity: 'calendar_feed',
+    entityId: feedId,
+    after: { revoked_at: now },
+    ip: actor.ip,
+  });
+}
+
+/** A live feed as the administrators' page lists it: whose, since when, made by whom. */
+export interface LiveFeed {
+  id: string;
+  provider_id: string | null;
+  clinic_id: string | null;
+  created_at: Date;
+  created_by: string;
+}
+
+/** The centre's providers and clinics, each to be given feeds, and the feeds still live. */
+export async function listFeedOwners(db: Database, tenantId: string) {
+  const [providers, clinics, feeds] = await Promise.all([
+    db
+      .selectFrom('providers')
+      .select(['id', 'name_en', 'name_ar', 'active'])
+      .where('tenant_id', '=', tenantId)
+      .orderBy('name_en')
+      .execute(),
+    db
+      .selectFrom('clinics')
+      .select(['id', 'name_en', 'name_ar', 'active'])
+      .where('tenant_id', '=', tenantId)
+      .orderBy('name_en')
+      .execute(),
+    db
+      .selectFrom('calendar_feeds as f')
+      .innerJoin('users as u', (join) =>
+        join.onRef('u.tenant_id', '=', 'f.tenant_id').onRef('u.id', '=', 'f.created_by'),
+      )
+      .select(['f.id', 'f.provider_id', 'f.clinic_id', 'f.created_at', 'u.name as created_by'])
+      .where('f.tenant_id', '=', tenantId)
+      .where('f.revoked_at', 'is', null)
+      .orderBy('f.created_at')
+      .execute(),
+  ]);
+  return { providers, clinics, feeds: feeds satisfies LiveFeed[] };
+}
+
+export type FeedOwners = Awaited<ReturnType<typeof listFeedOwners>>;
 
 /** How far back and ahead a feed reaches: calendar apps poll it every few hours. */
 const PAST_DAYS = 30;

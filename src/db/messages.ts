@@ -12,6 +12,20 @@ import type { MessageChannel, MessageKind } from './schema.js';
 export type AppointmentEvent = 'booked' | 'cancelled' | 'rescheduled';
 
 /**
+ * Why a message was not sent, as `last_error` of a skipped row: internal words, shown to the
+ * desk through their translations (messageSkipped_<word>).
+ */
+export const SKIP_REASONS = {
+  superseded: 'superseded',
+  appointmentCancelled: 'appointment cancelled',
+  appointmentChanged: 'appointment changed',
+  remindersOff: 'reminders off',
+  channelOff: 'channel off',
+} as const;
+
+export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS];
+
+/**
  * The messages of one change to an appointment, for every channel the centre has switched on
  * and the patient consented to and can be reached by; after a booking or a move, the
  * reminders of its new time too (their earlier ones are dropped). Call it inside the
@@ -53,7 +67,11 @@ export async function enqueueAppointmentMessages(
   if (facts.sms_messages && facts.consent_sms && facts.phone) channels.push('sms');
   if (facts.whatsapp_messages && facts.consent_whatsapp && facts.phone) channels.push('whatsapp');
 
-  if (event !== 'booked') await dropPendingReminders(trx, tenantId, appointmentId);
+  if (event !== 'booked') {
+    const reason =
+      event === 'cancelled' ? SKIP_REASONS.appointmentCancelled : SKIP_REASONS.superseded;
+    await dropPendingReminders(trx, tenantId, appointmentId, reason);
+  }
   const start = facts.starts_at;
   const rows: { kind: MessageKind; channel: MessageChannel; key: string; availableAt: Date }[] =
     channels.map((channel) => ({
@@ -90,13 +108,63 @@ export async function enqueueAppointmentMessages(
     .execute();
 }
 
-async function dropPendingReminders(trx: DbTransaction, tenantId: string, appointmentId: string) {
+async function dropPendingReminders(
+  trx: DbTransaction,
+  tenantId: string,
+  appointmentId: string,
+  reason: SkipReason,
+) {
   await trx
     .updateTable('messages')
-    .set({ status: 'skipped', last_error: 'superseded' })
+    .set({ status: 'skipped', last_error: reason })
     .where('tenant_id', '=', tenantId)
     .where('appointment_id', '=', appointmentId)
     .where('kind', '=', 'reminder')
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/**
+ * The centre's reminder lead changed: every reminder still waiting is due `hours` before its
+ * appointment, or at once when that moment has passed (the appointment is still ahead: the
+ * worker skips a reminder of one that is not). Null (no reminders): they are dropped.
+ * Runs in the transaction of the settings change.
+ */
+export async function retimePendingReminders(
+  trx: DbTransaction,
+  tenantId: string,
+  hours: number | null,
+  now: Date,
+): Promise<void> {
+  const waiting = trx
+    .updateTable('messages')
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', 'reminder')
+    .where('status', '=', 'pending');
+  if (hours === null) {
+    await waiting.set({ status: 'skipped', last_error: SKIP_REASONS.remindersOff }).execute();
+    return;
+  }
+  await waiting
+    .set({
+      available_at: sql<Date>`greatest(${now}::timestamptz,
+        appointment_starts_at - make_interval(hours => ${hours}::int))`,
+    })
+    .execute();
+}
+
+/** Messages still waiting on channels the centre has switched off are not sent. */
+export async function skipPendingOnChannels(
+  trx: DbTransaction,
+  tenantId: string,
+  channels: MessageChannel[],
+): Promise<void> {
+  if (channels.length === 0) return;
+  await trx
+    .updateTable('messages')
+    .set({ status: 'skipped', last_error: SKIP_REASONS.channelOff })
+    .where('tenant_id', '=', tenantId)
+    .where('channel', 'in', channels)
     .where('status', '=', 'pending')
     .execute();
 }
@@ -171,7 +239,7 @@ export function markSent(db: Database, message: ClaimedMessage, now: Date) {
   return settle(db, message, { status: 'sent', sent_at: now, last_error: null });
 }
 
-export function markSkipped(db: Database, message: ClaimedMessage, reason: string) {
+export function markSkipped(db: Database, message: ClaimedMessage, reason: SkipReason) {
   return settle(db, message, { status: 'skipped', last_error: reason });
 }
 

@@ -6,6 +6,7 @@ import { formatInstant, type Slot } from '../domain/slots.js';
 import { extendedExpiry, isExtendable, type ExpiryExtension } from '../domain/purchases.js';
 import { publishChange } from '../events/bus.js';
 import { recordAudit } from './audit.js';
+import { enqueueAppointmentMessages } from './messages.js';
 import { purchaseStatus } from './purchases.js';
 import {
   checkPlace,
@@ -169,6 +170,8 @@ async function cancelFuture(
       patient: a.patient_id,
       purchase: purchaseId,
     });
+    // The patient is told, as a single cancellation tells them; their reminders are dropped.
+    await enqueueAppointmentMessages(trx, tenant.id, a.id, 'cancelled', now);
   }
 }
 
@@ -390,6 +393,10 @@ export async function rescheduleAll(
   for (const { before, slot } of ordered) {
     await writeMove(trx, tenant.id, before.id, { providerId: before.provider_id, slot }, now);
     await publishMove(trx, tenant, before, { providerId: before.provider_id, start: slot.start });
+  }
+  // Each patient hears of each move, and the reminders follow the new times (as for one move).
+  for (const { before } of moves) {
+    await enqueueAppointmentMessages(trx, tenant.id, before.id, 'rescheduled', now);
   }
   await recordAudit(trx, {
     tenantId: tenant.id,

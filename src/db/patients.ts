@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import { formatGeneratedMrn, GENERATED_MRN_PREFIX } from '../domain/patients.js';
 import { recordAudit, type StaffActor } from './audit.js';
 import type { Database, DbTransaction } from './client.js';
 import { submitOnce } from './form-submissions.js';
+import type { Locale, PatientsTable } from './schema.js';
 
 export const PATIENT_SEARCH_LIMIT = 20;
 
@@ -74,6 +75,39 @@ export interface PatientDetails {
   name_ar: string | null;
   phone: string | null;
   date_of_birth: string | null;
+  /** Absent: as it is (a form that does not show it). */
+  email?: string | null;
+  preferred_language?: Locale;
+  consent_reminders?: boolean;
+  consent_email?: boolean;
+  consent_sms?: boolean;
+  consent_whatsapp?: boolean;
+}
+
+/** How to reach a patient and what they agreed to be sent (db/messages.ts reads them). */
+const contactColumns = [
+  'email',
+  'preferred_language',
+  'consent_reminders',
+  'consent_email',
+  'consent_sms',
+  'consent_whatsapp',
+] as const;
+
+export type PatientContact = Pick<Selectable<PatientsTable>, (typeof contactColumns)[number]>;
+
+/** A patient's details and contact, for the edit form. */
+export function findPatientForEdit(
+  db: Database,
+  tenantId: string,
+  patientId: string,
+): Promise<(PatientSummary & PatientContact) | undefined> {
+  return db
+    .selectFrom('patients')
+    .select([...summaryColumns, ...contactColumns])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', patientId)
+    .executeTakeFirst();
 }
 
 /** Someone with the same phone, or the same English name and date of birth, may be the same. */
@@ -198,7 +232,7 @@ export async function registerPatient(
       const patient = await trx
         .insertInto('patients')
         .values({ tenant_id: actor.tenantId, mrn, ...input.details })
-        .returning(summaryColumns)
+        .returning([...summaryColumns, ...contactColumns])
         .executeTakeFirstOrThrow();
       await recordAudit(trx, {
         tenantId: actor.tenantId,
@@ -223,7 +257,7 @@ export async function updatePatient(
 ): Promise<void> {
   const before = await trx
     .selectFrom('patients')
-    .select(summaryColumns)
+    .select([...summaryColumns, ...contactColumns])
     .where('tenant_id', '=', actor.tenantId)
     .where('id', '=', patientId)
     .forUpdate()
@@ -237,7 +271,7 @@ export async function updatePatient(
     .set({ mrn: input.mrn, ...input.details })
     .where('tenant_id', '=', actor.tenantId)
     .where('id', '=', patientId)
-    .returning(summaryColumns)
+    .returning([...summaryColumns, ...contactColumns])
     .executeTakeFirstOrThrow();
   await recordAudit(trx, {
     tenantId: actor.tenantId,

@@ -2,15 +2,53 @@ import { NotFound } from '../domain/errors.js';
 import { recordAudit } from './audit.js';
 import type { Database, DbTransaction } from './client.js';
 import type { StaffActor } from './audit.js';
+import { retimePendingReminders, skipPendingOnChannels } from './messages.js';
+import type { MessageChannel } from './schema.js';
 
 export interface TenantSettings {
   name: string;
   timezone: string;
   currency: string;
   cancellation_window_hours: number;
+  log_messages: boolean;
+  email_messages: boolean;
+  sms_messages: boolean;
+  whatsapp_messages: boolean;
+  /** Null: no reminders. */
+  reminder_hours_before: number | null;
+  /** 'HH:MM' or 'HH:MM:SS' in the centre's zone. */
+  quiet_hours_start: string;
+  quiet_hours_end: string;
+  /** A fraction as text, '0.1500' for 15 %. */
+  vat_rate: string;
+  vat_number: string | null;
+  /** ISO 3166-1 alpha-2. */
+  country: string | null;
 }
 
-const settingsColumns = ['name', 'timezone', 'currency', 'cancellation_window_hours'] as const;
+const settingsColumns = [
+  'name',
+  'timezone',
+  'currency',
+  'cancellation_window_hours',
+  'log_messages',
+  'email_messages',
+  'sms_messages',
+  'whatsapp_messages',
+  'reminder_hours_before',
+  'quiet_hours_start',
+  'quiet_hours_end',
+  'vat_rate',
+  'vat_number',
+  'country',
+] as const;
+
+const CHANNEL_COLUMNS = {
+  log: 'log_messages',
+  email: 'email_messages',
+  sms: 'sms_messages',
+  whatsapp: 'whatsapp_messages',
+} as const satisfies Record<MessageChannel, keyof TenantSettings>;
 
 /** Every IANA zone the runtime knows (Intl leaves out the alias 'UTC'; centres may use it). */
 export function supportedTimeZones(): string[] {
@@ -36,10 +74,16 @@ export async function findTenantSettings(db: Database, tenantId: string): Promis
   return settings;
 }
 
+/**
+ * The settings, audited; what is still queued follows them in the same transaction: reminders
+ * waiting to go out move to the new lead time (or are dropped when reminders are switched
+ * off), and messages waiting on a channel switched off are not sent.
+ */
 export async function updateTenantSettings(
   trx: DbTransaction,
   actor: StaffActor,
   settings: TenantSettings,
+  now: Date,
 ): Promise<void> {
   const before = await trx
     .selectFrom('tenants')
@@ -53,6 +97,13 @@ export async function updateTenantSettings(
     .where('id', '=', actor.tenantId)
     .returning(settingsColumns)
     .executeTakeFirstOrThrow();
+  if (after.reminder_hours_before !== before.reminder_hours_before) {
+    await retimePendingReminders(trx, actor.tenantId, after.reminder_hours_before, now);
+  }
+  const switchedOff = (Object.keys(CHANNEL_COLUMNS) as MessageChannel[]).filter(
+    (channel) => before[CHANNEL_COLUMNS[channel]] && !after[CHANNEL_COLUMNS[channel]],
+  );
+  await skipPendingOnChannels(trx, actor.tenantId, switchedOff);
   await recordAudit(trx, {
     tenantId: actor.tenantId,
     actorId: actor.userId,

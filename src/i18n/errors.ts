@@ -31,6 +31,7 @@ export const errorsEn = {
   centreNotFound: 'Centre not found.',
   timeOffNotFound: 'Time off not found.',
   messageNotFound: 'Message not found.',
+  calendarFeedNotFound: 'Calendar link not found, or already revoked.',
   receiptNotFound: 'Receipt not found.',
 
   invalid: 'Please correct the highlighted fields.',
@@ -129,6 +130,7 @@ export const errorsAr: Record<ErrorKey, string> = {
   centreNotFound: 'المركز غير موجود.',
   timeOffNotFound: 'الإجازة غير موجودة.',
   messageNotFound: 'الرسالة غير موجودة.',
+  calendarFeedNotFound: 'رابط التقويم غير موجود أو أُلغي من قبل.',
   receiptNotFound: 'الإيصال غير موجود.',
 
   invalid: 'يرجى تصحيح الحقول المحددة.',

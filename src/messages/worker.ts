@@ -56,7 +56,7 @@ export function createMessageWorker(deps: {
     const facts = await messages.findMessageFacts(db, message);
     const now = clock();
     if (message.kind === 'reminder' && !stillDue(message, facts, now)) {
-      await messages.markSkipped(db, message, 'appointment changed');
+      await messages.markSkipped(db, message, messages.SKIP_REASONS.appointmentChanged);
       return;
     }
     const quietUntil = quietHoursEnd(

@@ -7,6 +7,14 @@ import type { AppDeps, AppEnv } from '../env.js';
 import { validated } from './validation.js';
 
 /**
+ * A feed shows on phone lock screens and in shared calendars: the patient by first name only
+ * (the desk's records have the rest).
+ */
+export function feedPatientName(fullName: string): string {
+  return fullName.trim().split(/\s+/)[0] ?? '';
+}
+
+/**
  * Times go out in UTC (`…Z`): every calendar app shows them in its own zone, correct across
  * DST, without a VTIMEZONE block to get wrong; X-WR-TIMEZONE names the centre's zone.
  */
@@ -23,7 +31,7 @@ function calendarOf(feed: Feed): string {
       start: appointment.starts_at,
       end: appointment.ends_at,
       stamp: appointment.updated_at,
-      summary: `${appointment.service}${session} – ${appointment.patient}`,
+      summary: `${appointment.service}${session} – ${feedPatientName(appointment.patient)}`,
       location: appointment.clinic,
       description: appointment.provider,
     });

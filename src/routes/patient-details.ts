@@ -26,7 +26,33 @@ const optionalText = (max: number, message: string) =>
     .optional()
     .transform((text) => text || null);
 
+/** Ticked: '1'; an unticked checkbox is not sent at all. */
+const ticked = z
+  .literal('1')
+  .optional()
+  .transform((value) => value === '1');
+
+/**
+ * How to reach the patient and what they agreed to. The consents are read only from a form
+ * that showed them (`consent_form`): a form without them leaves them as they are.
+ */
+const contact = {
+  email: text()
+    .trim()
+    .max(254, 'emailInvalid')
+    .optional()
+    .transform((email) => email?.toLowerCase() || null)
+    .pipe(z.email('emailInvalid').nullable()),
+  preferred_language: z.enum(['en', 'ar']).optional(),
+  consent_form: z.literal('1').optional(),
+  consent_reminders: ticked,
+  consent_email: ticked,
+  consent_sms: ticked,
+  consent_whatsapp: ticked,
+};
+
 const details = {
+  ...contact,
   name_en: name.min(1, 'fieldRequired'),
   name_ar: optionalText(100, 'nameTooLong'),
   phone: text({ error: 'fieldRequired' })
@@ -56,12 +82,24 @@ export const patientEditForm = z.object({
   mrn: text({ error: 'fieldRequired' }).trim().min(1, 'fieldRequired').pipe(mrn),
 });
 
-export function detailsOf(form: PatientDetails): PatientDetails {
+type ContactForm = z.infer<z.ZodObject<typeof contact>>;
+
+export function detailsOf(form: PatientDetails & ContactForm): PatientDetails {
   return {
     name_en: form.name_en,
     name_ar: form.name_ar,
     phone: form.phone,
     date_of_birth: form.date_of_birth,
+    email: form.email,
+    preferred_language: form.preferred_language,
+    ...(form.consent_form === '1'
+      ? {
+          consent_reminders: form.consent_reminders,
+          consent_email: form.consent_email,
+          consent_sms: form.consent_sms,
+          consent_whatsapp: form.consent_whatsapp,
+        }
+      : {}),
   };
 }
 

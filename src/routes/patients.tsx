@@ -5,7 +5,7 @@ import { BOOKING_ROLES, canBook, PAYMENT_ROLES, REFUND_ROLES } from '../auth/rol
 import type { Database } from '../db/client.js';
 import { extendExpiry } from '../db/package-operations.js';
 import { loadPatientHistory } from '../db/patient-history.js';
-import { findPatient, searchPatients, updatePatient } from '../db/patients.js';
+import { findPatientForEdit, searchPatients, updatePatient } from '../db/patients.js';
 import { localDate } from '../domain/dates.js';
 import { NotFound, ValidationFailed } from '../domain/errors.js';
 import { ExpiryRefused, MAX_EXTENSION_DAYS } from '../domain/purchases.js';
@@ -205,7 +205,7 @@ async function renderEdit(
   status: 200 | 422,
   form?: FormState,
 ) {
-  const patient = await findPatient(db, c.var.auth.tenant.id, patientId);
+  const patient = await findPatientForEdit(db, c.var.auth.tenant.id, patientId);
   if (!patient) throw new NotFound('patientNotFound');
   const props = view(c);
   c.status(status);
@@ -216,10 +216,18 @@ async function renderEdit(
       form={
         form ?? {
           values: {
-            ...patient,
+            mrn: patient.mrn,
+            name_en: patient.name_en,
             name_ar: patient.name_ar ?? '',
             phone: patient.phone ?? '',
             date_of_birth: patient.date_of_birth ?? '',
+            email: patient.email ?? '',
+            preferred_language: patient.preferred_language,
+            consent_form: '1',
+            consent_reminders: patient.consent_reminders ? '1' : '',
+            consent_email: patient.consent_email ? '1' : '',
+            consent_sms: patient.consent_sms ? '1' : '',
+            consent_whatsapp: patient.consent_whatsapp ? '1' : '',
           },
         }
       }

@@ -1,5 +1,6 @@
 import type { TenantRef } from '../db/appointments.js';
 import type { Database } from '../db/client.js';
+import { enqueueAppointmentMessages } from '../db/messages.js';
 import * as operations from '../db/package-operations.js';
 import { bookSeries, type SeriesRequest } from '../db/series.js';
 import { Conflicts } from '../domain/errors.js';
@@ -67,6 +68,9 @@ export function bookCourse(
           code: r.code,
         })),
       );
+    }
+    for (const appointment of booked) {
+      await enqueueAppointmentMessages(trx, tenant.id, appointment.id, 'booked', now);
     }
     const numbers = await trx
       .selectFrom('appointments')

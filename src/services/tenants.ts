@@ -7,14 +7,20 @@ import { changeSessions, type SessionStore } from './session-changes.js';
 
 /** A centre's own rows: created (the tenant:create CLI) and its settings changed. */
 
-/** The settings, in one transaction; the tenant's cached sessions carry them and are forgotten after. */
+/**
+ * The settings, in one transaction (the queued messages follow them there); the tenant's
+ * cached sessions carry them and are forgotten after.
+ */
 export function updateTenantSettings(
   store: SessionStore,
   actor: StaffActor,
   settings: TenantSettings,
+  now: Date,
 ): Promise<void> {
   const change = { tenant: actor.tenantId, user: null, session: null };
-  return changeSessions(store, change, (trx) => tenants.updateTenantSettings(trx, actor, settings));
+  return changeSessions(store, change, (trx) =>
+    tenants.updateTenantSettings(trx, actor, settings, now),
+  );
 }
 
 export interface NewTenant {

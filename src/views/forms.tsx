@@ -200,6 +200,29 @@ export function CheckboxGroup(props: FieldProps & { values: string[]; options: O
   );
 }
 
+/** One checkbox with its label (value '1' when ticked); `checked` from the form's values. */
+export function CheckboxField(props: FieldProps & { checked: boolean }) {
+  const id = props.id ?? props.name;
+  const error = props.errors?.[props.name];
+  return (
+    <div class="field">
+      <label class="check" for={id}>
+        <input
+          type="checkbox"
+          id={id}
+          name={props.name}
+          value="1"
+          checked={props.checked}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={describedBy(id, error, props.help)}
+        />{' '}
+        {props.label}
+      </label>
+      <FieldNotes id={id} error={error} help={props.help} />
+    </div>
+  );
+}
+
 /** The line above a form that came back with errors: the form's own error, or "correct…". */
 export function ErrorSummary(props: { id?: string; errors?: FieldErrors }) {
   const t = useT();

@@ -9,6 +9,7 @@ import {
   type AuthContext,
 } from '../../src/auth/session.js';
 import type { Database } from '../../src/db/client.js';
+import { findTenantSettings } from '../../src/db/tenants.js';
 import { updateTenantSettings } from '../../src/services/tenants.js';
 import { setUserActive, setUserLocale } from '../../src/services/users.js';
 import { createTenant, createUser } from '../support/factories.js';
@@ -80,12 +81,13 @@ describe('the session cache', () => {
     expect((await validateSessionToken(database.db, sessions, token, now))?.user.locale).toBe('ar');
 
     const tenant = (await validateSessionToken(database.db, sessions, token, now))!.tenant;
-    await updateTenantSettings(store, admin(), {
-      name: tenant.name,
-      timezone: tenant.timezone,
-      currency: tenant.currency,
-      cancellation_window_hours: tenant.cancellationWindowHours + 1,
-    });
+    const settings = await findTenantSettings(database.db, tenantId);
+    await updateTenantSettings(
+      store,
+      admin(),
+      { ...settings, cancellation_window_hours: tenant.cancellationWindowHours + 1 },
+      now,
+    );
     const after = await validateSessionToken(database.db, sessions, token, now);
     expect(after?.tenant.cancellationWindowHours).toBe(tenant.cancellationWindowHours + 1);
   });

@@ -65,7 +65,9 @@ describe('calendar feeds', () => {
     expect(event?.startDate.toJSDate()).toEqual(new Date('2026-11-30T07:00:00Z'));
     expect(event?.endDate.toJSDate()).toEqual(new Date('2026-11-30T07:45:00Z'));
     // Session numbers follow the date (SPEC §1.9): the one booked for later is 6.
-    expect(event?.summary).toBe('Speech Therapy Session (5) – Ahmed Al-Rashid');
+    // The patient by first name only: the feed shows on lock screens.
+    expect(event?.summary).toBe('Speech Therapy Session (5) – Ahmed');
+    expect(events.map((e) => e.summary).join('\n')).not.toContain('Al-Rashid');
     expect(event?.location).toBe('SLP Clinic');
     // Only Dr. Huda's appointments.
     const hudas = await database.db

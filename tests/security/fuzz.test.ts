@@ -16,6 +16,7 @@ import {
 } from '../support/factories.js';
 import type { TestDatabase } from '../support/test-db.js';
 import { createDeadMessage } from '../messages/support.js';
+import { createCalendarFeed } from '../../src/db/calendar-feeds.js';
 import { tenantChecksum } from './tenant-checksum.js';
 
 /**
@@ -528,6 +529,13 @@ describe('a NUL in each text field of the forms', () => {
             timezone: 'Asia/Riyadh',
             currency: 'SAR',
             cancellation_window_hours: '24',
+            channels: 'log',
+            reminder_hours_before: '24',
+            quiet_hours_start: '21:00',
+            quiet_hours_end: '08:00',
+            vat_percent: '15',
+            vat_number: '300000000000003',
+            country: 'SA',
           },
         },
       ],
@@ -776,6 +784,27 @@ describe('every parameter of every route', () => {
     { route: 'GET /receipts/:id', as: 'desk', params: id(aPayment) },
     { route: 'POST /admin/users/:id/unlock', as: 'admin', params: id(newUser) },
     { route: 'GET /admin/messages', as: 'admin' },
+    { route: 'GET /admin/calendar-feeds', as: 'admin', fields: () => ({ done: 'revoked' }) },
+    {
+      route: 'POST /admin/calendar-feeds',
+      as: 'admin',
+      fields: () => ({ owner_type: 'provider', owner_id: ids.huda, form_token: token() }),
+    },
+    {
+      route: 'POST /admin/calendar-feeds/:id/revoke',
+      as: 'admin',
+      params: id(
+        async () =>
+          (
+            await createCalendarFeed(
+              database.db,
+              demo.demo,
+              { providerId: ids.huda },
+              await first('users'),
+            )
+          ).id,
+      ),
+    },
     {
       route: 'POST /admin/messages/:id/retry',
       as: 'admin',
@@ -1160,6 +1189,13 @@ describe('every parameter of every route', () => {
         timezone: 'Asia/Riyadh',
         currency: 'SAR',
         cancellation_window_hours: '24',
+        channels: 'log',
+        reminder_hours_before: '24',
+        quiet_hours_start: '21:00',
+        quiet_hours_end: '08:00',
+        vat_percent: '15',
+        vat_number: '300000000000003',
+        country: 'SA',
       }),
     },
   ];

@@ -20,6 +20,7 @@ import {
   createUser,
 } from '../support/factories.js';
 import type { TestDatabase } from '../support/test-db.js';
+import { createCalendarFeed } from '../../src/db/calendar-feeds.js';
 import { createDeadMessage } from '../messages/support.js';
 import { tenantChecksum } from './tenant-checksum.js';
 
@@ -710,14 +711,40 @@ const MATRIX: Row[] = [
     expected: adminOnly,
   },
   {
+    route: 'POST /admin/calendar-feeds',
+    request: () => ({
+      path: '/admin/calendar-feeds',
+      form: { owner_type: 'clinic', owner_id: ids.slp, form_token: randomUUID() },
+    }),
+    expected: { ...adminOnly, ADMIN: 201 },
+  },
+  {
+    route: 'POST /admin/calendar-feeds/:id/revoke',
+    request: async () => {
+      const admin = (await userId('admin@demo.test'))!;
+      const feed = await createCalendarFeed(database.db, demo.demo, { clinicId: ids.slp }, admin);
+      return { path: `/admin/calendar-feeds/${feed.id}/revoke`, form: {} };
+    },
+    expected: adminOnly,
+  },
+  {
     route: 'POST /admin/settings',
     request: async () => {
       const settings = await findTenantSettings(database.db, demo.demo);
       return {
         path: '/admin/settings',
         form: {
-          ...settings,
+          name: settings.name,
+          timezone: settings.timezone,
+          currency: settings.currency,
           cancellation_window_hours: String(settings.cancellation_window_hours),
+          channels: 'log',
+          reminder_hours_before: String(settings.reminder_hours_before ?? ''),
+          quiet_hours_start: settings.quiet_hours_start,
+          quiet_hours_end: settings.quiet_hours_end,
+          vat_percent: '15',
+          vat_number: settings.vat_number ?? '',
+          country: settings.country ?? '',
         },
       };
     },

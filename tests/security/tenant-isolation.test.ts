@@ -15,6 +15,7 @@ import {
 } from '../support/factories.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 import { createDeadMessage } from '../messages/support.js';
+import { createCalendarFeed } from '../../src/db/calendar-feeds.js';
 import { tenantChecksum } from './tenant-checksum.js';
 
 /**
@@ -77,6 +78,7 @@ async function tenantAIds() {
     admin: admin.id,
     timeOff: timeOff.id,
     deadMessage: (await createDeadMessage(db, demo.demo)).id,
+    feed: (await createCalendarFeed(db, demo.demo, { providerId: ids.huda }, admin.id)).id,
     user: user.id,
     userEmail: user.email,
   };
@@ -848,6 +850,27 @@ const ROWS: Row[] = [
     request: () => ({ path: `/admin/messages/${a.deadMessage}/retry`, form: {} }),
     as: 'ADMIN',
   },
+  {
+    route: 'POST /admin/calendar-feeds',
+    request: () => ({
+      path: '/admin/calendar-feeds',
+      form: { owner_type: 'provider', owner_id: a.huda, form_token: crypto.randomUUID() },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/calendar-feeds',
+    request: () => ({
+      path: '/admin/calendar-feeds',
+      form: { owner_type: 'clinic', owner_id: a.slp, form_token: crypto.randomUUID() },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/calendar-feeds/:id/revoke',
+    request: () => ({ path: `/admin/calendar-feeds/${a.feed}/revoke`, form: {} }),
+    as: 'ADMIN',
+  },
 ];
 
 /** Routes that take no id of a tenant: what they show comes from the session's tenant alone. */
@@ -885,6 +908,7 @@ const WITHOUT_IDS = new Set([
   'GET /admin/settings',
   'POST /admin/settings', // the session's own tenant
   'GET /admin/messages', // the session's tenant's dead letters
+  'GET /admin/calendar-feeds', // the session's tenant's providers, clinics and their links
   'GET /calendar/:token{[A-Za-z0-9_-]{43}\\.ics}', // a feed's token, not an id (tests/routes/calendar-feed.test.ts)
 ]);
 
@@ -906,6 +930,7 @@ function leaksOfA(): string[] {
   return [
     a.patient,
     a.deadMessage,
+    a.feed,
     a.purchase,
     a.payment,
     a.package,
@@ -1004,6 +1029,7 @@ describe('administration pages without ids', () => {
     '/admin/users/new',
     '/admin/settings',
     '/admin/messages',
+    '/admin/calendar-feeds',
     '/patients/new',
     '/account/password',
   ])("%s shows tenant B's data only", async (path) => {

@@ -9,6 +9,7 @@ const LINKS: { href: string; label: MessageKey }[] = [
   { href: '/admin/users', label: 'users' },
   { href: '/admin/settings', label: 'settings' },
   { href: '/admin/messages', label: 'deadLettersTitle' },
+  { href: '/admin/calendar-feeds', label: 'calendarFeedsTitle' },
   { href: '/admin/audit', label: 'auditLog' },
 ];
 

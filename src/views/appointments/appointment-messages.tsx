@@ -1,5 +1,6 @@
-import type { AppointmentMessage } from '../../db/messages.js';
+import { SKIP_REASONS, type AppointmentMessage, type SkipReason } from '../../db/messages.js';
 import type { Locale, MessageStatus } from '../../db/schema.js';
+import type { MessageKey } from '../../i18n/index.js';
 import { formatDateAt, formatTime } from '../format.js';
 import { useT } from '../request-context.js';
 
@@ -10,6 +11,22 @@ const STATUS_BADGE: Record<MessageStatus, string> = {
   dead: 'badge-warn',
   skipped: 'badge-muted',
 };
+
+/** Why a message was not sent, in the reader's words (the row keeps an internal word). */
+const SKIP_REASON_TEXT: Record<SkipReason, MessageKey> = {
+  [SKIP_REASONS.superseded]: 'messageSkipped_superseded',
+  [SKIP_REASONS.appointmentCancelled]: 'messageSkipped_appointmentCancelled',
+  [SKIP_REASONS.appointmentChanged]: 'messageSkipped_appointmentChanged',
+  [SKIP_REASONS.remindersOff]: 'messageSkipped_remindersOff',
+  [SKIP_REASONS.channelOff]: 'messageSkipped_channelOff',
+};
+
+export function skipReasonKey(reason: string | null): MessageKey {
+  return (
+    (SKIP_REASON_TEXT as Record<string, MessageKey | undefined>)[reason ?? ''] ??
+    'messageSkipped_other'
+  );
+}
 
 /** What the patient was told about this appointment, on which channel, and whether it went. */
 export function AppointmentMessages(props: {
@@ -44,14 +61,20 @@ export function AppointmentMessages(props: {
                 <td>
                   <span
                     class={`badge ${STATUS_BADGE[message.status]}`}
-                    // A provider's error helps whoever retries; why a message was skipped is
-                    // an internal word ('superseded') the status already says in the reader's language.
+                    // A provider's error helps whoever retries; why a message was skipped is an
+                    // internal word ('superseded'): its translation follows the badge.
                     title={
                       message.status === 'skipped' ? undefined : (message.last_error ?? undefined)
                     }
                   >
                     {t(`messageStatus_${message.status}`)}
                   </span>
+                  {message.status === 'skipped' && (
+                    <span class="message-reason muted" id={`message-reason-${message.id}`}>
+                      {' '}
+                      {t(skipReasonKey(message.last_error))}
+                    </span>
+                  )}
                 </td>
                 <td>
                   {message.sent_at

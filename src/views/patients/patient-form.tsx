@@ -1,7 +1,14 @@
 import type { PatientSummary } from '../../db/patients.js';
 import type { Locale } from '../../db/schema.js';
 import { PATIENT_CHOICE_ID } from '../appointments/patient-picker.js';
-import { Form, FormActions, TextField, type FormState } from '../forms.js';
+import {
+  CheckboxField,
+  Form,
+  FormActions,
+  SelectField,
+  TextField,
+  type FormState,
+} from '../forms.js';
 import { formatDate, localName } from '../format.js';
 import { useT } from '../request-context.js';
 
@@ -15,8 +22,67 @@ interface FormProps {
   form: FormState;
 }
 
+export const PATIENT_CONTACT_ID = 'patient-contact';
+
+const CONSENTS = [
+  ['consent_reminders', 'consentReminders'],
+  ['consent_email', 'consentEmail'],
+  ['consent_sms', 'consentSms'],
+  ['consent_whatsapp', 'consentWhatsapp'],
+] as const;
+
+/**
+ * Email, the language of their messages and what they agreed to be sent. A form shown for
+ * the first time ticks every consent (the database's default); one sent back keeps its ticks.
+ */
+function ContactFields({ form, locale }: FormProps) {
+  const t = useT();
+  const shown = form.values.consent_form === '1';
+  return (
+    <fieldset class="stack" id={PATIENT_CONTACT_ID}>
+      <legend>{t('patientMessages')}</legend>
+      <input type="hidden" name="consent_form" value="1" />
+      <div class="field-row">
+        <TextField
+          value={form.values.email}
+          errors={form.errors}
+          name="email"
+          id="patient-email"
+          label={t('email')}
+          type="email"
+          autocomplete="off"
+          dir="ltr"
+        />
+        <SelectField
+          value={form.values.preferred_language ?? locale}
+          errors={form.errors}
+          name="preferred_language"
+          id="patient-language"
+          label={t('preferredLanguage')}
+          options={[
+            { value: 'ar', label: t('locale_ar') },
+            { value: 'en', label: t('locale_en') },
+          ]}
+        />
+      </div>
+      <div class="consents">
+        {CONSENTS.map(([name, label]) => (
+          <CheckboxField
+            name={name}
+            id={`patient-${name.replace('_', '-')}`}
+            label={t(label)}
+            errors={form.errors}
+            checked={shown ? form.values[name] === '1' : true}
+          />
+        ))}
+      </div>
+      <p class="help">{t('consentHelp')}</p>
+    </fieldset>
+  );
+}
+
 /** The details every registration and edit asks for; the MRN may stay empty when registering. */
-function PatientFields({ form, mrnRequired }: FormProps & { mrnRequired: boolean }) {
+function PatientFields({ form, mrnRequired, locale }: FormProps & { mrnRequired: boolean }) {
   const t = useT();
   return (
     <>
@@ -79,6 +145,7 @@ function PatientFields({ form, mrnRequired }: FormProps & { mrnRequired: boolean
           dir="ltr"
         />
       </div>
+      <ContactFields form={form} locale={locale} />
     </>
   );
 }
