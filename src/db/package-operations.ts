@@ -187,8 +187,7 @@ export async function cancelRemaining(
   trx: DbTransaction,
   tenant: TenantRef,
   actor: { id: string; ip: string | null },
-  purchaseId: string,
-  reason: string,
+  { purchaseId, reason }: { purchaseId: string; reason: string },
   now: Date,
 ): Promise<{ appointmentsCancelled: number; sessionsCancelled: number }> {
   const before = await lockPurchase(trx, tenant.id, purchaseId);
