@@ -5,6 +5,7 @@ import { Conflict, NotFound } from '../domain/errors.js';
 import { checkBookable } from '../domain/purchases.js';
 import { changeNotice } from '../events/bus.js';
 import { auditRowsFrom } from './audit.js';
+import { newSessionNumbers, type NewSessionNumbers } from './session-numbers.js';
 import type { Database } from './client.js';
 import { purchaseClinics, type ClinicOption } from './clinics.js';
 import { packageQuery, type CatalogueEntry } from './packages.js';
@@ -205,12 +206,16 @@ function sameRequest(earlier: PurchaseSummary, input: AssignPackageInput): Purch
   return earlier;
 }
 
-/** A purchase with the session number its next booking takes, to check with checkBookable. */
+/**
+ * A purchase with the session number its next booking takes (the smallest free one, to check
+ * with checkBookable) and the numbers a booking in `when.range` would take in date order.
+ */
 function purchaseWithNextSession(
   db: Database,
   tenantId: string,
   purchaseId: string,
   today: string,
+  when: SessionTime,
 ) {
   return db
     .selectFrom('package_purchases')
@@ -220,8 +225,15 @@ function purchaseWithNextSession(
         'next_session',
       ),
     )
+    .select(newSessionNumbers(tenantId, purchaseId, when.range, when.now).as('numbers'))
     .where('tenant_id', '=', tenantId)
     .where('id', '=', purchaseId);
+}
+
+/** When the next session may fall (domain/slots.ts bookableRange), and now. */
+export interface SessionTime {
+  range: { from: Date; to: Date | null };
+  now: Date;
 }
 
 /**
@@ -234,8 +246,15 @@ export async function findBookablePurchase(
   tenantId: string,
   ids: { purchaseId: string; patientId: string },
   today: string,
-): Promise<{ purchase: PurchaseSummary; nextSession: number }> {
-  const row = await purchaseWithNextSession(db, tenantId, ids.purchaseId, today).executeTakeFirst();
+  when: SessionTime,
+): Promise<{ purchase: PurchaseSummary; nextSession: number; numbers: NewSessionNumbers }> {
+  const row = await purchaseWithNextSession(
+    db,
+    tenantId,
+    ids.purchaseId,
+    today,
+    when,
+  ).executeTakeFirst();
   return bookable(row, ids.patientId, today);
 }
 
@@ -248,23 +267,36 @@ export async function findBookablePurchaseWithClinics(
   tenantId: string,
   ids: { purchaseId: string; patientId: string },
   today: string,
-): Promise<{ purchase: PurchaseSummary; nextSession: number; clinics: ClinicOption[] }> {
-  const row = await purchaseWithNextSession(db, tenantId, ids.purchaseId, today)
+  when: SessionTime,
+): Promise<{
+  purchase: PurchaseSummary;
+  nextSession: number;
+  numbers: NewSessionNumbers;
+  clinics: ClinicOption[];
+}> {
+  const row = await purchaseWithNextSession(db, tenantId, ids.purchaseId, today, when)
     .select(jsonArrayFrom(purchaseClinics(db, tenantId, ids.purchaseId)).as('clinics'))
     .executeTakeFirst();
   const {
     purchase: { clinics, ...purchase },
     nextSession,
+    numbers,
   } = bookable(row, ids.patientId, today);
-  return { purchase, nextSession, clinics };
+  return { purchase, nextSession, numbers, clinics };
 }
 
-function bookable<T extends PurchaseSummary & { next_session: number | null }>(
+function bookable<
+  T extends PurchaseSummary & { next_session: number | null; numbers: NewSessionNumbers },
+>(
   row: T | undefined,
   patientId: string,
   today: string,
-): { purchase: Omit<T, 'next_session'>; nextSession: number } {
-  const { next_session: nextSession, ...purchase } = checkBookable(row, patientId, today);
+): {
+  purchase: Omit<T, 'next_session' | 'numbers'>;
+  nextSession: number;
+  numbers: NewSessionNumbers;
+} {
+  const { next_session: nextSession, numbers, ...purchase } = checkBookable(row, patientId, today);
   if (nextSession === null) throw new Conflict('noSessionsLeft');
-  return { purchase, nextSession };
+  return { purchase, nextSession, numbers };
 }
