@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { appointmentRows, type AppointmentRow } from './appointment-rows.js';
 import { auditPackagesView, type PackagesView } from './audit.js';
 import type { Database } from './client.js';
-import { purchaseStatus } from './purchases.js';
+import { purchaseStatus, serviceSplit, type ServiceBalance } from './purchases.js';
 import { patientSummaryColumns, type PatientSummary } from './patients.js';
 import type { PurchaseStatus } from './schema.js';
 
@@ -15,6 +15,7 @@ export interface HistoryPurchase {
   sessions_used: number;
   purchase_date: string;
   expiry_date: string;
+  split: ServiceBalance[];
 }
 
 export interface PatientHistory {
@@ -45,6 +46,7 @@ export function listPurchaseHistory(
       'sessions_used',
       'purchase_date',
       'expiry_date',
+      serviceSplit(tenantId).as('split'),
     ])
     .where('tenant_id', '=', tenantId)
     .where('patient_id', '=', patientId)

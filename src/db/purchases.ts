@@ -22,6 +22,35 @@ export interface PurchaseSummary {
   purchase_date: string;
   expiry_date: string;
   status: PurchaseStatus;
+  /** Per service, where the screen shows the balance of a multi-service package. */
+  split?: ServiceBalance[];
+}
+
+/** One service's use of a purchase: "SLP 2/8". */
+export interface ServiceBalance {
+  service_en: string;
+  service_ar: string;
+  specialty: string;
+  clinic_ar: string;
+  sessions: number;
+  sessions_used: number;
+}
+
+/**
+ * The purchase's use per service (of the package_purchases row in scope), as a JSON column:
+ * the balance screens show it for packages of several services.
+ */
+export function serviceSplit(tenantId: string) {
+  return sql<ServiceBalance[]>`(
+    select coalesce(json_agg(json_build_object(
+      'service_en', s.name_en, 'service_ar', s.name_ar, 'specialty', c.specialty,
+      'clinic_ar', c.name_ar, 'sessions', ps.sessions, 'sessions_used', ps.sessions_used)
+      order by c.specialty, s.name_en), '[]')
+    from purchase_services ps
+    join services s on s.tenant_id = ps.tenant_id and s.id = ps.service_id
+    join clinics c on c.tenant_id = s.tenant_id and c.id = s.clinic_id
+    where ps.tenant_id = ${tenantId} and ps.purchase_id = package_purchases.id
+  )`;
 }
 
 const summaryColumns = [
@@ -60,6 +89,7 @@ export function openPurchases(db: Database, tenantId: string, patientId: string,
   return db
     .selectFrom('package_purchases')
     .select(summaryOf(today))
+    .select(serviceSplit(tenantId).as('split'))
     .where('tenant_id', '=', tenantId)
     .where('patient_id', '=', patientId)
     .where('status', 'in', ['ACTIVE', 'EXPIRED'])
@@ -226,6 +256,7 @@ function purchaseWithNextSession(
       ),
     )
     .select(newSessionNumbers(tenantId, purchaseId, when.range, when.now).as('numbers'))
+    .select(serviceSplit(tenantId).as('split'))
     .where('tenant_id', '=', tenantId)
     .where('id', '=', purchaseId);
 }

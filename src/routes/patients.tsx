@@ -21,7 +21,14 @@ import { formatDate, localName } from '../views/format.js';
 import { translator } from '../i18n/index.js';
 import { EditPatientPage, NewPatientPage } from '../views/patients/patient-form.js';
 import { PatientListPage } from '../views/patients/patient-list.js';
-import { PatientPage, type ExtendFormState } from '../views/patients/patient-page.js';
+import {
+  PATIENT_PAGE_DONE,
+  PatientPage,
+  type ExtendFormState,
+  type PatientPageDone,
+} from '../views/patients/patient-page.js';
+import type { OperationFormState } from '../views/patients/package-operation-forms.js';
+import { packageOperationRoutes } from './package-operation-forms.js';
 import {
   dateOfBirthErrors,
   detailsOf,
@@ -58,7 +65,11 @@ const patientParam = validated('param', z.object({ id: uuid }));
 /** After a redirect, the patient page says what just happened. */
 const doneQuery = validated(
   'query',
-  z.object({ done: z.enum(['registered', 'updated']).optional() }),
+  z.object({
+    done: z
+      .enum(Object.keys(PATIENT_PAGE_DONE) as [PatientPageDone, ...PatientPageDone[]])
+      .optional(),
+  }),
 );
 
 function view(c: Context<AuthedEnv>) {
@@ -125,11 +136,16 @@ async function registerNewPatient(
     : renderNew(c, 422, { values, errors: outcome.errors }, { formToken: form.form_token });
 }
 
-async function renderPatient(
+export async function renderPatient(
   c: Context<AuthedEnv>,
   { db, clock }: AppDeps,
   patientId: string,
-  options: { form?: ExtendFormState; done?: 'registered' | 'updated' } = {},
+  options: {
+    form?: ExtendFormState;
+    operation?: OperationFormState;
+    status?: 409 | 422;
+    done?: PatientPageDone;
+  } = {},
 ) {
   const { tenant, user, session } = c.var.auth;
   const history = await loadPatientHistory(db, tenant.id, patientId, today(c, clock), {
@@ -140,6 +156,7 @@ async function renderPatient(
   if (!history) throw new NotFound('patientNotFound');
   const { locale } = view(c);
   if (options.form) c.status(422);
+  if (options.status) c.status(options.status);
   return c.render(
     <PatientPage
       locale={locale}
@@ -147,8 +164,11 @@ async function renderPatient(
       history={history}
       operations={{
         canExtend: user.role === 'ADMIN',
+        canReschedule: canBook(user.role),
         csrfToken: session.csrfToken,
         form: options.form,
+        operation: options.operation,
+        now: clock(),
       }}
       canEdit={canBook(user.role)}
       done={options.done}
@@ -351,6 +371,8 @@ export function patientRoutes(deps: AppDeps) {
     ),
     (c) => extendFromForm(c, deps, c.req.valid('param'), c.req.valid('form')),
   );
+
+  routes.route('/', packageOperationRoutes(deps, renderPatient));
 
   return routes;
 }

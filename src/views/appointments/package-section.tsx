@@ -4,6 +4,7 @@ import type { NewSessionNumbers } from '../../db/session-numbers.js';
 import { formatDate, localName } from '../format.js';
 import { liveFragment } from '../live.js';
 import { useT } from '../request-context.js';
+import { ServiceSplit } from '../service-split.js';
 
 export const PACKAGE_SECTION_ID = 'package-section';
 export const NEXT_SESSION_ID = 'package-next-session';
@@ -57,6 +58,7 @@ export function PackageSection(props: {
     >
       <input type="hidden" name="package_purchase_id" value={purchase.id} />
       <h3>{localName(purchase, locale)}</h3>
+      <ServiceSplit locale={locale} split={purchase.split} />
       <NextSessionLine
         total={purchase.total_sessions}
         nextSession={chosen.nextSession}
