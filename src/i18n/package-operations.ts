@@ -31,7 +31,7 @@ export const packageOperationsEn = {
   transferSearchFirst: 'Search above, then choose the patient.',
   transferFutureSessions: 'Sessions still to come on this package:',
   transferCancelFuture:
-    'Cancel these {count} sessions with the transfer (they are returned, not used)',
+    'Cancel the sessions still to come with the transfer ({count}); they are returned, not used',
   cancelRemaining: 'Cancel remaining sessions',
   cancelRemainingExplained:
     'The {count} sessions left are cancelled and the package is closed; sessions still to come are cancelled and returned, not used.',
@@ -84,7 +84,7 @@ export const packageOperationsAr: Record<keyof typeof packageOperationsEn, strin
   transferRecipient: 'النقل إلى',
   transferSearchFirst: 'ابحث أعلاه ثم اختر المريض.',
   transferFutureSessions: 'الجلسات القادمة في هذه الباقة:',
-  transferCancelFuture: 'إلغاء هذه الجلسات وعددها {count} مع النقل (تُعاد ولا تُحتسب)',
+  transferCancelFuture: 'إلغاء الجلسات القادمة مع النقل ({count})، وتُعاد دون احتسابها',
   cancelRemaining: 'إلغاء الجلسات المتبقية',
   cancelRemainingExplained:
     'تُلغى الجلسات المتبقية وعددها {count} وتُغلق الباقة، وتُلغى الجلسات القادمة وتُعاد دون احتسابها.',
