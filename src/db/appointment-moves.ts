@@ -1,14 +1,13 @@
 import { sql } from 'kysely';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { CANCELLABLE } from '../domain/appointments.js';
 import { localDate } from '../domain/dates.js';
 import { Conflict, NotFound } from '../domain/errors.js';
-import { dayBounds, freeSlots, type Slot } from '../domain/slots.js';
+import type { Slot } from '../domain/slots.js';
 import { publishChange } from '../events/bus.js';
 import type { TenantRef } from './appointments.js';
 import { recordAudit } from './audit.js';
 import type { DbTransaction } from './client.js';
-import { busyIntervalsQuery, workingHoursQuery } from './schedule.js';
+import { freeSlotAt, placeColumns } from './schedule.js';
 import { renumberSessions } from './session-numbers.js';
 
 const MINUTE_MS = 60_000;
@@ -106,43 +105,22 @@ export async function checkPlace(
   if (appointment.expiry_date !== null && date > appointment.expiry_date) {
     throw new Conflict('packageExpiresBeforeSlot', { date: appointment.expiry_date });
   }
-  const who = { providerId, patientId: appointment.patient_id, moving: place.moving };
   const facts = await trx
-    .selectNoFrom((eb) => [
-      eb
-        .exists(
-          eb
-            .selectFrom('provider_clinics')
-            .innerJoin('providers', (join) =>
-              join
-                .onRef('providers.tenant_id', '=', 'provider_clinics.tenant_id')
-                .onRef('providers.id', '=', 'provider_clinics.provider_id'),
-            )
-            .select('providers.id')
-            .where('provider_clinics.tenant_id', '=', tenant.id)
-            .where('provider_clinics.clinic_id', '=', appointment.clinic_id)
-            .where('provider_clinics.provider_id', '=', providerId)
-            .where('providers.active', '=', true),
-        )
-        .as('provider_found'),
-      jsonArrayFrom(workingHoursQuery(trx, tenant.id, providerId)).as('working_hours'),
-      sql<{ start: string; end: string }[]>`(
-        select coalesce(json_agg(busy), '[]')
-        from (${busyIntervalsQuery(tenant.id, who, dayBounds(date, tenant.timezone))}) as busy
-      )`.as('busy'),
-    ])
+    .selectNoFrom(
+      placeColumns(
+        trx,
+        tenant,
+        {
+          clinicId: appointment.clinic_id,
+          providerId,
+          patientId: appointment.patient_id,
+          moving: place.moving,
+        },
+        date,
+      ),
+    )
     .executeTakeFirstOrThrow();
-  if (!facts.provider_found) throw new NotFound('providerNotInClinic');
-  const slot = freeSlots({
-    date,
-    timezone: tenant.timezone,
-    workingHours: facts.working_hours,
-    busy: facts.busy.map((busy) => ({ start: new Date(busy.start), end: new Date(busy.end) })),
-    durationMinutes: place.durationMinutes,
-    now,
-  }).find((s) => s.start.getTime() === start.getTime());
-  if (!slot) throw new Conflict('slotTaken');
-  return slot;
+  return freeSlotAt(tenant, facts, { date, start, durationMinutes: place.durationMinutes }, now);
 }
 
 /** The new time and provider; the exclusion constraints stay the last word (23P01 → 409). */

@@ -11,14 +11,13 @@ import {
   tooEarly,
 } from '../domain/appointments.js';
 import { localDate } from '../domain/dates.js';
-import { dayBounds, freeSlots } from '../domain/slots.js';
 import { checkBookable, type PurchaseFacts } from '../domain/purchases.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../domain/errors.js';
 import { changeNotice, publishChange, type ChangeEvent } from '../events/bus.js';
 import { auditRowsFrom, recordAudit } from './audit.js';
 import type { Database, DbTransaction } from './client.js';
 import { purchaseStatus, smallestFreeSession } from './purchases.js';
-import { busyIntervalsQuery, workingHoursQuery } from './schedule.js';
+import { freeSlotAt, placeColumns } from './schedule.js';
 import { renumberSessions } from './session-numbers.js';
 import type { AppointmentStatus, Role } from './schema.js';
 
@@ -236,25 +235,14 @@ async function checkSlot(
   if (!providerId) throw new ValidationFailed({ provider_id: 'providerRequired' });
   if (!start) throw new ValidationFailed({ start: 'timeRequired' });
   const date = localDate(tenant.timezone, start);
-  const who = { providerId, patientId: request.patientId };
   const facts = await db
     .selectNoFrom((eb) => [
-      eb
-        .exists(
-          eb
-            .selectFrom('provider_clinics')
-            .innerJoin('providers', (join) =>
-              join
-                .onRef('providers.tenant_id', '=', 'provider_clinics.tenant_id')
-                .onRef('providers.id', '=', 'provider_clinics.provider_id'),
-            )
-            .select('providers.id')
-            .where('provider_clinics.tenant_id', '=', tenant.id)
-            .where('provider_clinics.clinic_id', '=', request.clinicId)
-            .where('provider_clinics.provider_id', '=', providerId)
-            .where('providers.active', '=', true),
-        )
-        .as('provider_found'),
+      ...placeColumns(
+        db,
+        tenant,
+        { clinicId: request.clinicId, providerId, patientId: request.patientId },
+        date,
+      ),
       jsonObjectFrom(
         eb
           .selectFrom('services')
@@ -262,11 +250,6 @@ async function checkSlot(
           .where('tenant_id', '=', tenant.id)
           .where('id', '=', request.serviceId ?? onlyServiceOf(tenant.id, purchase)),
       ).as('service'),
-      jsonArrayFrom(workingHoursQuery(db, tenant.id, providerId)).as('working_hours'),
-      sql<{ start: string; end: string }[]>`(
-        select coalesce(json_agg(busy), '[]')
-        from (${busyIntervalsQuery(tenant.id, who, dayBounds(date, tenant.timezone))}) as busy
-      )`.as('busy'),
       ...usageColumns(db, tenant.id, purchase),
     ])
     .executeTakeFirstOrThrow();
@@ -281,18 +264,12 @@ async function checkSlot(
     throw new ValidationFailed({ service_id: 'serviceNotOffered' });
   }
 
-  const slots = freeSlots({
-    date,
-    timezone: tenant.timezone,
-    workingHours: facts.working_hours,
-    busy: facts.busy.map((busy) => ({ start: new Date(busy.start), end: new Date(busy.end) })),
-    durationMinutes: request.durationMinutes,
+  const slot = freeSlotAt(
+    tenant,
+    facts,
+    { date, start, durationMinutes: request.durationMinutes },
     now,
-  });
-  const slot = slots.find((s) => s.start.getTime() === start.getTime());
-  if (!slot) {
-    throw new Conflict('slotTaken');
-  }
+  );
   const place = {
     clinicId: request.clinicId,
     providerId,

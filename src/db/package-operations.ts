@@ -17,7 +17,7 @@ import {
   type Movable,
 } from './appointment-moves.js';
 import type { TenantRef } from './appointments.js';
-import type { DbTransaction } from './client.js';
+import type { Database, DbTransaction } from './client.js';
 import type { PurchaseStatus } from './schema.js';
 
 /**
@@ -86,6 +86,23 @@ export async function extendExpiry(
     purchase: before.id,
   });
   return after;
+}
+
+/** Whether the purchase is this patient's, of this tenant (the patient page's operations). */
+export async function purchaseOfPatient(
+  db: Database,
+  tenantId: string,
+  patientId: string,
+  purchaseId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('package_purchases')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('patient_id', '=', patientId)
+    .where('id', '=', purchaseId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** A purchase's future sessions still to come: what the operations below cancel or move. */
@@ -190,8 +207,7 @@ export async function cancelRemaining(
   trx: DbTransaction,
   tenant: TenantRef,
   actor: { id: string; ip: string | null },
-  purchaseId: string,
-  reason: string,
+  { purchaseId, reason }: { purchaseId: string; reason: string },
   now: Date,
 ): Promise<{ appointmentsCancelled: number; sessionsCancelled: number }> {
   const before = await lockPurchase(trx, tenant.id, purchaseId);

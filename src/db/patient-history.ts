@@ -3,7 +3,7 @@ import { appointmentRows, type AppointmentRow } from './appointment-rows.js';
 import { auditPackagesView, type PackagesView } from './audit.js';
 import type { Database } from './client.js';
 import { paymentColumns, type PaymentRow } from './payments.js';
-import { purchaseStatus } from './purchases.js';
+import { purchaseStatus, serviceSplit, type ServiceBalance } from './purchases.js';
 import { patientSummaryColumns, type PatientSummary } from './patients.js';
 import type { PurchaseStatus } from './schema.js';
 
@@ -20,6 +20,7 @@ export interface HistoryPurchase {
   price: string;
   discount: string;
   amount_paid: string;
+  split: ServiceBalance[];
 }
 
 export interface PatientHistory {
@@ -55,6 +56,7 @@ export function listPurchaseHistory(
       sql<string>`price::text`.as('price'),
       sql<string>`discount::text`.as('discount'),
       sql<string>`amount_paid::text`.as('amount_paid'),
+      serviceSplit(tenantId).as('split'),
     ])
     .where('tenant_id', '=', tenantId)
     .where('patient_id', '=', patientId)

@@ -5,6 +5,7 @@ import { Conflict, NotFound } from '../domain/errors.js';
 import { checkBookable } from '../domain/purchases.js';
 import { changeNotice } from '../events/bus.js';
 import { auditRowsFrom } from './audit.js';
+import { newSessionNumbers, type NewSessionNumbers } from './session-numbers.js';
 import type { Database } from './client.js';
 import { purchaseClinics, type ClinicOption } from './clinics.js';
 import { packageQuery, type CatalogueEntry } from './packages.js';
@@ -25,6 +26,35 @@ export interface PurchaseSummary {
   price: string;
   discount: string;
   amount_paid: string;
+  /** Per service, where the screen shows the balance of a multi-service package. */
+  split?: ServiceBalance[];
+}
+
+/** One service's use of a purchase: "SLP 2/8". */
+export interface ServiceBalance {
+  service_en: string;
+  service_ar: string;
+  specialty: string;
+  clinic_ar: string;
+  sessions: number;
+  sessions_used: number;
+}
+
+/**
+ * The purchase's use per service (of the package_purchases row in scope), as a JSON column:
+ * the balance screens show it for packages of several services.
+ */
+export function serviceSplit(tenantId: string) {
+  return sql<ServiceBalance[]>`(
+    select coalesce(json_agg(json_build_object(
+      'service_en', s.name_en, 'service_ar', s.name_ar, 'specialty', c.specialty,
+      'clinic_ar', c.name_ar, 'sessions', ps.sessions, 'sessions_used', ps.sessions_used)
+      order by c.specialty, s.name_en), '[]')
+    from purchase_services ps
+    join services s on s.tenant_id = ps.tenant_id and s.id = ps.service_id
+    join clinics c on c.tenant_id = s.tenant_id and c.id = s.clinic_id
+    where ps.tenant_id = ${tenantId} and ps.purchase_id = package_purchases.id
+  )`;
 }
 
 const summaryColumns = [
@@ -74,6 +104,7 @@ export function openPurchases(db: Database, tenantId: string, patientId: string,
   return db
     .selectFrom('package_purchases')
     .select(summaryOf(today))
+    .select(serviceSplit(tenantId).as('split'))
     .where('tenant_id', '=', tenantId)
     .where('patient_id', '=', patientId)
     .where('status', 'in', ['ACTIVE', 'EXPIRED'])
@@ -226,12 +257,16 @@ function sameRequest(earlier: PurchaseSummary, input: AssignPackageInput): Purch
   return earlier;
 }
 
-/** A purchase with the session number its next booking takes, to check with checkBookable. */
+/**
+ * A purchase with the session number its next booking takes (the smallest free one, to check
+ * with checkBookable) and the numbers a booking in `when.range` would take in date order.
+ */
 function purchaseWithNextSession(
   db: Database,
   tenantId: string,
   purchaseId: string,
   today: string,
+  when: SessionTime,
 ) {
   return db
     .selectFrom('package_purchases')
@@ -242,6 +277,8 @@ function purchaseWithNextSession(
       ),
     )
     .select(lastPaymentOf(tenantId, purchaseId).as('last_payment'))
+    .select(newSessionNumbers(tenantId, purchaseId, when.range, when.now).as('numbers'))
+    .select(serviceSplit(tenantId).as('split'))
     .where('tenant_id', '=', tenantId)
     .where('id', '=', purchaseId);
 }
@@ -263,6 +300,12 @@ function lastPaymentOf(tenantId: string, purchaseId: string) {
   )`;
 }
 
+/** When the next session may fall (domain/slots.ts bookableRange), and now. */
+export interface SessionTime {
+  range: { from: Date; to: Date | null };
+  now: Date;
+}
+
 /**
  * A purchase the desk may book on now: this tenant's, this patient's (else 404, as if it did
  * not exist), active, not expired, with sessions left (else 409 with the reason). One
@@ -273,8 +316,15 @@ export async function findBookablePurchase(
   tenantId: string,
   ids: { purchaseId: string; patientId: string },
   today: string,
-): Promise<{ purchase: ChosenPurchase; nextSession: number }> {
-  const row = await purchaseWithNextSession(db, tenantId, ids.purchaseId, today).executeTakeFirst();
+  when: SessionTime,
+): Promise<{ purchase: ChosenPurchase; nextSession: number; numbers: NewSessionNumbers }> {
+  const row = await purchaseWithNextSession(
+    db,
+    tenantId,
+    ids.purchaseId,
+    today,
+    when,
+  ).executeTakeFirst();
   return bookable(row, ids.patientId, today);
 }
 
@@ -287,23 +337,36 @@ export async function findBookablePurchaseWithClinics(
   tenantId: string,
   ids: { purchaseId: string; patientId: string },
   today: string,
-): Promise<{ purchase: ChosenPurchase; nextSession: number; clinics: ClinicOption[] }> {
-  const row = await purchaseWithNextSession(db, tenantId, ids.purchaseId, today)
+  when: SessionTime,
+): Promise<{
+  purchase: ChosenPurchase;
+  nextSession: number;
+  numbers: NewSessionNumbers;
+  clinics: ClinicOption[];
+}> {
+  const row = await purchaseWithNextSession(db, tenantId, ids.purchaseId, today, when)
     .select(jsonArrayFrom(purchaseClinics(db, tenantId, ids.purchaseId)).as('clinics'))
     .executeTakeFirst();
   const {
     purchase: { clinics, ...purchase },
     nextSession,
+    numbers,
   } = bookable(row, ids.patientId, today);
-  return { purchase, nextSession, clinics };
+  return { purchase, nextSession, numbers, clinics };
 }
 
-function bookable<T extends PurchaseSummary & { next_session: number | null }>(
+function bookable<
+  T extends PurchaseSummary & { next_session: number | null; numbers: NewSessionNumbers },
+>(
   row: T | undefined,
   patientId: string,
   today: string,
-): { purchase: Omit<T, 'next_session'>; nextSession: number } {
-  const { next_session: nextSession, ...purchase } = checkBookable(row, patientId, today);
+): {
+  purchase: Omit<T, 'next_session' | 'numbers'>;
+  nextSession: number;
+  numbers: NewSessionNumbers;
+} {
+  const { next_session: nextSession, numbers, ...purchase } = checkBookable(row, patientId, today);
   if (nextSession === null) throw new Conflict('noSessionsLeft');
-  return { purchase, nextSession };
+  return { purchase, nextSession, numbers };
 }

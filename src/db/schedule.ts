@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { NotFound } from '../domain/errors.js';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { Conflict, NotFound } from '../domain/errors.js';
 import {
   dayBounds,
   freeSlots,
@@ -117,4 +118,68 @@ export async function findFreeSlots(
     durationMinutes: query.durationMinutes,
     now,
   });
+}
+
+/** Who and where a booking or a move would place an appointment (the same checks for both). */
+export interface PlaceQuery {
+  clinicId: string;
+  providerId: string;
+  patientId: string;
+  /** The appointments moving aside: they do not block their own new times. */
+  moving?: string[];
+}
+
+/**
+ * The columns a booking's or a move's one statement reads to check its place: whether the
+ * provider is an active one of the clinic, the provider's weekly hours and what keeps the
+ * provider or the patient busy on the tenant's `date`. `freeSlotAt` reads them back.
+ */
+export function placeColumns(
+  db: Database,
+  tenant: { id: string; timezone: string },
+  place: PlaceQuery,
+  date: string,
+) {
+  const { providerId } = place;
+  const who = { providerId, patientId: place.patientId, moving: place.moving };
+  return [
+    sql<boolean>`exists (
+      select from provider_clinics pc
+      join providers p on p.tenant_id = pc.tenant_id and p.id = pc.provider_id
+      where pc.tenant_id = ${tenant.id} and pc.clinic_id = ${place.clinicId}
+        and pc.provider_id = ${providerId} and p.active
+    )`.as('provider_found'),
+    jsonArrayFrom(workingHoursQuery(db, tenant.id, providerId)).as('working_hours'),
+    sql<{ start: string; end: string }[]>`(
+      select coalesce(json_agg(busy), '[]')
+      from (${busyIntervalsQuery(tenant.id, who, dayBounds(date, tenant.timezone))}) as busy
+    )`.as('busy'),
+  ] as const;
+}
+
+/**
+ * The free slot starting at `start` on `date` (provider of the clinic, inside the hours, nothing
+ * in the way), from `placeColumns`; refused as a booking is: 404 provider, 409 slot taken.
+ */
+export function freeSlotAt(
+  tenant: { timezone: string },
+  facts: {
+    provider_found: boolean;
+    working_hours: WorkingHours[];
+    busy: { start: string; end: string }[];
+  },
+  want: { date: string; start: Date; durationMinutes: number },
+  now: Date,
+): Slot {
+  if (!facts.provider_found) throw new NotFound('providerNotInClinic');
+  const slot = freeSlots({
+    date: want.date,
+    timezone: tenant.timezone,
+    workingHours: facts.working_hours,
+    busy: facts.busy.map((busy) => ({ start: new Date(busy.start), end: new Date(busy.end) })),
+    durationMinutes: want.durationMinutes,
+    now,
+  }).find((s) => s.start.getTime() === want.start.getTime());
+  if (!slot) throw new Conflict('slotTaken');
+  return slot;
 }

@@ -209,3 +209,17 @@ function parseBusy(interval: Interval): { start: number; end: number } {
   }
   return { start, end };
 }
+
+/**
+ * When a booking may still fall: on `date` (from now, if it is today), or, with no date chosen
+ * yet, any time from now on (`to` null).
+ */
+export function bookableRange(
+  date: string | null,
+  timezone: string,
+  now: Date,
+): { from: Date; to: Date | null } {
+  if (date === null) return { from: now, to: null };
+  const day = dayBounds(date, timezone);
+  return { from: day.start > now ? day.start : now, to: day.end };
+}

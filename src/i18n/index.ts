@@ -70,6 +70,8 @@ const coreEn = {
   assignPackage: 'Assign & use package',
   packageAssigned: 'Package assigned: {name}.',
   sessionWillBeBooked: 'Session {number} of {total} will be booked.',
+  sessionNumberByTime:
+    'Session {first} to {last} of {total} will be booked: sessions are numbered in date order, so the time chosen decides.',
   changePackage: 'Choose another package',
   clinic: 'Clinic',
   chooseClinic: 'Choose a clinic',
@@ -213,6 +215,8 @@ const coreAr: Record<keyof typeof coreEn, string> = {
   assignPackage: 'تخصيص الباقة واستخدامها',
   packageAssigned: 'تم تخصيص الباقة: {name}.',
   sessionWillBeBooked: 'سيتم حجز الجلسة {number} من {total}.',
+  sessionNumberByTime:
+    'سيتم حجز جلسة رقمها بين {first} و{last} من {total}: تُرقَّم الجلسات بترتيب مواعيدها، فالوقت المختار يحدد رقمها.',
   changePackage: 'اختيار باقة أخرى',
   clinic: 'العيادة',
   chooseClinic: 'اختر العيادة',

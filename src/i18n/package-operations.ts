@@ -23,6 +23,35 @@ export const packageOperationsEn = {
   lateCancellationWarning:
     'This is within {hours} hours of the start: cancelling now uses the package session. Reschedule instead to keep it.',
   waiveCharge: 'Waive the charge: return the session to the package',
+  transferRemaining: 'Transfer remaining sessions',
+  transferExplained:
+    'The {count} sessions left move to another patient of the centre as a new package with the same expiry, nothing to pay; this one is closed as transferred.',
+  transferRecipientSearch: 'Find the patient (name, MRN or phone)',
+  transferRecipient: 'Transfer to',
+  transferSearchFirst: 'Search above, then choose the patient.',
+  transferFutureSessions: 'Sessions still to come on this package:',
+  transferCancelFuture:
+    'Cancel the sessions still to come with the transfer ({count}); they are returned, not used',
+  cancelRemaining: 'Cancel remaining sessions',
+  cancelRemainingExplained:
+    'The {count} sessions left are cancelled and the package is closed; sessions still to come are cancelled and returned, not used.',
+  cancelRemainingFuture: 'These sessions still to come will be cancelled:',
+  cancelRemainingRefund:
+    'Money back is a refund, made separately by Finance or an administrator on the package’s payments.',
+  rescheduleAll: 'Reschedule all by days',
+  rescheduleAllFuture: 'These sessions still to come move together, each at the same time of day:',
+  rescheduleAllDays: 'Move by (days)',
+  rescheduleAllDaysHelp:
+    'A whole number from −365 to 365, not 0: 7 is a week later, −7 a week earlier.',
+  offsetDaysInvalid: 'Enter a whole number of days from −365 to 365, other than 0.',
+  operationReason: 'Reason',
+  noSessionsToCome: 'No session of this package is still to come.',
+  conflictingSessions: 'These sessions cannot take their new time; nothing was changed:',
+  futureSessionsBlockTransfer:
+    'These sessions are still to come: tick “cancel these sessions” to transfer, or move them first.',
+  purchaseTransferred: 'Remaining sessions transferred.',
+  remainingCancelled: 'Remaining sessions cancelled.',
+  purchaseRescheduled: 'Sessions moved.',
 };
 
 export const packageOperationsAr: Record<keyof typeof packageOperationsEn, string> = {
@@ -48,4 +77,31 @@ export const packageOperationsAr: Record<keyof typeof packageOperationsEn, strin
   lateCancellationWarning:
     'بقي على الموعد أقل من {hours} ساعة: الإلغاء الآن يستهلك جلسة الباقة. أعد جدولته بدلاً من ذلك للاحتفاظ بها.',
   waiveCharge: 'الإعفاء من الاحتساب: إعادة الجلسة إلى الباقة',
+  transferRemaining: 'نقل الجلسات المتبقية',
+  transferExplained:
+    'تنتقل الجلسات المتبقية وعددها {count} إلى مريض آخر في المركز كباقة جديدة بتاريخ الانتهاء نفسه ودون دفع، وتُغلق هذه الباقة بوصفها منقولة.',
+  transferRecipientSearch: 'ابحث عن المريض (الاسم أو رقم الملف أو الهاتف)',
+  transferRecipient: 'النقل إلى',
+  transferSearchFirst: 'ابحث أعلاه ثم اختر المريض.',
+  transferFutureSessions: 'الجلسات القادمة في هذه الباقة:',
+  transferCancelFuture: 'إلغاء الجلسات القادمة مع النقل ({count})، وتُعاد دون احتسابها',
+  cancelRemaining: 'إلغاء الجلسات المتبقية',
+  cancelRemainingExplained:
+    'تُلغى الجلسات المتبقية وعددها {count} وتُغلق الباقة، وتُلغى الجلسات القادمة وتُعاد دون احتسابها.',
+  cancelRemainingFuture: 'ستُلغى هذه الجلسات القادمة:',
+  cancelRemainingRefund:
+    'إعادة المبلغ تتم باسترداد منفصل يجريه قسم المالية أو مدير النظام من مدفوعات الباقة.',
+  rescheduleAll: 'إعادة جدولة الكل بعدد أيام',
+  rescheduleAllFuture: 'تنتقل هذه الجلسات القادمة معاً، كل منها في الساعة نفسها من اليوم:',
+  rescheduleAllDays: 'النقل بعدد الأيام',
+  rescheduleAllDaysHelp: 'عدد صحيح من −365 إلى 365 غير الصفر: 7 تعني بعد أسبوع، و−7 قبل أسبوع.',
+  offsetDaysInvalid: 'أدخل عدداً صحيحاً من الأيام من −365 إلى 365 غير الصفر.',
+  operationReason: 'السبب',
+  noSessionsToCome: 'لا توجد جلسات قادمة في هذه الباقة.',
+  conflictingSessions: 'تعذّر نقل هذه الجلسات إلى موعدها الجديد، ولم يتغير شيء:',
+  futureSessionsBlockTransfer:
+    'هذه الجلسات ما زالت قادمة: اختر «إلغاء هذه الجلسات» لإتمام النقل، أو انقلها أولاً.',
+  purchaseTransferred: 'نُقلت الجلسات المتبقية.',
+  remainingCancelled: 'أُلغيت الجلسات المتبقية.',
+  purchaseRescheduled: 'نُقلت الجلسات.',
 };

@@ -338,8 +338,7 @@ function purchaseOperations(deps: AppDeps) {
         db,
         c.var.auth.tenant,
         actorOf(c),
-        c.req.valid('param').id,
-        c.req.valid('json').reason,
+        { purchaseId: c.req.valid('param').id, reason: c.req.valid('json').reason },
         clock(),
       );
       return c.json({

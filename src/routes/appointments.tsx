@@ -21,6 +21,8 @@ import { listBookableServices, listClinicChoices, type ServiceOption } from '../
 import { localDate } from '../domain/dates.js';
 import { BadRequest, Conflict, Forbidden, NotFound, ValidationFailed } from '../domain/errors.js';
 import { MAX_HALALAS, parseHalalas, toHalalas } from '../domain/money.js';
+import { bookableRange } from '../domain/slots.js';
+import { findNewSessionNumbers } from '../db/session-numbers.js';
 import type { AppDeps, AuthedEnv, Clock } from '../env.js';
 import { renderFragment } from '../views/renderer.js';
 import { BookingConfirmation } from '../views/appointments/booking-confirmation.js';
@@ -34,7 +36,7 @@ import {
 } from '../views/appointments/package-modal.js';
 import { SaleConfirmation } from '../views/appointments/sale-confirmation.js';
 import type { MoneyFormState } from '../views/payments/money-fields.js';
-import { PackageSection } from '../views/appointments/package-section.js';
+import { NextSessionLine, PackageSection } from '../views/appointments/package-section.js';
 import { PatientChoice, PatientResults } from '../views/appointments/patient-picker.js';
 import { PATIENT_MODAL_BODY_ID, QuickAddPatient } from '../views/patients/patient-form.js';
 import {
@@ -260,6 +262,32 @@ async function slotChoices(
   return { kind: 'slots', slots, timezone: tenant.timezone };
 }
 
+/**
+ * For a package booking, the session number on the form's day (today until one is chosen),
+ * sent with the times out of band; nothing for other bookings.
+ */
+async function nextSessionLine(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  form: BookingFormQuery,
+) {
+  if (form.appointment_type !== 'package' || !form.package_purchase_id) return null;
+  const { tenant } = c.var.auth;
+  const now = clock();
+  const date = form.date ?? localDate(tenant.timezone, now);
+  const found = await findNewSessionNumbers(
+    db,
+    tenant.id,
+    form.package_purchase_id,
+    bookableRange(date, tenant.timezone, now),
+    now,
+  );
+  if (!found) return null;
+  const first = found.numbers.first;
+  if (first === null) return null;
+  return <NextSessionLine total={found.total} nextSession={first} numbers={found.numbers} oob />;
+}
+
 /** A new patient starts a new booking: results, package and clinic choice reset. */
 async function patientChosen(c: Context<AuthedEnv>, db: Database, patientId: string) {
   const patient = await findPatient(db, c.var.auth.tenant.id, patientId);
@@ -349,13 +377,20 @@ async function chosenPackage(
 ) {
   const { locale } = view(c);
   const { tenant } = c.var.auth;
-  const { purchase, nextSession, clinics } = await findBookablePurchaseWithClinics(
+  const now = clock();
+  const date = localDate(tenant.timezone, now);
+  const { purchase, nextSession, numbers, clinics } = await findBookablePurchaseWithClinics(
     db,
     tenant.id,
     ids,
-    localDate(tenant.timezone, clock()),
+    date,
+    { range: bookableRange(date, tenant.timezone, now), now },
   );
   const only = clinics.length === 1 ? clinics[0] : undefined;
+  // The schedule (today's date) shows with one clinic; else no day is chosen yet.
+  const anyDay = only
+    ? null
+    : await findNewSessionNumbers(db, tenant.id, purchase.id, bookableRange(null, '', now), now);
   const choices = only ? await listClinicChoices(db, tenant.id, only.id, purchase.id) : null;
   const schedule = choices ? scheduleState(c, clock, choices.services, {}) : null;
   c.header('HX-Trigger', CLOSE_MODAL_EVENT);
@@ -365,7 +400,7 @@ async function chosenPackage(
       <PackageSection
         locale={locale}
         currency={tenant.currency}
-        chosen={{ purchase, nextSession }}
+        chosen={{ purchase, nextSession, numbers: anyDay?.numbers ?? numbers }}
       />
       <ClinicField locale={locale} clinics={clinics} oob />
       <ProviderField locale={locale} providers={choices?.providers ?? null} oob />
@@ -499,11 +534,13 @@ async function clinicProviders(c: Context<AuthedEnv>, deps: AppDeps, form: Booki
   );
   const schedule = scheduleState(c, deps.clock, services, {});
   const slots = form.appointment_type === 'group' ? await slotChoices(c, deps, form) : null;
+  const line = await nextSessionLine(c, deps, { ...form, date: schedule.date });
   return renderFragment(
     c,
     <>
       <ProviderField locale={locale} providers={providers} />
       <ScheduleFields locale={locale} state={schedule} slots={slots} oob />
+      {line}
     </>,
   );
 }
@@ -523,7 +560,14 @@ async function serviceSchedule(c: Context<AuthedEnv>, deps: AppDeps, form: Booki
     date: form.date,
   });
   const slots = await slotChoices(c, deps, { ...form, duration: schedule.duration });
-  return renderFragment(c, <ScheduleFields {...view(c)} state={schedule} slots={slots} />);
+  const line = await nextSessionLine(c, deps, { ...form, date: schedule.date });
+  return renderFragment(
+    c,
+    <>
+      <ScheduleFields {...view(c)} state={schedule} slots={slots} />
+      {line}
+    </>,
+  );
 }
 
 /** Books what the form holds and answers with the confirmation. */
@@ -640,14 +684,24 @@ export function bookingRoutes(deps: AppDeps) {
   /** The package section alone, re-fetched when another desk books or cancels. */
   routes.get(
     '/package-section',
-    validated('query', z.object({ patient_id: uuid, package_purchase_id: uuid })),
+    validated(
+      'query',
+      z.object({
+        patient_id: uuid,
+        package_purchase_id: uuid,
+        date: blankAsMissing(calendarDate),
+      }),
+    ),
     async (c) => {
-      const { patient_id, package_purchase_id } = c.req.valid('query');
+      const { patient_id, package_purchase_id, date } = c.req.valid('query');
+      const { tenant } = c.var.auth;
+      const now = clock();
       const chosen = await findBookablePurchase(
         db,
-        c.var.auth.tenant.id,
+        tenant.id,
         { purchaseId: package_purchase_id, patientId: patient_id },
         today(c, clock),
+        { range: bookableRange(date ?? null, tenant.timezone, now), now },
       );
       return renderFragment(
         c,
@@ -689,7 +743,14 @@ export function bookingRoutes(deps: AppDeps) {
     if (form.appointment_type === 'group')
       await checkNarrowingIds(c, db, { clinic_id: form.clinic_id });
     const slots = await slotChoices(c, deps, form);
-    return renderFragment(c, <SlotList {...view(c)} choices={slots} selected={form.start} />);
+    const line = await nextSessionLine(c, deps, form);
+    return renderFragment(
+      c,
+      <>
+        <SlotList {...view(c)} choices={slots} selected={form.start} />
+        {line}
+      </>,
+    );
   });
 
   routes.post('/book', showErrorsIn(`#${BOOKING_ERROR_ID}`), validated('form', bookingForm), (c) =>

@@ -22,11 +22,18 @@ import type { MessageParams } from '../domain/errors.js';
 import { translator } from '../i18n/index.js';
 import { EditPatientPage, NewPatientPage } from '../views/patients/patient-form.js';
 import { PatientListPage } from '../views/patients/patient-list.js';
-import { PatientPage, type ExtendFormState } from '../views/patients/patient-page.js';
+import {
+  PATIENT_PAGE_DONE,
+  PatientPage,
+  type ExtendFormState,
+  type PatientPageDone,
+} from '../views/patients/patient-page.js';
+import type { OperationFormState } from '../views/patients/package-operation-forms.js';
 import { PATIENT_PAYMENTS_ID, type MoneyFormRefused } from '../views/patients/purchase-payments.js';
 import type { PaymentKind } from '../db/schema.js';
 import { takeMoneyMovement } from '../services/payments.js';
 import { formatMoney } from '../views/format.js';
+import { packageOperationRoutes } from './package-operation-forms.js';
 import {
   dateOfBirthErrors,
   detailsOf,
@@ -63,7 +70,12 @@ const patientParam = validated('param', z.object({ id: uuid }));
 /** After a redirect, the patient page says what just happened (a payment: its receipt). */
 const doneQuery = validated(
   'query',
-  z.object({ done: z.enum(['registered', 'updated']).optional(), receipt: uuid.optional() }),
+  z.object({
+    done: z
+      .enum(Object.keys(PATIENT_PAGE_DONE) as [PatientPageDone, ...PatientPageDone[]])
+      .optional(),
+    receipt: uuid.optional(),
+  }),
 );
 
 const method = z.enum(['CASH', 'CARD', 'BANK_TRANSFER']);
@@ -150,15 +162,17 @@ async function registerNewPatient(
     : renderNew(c, 422, { values, errors: outcome.errors }, { formToken: form.form_token });
 }
 
-async function renderPatient(
+export async function renderPatient(
   c: Context<AuthedEnv>,
   { db, clock }: AppDeps,
   patientId: string,
   options: {
     form?: ExtendFormState;
-    done?: 'registered' | 'updated';
+    done?: PatientPageDone;
     money?: MoneyFormRefused;
     receipt?: string;
+    operation?: OperationFormState;
+    status?: 409 | 422;
   } = {},
 ) {
   const { tenant, user, session } = c.var.auth;
@@ -170,6 +184,7 @@ async function renderPatient(
   if (!history) throw new NotFound('patientNotFound');
   const { locale } = view(c);
   if (options.form || options.money) c.status(422);
+  if (options.status) c.status(options.status);
   return c.render(
     <PatientPage
       locale={locale}
@@ -177,8 +192,11 @@ async function renderPatient(
       history={history}
       operations={{
         canExtend: user.role === 'ADMIN',
+        canReschedule: canBook(user.role),
         csrfToken: session.csrfToken,
         form: options.form,
+        operation: options.operation,
+        now: clock(),
       }}
       money={{
         currency: tenant.currency,
@@ -483,6 +501,8 @@ export function patientRoutes(deps: AppDeps) {
     ),
     (c) => moneyFromForm(c, deps, 'REFUND', c.req.valid('param'), c.req.valid('form')),
   );
+
+  routes.route('/', packageOperationRoutes(deps, renderPatient));
 
   return routes;
 }

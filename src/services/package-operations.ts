@@ -1,5 +1,5 @@
 import type { TenantRef } from '../db/appointments.js';
-import type { Database } from '../db/client.js';
+import type { Database, DbTransaction } from '../db/client.js';
 import { enqueueAppointmentMessages } from '../db/messages.js';
 import * as operations from '../db/package-operations.js';
 import { bookSeries, type SeriesRequest } from '../db/series.js';
@@ -10,42 +10,28 @@ import { formatInstant } from '../domain/slots.js';
 
 type Actor = { id: string; ip: string | null };
 
-export function transferRemaining(
-  db: Database,
-  tenant: TenantRef,
-  actor: Actor,
-  input: Parameters<typeof operations.transferRemaining>[3],
-  now: Date,
+/**
+ * An operation of db/package-operations.ts in a transaction of its own: same arguments
+ * (the database instead of the transaction), same answer.
+ */
+function inTransaction<Input, Result>(
+  operation: (
+    trx: DbTransaction,
+    tenant: TenantRef,
+    actor: Actor,
+    input: Input,
+    now: Date,
+  ) => Promise<Result>,
 ) {
-  return db
-    .transaction()
-    .execute((trx) => operations.transferRemaining(trx, tenant, actor, input, now));
+  return (db: Database, tenant: TenantRef, actor: Actor, input: Input, now: Date) =>
+    db.transaction().execute((trx) => operation(trx, tenant, actor, input, now));
 }
 
-export function cancelRemaining(
-  db: Database,
-  tenant: TenantRef,
-  actor: Actor,
-  purchaseId: string,
-  reason: string,
-  now: Date,
-) {
-  return db
-    .transaction()
-    .execute((trx) => operations.cancelRemaining(trx, tenant, actor, purchaseId, reason, now));
-}
+export const transferRemaining = inTransaction(operations.transferRemaining);
 
-export function rescheduleAll(
-  db: Database,
-  tenant: TenantRef,
-  actor: Actor,
-  input: Parameters<typeof operations.rescheduleAll>[3],
-  now: Date,
-) {
-  return db
-    .transaction()
-    .execute((trx) => operations.rescheduleAll(trx, tenant, actor, input, now));
-}
+export const cancelRemaining = inTransaction(operations.cancelRemaining);
+
+export const rescheduleAll = inTransaction(operations.rescheduleAll);
 
 /**
  * A series, all or nothing: any refusal rolls the transaction back and answers them all. The

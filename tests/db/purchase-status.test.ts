@@ -53,6 +53,7 @@ describe('a purchase past its expiry date', () => {
         c.tenant.id,
         { purchaseId: expired.id, patientId: c.patient.id },
         TODAY,
+        { range: { from: new Date(), to: null }, now: new Date() },
       ),
     ).rejects.toMatchObject({ code: 'package_expired' });
   });

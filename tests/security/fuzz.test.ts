@@ -1046,6 +1046,42 @@ describe('every parameter of every route', () => {
       }),
       auditsView: true,
     },
+    {
+      route: 'GET /patients/:id/packages/:purchaseId/recipients',
+      as: 'admin',
+      params: async () => {
+        const purchase = await ahmedsPurchase();
+        return { id: purchase.patient_id, purchaseId: purchase.package_purchase_id };
+      },
+      fields: () => ({ q: 'Sara' }),
+    },
+    {
+      route: 'POST /patients/:id/packages/:purchaseId/transfer',
+      as: 'admin',
+      params: async () => {
+        const purchase = await ahmedsPurchase();
+        return { id: purchase.patient_id, purchaseId: purchase.package_purchase_id };
+      },
+      fields: () => ({ patient_id: 'not-a-patient', reason: 'Fuzz transfer' }),
+      auditsView: true,
+    },
+    {
+      route: 'POST /patients/:id/packages/:purchaseId/cancel-remaining',
+      as: 'admin',
+      params: () =>
+        Promise.resolve({ id: sara, purchaseId: '00000000-0000-4000-8000-000000000000' }),
+      fields: () => ({ reason: 'Fuzz cancel' }),
+    },
+    {
+      route: 'POST /patients/:id/packages/:purchaseId/reschedule',
+      as: 'desk',
+      params: async () => {
+        const purchase = await ahmedsPurchase();
+        return { id: purchase.patient_id, purchaseId: purchase.package_purchase_id };
+      },
+      fields: () => ({ offset_days: '0', reason: 'Fuzz move' }),
+      auditsView: true,
+    },
     { route: 'GET /admin/clinics', as: 'admin' },
     { route: 'GET /admin/clinics/new', as: 'admin' },
     {

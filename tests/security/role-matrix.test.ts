@@ -418,6 +418,39 @@ const MATRIX: Row[] = [
     expected: registrars,
   },
   {
+    route: 'POST /patients/:id/packages/:purchaseId/transfer',
+    request: async () => {
+      const bought = await freshPurchase();
+      return {
+        path: `/patients/${bought.patient}/packages/${bought.purchase}/transfer`,
+        form: { patient_id: patient, reason: 'Sibling' },
+      };
+    },
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/cancel-remaining',
+    request: async () => {
+      const bought = await freshPurchase();
+      return {
+        path: `/patients/${bought.patient}/packages/${bought.purchase}/cancel-remaining`,
+        form: { reason: 'Stopping' },
+      };
+    },
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/reschedule',
+    request: async () => {
+      const bought = await freshPurchase();
+      return {
+        path: `/patients/${bought.patient}/packages/${bought.purchase}/reschedule`,
+        form: { offset_days: '7', reason: 'Trip' },
+      };
+    },
+    expected: registrars,
+  },
+  {
     route: 'POST /patients/:id/edit',
     request: async () => {
       const row = await createPatient(database.db, demo.demo);

@@ -597,6 +597,34 @@ const ROWS: Row[] = [
     }),
     as: 'ADMIN',
   },
+  {
+    route: 'GET /patients/:id/packages/:purchaseId/recipients',
+    request: () => ({ path: `/patients/${a.patient}/packages/${a.purchase}/recipients?q=Ahmed` }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/transfer',
+    request: () => ({
+      path: `/patients/${b.patient}/packages/${a.purchase}/transfer`,
+      form: { patient_id: b.patient, reason: 'isolation' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/cancel-remaining',
+    request: () => ({
+      path: `/patients/${a.patient}/packages/${a.purchase}/cancel-remaining`,
+      form: { reason: 'isolation' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /patients/:id/packages/:purchaseId/reschedule',
+    request: () => ({
+      path: `/patients/${a.patient}/packages/${a.purchase}/reschedule`,
+      form: { offset_days: '7', reason: 'isolation' },
+    }),
+  },
   // Administration: clinics
   {
     route: 'GET /admin/clinics/:id/edit',

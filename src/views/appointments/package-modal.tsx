@@ -7,6 +7,7 @@ import { isExpired, isUsable, sessionsRemaining } from '../../domain/purchases.j
 import { formatDate, formatMoney, localName } from '../format.js';
 import { sessionCount } from '../../i18n/index.js';
 import { PACKAGE_SECTION_ID } from './package-section.js';
+import { ServiceSplit } from '../service-split.js';
 import { useT } from '../request-context.js';
 import { PurchaseBalance } from '../payments/money-fields.js';
 
@@ -104,7 +105,8 @@ function PurchaseCard(props: {
           used: purchase.sessions_used,
           total: purchase.total_sessions,
           remaining: sessionsRemaining(purchase),
-        })}
+        })}{' '}
+        <ServiceSplit locale={locale} split={purchase.split} />
       </p>
       <progress
         max={purchase.total_sessions}

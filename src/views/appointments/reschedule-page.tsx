@@ -6,7 +6,7 @@ import { Form, TextField } from '../forms.js';
 import { formatDate, localName } from '../format.js';
 import { useT } from '../request-context.js';
 import { AppointmentFacts } from './appointment-facts.js';
-import { SlotList } from './schedule-fields.js';
+import { DateDurationFields, SlotList } from './schedule-fields.js';
 
 export const RESCHEDULE_FORM_ID = 'reschedule-form';
 export const RESCHEDULE_ERROR_ID = 'reschedule-error';
@@ -76,35 +76,14 @@ export function ReschedulePage(props: {
             ))}
           </select>
         </div>
-        <div class="field-row">
-          <div class="field">
-            <label for="reschedule-date">{t('date')}</label>
-            <input
-              id="reschedule-date"
-              name="date"
-              type="date"
-              required
-              value={state.date}
-              min={state.minDate}
-              max={expiry ?? undefined}
-              {...refresh}
-            />
-          </div>
-          <div class="field">
-            <label for="reschedule-duration">{t('durationMinutes')}</label>
-            <input
-              id="reschedule-duration"
-              name="duration"
-              type="number"
-              required
-              min={5}
-              max={480}
-              step={5}
-              value={String(state.duration)}
-              {...refresh}
-            />
-          </div>
-        </div>
+        <DateDurationFields
+          ids={{ date: 'reschedule-date', duration: 'reschedule-duration' }}
+          date={state.date}
+          minDate={state.minDate}
+          maxDate={expiry ?? undefined}
+          duration={state.duration}
+          refresh={refresh}
+        />
         <SlotList
           locale={locale}
           source={{ url: slotsUrl, form: `#${RESCHEDULE_FORM_ID}` }}

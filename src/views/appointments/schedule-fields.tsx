@@ -68,35 +68,60 @@ export function ScheduleFields(props: {
           ))}
         </select>
       </div>
-      <div class="field-row">
-        <div class="field">
-          <label for="date">{t('date')}</label>
-          <input
-            id="date"
-            name="date"
-            type="date"
-            required
-            value={state.date}
-            min={state.minDate}
-            {...refreshSlots}
-          />
-        </div>
-        <div class="field">
-          <label for="duration">{t('durationMinutes')}</label>
-          <input
-            id="duration"
-            name="duration"
-            type="number"
-            required
-            min={5}
-            max={480}
-            step={5}
-            value={String(state.duration)}
-            {...refreshSlots}
-          />
-        </div>
-      </div>
+      <DateDurationFields
+        ids={{ date: 'date', duration: 'duration' }}
+        date={state.date}
+        minDate={state.minDate}
+        duration={state.duration}
+        refresh={refreshSlots}
+      />
       <SlotList locale={locale} choices={props.slots} />
+    </div>
+  );
+}
+
+/**
+ * The day and the length of a slot search, side by side: the booking form's and the reschedule
+ * page's. `refresh` re-asks the free times on a change; `maxDate` is the package's expiry.
+ */
+export function DateDurationFields(props: {
+  ids: { date: string; duration: string };
+  date: string;
+  minDate: string;
+  maxDate?: string;
+  duration: number;
+  refresh: Record<string, string>;
+}) {
+  const t = useT();
+  return (
+    <div class="field-row">
+      <div class="field">
+        <label for={props.ids.date}>{t('date')}</label>
+        <input
+          id={props.ids.date}
+          name="date"
+          type="date"
+          required
+          value={props.date}
+          min={props.minDate}
+          max={props.maxDate}
+          {...props.refresh}
+        />
+      </div>
+      <div class="field">
+        <label for={props.ids.duration}>{t('durationMinutes')}</label>
+        <input
+          id={props.ids.duration}
+          name="duration"
+          type="number"
+          required
+          min={5}
+          max={480}
+          step={5}
+          value={String(props.duration)}
+          {...props.refresh}
+        />
+      </div>
     </div>
   );
 }

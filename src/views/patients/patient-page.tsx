@@ -10,6 +10,14 @@ import { TimeRange } from '../time-range.js';
 import { AppointmentStatusBadge, isCancelled, PurchaseStatusBadge } from '../status-badges.js';
 import { useT } from '../request-context.js';
 import { PurchasePayments, type PatientMoney } from './purchase-payments.js';
+import { ServiceSplit } from '../service-split.js';
+import { CANCELLABLE } from '../../domain/appointments.js';
+import {
+  CancelRemainingForm,
+  RescheduleAllForm,
+  TransferForm,
+  type OperationFormState,
+} from './package-operation-forms.js';
 
 export const PATIENT_PACKAGES_ID = 'patient-packages';
 export const PATIENT_APPOINTMENTS_ID = 'patient-appointments';
@@ -21,11 +29,17 @@ export interface ExtendFormState {
   errors: { expiry_date?: string; days?: string; reason?: string };
 }
 
-/** Package operations this user may run (ADMIN), and the form that failed validation. */
+/** Package operations this user may run, and the form that came back refused. */
 export interface PackageOperations {
+  /** Extend, transfer, cancel remaining: ADMIN. */
   canExtend: boolean;
+  /** Reschedule all: ADMIN and the front desk. */
+  canReschedule: boolean;
   csrfToken: string;
   form?: ExtendFormState;
+  operation?: OperationFormState;
+  /** Sessions after this instant, still live, are the ones the operations touch. */
+  now: Date;
 }
 
 interface PageProps {
@@ -38,19 +52,42 @@ interface PageProps {
   /** The front desk and administrators may edit the details. */
   canEdit: boolean;
   /** Just registered or updated (after the redirect of the form). */
-  done?: 'registered' | 'updated';
+  done?: PatientPageDone;
 }
+
+/** What the redirect after a form says happened, and its notice. */
+export const PATIENT_PAGE_DONE = {
+  registered: 'patientRegistered',
+  updated: 'patientUpdated',
+  transferred: 'purchaseTransferred',
+  cancelled: 'remainingCancelled',
+  rescheduled: 'purchaseRescheduled',
+} as const;
+export type PatientPageDone = keyof typeof PATIENT_PAGE_DONE;
 
 export function PatientPage(props: PageProps) {
   const { locale, timezone, history, operations, canEdit, done } = props;
   const t = useT();
   const { patient, purchases, appointments } = history;
   const notRecorded = <span class="muted">{t('notRecorded')}</span>;
+  const futureOf = (purchaseId: string) =>
+    appointments
+      .filter(
+        (a) =>
+          a.package_purchase_id === purchaseId &&
+          CANCELLABLE.includes(a.status) &&
+          a.starts_at > operations.now,
+      )
+      .reverse();
+  // The front desk's one operation (reschedule all) needs sessions to come.
+  const withActions =
+    operations.canExtend ||
+    (operations.canReschedule && purchases.some((p) => futureOf(p.id).length > 0));
   return (
     <div class="stack patient-page">
       {done && (
         <p class="alert alert-ok" role="status" id="patient-notice">
-          {t(done === 'registered' ? 'patientRegistered' : 'patientUpdated')}
+          {t(PATIENT_PAGE_DONE[done])}
         </p>
       )}
       <section class="card" aria-labelledby="patient-title">
@@ -110,16 +147,18 @@ export function PatientPage(props: PageProps) {
                   <th scope="col">{t('remaining')}</th>
                   <th scope="col">{t('purchaseDate')}</th>
                   <th scope="col">{t('expiryDate')}</th>
-                  {operations.canExtend && <th scope="col">{t('packageActions')}</th>}
+                  {withActions && <th scope="col">{t('packageActions')}</th>}
                 </tr>
               </thead>
               <tbody>
                 {purchases.map((purchase) => (
                   <PurchaseRow
                     locale={locale}
+                    timezone={timezone}
                     patientId={patient.id}
                     purchase={purchase}
-                    operations={operations}
+                    future={futureOf(purchase.id)}
+                    operations={{ ...operations, withActions }}
                   />
                 ))}
               </tbody>
@@ -179,11 +218,23 @@ export function PatientPage(props: PageProps) {
 
 function PurchaseRow(props: {
   locale: Locale;
+  timezone: string;
   patientId: string;
   purchase: HistoryPurchase;
-  operations: PackageOperations;
+  future: AppointmentRow[];
+  operations: PackageOperations & { withActions: boolean };
 }) {
   const { locale, purchase, operations } = props;
+  const open = purchase.status === 'ACTIVE' || purchase.status === 'COMPLETED';
+  const operationProps = {
+    locale,
+    timezone: props.timezone,
+    patientId: props.patientId,
+    purchase,
+    future: props.future,
+    csrfToken: operations.csrfToken,
+    form: operations.operation,
+  };
   const { status } = purchase;
   return (
     <tr id={`purchase-${purchase.id}`} class={status === 'ACTIVE' ? undefined : 'history'}>
@@ -192,14 +243,15 @@ function PurchaseRow(props: {
         <PurchaseStatusBadge status={status} />
       </td>
       <td class="usage">
-        <span dir="ltr">{`${purchase.sessions_used}/${purchase.total_sessions}`}</span>
+        <span dir="ltr">{`${purchase.sessions_used}/${purchase.total_sessions}`}</span>{' '}
+        <ServiceSplit locale={locale} split={purchase.split} />
       </td>
       <td class="remaining">{sessionsRemaining(purchase)}</td>
       <td>{formatDate(purchase.purchase_date, locale)}</td>
       <td>{formatDate(purchase.expiry_date, locale)}</td>
-      {operations.canExtend && (
-        <td>
-          {isExtendable(purchase) && (
+      {operations.withActions && (
+        <td class="operations">
+          {operations.canExtend && isExtendable(purchase) && (
             <ExtendExpiryForm
               locale={locale}
               patientId={props.patientId}
@@ -208,6 +260,13 @@ function PurchaseRow(props: {
               form={operations.form?.purchaseId === purchase.id ? operations.form : undefined}
             />
           )}
+          {operations.canReschedule && props.future.length > 0 && (
+            <RescheduleAllForm {...operationProps} />
+          )}
+          {operations.canExtend && open && sessionsRemaining(purchase) > 0 && (
+            <TransferForm {...operationProps} />
+          )}
+          {operations.canExtend && open && <CancelRemainingForm {...operationProps} />}
         </td>
       )}
     </tr>

@@ -6,7 +6,12 @@ import { QueryCounter } from '../../../src/db/query-counter.js';
 import type { TestDatabase } from '../../support/test-db.js';
 import { ANNOUNCER_ID } from '../../../src/views/announcer.js';
 import { BOOKING_ERROR_ID } from '../../../src/views/appointments/booking-page.js';
-import { PACKAGE_SECTION_ID } from '../../../src/views/appointments/package-section.js';
+import {
+  NEXT_SESSION_ID,
+  PACKAGE_SECTION_ID,
+} from '../../../src/views/appointments/package-section.js';
+import { demoUserId } from '../../support/courses.js';
+import { createPackage, createPatient, createPurchase } from '../../support/factories.js';
 import { SLOT_LIST_ID } from '../../../src/views/appointments/schedule-fields.js';
 
 const SUNDAY = '2026-11-29';
@@ -200,7 +205,10 @@ describe('the package section', () => {
     const noura = await demo.patient('Noura Al-Shammari');
     const [purchase] = await demo.purchasesOf(noura);
     const query = { patient_id: noura, package_purchase_id: purchase!.id };
-    const before = await fragment('/appointments/new/package-section', query);
+    const before = await fragment('/appointments/new/package-section', {
+      ...query,
+      date: '2026-12-10',
+    });
     expect(before.page.querySelector('#package-next-session')?.text).toBe(
       'Session 5 of 12 will be booked.',
     );
@@ -221,7 +229,11 @@ describe('the package section', () => {
       },
     });
     expect(booked.status).toBe(201);
-    const after = await fragment('/appointments/new/package-section', query);
+    // The page sends the form's date along (hx-include): a day after the new session.
+    const after = await fragment('/appointments/new/package-section', {
+      ...query,
+      date: '2026-12-10',
+    });
     expect(after.page.querySelector('#package-next-session')?.text).toBe(
       'Session 6 of 12 will be booked.',
     );
@@ -231,6 +243,70 @@ describe('the package section', () => {
       patient_id: sara,
     });
     expect(foreign.response.status).toBe(404);
+  });
+});
+
+describe('the session number the booking page announces (date order, SPEC §1.9)', () => {
+  const lineOf = (page: ReturnType<typeof html>) =>
+    page.querySelector(`#${NEXT_SESSION_ID}`)?.text.replace(/\s+/g, ' ');
+
+  it('follows the day of the times shown: before, on and after a session booked later', async () => {
+    const pkg = await createPackage(database.db, demo.demo, [
+      { serviceId: ids.speech, sessions: 10 },
+    ]);
+    const patient = await createPatient(database.db, demo.demo);
+    const adminId = await demoUserId(database.db, 'admin@demo.test');
+    const purchase = await createPurchase(database.db, pkg, patient.id, adminId, {
+      purchase_date: '2026-11-25',
+      expiry_date: '2026-12-31',
+    });
+    const patientId = patient.id;
+    const sessionDay = '2026-12-02';
+    const booked = await desk.request('/appointments/api/book/', {
+      json: {
+        patient_id: patientId,
+        appointment_type: 'package',
+        package_purchase_id: purchase.id,
+        clinic_id: ids.slp,
+        provider_id: ids.huda,
+        start: `${sessionDay}T12:00:00+03:00`,
+        duration_minutes: 45,
+      },
+    });
+    expect(booked.status).toBe(201);
+    const slots = (date: string) =>
+      fragment('/appointments/new/slots', {
+        patient_id: patientId,
+        appointment_type: 'package',
+        package_purchase_id: purchase.id,
+        clinic_id: ids.slp,
+        provider_id: ids.faisal,
+        service_id: ids.speech,
+        date,
+        duration: '45',
+      });
+    // Today comes before the session booked next week: the new one would be number 1.
+    const today = await slots('2026-11-25');
+    expect(today.page.querySelector(`#${SLOT_LIST_ID}`)).not.toBeNull();
+    expect(lineOf(today.page)).toBe('Session 1 of 10 will be booked.');
+    expect(today.page.querySelector(`#${NEXT_SESSION_ID}`)?.getAttribute('hx-swap-oob')).toBe(
+      'true',
+    );
+    expect(lineOf((await slots('2026-12-10')).page)).toBe('Session 2 of 10 will be booked.');
+    // On the session's own day the time decides: the line says both numbers.
+    expect(lineOf((await slots(sessionDay)).page)).toBe(
+      'Session 1 to 2 of 10 will be booked: sessions are numbered in date order, so the time chosen decides.',
+    );
+    // A single session says nothing of packages.
+    const single = await fragment('/appointments/new/slots', {
+      patient_id: patientId,
+      appointment_type: 'single',
+      clinic_id: ids.slp,
+      provider_id: ids.faisal,
+      date: '2026-12-10',
+      duration: '45',
+    });
+    expect(single.page.querySelector(`#${NEXT_SESSION_ID}`)).toBeNull();
   });
 });
 

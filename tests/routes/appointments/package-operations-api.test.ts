@@ -1,42 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoIds, type DemoIds } from '../../support/booking.js';
+import type { DemoIds } from '../../support/booking.js';
 import type { TestClient } from '../../support/client.js';
-import { openSignedInDemo, type DemoFixture } from '../../support/demo.js';
-import { createPackage, createPatient, createPurchase } from '../../support/factories.js';
+import { openCourseDesk, type CourseDesk } from '../../support/courses.js';
+import type { DemoFixture } from '../../support/demo.js';
+import { createPatient } from '../../support/factories.js';
 import { invariantViolations } from '../../support/invariants.js';
 import type { TestDatabase } from '../../support/test-db.js';
 
 // DEMO_NOW is Wednesday 2026-11-25, 12:00 in Riyadh; the centre works Sunday to Thursday.
 let database: TestDatabase, demo: DemoFixture, admin: TestClient, desk: TestClient;
-let ids: DemoIds, adminId: string;
+let ids: DemoIds;
+let freshPurchase: CourseDesk['freshPurchase'];
 
 beforeAll(async () => {
-  ({ database, demo, desk: admin } = await openSignedInDemo('admin@demo.test'));
+  ({ database, demo, desk: admin, ids, freshPurchase } = await openCourseDesk('admin@demo.test'));
   desk = await demo.signIn('frontdesk@demo.test');
-  ids = await demoIds(database.db, demo.demo);
-  adminId = (
-    await database.db
-      .selectFrom('users')
-      .select('id')
-      .where('email', '=', 'admin@demo.test')
-      .executeTakeFirstOrThrow()
-  ).id;
 });
 afterAll(() => database.close());
 
 const at = (date: string, time: string) => `${date}T${time}:00+03:00`;
-
-async function freshPurchase(expiry = '2026-12-31') {
-  const pkg = await createPackage(database.db, demo.demo, [
-    { serviceId: ids.speech, sessions: 10 },
-  ]);
-  const patient = await createPatient(database.db, demo.demo);
-  const purchase = await createPurchase(database.db, pkg, patient.id, adminId, {
-    purchase_date: '2026-11-25',
-    expiry_date: expiry,
-  });
-  return { patientId: patient.id, purchaseId: purchase.id };
-}
 
 function series(purchaseId: string, sessions: [string, string][], extra = {}, client = desk) {
   return client.request('/appointments/api/series/', {

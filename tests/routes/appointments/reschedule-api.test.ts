@@ -1,44 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenTo } from '../../events/changes.js';
-import { demoIds, type DemoIds } from '../../support/booking.js';
+import type { DemoIds } from '../../support/booking.js';
 import type { TestClient } from '../../support/client.js';
-import { openSignedInDemo, type DemoFixture } from '../../support/demo.js';
-import { createPackage, createPatient, createPurchase } from '../../support/factories.js';
+import { openCourseDesk } from '../../support/courses.js';
+import type { DemoFixture } from '../../support/demo.js';
+
 import { invariantViolations } from '../../support/invariants.js';
 import type { TestDatabase } from '../../support/test-db.js';
 
 // DEMO_NOW is Wednesday 2026-11-25, 12:00 in Riyadh; the centre works Sunday to Thursday.
 let database: TestDatabase, demo: DemoFixture, desk: TestClient, admin: TestClient;
-let ids: DemoIds, adminId: string;
+let ids: DemoIds;
+/** A fresh patient holding 10 speech sessions that expire on 2026-12-20. */
+let freshPurchase: () => Promise<{ patientId: string; purchaseId: string }>;
 
 beforeAll(async () => {
-  ({ database, demo, desk } = await openSignedInDemo());
+  const course = await openCourseDesk();
+  ({ database, demo, desk, ids } = course);
+  freshPurchase = () => course.freshPurchase('2026-12-20');
   admin = await demo.signIn('admin@demo.test');
-  ids = await demoIds(database.db, demo.demo);
-  adminId = (
-    await database.db
-      .selectFrom('users')
-      .select('id')
-      .where('email', '=', 'admin@demo.test')
-      .executeTakeFirstOrThrow()
-  ).id;
 });
 afterAll(() => database.close());
 
 const at = (date: string, time: string) => `${date}T${time}:00+03:00`;
-
-/** A fresh patient holding 10 speech sessions that expire on 2026-12-20. */
-async function freshPurchase() {
-  const pkg = await createPackage(database.db, demo.demo, [
-    { serviceId: ids.speech, sessions: 10 },
-  ]);
-  const patient = await createPatient(database.db, demo.demo);
-  const purchase = await createPurchase(database.db, pkg, patient.id, adminId, {
-    purchase_date: '2026-11-25',
-    expiry_date: '2026-12-20',
-  });
-  return { patientId: patient.id, purchaseId: purchase.id };
-}
 
 async function book(
   held: { patientId: string; purchaseId: string },
