@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { requireAuth } from '../auth/middleware.js';
-import { canBook } from '../auth/roles.js';
+import { canBook, canReadReports } from '../auth/roles.js';
 import type { AuthedEnv } from '../env.js';
 import { HomePage } from '../views/home-page.js';
 import { translator } from '../i18n/index.js';
@@ -11,9 +11,17 @@ export function homeRoutes() {
     const locale = c.get('locale');
     const t = translator(locale);
     const { auth } = c.var;
-    return c.render(<HomePage locale={locale} auth={auth} canBook={canBook(auth.user.role)} />, {
-      title: t('home'),
-    });
+    return c.render(
+      <HomePage
+        locale={locale}
+        auth={auth}
+        canBook={canBook(auth.user.role)}
+        canReadReports={canReadReports(auth.user.role)}
+      />,
+      {
+        title: t('home'),
+      },
+    );
   });
   return routes;
 }

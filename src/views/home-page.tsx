@@ -4,14 +4,19 @@ import { currencyName, timeZoneName } from './format.js';
 import { roleKey } from '../i18n/index.js';
 import { useT } from './request-context.js';
 
+/** The home page's link to the reports (ADMIN and FINANCE). */
+export const HOME_REPORTS_LINK_ID = 'reports-link';
+
 export function HomePage({
   locale,
   auth,
   canBook,
+  canReadReports,
 }: {
   locale: Locale;
   auth: AuthContext;
   canBook: boolean;
+  canReadReports: boolean;
 }) {
   const t = useT();
   const { user, tenant } = auth;
@@ -43,6 +48,11 @@ export function HomePage({
         <a class="button" href="/appointments" id="day-view-link">
           {t('dayView')}
         </a>
+        {canReadReports && (
+          <a class="button" href="/reports" id={HOME_REPORTS_LINK_ID}>
+            {t('reports')}
+          </a>
+        )}
       </p>
     </section>
   );
