@@ -102,6 +102,8 @@ interface ReportRequest {
  * The filters of the address: a preset wins; else both dates (a custom period); else this
  * month. A clinic of another centre is not found, like every other id.
  */
+const sameRange = (a: DateRange, b: DateRange) => a.from === b.from && a.to === b.to;
+
 async function readFilters(
   c: Context<AuthedEnv>,
   { db, clock }: AppDeps,
@@ -112,8 +114,11 @@ async function readFilters(
   const today = localDate(tenant.timezone, now);
   let range: DateRange;
   let preset = query.range;
-  if (!preset && query.from && query.to) range = { from: query.from, to: query.to };
-  else range = presetRange((preset ??= 'this-month'), today);
+  if (!preset && query.from && query.to) {
+    range = { from: query.from, to: query.to };
+    // The dates a preset gives today are that preset: the address stays relative to today.
+    preset = RANGE_PRESETS.find((candidate) => sameRange(presetRange(candidate, today), range));
+  } else range = presetRange((preset ??= 'this-month'), today);
   if (range.from > range.to || rangeDays(range) > MAX_RANGE_DAYS) {
     throw new BadRequest('invalidAddress', { fields: 'to' }, { to: 'reportRangeInvalid' });
   }
@@ -204,6 +209,8 @@ async function renderReport(
   };
   // htmx swaps the body; going back in history (no cache of pages) asks for the whole page.
   if (c.req.header('hx-request') && !c.req.header('hx-history-restore-request')) {
+    // The address the form's request had, in its canonical form (a preset over its dates).
+    c.header('HX-Push-Url', `/reports/${report}?${props.query}`);
     return renderFragment(
       c,
       <>

@@ -292,7 +292,7 @@ describe('the report pages', () => {
       ['OT Single', '1', '0', '0 SAR'],
     ]);
     expect(tableRows(page, 'liability-by-package', 'tfoot')).toEqual([
-      ['Total', '—', '20', '1,896.66 SAR'],
+      ['Total', '5', '20', '1,896.66 SAR'],
     ]);
     // speech: 7 × 90 + 4 × 200 + 5 × 0; OT: 2 × 200 + 2 × 33.33
     expect(tableRows(page, 'liability-by-clinic')).toEqual([
@@ -323,10 +323,10 @@ describe('the report pages', () => {
     let page = html(await (await client.request('/reports/completion?range=this-month')).text());
     // OT Single: its one session on 11-12, bought 11-01: 11 days = 1.6 weeks
     expect(tableRows(page, 'completion')).toEqual([
-      ['Combo, "Plus"', '1', '0', '0.0 %', '0', '0.0 %', '—'],
-      ['OT Single', '1', '1', '100.0 %', '0', '0.0 %', '1.6'],
-      ['OT Three', '1', '0', '0.0 %', '0', '0.0 %', '—'],
-      ['Speech 10', '1', '0', '0.0 %', '0', '0.0 %', '—'],
+      ['Combo, "Plus"', '1', '0', '0.0%', '0', '0.0%', '—'],
+      ['OT Single', '1', '1', '100.0%', '0', '0.0%', '1.6'],
+      ['OT Three', '1', '0', '0.0%', '0', '0.0%', '—'],
+      ['Speech 10', '1', '0', '0.0%', '0', '0.0%', '—'],
     ]);
     // August to November: Speech 10 sold 3 times (P5, P4, P1), P5 expired with 8 left
     page = html(
@@ -336,9 +336,9 @@ describe('the report pages', () => {
       'Speech 10',
       '3',
       '0',
-      '0.0 %',
+      '0.0%',
       '1',
-      '33.3 %',
+      '33.3%',
       '—',
     ]);
   });
@@ -370,12 +370,12 @@ describe('the report pages', () => {
       await (await (await finance()).request('/reports/attendance?range=this-month')).text(),
     );
     expect(tableRows(page, 'attendance-by-clinic')).toEqual([
-      ['OT Clinic', '2', '0', '0.0 %', '0', '0.0 %'],
-      ['Speech Clinic', '4', '1', '25.0 %', '1', '25.0 %'],
+      ['OT Clinic', '2', '0', '0.0%', '0', '0.0%'],
+      ['Speech Clinic', '4', '1', '25.0%', '1', '25.0%'],
     ]);
     expect(tableRows(page, 'attendance-by-provider')).toEqual([
-      ['Dr. Badr', '2', '0', '0.0 %', '0', '0.0 %'],
-      ['Dr. Rana', '4', '1', '25.0 %', '1', '25.0 %'],
+      ['Dr. Badr', '2', '0', '0.0%', '0', '0.0%'],
+      ['Dr. Rana', '4', '1', '25.0%', '1', '25.0%'],
     ]);
   });
 
@@ -385,16 +385,16 @@ describe('the report pages', () => {
     );
     // Rana 5 × 8 h + Badr 2 × 4 h = 48 h a week; 29–30 Nov: 2 × 8 + 2 × 4 = 24 h
     expect(tableRows(page, 'utilisation-by-week')).toEqual([
-      ['1 Nov 2026', '48.0', '0.8', '1.6 %'],
-      ['8 Nov 2026', '48.0', '1.5', '3.1 %'],
-      ['15 Nov 2026', '48.0', '0.0', '0.0 %'],
-      ['22 Nov 2026', '48.0', '1.8', '3.6 %'],
-      ['29 Nov 2026', '24.0', '0.0', '0.0 %'],
+      ['1 Nov 2026', '48.0', '0.8', '1.6%'],
+      ['8 Nov 2026', '48.0', '1.5', '3.1%'],
+      ['15 Nov 2026', '48.0', '0.0', '0.0%'],
+      ['22 Nov 2026', '48.0', '1.8', '3.6%'],
+      ['29 Nov 2026', '24.0', '0.0', '0.0%'],
     ]);
     const rows = tableRows(page, 'utilisation-by-provider');
     expect(rows.filter((row) => row[0] === '22 Nov 2026')).toEqual([
-      ['22 Nov 2026', 'Dr. Badr', '8.0', '0.8', '9.4 %'],
-      ['22 Nov 2026', 'Dr. Rana', '40.0', '1.0', '2.5 %'],
+      ['22 Nov 2026', 'Dr. Badr', '8.0', '0.8', '9.4%'],
+      ['22 Nov 2026', 'Dr. Rana', '40.0', '1.0', '2.5%'],
     ]);
   });
 
@@ -492,7 +492,13 @@ describe('filters', () => {
     expect(parsed.querySelector('#report-period')!.text).toContain('1 Oct 2026 – 31 Oct 2026');
     expect(parsed.querySelector(`#${REPORT_FROM_ID}`)!.getAttribute('value')).toBe('2026-10-01');
     expect(parsed.querySelector(`#${REPORT_FROM_ID}`)!.getAttribute('hx-swap-oob')).toBe('true');
-    // a changed date sends no preset: nothing swapped out of band under the reader's cursor
+    expect(fragment.headers.get('hx-push-url')).toBe('/reports/sales?range=last-month');
+    // a changed date sends no preset: nothing swapped out of band under the reader's cursor;
+    // dates that are a preset's today are pushed as that preset
+    const asPreset = await client.request('/reports/usage?from=2026-10-01&to=2026-10-31&by=day', {
+      htmx: true,
+    });
+    expect(asPreset.headers.get('hx-push-url')).toBe('/reports/usage?range=last-month&by=day');
     const custom = html(
       await (
         await client.request('/reports/sales?from=2026-10-01&to=2026-10-31', { htmx: true })

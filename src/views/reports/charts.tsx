@@ -21,11 +21,11 @@ export interface ChartProps {
   points: ChartPoint[];
 }
 
-const WIDTH = 480;
+const WIDTH = 360;
 const ROW = 20;
-const LABEL_WIDTH = 150;
-const VALUE_WIDTH = 80;
-const MAX_LABEL = 22;
+const LABEL_WIDTH = 124;
+const VALUE_WIDTH = 76;
+const MAX_LABEL = 17;
 
 const clip = (text: string) =>
   text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text;

@@ -1,7 +1,7 @@
 import type { Locale } from '../../db/schema.js';
 import { BUCKETS, RANGE_PRESETS, type Bucket, type DateRange } from '../../domain/report-ranges.js';
 import type { MessageKey } from '../../i18n/index.js';
-import { formatDate, formatMoney, localName } from '../format.js';
+import { formatDate, formatMoney, localName, memoize } from '../format.js';
 import { useLocale, useT } from '../request-context.js';
 import { BarChart, LineChart, type ChartPoint } from './charts.js';
 import type { Cell, CellKind, ReportTable } from './report-tables.js';
@@ -104,12 +104,7 @@ export function ReportsPage(props: ReportViewProps) {
         <fieldset class="report-presets" id={REPORT_RANGE_ID}>
           <legend>{t('reportRange')}</legend>
           {RANGE_PRESETS.map((preset) => (
-            <button
-              type="submit"
-              name="range"
-              value={preset}
-              class={filters.preset === preset ? 'button primary' : 'button'}
-            >
+            <button type="submit" name="range" value={preset} class="button">
               {t(`range_${preset.replaceAll('-', '_')}` as MessageKey)}
             </button>
           ))}
@@ -263,7 +258,7 @@ function TableSection(props: ReportViewProps & { table: ReportTable }) {
               <thead>
                 <tr>
                   {table.columns.map((column) => (
-                    <th scope="col" class={column.kind === 'text' ? undefined : 'num'}>
+                    <th scope="col" class={numeric(column.kind) ? 'num' : undefined}>
                       {t(column.label)}
                     </th>
                   ))}
@@ -278,7 +273,7 @@ function TableSection(props: ReportViewProps & { table: ReportTable }) {
                       return index === 0 ? (
                         <th scope="row">{cell}</th>
                       ) : (
-                        <td class={column.kind === 'text' ? undefined : 'num'}>{cell}</td>
+                        <td class={numeric(column.kind) ? 'num' : undefined}>{cell}</td>
                       );
                     })}
                   </tr>
@@ -318,6 +313,18 @@ function TableSection(props: ReportViewProps & { table: ReportTable }) {
   );
 }
 
+/** Numbers line up at the end of their cells; names and dates at the start. */
+const numeric = (kind: CellKind) => !['text', 'date', 'week'].includes(kind);
+
+const percentFormat = memoize(
+  (locale: Locale) =>
+    new Intl.NumberFormat(locale === 'ar' ? 'ar-u-nu-latn' : 'en-GB', {
+      style: 'percent',
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+    }),
+);
+
 const numberFormat = new Map<Locale, Intl.NumberFormat>();
 
 function formatNumber(value: number, locale: Locale, digits = 0): string {
@@ -342,7 +349,7 @@ export function formatCell(kind: CellKind, value: Cell, currency: string, locale
     case 'count':
       return formatNumber(value as number, locale);
     case 'percent':
-      return `${formatNumber(value as number, locale, 1)} %`;
+      return percentFormat(locale).format((value as number) / 100);
     case 'decimal':
       return formatNumber(value as number, locale, 1);
     case 'minutes':

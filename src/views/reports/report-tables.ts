@@ -152,6 +152,8 @@ function liabilityTable(
       },
     })),
     total: {
+      // a purchase spanning clinics counts in each: only packages add up to the purchases
+      purchases: first.key === 'package' ? sumOf(groups, (group) => group.purchases) : null,
       sessions_remaining: sumOf(groups, (group) => group.sessions_remaining),
       liability: sumOf(groups, (group) => group.liability),
     },
