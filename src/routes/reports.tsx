@@ -137,7 +137,7 @@ async function readFilters(
 }
 
 /** A report's tables; `atMost` bounds the worklist's rows. */
-async function loadTables(
+async function queryTables(
   db: Database,
   report: ReportName,
   request: ReportRequest,
@@ -184,6 +184,24 @@ async function loadTables(
       return expiringTables(rows, locale, atMost);
     }
   }
+}
+
+/**
+ * A report's tables with at most `atMost` rows each (a page stays within its bytes; a long
+ * table says so, and its CSV has every row).
+ */
+async function loadTables(
+  db: Database,
+  report: ReportName,
+  request: ReportRequest,
+  atMost: number,
+): Promise<ReportTable[]> {
+  const tables = await queryTables(db, report, request, atMost);
+  return tables.map((table) =>
+    table.rows.length > atMost
+      ? { ...table, rows: table.rows.slice(0, atMost), truncatedAt: atMost }
+      : table,
+  );
 }
 
 async function renderReport(

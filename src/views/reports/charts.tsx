@@ -84,6 +84,8 @@ export function BarChart(props: ChartProps) {
 
 const LINE_HEIGHT = 150;
 const PAD = 24;
+/** A dot per point while they stay apart. */
+const MAX_DOTS = 60;
 
 /** A line over time: first point at the start edge (left, or right in Arabic). */
 export function LineChart(props: ChartProps) {
@@ -101,9 +103,8 @@ export function LineChart(props: ChartProps) {
     <Frame {...props} height={LINE_HEIGHT}>
       <line class="axis" x1={PAD} x2={WIDTH - PAD} y1={LINE_HEIGHT - PAD} y2={LINE_HEIGHT - PAD} />
       <polyline points={path} />
-      {points.map((point, index) => (
-        <circle cx={x(index)} cy={y(point.value)} r="3" />
-      ))}
+      {points.length <= MAX_DOTS &&
+        points.map((point, index) => <circle cx={x(index)} cy={y(point.value)} r="3" />)}
       <text x={x(points.indexOf(maxPoint(points)))} y={y(top) - 8} text-anchor="middle">
         {maxPoint(points).text}
       </text>

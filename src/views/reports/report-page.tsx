@@ -18,6 +18,7 @@ export const REPORTS = [
 export type ReportName = (typeof REPORTS)[number];
 
 export const REPORT_BODY_ID = 'report-body';
+const MAX_BARS = 40;
 export const REPORT_FILTERS_ID = 'report-filters';
 export const REPORT_FROM_ID = 'report-from';
 export const REPORT_TO_ID = 'report-to';
@@ -243,7 +244,8 @@ function TableSection(props: ReportViewProps & { table: ReportTable }) {
       ) : (
         <div class="report-figures">
           {points &&
-            (table.chart!.kind === 'line' ? (
+            // a long series of bars (sales by day over a year) reads better as a line
+            (table.chart!.kind === 'line' || points.length > MAX_BARS ? (
               <LineChart id={table.id} title={title} points={points} />
             ) : (
               <BarChart id={table.id} title={title} points={points} />
