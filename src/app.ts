@@ -31,6 +31,7 @@ import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { patientRoutes } from './routes/patients.js';
 import { receiptRoutes } from './routes/receipts.js';
+import { reportRoutes } from './routes/reports.js';
 import { identifyClient } from './routes/request.js';
 import { STATIC_DIR } from './views/assets.js';
 import { pageRenderer } from './views/renderer.js';
@@ -130,6 +131,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/appointments', appointmentRoutes(deps));
   app.route('/patients', patientRoutes(deps));
   app.route('/receipts', receiptRoutes(deps));
+  app.route('/reports', reportRoutes(deps));
   app.route('/admin/clinics', adminClinicRoutes(deps));
   app.route('/admin/services', adminServiceRoutes(deps));
   app.route('/admin/packages', adminPackageRoutes(deps));

@@ -47,7 +47,9 @@
   // After settling, when htmx has wired up the new buttons: focusing earlier would let a fast
   // Enter press a button that does nothing yet.
   document.addEventListener('htmx:afterSettle', function (event) {
+    // A page restored from history (the reports' back button) settles without a target.
     var target = event.detail.target;
+    if (!target) return;
     if (target.id === MODAL_BODY_ID) {
       // Straight to the likeliest choice: the suggested package, else the first one.
       var first =
@@ -71,7 +73,7 @@
   // A new patient starts a new booking: a single session again, no hint left over. At once,
   // on the swap: a quick "Use package" after it must not be undone.
   document.addEventListener('htmx:afterSwap', function (event) {
-    if (event.detail.target.id !== 'patient-choice') return;
+    if (!event.detail.target || event.detail.target.id !== 'patient-choice') return;
     byId('package-hint').hidden = true;
     backToSingleSession();
     // Registered or picked from the quick-add dialog: on with the booking.

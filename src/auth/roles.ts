@@ -12,3 +12,10 @@ export const PAYMENT_ROLES: readonly Role[] = ['ADMIN', 'FRONT_DESK', 'FINANCE']
 
 /** Who gives money back, and grants discounts: money operations beyond the desk's. */
 export const REFUND_ROLES: readonly Role[] = ['ADMIN', 'FINANCE'];
+
+/** Who reads the centre's reports: sales, liability, usage (SPEC §7). */
+export const REPORT_ROLES: readonly Role[] = ['ADMIN', 'FINANCE'];
+
+export function canReadReports(role: Role): boolean {
+  return REPORT_ROLES.includes(role);
+}

@@ -10,6 +10,7 @@ import { errorsAr, errorsEn } from './errors.js';
 import { feedbackAr, feedbackEn } from './feedback.js';
 import { notificationsAr, notificationsEn } from './notifications.js';
 import { moneyAr, moneyEn } from './money.js';
+import { reportsAr, reportsEn } from './reports.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -316,6 +317,7 @@ const en = {
   ...feedbackEn,
   ...notificationsEn,
   ...moneyEn,
+  ...reportsEn,
   ...errorsEn,
 };
 const ar: Record<MessageKey, string> = {
@@ -329,6 +331,7 @@ const ar: Record<MessageKey, string> = {
   ...feedbackAr,
   ...notificationsAr,
   ...moneyAr,
+  ...reportsAr,
   ...errorsAr,
 };
 

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { requireAuth } from '../auth/middleware.js';
-import { canBook } from '../auth/roles.js';
+import { canBook, canReadReports } from '../auth/roles.js';
 import type { Database } from '../db/client.js';
 import { listOutstandingBalances, listTakings } from '../db/finance.js';
 import { localDate } from '../domain/dates.js';
@@ -29,7 +29,13 @@ export function homeRoutes({ db, clock }: { db: Database; clock: Clock }) {
     const { auth } = c.var;
     const finance = auth.user.role === 'FINANCE' ? await financeSummary(c, db, clock) : undefined;
     return c.render(
-      <HomePage locale={locale} auth={auth} canBook={canBook(auth.user.role)} finance={finance} />,
+      <HomePage
+        locale={locale}
+        auth={auth}
+        canBook={canBook(auth.user.role)}
+        canReadReports={canReadReports(auth.user.role)}
+        finance={finance}
+      />,
       { title: t('home') },
     );
   });

@@ -6,6 +6,9 @@ import { currencyName, formatDate, formatMoney, localName, timeZoneName } from '
 import { roleKey } from '../i18n/index.js';
 import { useT } from './request-context.js';
 
+/** The home page's link to the reports (ADMIN and FINANCE). */
+export const HOME_REPORTS_LINK_ID = 'reports-link';
+
 export const TAKINGS_ID = 'finance-takings';
 export const OUTSTANDING_ID = 'finance-outstanding';
 
@@ -20,16 +23,18 @@ export function HomePage({
   locale,
   auth,
   canBook,
+  canReadReports,
   finance,
 }: {
   locale: Locale;
   auth: AuthContext;
   canBook: boolean;
+  canReadReports: boolean;
   finance?: FinanceSummary;
 }) {
   return (
     <div class="stack">
-      <Welcome locale={locale} auth={auth} canBook={canBook} />
+      <Welcome locale={locale} auth={auth} canBook={canBook} canReadReports={canReadReports} />
       {finance && <FinanceHome locale={locale} currency={auth.tenant.currency} {...finance} />}
     </div>
   );
@@ -119,10 +124,12 @@ function Welcome({
   locale,
   auth,
   canBook,
+  canReadReports,
 }: {
   locale: Locale;
   auth: AuthContext;
   canBook: boolean;
+  canReadReports: boolean;
 }) {
   const t = useT();
   const { user, tenant } = auth;
@@ -154,6 +161,11 @@ function Welcome({
         <a class="button" href="/appointments" id="day-view-link">
           {t('dayView')}
         </a>
+        {canReadReports && (
+          <a class="button" href="/reports" id={HOME_REPORTS_LINK_ID}>
+            {t('reports')}
+          </a>
+        )}
       </p>
     </section>
   );

@@ -692,6 +692,14 @@ describe('every parameter of every route', () => {
         .orderBy('id')
         .executeTakeFirstOrThrow()
     ).id;
+  /** A report's filters: a preset, or (without one) the dates; a clinic; sales by week. */
+  const reportFields = (range: string | undefined) => ({
+    ...(range ? { range } : {}),
+    from: '2026-11-01',
+    to: '2026-11-30',
+    clinic: ids.slp,
+    by: 'week',
+  });
   // More than any balance or payment: a request that only differs in one field is refused.
   const tooMuch = '999999.00';
 
@@ -782,6 +790,21 @@ describe('every parameter of every route', () => {
       }),
     },
     { route: 'GET /receipts/:id', as: 'desk', params: id(aPayment) },
+    { route: 'GET /reports', as: 'finance', fields: () => reportFields('last-month') },
+    { route: 'GET /reports/liability.csv', as: 'finance', fields: () => reportFields(undefined) },
+    { route: 'GET /reports/sales.csv', as: 'finance', fields: () => reportFields(undefined) },
+    {
+      route: 'GET /reports/:report',
+      as: 'finance',
+      params: () => Promise.resolve({ report: 'utilisation' }),
+      fields: () => reportFields('this-year'),
+    },
+    {
+      route: 'GET /reports/:report/csv',
+      as: 'finance',
+      params: () => Promise.resolve({ report: 'usage' }),
+      fields: () => ({ ...reportFields(undefined), table: 'usage-by-clinic' }),
+    },
     { route: 'POST /admin/users/:id/unlock', as: 'admin', params: id(newUser) },
     { route: 'GET /admin/messages', as: 'admin' },
     { route: 'GET /admin/calendar-feeds', as: 'admin', fields: () => ({ done: 'revoked' }) },

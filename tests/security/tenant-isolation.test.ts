@@ -418,6 +418,29 @@ const ROWS: Row[] = [
     route: 'GET /receipts/:id',
     request: () => ({ path: `/receipts/${a.payment}` }),
   },
+  // Reports take a clinic to narrow to: another centre's is not found (their own numbers
+  // for B are tests/routes/reports.test.ts).
+  { route: 'GET /reports', request: () => ({ path: `/reports?clinic=${a.slp}` }), as: 'ADMIN' },
+  {
+    route: 'GET /reports/:report',
+    request: () => ({ path: `/reports/liability?clinic=${a.slp}` }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'GET /reports/liability.csv',
+    request: () => ({ path: `/reports/liability.csv?clinic=${a.slp}` }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'GET /reports/sales.csv',
+    request: () => ({ path: `/reports/sales.csv?range=this-year&clinic=${a.slp}` }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'GET /reports/:report/csv',
+    request: () => ({ path: `/reports/usage/csv?table=usage-by-week&clinic=${a.slp}` }),
+    as: 'ADMIN',
+  },
   {
     route: 'GET /appointments/api/package-clinics/',
     request: () => ({
