@@ -94,6 +94,14 @@
     if (booking && trigger && trigger.type.indexOf('sse:') === 0) event.preventDefault();
   });
 
+  // A status changed from a list (my day, the calendar): that list shows it at once, without
+  // waiting for the event stream.
+  document.addEventListener('htmx:afterRequest', function (event) {
+    var selector = event.detail.elt.getAttribute('data-refresh');
+    var list = selector && event.detail.successful && document.querySelector(selector);
+    if (list) htmx.trigger(list, 'raseed:refresh');
+  });
+
   // The server answers a chosen package with this event (HX-Trigger).
   document.addEventListener('raseed:close-package-modal', function () {
     var dialog = byId('package-modal');

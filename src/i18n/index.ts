@@ -10,6 +10,7 @@ import { errorsAr, errorsEn } from './errors.js';
 import { feedbackAr, feedbackEn } from './feedback.js';
 import { notificationsAr, notificationsEn } from './notifications.js';
 import { moneyAr, moneyEn } from './money.js';
+import { calendarAr, calendarEn } from './calendar.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -306,6 +307,7 @@ const en = {
   ...feedbackEn,
   ...notificationsEn,
   ...moneyEn,
+  ...calendarEn,
   ...errorsEn,
 };
 const ar: Record<MessageKey, string> = {
@@ -319,6 +321,7 @@ const ar: Record<MessageKey, string> = {
   ...feedbackAr,
   ...notificationsAr,
   ...moneyAr,
+  ...calendarAr,
   ...errorsAr,
 };
 

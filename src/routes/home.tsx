@@ -11,6 +11,8 @@ export function homeRoutes() {
     const locale = c.get('locale');
     const t = translator(locale);
     const { auth } = c.var;
+    // A provider's home is their own day (routes/my-day.tsx).
+    if (auth.user.role === 'PROVIDER') return c.redirect('/my-day', 303);
     return c.render(<HomePage locale={locale} auth={auth} canBook={canBook(auth.user.role)} />, {
       title: t('home'),
     });

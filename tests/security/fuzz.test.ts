@@ -571,7 +571,7 @@ async function realBooking() {
  * not crash.
  */
 describe('every parameter of every route', () => {
-  type As = 'desk' | 'admin' | 'finance' | 'anonymous';
+  type As = 'desk' | 'admin' | 'finance' | 'provider' | 'anonymous';
   type Fields = Record<string, string | number>;
   interface RouteCase {
     route: string;
@@ -682,6 +682,8 @@ describe('every parameter of every route', () => {
 
   const ROUTES: RouteCase[] = [
     { route: 'GET /', as: 'desk' },
+    { route: 'GET /my-day', as: 'provider', fields: () => ({ date: '2026-11-26' }) },
+    { route: 'GET /my-day/week', as: 'provider', fields: () => ({ date: '2026-11-26' }) },
     { route: 'GET /healthz', as: 'anonymous' },
     { route: 'GET /readyz', as: 'anonymous' },
     {
@@ -1100,6 +1102,7 @@ describe('every parameter of every route', () => {
       desk,
       admin: await demo.signIn('admin@demo.test'),
       finance: await demo.signIn('finance@demo.test'),
+      provider: await demo.signIn('provider@demo.test'),
       anonymous: new TestClient(createTestApp(database.db, new TestClock(DEMO_NOW)).app),
     };
   });

@@ -786,6 +786,8 @@ const WITHOUT_IDS = new Set([
   'POST /logout',
   'POST /account/locale',
   'GET /',
+  'GET /my-day', // the signed-in provider's own appointments: tests/routes/my-day.test.ts
+  'GET /my-day/week',
   'GET /appointments/new',
   'GET /appointments/new/patients', // a search: see "searches" below
   'GET /appointments/new/reset',

@@ -1,0 +1,39 @@
+import { dayBounds } from '../domain/slots.js';
+import { appointmentRows, type AppointmentRow } from './appointment-rows.js';
+import type { Database } from './client.js';
+import type { ProviderOption } from './providers.js';
+
+/** The provider a PROVIDER user is (admins link them); undefined when none is linked. */
+export function findProviderOfUser(
+  db: Database,
+  tenantId: string,
+  userId: string,
+): Promise<ProviderOption | undefined> {
+  return db
+    .selectFrom('providers')
+    .select(['id', 'name_en', 'name_ar'])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+/**
+ * A provider's appointments starting on the tenant-local days `from` to `to` (inclusive), in
+ * every clinic, in time order, cancelled ones included. One query.
+ */
+export function loadProviderAppointments(
+  db: Database,
+  tenantId: string,
+  providerId: string,
+  days: { from: string; to: string; timezone: string },
+): Promise<AppointmentRow[]> {
+  const { start } = dayBounds(days.from, days.timezone);
+  const { end } = dayBounds(days.to, days.timezone);
+  return appointmentRows(db, tenantId)
+    .where('appointments.provider_id', '=', providerId)
+    .where('appointments.starts_at', '>=', start)
+    .where('appointments.starts_at', '<', end)
+    .orderBy('appointments.starts_at')
+    .orderBy('appointments.id')
+    .execute();
+}

@@ -1,0 +1,27 @@
+/** The provider's day and week, and the desk's calendar (issue 19). */
+export const calendarEn = {
+  myDay: 'My day',
+  myDayTitle: 'My day: {name}',
+  myWeek: 'My week',
+  myWeekTitle: 'My week: {name}',
+  previousWeek: 'Previous week',
+  nextWeek: 'Next week',
+  thisWeek: 'This week',
+  noProviderLinked:
+    'Your account is not linked to a provider yet. An administrator can link it on the Providers page.',
+  noAppointmentsForMe: 'No appointments on this day.',
+  myAppointments: 'My appointments',
+};
+
+export const calendarAr: Record<keyof typeof calendarEn, string> = {
+  myDay: 'يومي',
+  myDayTitle: 'يومي: {name}',
+  myWeek: 'أسبوعي',
+  myWeekTitle: 'أسبوعي: {name}',
+  previousWeek: 'الأسبوع السابق',
+  nextWeek: 'الأسبوع التالي',
+  thisWeek: 'هذا الأسبوع',
+  noProviderLinked: 'حسابك غير مرتبط بمقدّم خدمة بعد. يمكن للمسؤول ربطه من صفحة مقدّمي الخدمة.',
+  noAppointmentsForMe: 'لا توجد مواعيد في هذا اليوم.',
+  myAppointments: 'مواعيدي',
+};
