@@ -102,6 +102,14 @@
     if (list) htmx.trigger(list, 'raseed:refresh');
   });
 
+  // A package chosen from the patient's shortcut (not the modal): the booking uses it.
+  document.addEventListener('htmx:afterSwap', function (event) {
+    if (event.detail.target.id !== 'package-section' || !packageChosen()) return;
+    var usePackage = byId('type-package');
+    if (usePackage) usePackage.checked = true;
+    byId('package-hint').hidden = true;
+  });
+
   // The server answers a chosen package with this event (HX-Trigger).
   document.addEventListener('raseed:close-package-modal', function () {
     var dialog = byId('package-modal');

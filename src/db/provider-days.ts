@@ -37,3 +37,42 @@ export function loadProviderAppointments(
     .orderBy('appointments.id')
     .execute();
 }
+
+/**
+ * Who saw this patient for this service last (a past appointment that was not cancelled or
+ * missed): the booking form's default provider for the next session.
+ */
+export async function lastProviderFor(
+  db: Database,
+  tenantId: string,
+  patient: { patientId: string; serviceId: string },
+  now: Date,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('appointments')
+    .select('provider_id')
+    .where('tenant_id', '=', tenantId)
+    .where('patient_id', '=', patient.patientId)
+    .where('service_id', '=', patient.serviceId)
+    .where('status', 'not in', ['CANCELLED', 'LATE_CANCELLED', 'NO_SHOW'])
+    .where('starts_at', '<', now)
+    .orderBy('starts_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.provider_id ?? null;
+}
+
+/** The last day a purchase may be booked on, or undefined when it is not the tenant's. */
+export async function purchaseExpiry(
+  db: Database,
+  tenantId: string,
+  purchaseId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('package_purchases')
+    .select('expiry_date')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', purchaseId)
+    .executeTakeFirst();
+  return row?.expiry_date;
+}

@@ -795,7 +795,7 @@ describe('every parameter of every route', () => {
         confirm_password: 'a long enough password',
       }),
     },
-    { route: 'GET /appointments/new', as: 'desk' },
+    { route: 'GET /appointments/new', as: 'desk', fields: () => ({ patient_id: sara }) },
     { route: 'GET /appointments/new/patients', as: 'desk', fields: () => ({ q: 'Sara' }) },
     { route: 'GET /appointments/new/patient', as: 'desk', fields: () => ({ patient_id: sara }) },
     { route: 'GET /appointments/new/patient-form', as: 'desk', fields: () => ({ q: 'Sara' }) },
