@@ -108,6 +108,8 @@
     var usePackage = byId('type-package');
     if (usePackage) usePackage.checked = true;
     byId('package-hint').hidden = true;
+    var shortcut = byId('suggested-package');
+    if (shortcut) shortcut.hidden = true;
   });
 
   // The server answers a chosen package with this event (HX-Trigger).
