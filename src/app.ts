@@ -24,6 +24,7 @@ import { bookingRoutes } from './routes/appointments.js';
 import { calendarFeedRoutes } from './routes/calendar-feed.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { myDayRoutes } from './routes/my-day.js';
 import { dayViewRoutes } from './routes/day-view.js';
 import { renderError, renderNotFound } from './routes/errors.js';
 import { eventRoutes } from './routes/events.js';
@@ -128,6 +129,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/appointments/api/purchases', purchasesApi(deps));
   app.route('/appointments/api', appointmentsApi(deps));
   app.route('/appointments', dayViewRoutes(deps));
+  app.route('/my-day', myDayRoutes(deps));
   app.route('/appointments', appointmentRoutes(deps));
   app.route('/patients', patientRoutes(deps));
   app.route('/receipts', receiptRoutes(deps));

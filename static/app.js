@@ -98,6 +98,24 @@
     if (booking && trigger && trigger.type.indexOf('sse:') === 0) event.preventDefault();
   });
 
+  // A status changed from a list (my day, the calendar): that list shows it at once, without
+  // waiting for the event stream.
+  document.addEventListener('htmx:afterRequest', function (event) {
+    var selector = event.detail.elt.getAttribute('data-refresh');
+    var list = selector && event.detail.successful && document.querySelector(selector);
+    if (list) htmx.trigger(list, 'raseed:refresh');
+  });
+
+  // A package chosen from the patient's shortcut (not the modal): the booking uses it.
+  document.addEventListener('htmx:afterSwap', function (event) {
+    if (event.detail.target.id !== 'package-section' || !packageChosen()) return;
+    var usePackage = byId('type-package');
+    if (usePackage) usePackage.checked = true;
+    byId('package-hint').hidden = true;
+    var shortcut = byId('suggested-package');
+    if (shortcut) shortcut.hidden = true;
+  });
+
   // The server answers a chosen package with this event (HX-Trigger).
   document.addEventListener('raseed:close-package-modal', function () {
     var dialog = byId('package-modal');

@@ -53,6 +53,7 @@ export function appointmentRows(db: Database, tenantId: string) {
       'providers.user_id as provider_user_id',
       'clinics.name_en as clinic_name_en',
       'clinics.name_ar as clinic_name_ar',
+      'clinics.specialty as clinic_specialty',
       'services.name_en as service_name_en',
       'services.name_ar as service_name_ar',
       'package_purchases.name_en as package_name_en',

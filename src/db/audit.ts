@@ -101,18 +101,55 @@ export function auditPackagesView(tenantId: string, patientId: string, view: Pac
 export const AUDIT_ACTIONS = [
   'appointment.book',
   'appointment.cancel',
+  'appointment.reschedule',
   'appointment.status',
+  'clinic.create',
+  'clinic.update',
   'package.assign',
+  'package.cancel_remaining',
+  'package.create',
+  'package.extend',
   'package.payment',
   'package.refund',
+  'package.reschedule',
+  'package.transfer',
+  'package.update',
   'patient.packages_viewed',
+  'patient.register',
+  'patient.update',
+  'provider.create',
+  'provider.schedule',
+  'provider.time_off.add',
+  'provider.time_off.remove',
+  'provider.update',
+  'service.create',
+  'service.update',
+  'tenant.create',
+  'tenant.update_settings',
+  'user.activate',
+  'user.create',
+  'user.deactivate',
   'user.locale',
+  'user.password_change',
+  'user.password_reset',
   'user.sign_in',
   'user.sign_in_refused',
   'user.sign_in_unlock',
+  'user.update',
 ] as const;
 
-export const AUDIT_ENTITIES = ['appointment', 'package_purchase', 'patient', 'user'] as const;
+export const AUDIT_ENTITIES = [
+  'appointment',
+  'clinic',
+  'package',
+  'package_purchase',
+  'patient',
+  'provider',
+  'service',
+  'tenant',
+  'time_off',
+  'user',
+] as const;
 
 export interface AuditFilter {
   action?: string;
@@ -134,9 +171,39 @@ export interface AuditEntryRow {
   entity_id: string | null;
   actor_name: string | null;
   actor_email: string | null;
+  /** What the entry is about, by name (a patient's for an appointment); null when gone. */
+  entity_name_en: string | null;
+  entity_name_ar: string | null;
+  /** The patient whose page shows a purchase or appointment. */
+  entity_patient_id: string | null;
   before: unknown;
   after: unknown;
   ip: string | null;
+}
+
+/** One column of the row the entry is about (`x`), in the entry's tenant. */
+function ownRow(table: string, column: string) {
+  return sql`select ${sql.raw(column)} from ${sql.table(table)} x
+    where x.tenant_id = audit_log.tenant_id and x.id = audit_log.entity_id`;
+}
+
+/** The name of what an entry is about, so the page shows words instead of an id. */
+function entityName(locale: 'en' | 'ar') {
+  const name = sql.raw(locale === 'ar' ? 'coalesce(x.name_ar, x.name_en)' : 'x.name_en');
+  const named = (table: string) => sql`(select ${name} from ${sql.table(table)} x
+    where x.tenant_id = audit_log.tenant_id and x.id = audit_log.entity_id)`;
+  return sql<string | null>`case audit_log.entity
+    when 'patient' then ${named('patients')}
+    when 'package_purchase' then ${named('package_purchases')}
+    when 'clinic' then ${named('clinics')}
+    when 'service' then ${named('services')}
+    when 'provider' then ${named('providers')}
+    when 'package' then ${named('packages')}
+    when 'user' then (${ownRow('users', 'x.name')})
+    when 'appointment' then (select ${name} from appointments a join patients x
+      on x.tenant_id = a.tenant_id and x.id = a.patient_id
+      where a.tenant_id = audit_log.tenant_id and a.id = audit_log.entity_id)
+  end`;
 }
 
 /**
@@ -167,6 +234,13 @@ export async function listAuditEntries(
       'audit_log.ip',
       'users.name as actor_name',
       'users.email as actor_email',
+      entityName('en').as('entity_name_en'),
+      entityName('ar').as('entity_name_ar'),
+      sql<string | null>`case audit_log.entity
+        when 'package_purchase' then (${ownRow('package_purchases', 'x.patient_id')})
+        when 'appointment' then (${ownRow('appointments', 'x.patient_id')}) end`.as(
+        'entity_patient_id',
+      ),
     ])
     .where('audit_log.tenant_id', '=', tenant.id);
   if (filter.action) query = query.where('audit_log.action', '=', filter.action);

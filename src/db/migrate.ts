@@ -14,6 +14,7 @@ import * as money from './migrations/2026-11-30T11-00_money.js';
 import * as deferrableSessionNumbers from './migrations/2026-11-30T11-30_deferrable_session_numbers.js';
 import * as messagesAndCalendarFeeds from './migrations/2026-11-30T12-00_messages_and_calendar_feeds.js';
 import * as reportIndexes from './migrations/2026-11-30T14-10_report_indexes.js';
+import * as e164PhonesAndCalendarChoice from './migrations/2026-11-30T14-30_e164_phones_and_calendar_choice.js';
 
 /** Listed explicitly (not read from the folder) so they run the same under tsx, tests and builds. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T11-30_deferrable_session_numbers': deferrableSessionNumbers,
   '2026-11-30T12-00_messages_and_calendar_feeds': messagesAndCalendarFeeds,
   '2026-11-30T14-10_report_indexes': reportIndexes,
+  '2026-11-30T14-30_e164_phones_and_calendar_choice': e164PhonesAndCalendarChoice,
 };
 
 export async function migrateToLatest(db: Database): Promise<string[]> {

@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import { formatGeneratedMrn, GENERATED_MRN_PREFIX } from '../domain/patients.js';
+import { phoneSearchDigits, toE164 } from '../domain/phones.js';
 import { recordAudit, type StaffActor } from './audit.js';
 import type { Database, DbTransaction } from './client.js';
 import { submitOnce } from './form-submissions.js';
@@ -28,7 +29,7 @@ function escapeLike(text: string): string {
 
 /**
  * Type-ahead: a name (English or Arabic) containing the text, an MRN starting with it, or a
- * phone containing its digits. The trigram indexes serve the name lookups.
+ * phone containing its digits (phones are stored in E.164: see phoneSearchDigits). The trigram indexes serve the name lookups.
  */
 export function searchPatients(
   db: Database,
@@ -37,7 +38,7 @@ export function searchPatients(
   page: { limit: number; offset: number } = { limit: PATIENT_SEARCH_LIMIT, offset: 0 },
 ): Promise<PatientSummary[]> {
   const contains = `%${escapeLike(text)}%`;
-  const digits = text.replace(/\D/g, '');
+  const digits = phoneSearchDigits(text);
   return db
     .selectFrom('patients')
     .select(summaryColumns)
@@ -47,7 +48,7 @@ export function searchPatients(
         eb('name_en', 'ilike', contains),
         eb('name_ar', 'ilike', contains),
         eb('mrn', 'ilike', `${escapeLike(text)}%`),
-        ...(digits.length >= 3 ? [eb('phone', 'like', `%${digits}%`)] : []),
+        ...(digits ? [eb('phone', 'like', `%${digits}%`)] : []),
       ]),
     )
     .orderBy(sql`lower(name_en)`)
@@ -221,8 +222,9 @@ export async function registerPatient(
     trx,
     { tenantId: actor.tenantId, token: input.formToken, entity: 'patient' },
     async () => {
+      const details = await withE164Phone(trx, actor.tenantId, input.details);
       if (!input.confirmDuplicate) {
-        const matches = await findPossibleDuplicates(trx, actor.tenantId, input.details);
+        const matches = await findPossibleDuplicates(trx, actor.tenantId, details);
         if (matches.length > 0) throw new PossibleDuplicates(matches);
       }
       if (input.mrn && (await mrnTaken(trx, actor.tenantId, input.mrn))) {
@@ -231,7 +233,7 @@ export async function registerPatient(
       const mrn = input.mrn ?? (await takeNextMrn(trx, actor.tenantId));
       const patient = await trx
         .insertInto('patients')
-        .values({ tenant_id: actor.tenantId, mrn, ...input.details })
+        .values({ tenant_id: actor.tenantId, mrn, ...details })
         .returning([...summaryColumns, ...contactColumns])
         .executeTakeFirstOrThrow();
       await recordAudit(trx, {
@@ -246,6 +248,26 @@ export async function registerPatient(
       return patient.id;
     },
   );
+}
+
+/**
+ * The details with the phone in E.164, read in the centre's country: the one spelling that
+ * search and the duplicate check compare. A number that country has not is a field error.
+ */
+async function withE164Phone(
+  db: Database,
+  tenantId: string,
+  details: PatientDetails,
+): Promise<PatientDetails> {
+  if (!details.phone) return details;
+  const tenant = await db
+    .selectFrom('tenants')
+    .select('country')
+    .where('id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  const phone = toE164(details.phone, tenant.country);
+  if (!phone) throw new ValidationFailed({ phone: 'phoneNotANumber' });
+  return { ...details, phone };
 }
 
 /** Changes a patient's details (MRN included) with an audit row of before and after. */
@@ -263,12 +285,13 @@ export async function updatePatient(
     .forUpdate()
     .executeTakeFirst();
   if (!before) throw new NotFound('patientNotFound');
+  const details = await withE164Phone(trx, actor.tenantId, input.details);
   if (await mrnTaken(trx, actor.tenantId, input.mrn, patientId)) {
     throw new ValidationFailed({ mrn: 'mrnTaken' });
   }
   const after = await trx
     .updateTable('patients')
-    .set({ mrn: input.mrn, ...input.details })
+    .set({ mrn: input.mrn, ...details })
     .where('tenant_id', '=', actor.tenantId)
     .where('id', '=', patientId)
     .returning([...summaryColumns, ...contactColumns])

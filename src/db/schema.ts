@@ -51,6 +51,8 @@ export interface UsersTable {
   locale: Generated<Locale>;
   active: Generated<boolean>;
   created_at: DefaultedTimestamp;
+  /** The clinic the desk's calendar shows; null: all of them. */
+  calendar_clinic_id: Generated<string | null>;
 }
 
 export interface SessionsTable {

@@ -11,6 +11,7 @@ import { feedbackAr, feedbackEn } from './feedback.js';
 import { notificationsAr, notificationsEn } from './notifications.js';
 import { moneyAr, moneyEn } from './money.js';
 import { reportsAr, reportsEn } from './reports.js';
+import { calendarAr, calendarEn } from './calendar.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -318,6 +319,7 @@ const en = {
   ...notificationsEn,
   ...moneyEn,
   ...reportsEn,
+  ...calendarEn,
   ...errorsEn,
 };
 const ar: Record<MessageKey, string> = {
@@ -332,6 +334,7 @@ const ar: Record<MessageKey, string> = {
   ...notificationsAr,
   ...moneyAr,
   ...reportsAr,
+  ...calendarAr,
   ...errorsAr,
 };
 

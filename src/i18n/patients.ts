@@ -27,6 +27,8 @@ export const patientsEn = {
   formInvalid: 'Please correct the highlighted fields.',
   nameTooLong: 'Please keep the name under 100 characters.',
   phoneInvalid: 'Enter 7 to 15 digits, optionally starting with +.',
+  phoneNotANumber:
+    'This is not a phone number here. Check the digits, or start with + and the country code.',
   dateInvalid: 'Enter a date as YYYY-MM-DD.',
   dateOfBirthInFuture: 'The date of birth cannot be in the future.',
   dateOfBirthTooOld: 'Please check the year of birth.',
@@ -62,6 +64,7 @@ export const patientsAr: Record<keyof typeof patientsEn, string> = {
   formInvalid: 'يرجى تصحيح الحقول المحددة.',
   nameTooLong: 'يرجى ألا يتجاوز الاسم 100 حرف.',
   phoneInvalid: 'أدخل من 7 إلى 15 رقماً، ويمكن البدء بـ +.',
+  phoneNotANumber: 'هذا ليس رقم هاتف صحيحاً هنا. تحقق من الأرقام، أو ابدأ بـ + ورمز الدولة.',
   dateInvalid: 'أدخل التاريخ بصيغة YYYY-MM-DD.',
   dateOfBirthInFuture: 'لا يمكن أن يكون تاريخ الميلاد في المستقبل.',
   dateOfBirthTooOld: 'يرجى التحقق من سنة الميلاد.',

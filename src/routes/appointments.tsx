@@ -14,11 +14,13 @@ import { findPackage } from '../db/packages.js';
 import {
   findBookablePurchase,
   findBookablePurchaseWithClinics,
+  openPurchases,
   purchaseExists,
   type PurchaseSummary,
 } from '../db/purchases.js';
 import { listBookableServices, listClinicChoices, type ServiceOption } from '../db/services.js';
-import { localDate } from '../domain/dates.js';
+import { addDays, localDate } from '../domain/dates.js';
+import { suggestedPurchaseId } from '../domain/purchases.js';
 import { BadRequest, Conflict, Forbidden, NotFound, ValidationFailed } from '../domain/errors.js';
 import { MAX_HALALAS, parseHalalas, toHalalas } from '../domain/money.js';
 import { bookableRange } from '../domain/slots.js';
@@ -56,7 +58,9 @@ import { translator } from '../i18n/index.js';
 import { showErrorsIn } from './errors.js';
 import { patientFormErrors, registerFromForm, registrationForm } from './patient-details.js';
 import { actorOf, authed, clientIp, staffActorOf } from './request.js';
-import { findSlotsFor } from './slots.js';
+import { FREE_DAY_HORIZON_DAYS, findFirstFreeDay, findSlotsFor } from './slots.js';
+import { lastProviderFor, purchaseExpiry } from '../db/provider-days.js';
+import type { ProviderOption } from '../db/providers.js';
 import {
   blankAsMissing,
   calendarDate,
@@ -89,6 +93,7 @@ const bookingFormQuery = z.object({
   date: blankAsMissing(calendarDate),
   duration: blankAsMissing(z.coerce.number().int().min(5).max(480)),
   start: text().max(40).optional(),
+  slot_context: text().max(200).optional(),
 });
 type BookingFormQuery = z.infer<typeof bookingFormQuery>;
 
@@ -248,18 +253,109 @@ async function slotChoices(
     return { kind: 'groups', sessions, timezone: tenant.timezone };
   }
   if (!form.provider_id) return null;
-  const slots = await findSlotsFor(
-    db,
-    tenant,
-    {
-      provider_id: form.provider_id,
-      date: form.date ?? today(c, clock),
-      duration: form.duration ?? DEFAULT_DURATION_MINUTES,
-      patient_id: form.patient_id ?? undefined,
-    },
-    clock(),
+  const query = {
+    provider_id: form.provider_id,
+    duration: form.duration ?? DEFAULT_DURATION_MINUTES,
+    patient_id: form.patient_id ?? undefined,
+  };
+  const date = form.date ?? today(c, clock);
+  const slots = await findSlotsFor(db, tenant, { ...query, date }, clock());
+  const context = `${query.provider_id} ${date} ${query.duration}`;
+  // The same list as the desk chose from, without the chosen time: another desk took it.
+  const taken =
+    form.start &&
+    form.slot_context === context &&
+    !slots.some((s) => sameInstant(s.start, form.start!))
+      ? new Date(form.start)
+      : null;
+  const nextFreeDay =
+    slots.length > 0
+      ? undefined
+      : ((
+          await findFirstFreeDay(
+            db,
+            tenant,
+            query,
+            {
+              from: addDays(date, 1),
+              until: await searchUntil(c, db, form.package_purchase_id, date),
+            },
+            clock(),
+          )
+        )?.date ?? null);
+  return { kind: 'slots', slots, timezone: tenant.timezone, context, taken, nextFreeDay };
+}
+
+function sameInstant(a: Date, iso: string): boolean {
+  const b = new Date(iso);
+  return !Number.isNaN(b.getTime()) && a.getTime() === b.getTime();
+}
+
+/** How far ahead to look for free time: the package's expiry, else a horizon of days. */
+async function searchUntil(
+  c: Context<AuthedEnv>,
+  db: Database,
+  purchaseId: string | null,
+  from: string,
+  known?: string,
+): Promise<string> {
+  const horizon = addDays(from, FREE_DAY_HORIZON_DAYS);
+  const expiry =
+    known ?? (purchaseId ? await purchaseExpiry(db, c.var.auth.tenant.id, purchaseId) : undefined);
+  return expiry && expiry < horizon ? expiry : horizon;
+}
+
+/**
+ * Once patient and service are known: the provider who saw this patient for it last (when
+ * they work here), and the first day from today with free time for them, its slots listed.
+ */
+async function defaultProviderSchedule(
+  c: Context<AuthedEnv>,
+  deps: AppDeps,
+  choice: {
+    patientId: string | null;
+    purchaseId: string | null;
+    /** The purchase's expiry when the caller has it (else it is looked up). */
+    expiry?: string;
+    providers: ProviderOption[];
+    schedule: ScheduleState;
+  },
+): Promise<{
+  providerId: string | null;
+  schedule: ScheduleState;
+  slots: SlotListProps['choices'];
+}> {
+  const { schedule } = choice;
+  const none = { providerId: null, schedule, slots: null };
+  if (!choice.patientId || !schedule.serviceId) return none;
+  const { tenant } = c.var.auth;
+  const last = await lastProviderFor(
+    deps.db,
+    tenant.id,
+    { patientId: choice.patientId, serviceId: schedule.serviceId },
+    deps.clock(),
   );
-  return { kind: 'slots', slots, timezone: tenant.timezone };
+  if (!last || !choice.providers.some((p) => p.id === last)) return none;
+  const until = await searchUntil(c, deps.db, choice.purchaseId, schedule.date, choice.expiry);
+  const free = await findFirstFreeDay(
+    deps.db,
+    tenant,
+    { provider_id: last, duration: schedule.duration, patient_id: choice.patientId },
+    { from: schedule.date, until },
+    deps.clock(),
+  );
+  const date = free?.date ?? schedule.date;
+  return {
+    providerId: last,
+    schedule: { ...schedule, date },
+    slots: {
+      kind: 'slots',
+      slots: free?.slots ?? [],
+      timezone: tenant.timezone,
+      context: `${last} ${date} ${schedule.duration}`,
+      nextFreeDay: free ? undefined : null,
+    },
+  };
 }
 
 /**
@@ -289,17 +385,25 @@ async function nextSessionLine(
 }
 
 /** A new patient starts a new booking: results, package and clinic choice reset. */
-async function patientChosen(c: Context<AuthedEnv>, db: Database, patientId: string) {
+async function patientChosen(c: Context<AuthedEnv>, { db, clock }: AppDeps, patientId: string) {
   const patient = await findPatient(db, c.var.auth.tenant.id, patientId);
   if (!patient) throw new NotFound('patientNotFound');
+  const suggested = await suggestedPurchase(db, c.var.auth.tenant.id, patientId, today(c, clock));
   return renderFragment(
     c,
     <>
-      <PatientChoice {...view(c)} patient={patient} />
+      <PatientChoice {...view(c)} patient={patient} suggested={suggested} />
       <PatientResults {...view(c)} patients={null} oob />
       {await freshChoices(c, db)}
     </>,
   );
+}
+
+/** The purchase the package modal would mark suggested, for the patient choice's shortcut. */
+async function suggestedPurchase(db: Database, tenantId: string, patientId: string, day: string) {
+  const purchases = await openPurchases(db, tenantId, patientId, day).execute();
+  const id = suggestedPurchaseId(purchases, day);
+  return purchases.find((purchase) => purchase.id === id) ?? null;
 }
 
 /** The quick-add dialog, filled with what the search was typed as (a phone or a name). */
@@ -334,11 +438,11 @@ function quickAddAgain(
 /** A patient registered from the quick-add dialog is the chosen one; else the dialog again. */
 async function registerFromQuickAdd(
   c: Context<AuthedEnv>,
-  { db, clock }: AppDeps,
+  deps: AppDeps,
   form: z.infer<typeof registrationForm>,
 ) {
-  const outcome = await registerFromForm(db, staffActorOf(c), form, today(c, clock));
-  if (outcome.ok) return patientChosen(c, db, outcome.id);
+  const outcome = await registerFromForm(deps.db, staffActorOf(c), form, today(c, deps.clock));
+  if (outcome.ok) return patientChosen(c, deps, outcome.id);
   const values = submittedValues(await c.req.parseBody());
   return outcome.status === 409
     ? quickAddAgain(c, 409, {
@@ -371,10 +475,11 @@ async function packageModal(c: Context<AuthedEnv>, { db, clock }: AppDeps, patie
 /** The package section, with the clinics (and, for one clinic, providers) it narrows to. */
 async function chosenPackage(
   c: Context<AuthedEnv>,
-  { db, clock }: AppDeps,
+  deps: AppDeps,
   ids: { purchaseId: string; patientId: string },
   message?: (purchase: PurchaseSummary) => string,
 ) {
+  const { db, clock } = deps;
   const { locale } = view(c);
   const { tenant } = c.var.auth;
   const now = clock();
@@ -393,6 +498,16 @@ async function chosenPackage(
     : await findNewSessionNumbers(db, tenant.id, purchase.id, bookableRange(null, '', now), now);
   const choices = only ? await listClinicChoices(db, tenant.id, only.id, purchase.id) : null;
   const schedule = choices ? scheduleState(c, clock, choices.services, {}) : null;
+  const defaults =
+    choices && schedule
+      ? await defaultProviderSchedule(c, deps, {
+          patientId: ids.patientId,
+          purchaseId: purchase.id,
+          expiry: purchase.expiry_date,
+          providers: choices.providers,
+          schedule,
+        })
+      : null;
   c.header('HX-Trigger', CLOSE_MODAL_EVENT);
   return renderFragment(
     c,
@@ -403,8 +518,18 @@ async function chosenPackage(
         chosen={{ purchase, nextSession, numbers: anyDay?.numbers ?? numbers }}
       />
       <ClinicField locale={locale} clinics={clinics} oob />
-      <ProviderField locale={locale} providers={choices?.providers ?? null} oob />
-      <ScheduleFields locale={locale} state={schedule} slots={null} oob />
+      <ProviderField
+        locale={locale}
+        providers={choices?.providers ?? null}
+        selected={defaults?.providerId}
+        oob
+      />
+      <ScheduleFields
+        locale={locale}
+        state={defaults?.schedule ?? schedule}
+        slots={defaults?.slots ?? null}
+        oob
+      />
       {message && <Announcement message={message(purchase)} />}
     </>,
   );
@@ -533,13 +658,21 @@ async function clinicProviders(c: Context<AuthedEnv>, deps: AppDeps, form: Booki
     form.package_purchase_id,
   );
   const schedule = scheduleState(c, deps.clock, services, {});
-  const slots = form.appointment_type === 'group' ? await slotChoices(c, deps, form) : null;
-  const line = await nextSessionLine(c, deps, { ...form, date: schedule.date });
+  const defaults =
+    form.appointment_type === 'group'
+      ? { providerId: null, schedule, slots: await slotChoices(c, deps, form) }
+      : await defaultProviderSchedule(c, deps, {
+          patientId: form.patient_id,
+          purchaseId: form.package_purchase_id,
+          providers,
+          schedule,
+        });
+  const line = await nextSessionLine(c, deps, { ...form, date: defaults.schedule.date });
   return renderFragment(
     c,
     <>
-      <ProviderField locale={locale} providers={providers} />
-      <ScheduleFields locale={locale} state={schedule} slots={slots} oob />
+      <ProviderField locale={locale} providers={providers} selected={defaults.providerId} />
+      <ScheduleFields locale={locale} state={defaults.schedule} slots={defaults.slots} oob />
       {line}
     </>,
   );
@@ -618,12 +751,26 @@ export function bookingRoutes(deps: AppDeps) {
   const routes = new Hono<AuthedEnv>();
   routes.use(requireAuth(), requireRole(...BOOKING_ROLES));
 
-  routes.get('/', async (c) => {
+  routes.get('/', validated('query', z.object({ patient_id: optionalId })), async (c) => {
     const { locale } = view(c);
     const t = translator(locale);
-    const clinics = await listClinics(db, c.var.auth.tenant.id);
+    const tenantId = c.var.auth.tenant.id;
+    const clinics = await listClinics(db, tenantId);
+    // "Book another" keeps the patient.
+    const patientId = c.req.valid('query').patient_id;
+    const patient = patientId ? await findPatient(db, tenantId, patientId) : null;
+    if (patientId && !patient) throw new NotFound('patientNotFound');
+    const suggested = patientId
+      ? await suggestedPurchase(db, tenantId, patientId, today(c, clock))
+      : null;
     const page = (
-      <BookingPage locale={locale} clinics={clinics} idempotencyKey={crypto.randomUUID()} />
+      <BookingPage
+        locale={locale}
+        clinics={clinics}
+        idempotencyKey={crypto.randomUUID()}
+        patient={patient ?? null}
+        suggested={suggested}
+      />
     );
     return c.render(page, {
       title: t('bookAppointment'),
@@ -641,7 +788,7 @@ export function bookingRoutes(deps: AppDeps) {
   );
 
   routes.get('/patient', validated('query', z.object({ patient_id: uuid })), (c) =>
-    patientChosen(c, db, c.req.valid('query').patient_id),
+    patientChosen(c, deps, c.req.valid('query').patient_id),
   );
 
   routes.get(

@@ -27,6 +27,8 @@ export function homeRoutes({ db, clock }: { db: Database; clock: Clock }) {
     const locale = c.get('locale');
     const t = translator(locale);
     const { auth } = c.var;
+    // A provider's home is their own day (routes/my-day.tsx).
+    if (auth.user.role === 'PROVIDER') return c.redirect('/my-day', 303);
     const finance = auth.user.role === 'FINANCE' ? await financeSummary(c, db, clock) : undefined;
     return c.render(
       <HomePage

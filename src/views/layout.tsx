@@ -79,6 +79,7 @@ export function Layout({ title, locale, auth, path, children }: LayoutProps) {
           {auth && (
             <nav class="main-nav" aria-label={t('mainNavigation')}>
               {canBook(auth.user.role) && <a href="/appointments/new">{t('bookAppointment')}</a>}
+              {auth.user.role === 'PROVIDER' && <a href="/my-day">{t('myDay')}</a>}
               <a href="/appointments">{t('dayView')}</a>
               <a href="/patients">{t('patients')}</a>
             </nav>

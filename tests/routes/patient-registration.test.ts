@@ -20,7 +20,7 @@ let phoneCounter = 0;
 /** A phone nobody has yet, so no duplicate warning unless a test wants one. */
 function freshPhone(): string {
   phoneCounter += 1;
-  return `+9665900${String(phoneCounter).padStart(5, '0')}${Date.now() % 10}`;
+  return `+96659${String(phoneCounter).padStart(5, '0')}${String(Date.now() % 100).padStart(2, '0')}`;
 }
 
 function registration(values: Record<string, string> = {}) {
@@ -57,7 +57,7 @@ describe('the new-patient page', () => {
     expect(response.headers.get('location')).toBe(`/patients/${patient!.id}?done=registered`);
     expect(patient).toMatchObject({
       name_ar: 'يوسف العامري',
-      phone: '0501112233',
+      phone: '+966501112233', // E.164, read in the centre's country (SA)
       date_of_birth: '2021-04-02',
     });
     const highest = await database.db
@@ -177,6 +177,29 @@ describe('the new-patient page', () => {
     expect(await patientsNamed('Ahmad Rashid')).toHaveLength(1);
   });
 
+  it('warns about the same phone however it is typed, with a link to the patient on file', async () => {
+    const ahmed = await demo.patient('Ahmed Al-Rashid');
+    for (const phone of ['0501234567', '966501234567', '00966 50 123 4567']) {
+      const warned = await desk.request('/patients', {
+        form: registration({ name_en: 'Ahmad Rashid', phone }),
+      });
+      expect(warned.status, phone).toBe(409);
+      const duplicates = html(await warned.text()).querySelector(`#${DUPLICATES_ID}`);
+      expect(duplicates?.querySelector(`a[href="/patients/${ahmed}"]`), phone).not.toBeNull();
+    }
+  });
+
+  it("refuses a phone that is no number of the centre's country, with a clear message", async () => {
+    const refused = await desk.request('/patients', {
+      form: registration({ name_en: 'Wrong Number', phone: '0123456789' }),
+    });
+    expect(refused.status).toBe(422);
+    expect(fieldError(html(await refused.text()), 'patient-phone')).toBe(
+      'This is not a phone number here. Check the digits, or start with + and the country code.',
+    );
+    expect(await patientsNamed('Wrong Number')).toHaveLength(0);
+  });
+
   it('warns about the same name and date of birth, whatever the case', async () => {
     const response = await desk.request('/patients', {
       form: registration({ name_en: 'sara al-harbi', date_of_birth: '2020-07-02' }),
@@ -220,7 +243,15 @@ describe('the patients list', () => {
     );
     expect(all.querySelector('#new-patient-link')?.getAttribute('href')).toBe('/patients/new');
 
-    for (const q of ['Ahmed Al-R', 'أحمد الراشد', 'MRN-000001', '501234567']) {
+    for (const q of [
+      'Ahmed Al-R',
+      'أحمد الراشد',
+      'MRN-000001',
+      '501234567',
+      '0501234567',
+      '+966 50 123 4567',
+      '966501234567',
+    ]) {
       const page = html(await (await desk.request(`/patients?q=${encodeURIComponent(q)}`)).text());
       expect(page.querySelectorAll(`#${PATIENT_LIST_ID} tbody th`).map(textOf), q).toContain(
         'Ahmed Al-Rashid',
@@ -314,7 +345,7 @@ describe('editing a patient', () => {
     expect(after).toMatchObject({
       name_en: 'Edited Name',
       name_ar: null,
-      phone: '0590000998',
+      phone: '+966590000998',
       date_of_birth: null,
       mrn: 'EDIT-2',
     });

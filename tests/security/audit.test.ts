@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordAudit } from '../../src/db/audit.js';
+import { AUDIT_ACTIONS, AUDIT_ENTITIES, recordAudit } from '../../src/db/audit.js';
+import { translator, type MessageKey } from '../../src/i18n/index.js';
 import { createTestApp } from '../support/app.js';
 import { demoIds, freeSlots, type DemoIds } from '../support/booking.js';
 import { html, TestClient } from '../support/client.js';
@@ -256,8 +257,12 @@ describe('the audit page', () => {
     const text = first.text.replace(/\s+/g, ' ');
     expect(text).toContain('Appointment booked');
     expect(text).toContain('Appointment');
-    expect(text).toContain('status: BOOKED');
-    expect(first.querySelector('a')?.getAttribute('href')).toBe(`/appointments/${id}`);
+    expect(text).toContain('Status: Booked');
+    // The appointment by its patient's name, linked; the short id beside it, left to right.
+    const link = first.querySelector('a');
+    expect(link?.getAttribute('href')).toBe(`/appointments/${id}`);
+    expect(link?.text.trim()).toBe('Sara Al-Harbi');
+    expect(first.querySelector('bdi.identifier[dir="ltr"]')?.text).toBe(id.slice(0, 8));
     const times = page
       .querySelectorAll(`#${AUDIT_TABLE_ID} time`)
       .map((time) => time.getAttribute('datetime')!);
@@ -322,6 +327,36 @@ describe('the audit page', () => {
     expect(new Set(seen).size).toBe(total);
   });
 
+  it('names every action and record kind in both languages, and filters by each action', async () => {
+    for (const locale of ['en', 'ar'] as const) {
+      const t = translator(locale);
+      for (const action of AUDIT_ACTIONS) {
+        const label = t(`auditAction_${action}` as MessageKey);
+        expect(label, `${locale} ${action}`).toBeTruthy();
+        expect(label).not.toContain('auditAction_');
+      }
+      for (const entity of AUDIT_ENTITIES) {
+        expect(t(`auditEntity_${entity}` as MessageKey), `${locale} ${entity}`).toBeTruthy();
+      }
+    }
+    const { page } = await auditPage();
+    const options = page
+      .querySelectorAll('#audit-action option')
+      .map((o) => o.getAttribute('value'));
+    expect(options.filter(Boolean)).toEqual([...AUDIT_ACTIONS]);
+  });
+
+  it('shows a change as the fields that changed, in words', async () => {
+    const id = await bookSara();
+    const reason = await desk.request(`/appointments/${id}/status`, {
+      form: { status: 'CONFIRMED' },
+    });
+    expect(reason.status).toBeLessThan(400);
+    const { page } = await auditPage(`?action=appointment.status&entity_id=${id}`);
+    const change = page.querySelector(`#${AUDIT_TABLE_ID} tbody tr .audit-change`);
+    expect(change?.text.replace(/\s+/g, ' ')).toContain('Status: Booked → Confirmed');
+  });
+
   it('speaks Arabic', async () => {
     const arabic = await demo.signIn('admin@demo.test');
     await arabic.request('/account/locale', { form: { locale: 'ar' } });
@@ -329,6 +364,10 @@ describe('the audit page', () => {
     expect(page.querySelector('html')?.getAttribute('dir')).toBe('rtl');
     expect(page.querySelector('#audit-title')?.text).toBe('سجل التدقيق');
     expect(page.querySelector(`#${AUDIT_TABLE_ID} tbody tr`)?.text).toContain('تغيير اللغة');
+    // Times and addresses are left-to-right islands inside the Arabic row.
+    expect(page.querySelector(`#${AUDIT_TABLE_ID} tbody tr time`)?.parentNode?.rawTagName).toBe(
+      'bdi',
+    );
   });
 
   it('refuses malformed filters with 400', async () => {

@@ -586,7 +586,7 @@ async function realBooking() {
  * not crash.
  */
 describe('every parameter of every route', () => {
-  type As = 'desk' | 'admin' | 'finance' | 'anonymous';
+  type As = 'desk' | 'admin' | 'finance' | 'provider' | 'anonymous';
   type Fields = Record<string, string | number>;
   interface RouteCase {
     route: string;
@@ -705,6 +705,8 @@ describe('every parameter of every route', () => {
 
   const ROUTES: RouteCase[] = [
     { route: 'GET /', as: 'desk' },
+    { route: 'GET /my-day', as: 'provider', fields: () => ({ date: '2026-11-26' }) },
+    { route: 'GET /my-day/week', as: 'provider', fields: () => ({ date: '2026-11-26' }) },
     { route: 'GET /healthz', as: 'anonymous' },
     { route: 'GET /readyz', as: 'anonymous' },
     {
@@ -852,7 +854,7 @@ describe('every parameter of every route', () => {
         confirm_password: 'a long enough password',
       }),
     },
-    { route: 'GET /appointments/new', as: 'desk' },
+    { route: 'GET /appointments/new', as: 'desk', fields: () => ({ patient_id: sara }) },
     { route: 'GET /appointments/new/patients', as: 'desk', fields: () => ({ q: 'Sara' }) },
     { route: 'GET /appointments/new/patient', as: 'desk', fields: () => ({ patient_id: sara }) },
     { route: 'GET /appointments/new/patient-form', as: 'desk', fields: () => ({ q: 'Sara' }) },
@@ -1270,6 +1272,7 @@ describe('every parameter of every route', () => {
       desk,
       admin: await demo.signIn('admin@demo.test'),
       finance: await demo.signIn('finance@demo.test'),
+      provider: await demo.signIn('provider@demo.test'),
       anonymous: new TestClient(createTestApp(database.db, new TestClock(DEMO_NOW)).app),
     };
   });

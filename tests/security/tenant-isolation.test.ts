@@ -933,7 +933,9 @@ const WITHOUT_IDS = new Set([
   'POST /logout',
   'POST /account/locale',
   'GET /',
-  'GET /appointments/new',
+  'GET /my-day', // the signed-in provider's own appointments: tests/routes/my-day.test.ts
+  'GET /my-day/week',
+  'GET /appointments/new', // its patient_id ("Book another"): tests/routes/appointments/booking-form.test.ts
   'GET /appointments/new/patients', // a search: see "searches" below
   'GET /appointments/new/reset',
   'GET /admin/audit', // ids there are filters: another tenant's match nothing (tests/security/audit.test.ts)

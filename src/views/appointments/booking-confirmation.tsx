@@ -25,7 +25,11 @@ export function BookingConfirmation(props: {
         </p>
       )}
       <p class="home-links">
-        <a class="button primary" href="/appointments/new">
+        <a
+          class="button primary"
+          id="book-another"
+          href={`/appointments/new?patient_id=${details.patient_id}`}
+        >
           {t('bookAnother')}
         </a>
         <a class="button" href={`/appointments?date=${day}&clinic=${details.clinic_id}`}>

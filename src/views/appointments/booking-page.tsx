@@ -1,4 +1,6 @@
 import type { ClinicOption } from '../../db/clinics.js';
+import type { PatientSummary } from '../../db/patients.js';
+import type { PurchaseSummary } from '../../db/purchases.js';
 import type { Locale } from '../../db/schema.js';
 import { ClinicField, ProviderField } from './clinic-options.js';
 import {
@@ -20,6 +22,9 @@ export function BookingPage(props: {
   clinics: ClinicOption[];
   /** One per page: a double click or a retried submit books once. */
   idempotencyKey: string;
+  /** Chosen already ("Book another" for the same patient). */
+  patient?: PatientSummary | null;
+  suggested?: PurchaseSummary | null;
 }) {
   const t = useT();
   const { locale } = props;
@@ -44,6 +49,7 @@ export function BookingPage(props: {
               id="patient-search"
               name="q"
               type="search"
+              autofocus={!props.patient}
               placeholder={t('patientSearchPlaceholder')}
               aria-describedby="patient-search-help"
               aria-controls={PATIENT_RESULTS_ID}
@@ -62,7 +68,11 @@ export function BookingPage(props: {
             {t('patientSearchHelp')}
           </p>
           <PatientResults locale={locale} patients={null} />
-          <PatientChoice locale={locale} patient={null} />
+          <PatientChoice
+            locale={locale}
+            patient={props.patient ?? null}
+            suggested={props.suggested}
+          />
         </div>
 
         <fieldset class="field appointment-type">

@@ -51,6 +51,8 @@ export function ClinicField(props: { locale: Locale; clinics: ClinicOption[]; oo
 export function ProviderField(props: {
   locale: Locale;
   providers: ProviderOption[] | null;
+  /** The likeliest provider (who saw the patient for this service last), chosen already. */
+  selected?: string | null;
   oob?: boolean;
 }) {
   const t = useT();
@@ -63,7 +65,9 @@ export function ProviderField(props: {
           {providers === null ? t('chooseClinicFirst') : t('chooseProvider')}
         </option>
         {(providers ?? []).map((provider) => (
-          <option value={provider.id}>{localName(provider, locale)}</option>
+          <option value={provider.id} selected={provider.id === props.selected}>
+            {localName(provider, locale)}
+          </option>
         ))}
       </select>
       {providers?.length === 0 && <p class="field-error">{t('noProviders')}</p>}

@@ -1,5 +1,7 @@
 import type { PatientSummary } from '../../db/patients.js';
+import type { PurchaseSummary } from '../../db/purchases.js';
 import type { Locale } from '../../db/schema.js';
+import { PACKAGE_SECTION_ID } from './package-section.js';
 import { localName } from '../format.js';
 import { PATIENT_MODAL_BODY_ID } from '../patients/patient-form.js';
 import { useT } from '../request-context.js';
@@ -65,10 +67,19 @@ export function PatientResults(props: {
   );
 }
 
-/** The chosen patient: the hidden field the rest of the form reads. */
-export function PatientChoice(props: { locale: Locale; patient: PatientSummary | null }) {
+export const SUGGESTED_PACKAGE_ID = 'suggested-package';
+
+/**
+ * The chosen patient: the hidden field the rest of the form reads, and a shortcut to the
+ * suggested package (the earliest-expiring usable one) instead of "Use package" → modal → select.
+ */
+export function PatientChoice(props: {
+  locale: Locale;
+  patient: PatientSummary | null;
+  suggested?: PurchaseSummary | null;
+}) {
   const t = useT();
-  const { locale, patient } = props;
+  const { locale, patient, suggested } = props;
   return (
     <div id={PATIENT_CHOICE_ID} class="patient-choice" aria-live="polite">
       {patient && (
@@ -80,6 +91,24 @@ export function PatientChoice(props: { locale: Locale; patient: PatientSummary |
           </bdi>
           )
         </p>
+      )}
+      {patient && suggested && (
+        <button
+          type="button"
+          class="button primary"
+          id={SUGGESTED_PACKAGE_ID}
+          hx-get={`/appointments/new/package?patient_id=${patient.id}&package_purchase_id=${suggested.id}`}
+          hx-target={`#${PACKAGE_SECTION_ID}`}
+          hx-swap="outerHTML"
+          hx-indicator="#patient-search-indicator"
+          hx-disabled-elt="this, #book-button"
+        >
+          {t('useSuggestedPackage', {
+            name: localName(suggested, locale),
+            remaining: suggested.total_sessions - suggested.sessions_used,
+            total: suggested.total_sessions,
+          })}
+        </button>
       )}
     </div>
   );

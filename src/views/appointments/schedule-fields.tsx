@@ -2,13 +2,15 @@ import type { GroupSessionOption } from '../../db/group-sessions.js';
 import type { Locale } from '../../db/schema.js';
 import type { ServiceOption } from '../../db/services.js';
 import { formatInstant, type Slot } from '../../domain/slots.js';
-import { formatDateAt, formatTime, localName } from '../format.js';
+import { formatDateAt, formatLongDate, formatTime, localName } from '../format.js';
 import { liveFragment } from '../live.js';
 import { TimeRange } from '../time-range.js';
 import { useT } from '../request-context.js';
 
 export const SCHEDULE_FIELDS_ID = 'schedule-fields';
 export const SLOT_LIST_ID = 'slot-list';
+export const NEXT_FREE_DAY_ID = 'next-free-day';
+export const SLOT_TAKEN_ID = 'slot-taken';
 
 /**
  * For every control the free times depend on (provider, date, duration): a change re-asks the
@@ -141,7 +143,17 @@ export interface SlotListProps {
   selected?: string | null;
   /** null: nothing to show until a provider is chosen. */
   choices:
-    | { kind: 'slots'; slots: Slot[]; timezone: string }
+    | {
+        kind: 'slots';
+        slots: Slot[];
+        timezone: string;
+        /** Provider, date and duration of this list: a chosen time missing from the same list again was taken. */
+        context?: string;
+        /** No free time on this day: the next day that has some (within the package's validity). */
+        nextFreeDay?: string | null;
+        /** The time this desk had chosen, booked meanwhile at another desk. */
+        taken?: Date | null;
+      }
     | { kind: 'groups'; sessions: GroupSessionOption[]; timezone: string }
     | null;
 }
@@ -167,9 +179,36 @@ export function SlotList({ locale, choices, selected, source = BOOKING_SLOTS }: 
         </span>
       </legend>
       {choices === null && <p class="empty">{t('chooseProviderForSlots')}</p>}
+      {choices?.kind === 'slots' && choices.context && (
+        <input type="hidden" name="slot_context" value={choices.context} />
+      )}
+      {choices?.kind === 'slots' && choices.taken && (
+        <p id={SLOT_TAKEN_ID} class="field-error" role="alert">
+          {t('chosenTimeTaken', { time: formatTime(choices.taken, choices.timezone, locale) })}
+        </p>
+      )}
       {choices?.kind === 'slots' &&
         (choices.slots.length === 0 ? (
-          <p class="empty">{t('noFreeSlots')}</p>
+          <div class="no-slots">
+            <p class="empty">{t('noFreeSlots')}</p>
+            {choices.nextFreeDay && (
+              <button
+                type="button"
+                class="button"
+                id={NEXT_FREE_DAY_ID}
+                hx-get="/appointments/new/schedule"
+                hx-include="#booking-form"
+                hx-vals={JSON.stringify({ date: choices.nextFreeDay })}
+                hx-target={`#${SCHEDULE_FIELDS_ID}`}
+                hx-swap="outerHTML"
+                hx-indicator="#slots-indicator"
+                hx-disabled-elt="this, #book-button"
+              >
+                {t('nextFreeDay', { date: formatLongDate(choices.nextFreeDay, locale) })}
+              </button>
+            )}
+            {choices.nextFreeDay === null && <p class="empty">{t('noFreeDayAhead')}</p>}
+          </div>
         ) : (
           <div class="slot-grid">
             {choices.slots.map((slot) => {

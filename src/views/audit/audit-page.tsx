@@ -7,6 +7,7 @@ import {
 import type { Locale } from '../../db/schema.js';
 import { formatDateAt, formatTime } from '../format.js';
 import type { MessageKey, Translate } from '../../i18n/index.js';
+import { auditEn } from '../../i18n/audit.js';
 import { useT } from '../request-context.js';
 
 export const AUDIT_TABLE_ID = 'audit-entries';
@@ -32,12 +33,56 @@ const entityLabel = (t: Translate, entity: string) =>
     ? t(`auditEntity_${entity}` as MessageKey)
     : entity;
 
-/** Where a record of this kind is shown, if it has a page. */
-function entityUrl(entity: string, id: string): string | null {
-  if (entity === 'patient') return `/patients/${id}`;
-  if (entity === 'appointment') return `/appointments/${id}`;
+/** Where a record of this kind is shown, if it has a page (a purchase: its patient's). */
+function entityUrl(entry: AuditEntryRow): string | null {
+  if (!entry.entity_id) return null;
+  if (entry.entity === 'patient') return `/patients/${entry.entity_id}`;
+  if (entry.entity === 'appointment') return `/appointments/${entry.entity_id}`;
+  if (entry.entity === 'package_purchase' && entry.entity_patient_id) {
+    return `/patients/${entry.entity_patient_id}`;
+  }
   return null;
 }
+
+/** 'starts_at' → 'Starts'; a field without a label keeps its name, spaced. */
+function fieldLabel(t: Translate, key: string): string {
+  const label = `auditField_${key}`;
+  return label in auditEn ? t(label as MessageKey) : key.replace(/_/g, ' ');
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+/** A value as staff read it: statuses in words, instants in the centre's time, ids short. */
+function ReadableValue(props: {
+  t: Translate;
+  field: string;
+  value: unknown;
+  locale: Locale;
+  timezone: string;
+}) {
+  const { t, field, value, locale, timezone } = props;
+  if (value === null || value === undefined || value === '') return <bdi>—</bdi>;
+  if (typeof value === 'string') {
+    const status = `status_${value}`;
+    if (field === 'status' && status in statusLabels) return <bdi>{t(status as MessageKey)}</bdi>;
+    if (ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value))) {
+      const at = new Date(value);
+      return (
+        <bdi dir="ltr">
+          {formatDateAt(at, timezone, locale)} {formatTime(at, timezone, locale)}
+        </bdi>
+      );
+    }
+    return <bdi dir={/\p{Script=Arabic}/u.test(value) ? undefined : 'ltr'}>{value}</bdi>;
+  }
+  return <bdi dir="ltr">{JSON.stringify(value)}</bdi>;
+}
+
+const statusLabels: Record<string, true> = Object.fromEntries(
+  ['BOOKED', 'CONFIRMED', 'ARRIVED', 'COMPLETED', 'CANCELLED', 'LATE_CANCELLED', 'NO_SHOW'].map(
+    (status) => [`status_${status}`, true],
+  ),
+);
 
 export function AuditPage(props: AuditPageProps) {
   const t = useT();
@@ -155,56 +200,88 @@ function AuditRow({
   entry,
 }: Pick<AuditPageProps, 'locale' | 'timezone'> & { entry: AuditEntryRow }) {
   const t = useT();
-  const url = entry.entity_id ? entityUrl(entry.entity, entry.entity_id) : null;
+  const url = entityUrl(entry);
+  const name = (locale === 'ar' ? entry.entity_name_ar : null) ?? entry.entity_name_en;
   return (
     <tr data-action={entry.action}>
       <td>
-        <time datetime={entry.at.toISOString()}>
-          {formatDateAt(entry.at, timezone, locale)} {formatTime(entry.at, timezone, locale)}
-        </time>
+        <bdi dir="ltr">
+          <time datetime={entry.at.toISOString()}>
+            {formatDateAt(entry.at, timezone, locale)} {formatTime(entry.at, timezone, locale)}
+          </time>
+        </bdi>
       </td>
-      <td>{entry.actor_name ?? t('auditSystem')}</td>
+      <td>{entry.actor_name ? <bdi>{entry.actor_name}</bdi> : t('auditSystem')}</td>
       <td>{actionLabel(t, entry.action)}</td>
       <td>
         {entityLabel(t, entry.entity)}
         {entry.entity_id && (
           <>
-            {' '}
+            {': '}
             {url ? (
-              <a href={url} dir="ltr">
-                {entry.entity_id.slice(0, 8)}
+              <a href={url}>
+                <bdi>{name ?? entry.entity_id.slice(0, 8)}</bdi>
               </a>
             ) : (
-              <span dir="ltr">{entry.entity_id.slice(0, 8)}</span>
-            )}
+              <bdi>{name ?? entry.entity_id.slice(0, 8)}</bdi>
+            )}{' '}
+            <bdi dir="ltr" class="identifier muted" title={entry.entity_id}>
+              {entry.entity_id.slice(0, 8)}
+            </bdi>
           </>
         )}
       </td>
       <td class="audit-change">
-        <Values label={t('auditBefore')} values={entry.before} />
-        <Values label={t('auditAfter')} values={entry.after} />
+        <Changes entry={entry} locale={locale} timezone={timezone} />
       </td>
-      <td dir="ltr">{entry.ip ?? ''}</td>
+      <td>
+        <bdi dir="ltr">{entry.ip ?? ''}</bdi>
+      </td>
     </tr>
   );
 }
 
-/** A JSON object as "key: value" lines; nested values as compact JSON. */
-function Values({ label, values }: { label: string; values: unknown }) {
+function asRecord(values: unknown): Record<string, unknown> | null {
   if (values === null || values === undefined) return null;
-  const pairs =
-    typeof values === 'object' && !Array.isArray(values)
-      ? Object.entries(values as Record<string, unknown>)
-      : [['', values] as const];
+  return typeof values === 'object' && !Array.isArray(values)
+    ? (values as Record<string, unknown>)
+    : { value: values };
+}
+
+/**
+ * Before and after as a short list: with both, only the fields that changed ("Status: Booked →
+ * Arrived"); with one, its fields. Ids and timestamps stay left to right inside Arabic.
+ */
+function Changes(props: { entry: AuditEntryRow; locale: Locale; timezone: string }) {
+  const t = useT();
+  const before = asRecord(props.entry.before);
+  const after = asRecord(props.entry.after);
+  const value = (field: string, v: unknown) => (
+    <ReadableValue t={t} field={field} value={v} locale={props.locale} timezone={props.timezone} />
+  );
+  if (before && after) {
+    const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+      (field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+    );
+    return (
+      <ul class="audit-values">
+        {fields.map((field) => (
+          <li>
+            <span class="audit-key">{fieldLabel(t, field)}:</span> {value(field, before[field])}{' '}
+            {props.locale === 'ar' ? '←' : '→'} {value(field, after[field])}
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  const only = after ?? before;
+  if (!only) return null;
   return (
     <dl class="audit-values">
-      <dt>{label}</dt>
-      {pairs.map(([key, value]) => (
+      <dt>{after ? t('auditAfter') : t('auditBefore')}</dt>
+      {Object.entries(only).map(([field, v]) => (
         <dd>
-          <bdi dir="ltr">
-            {key && <span class="audit-key">{key}: </span>}
-            {typeof value === 'string' ? value : JSON.stringify(value)}
-          </bdi>
+          <span class="audit-key">{fieldLabel(t, field)}:</span> {value(field, v)}
         </dd>
       ))}
     </dl>

@@ -12,7 +12,12 @@ import {
 } from '../../../src/views/appointments/package-section.js';
 import { demoUserId } from '../../support/courses.js';
 import { createPackage, createPatient, createPurchase } from '../../support/factories.js';
-import { SLOT_LIST_ID } from '../../../src/views/appointments/schedule-fields.js';
+import {
+  NEXT_FREE_DAY_ID,
+  SLOT_LIST_ID,
+  SLOT_TAKEN_ID,
+} from '../../../src/views/appointments/schedule-fields.js';
+import { SUGGESTED_PACKAGE_ID } from '../../../src/views/appointments/patient-picker.js';
 
 const SUNDAY = '2026-11-29';
 
@@ -311,7 +316,7 @@ describe('the session number the booking page announces (date order, SPEC §1.9)
 });
 
 describe('statements per fragment', () => {
-  it('reads the chosen package, its clinic, providers and services in two statements (the session is cached)', async () => {
+  it("reads the chosen package, its clinic, providers, services and the default provider's free times in four statements (the session is cached)", async () => {
     const ahmed = await demo.patient('Ahmed Al-Rashid');
     const [purchase] = await demo.purchasesOf(ahmed);
     const query = new URLSearchParams({ patient_id: ahmed, package_purchase_id: purchase!.id });
@@ -329,7 +334,144 @@ describe('statements per fragment', () => {
     // One clinic: its providers and services come with the package.
     expect(chosen.page.querySelectorAll('#provider option').length).toBeGreaterThan(1);
     expect(chosen.page.querySelectorAll('#service option').length).toBeGreaterThan(0);
-    expect(chosen.count).toBe(2);
+    // Two more than the package and its choices: who saw Ahmed for this service last (Dr. Huda,
+    // chosen) and her free times today, saving the desk the provider's and the date's requests.
+    expect(chosen.page.querySelector('#provider option[selected]')?.text).toBe(
+      'Dr. Huda Al-Zahrani',
+    );
+    expect(chosen.page.querySelectorAll('#slot-list .slot').length).toBeGreaterThan(0);
+    expect(chosen.count).toBe(4);
     expect((await counted(`/appointments/new/package-section?${query.toString()}`)).count).toBe(1);
+  });
+});
+
+describe('booking with fewer steps', () => {
+  it('opens with the patient search focused; "Book another" keeps the patient', async () => {
+    const blank = html(await (await desk.request('/appointments/new')).text());
+    expect(blank.querySelector('#patient-search')?.hasAttribute('autofocus')).toBe(true);
+    const ahmed = await demo.patient('Ahmed Al-Rashid');
+    const again = html(await (await desk.request(`/appointments/new?patient_id=${ahmed}`)).text());
+    expect(again.querySelector('#patient-choice [name="patient_id"]')?.getAttribute('value')).toBe(
+      ahmed,
+    );
+    expect(again.querySelector(`#${SUGGESTED_PACKAGE_ID}`)?.text).toContain('10 SLP Sessions');
+    expect(again.querySelector('#patient-search')?.hasAttribute('autofocus')).toBe(false);
+  });
+
+  it("refuses another tenant's patient (404) and a malformed id (400) for Book another", async () => {
+    const mariam = await database.db
+      .selectFrom('patients')
+      .select('id')
+      .where('tenant_id', '=', demo.other)
+      .executeTakeFirstOrThrow();
+    expect((await desk.request(`/appointments/new?patient_id=${mariam.id}`)).status).toBe(404);
+    expect((await desk.request('/appointments/new?patient_id=nope')).status).toBe(400);
+  });
+
+  it('offers the suggested package as soon as the patient is chosen', async () => {
+    const ahmed = await demo.patient('Ahmed Al-Rashid');
+    const { page } = await fragment('/appointments/new/patient', { patient_id: ahmed });
+    const shortcut = page.querySelector(`#${SUGGESTED_PACKAGE_ID}`);
+    // (earlier tests of this file booked on it)
+    expect(shortcut?.text).toMatch(/^Use 10 SLP Sessions \(\d of 10 left\)$/);
+    const [purchase] = await demo.purchasesOf(ahmed);
+    expect(shortcut?.getAttribute('hx-get')).toContain(`package_purchase_id=${purchase!.id}`);
+    const newcomer = await createPatient(database.db, demo.demo);
+    const none = await fragment('/appointments/new/patient', { patient_id: newcomer.id });
+    expect(none.page.querySelector(`#${SUGGESTED_PACKAGE_ID}`)).toBeNull();
+  });
+
+  it('offers the next day with free time when the chosen day has none', async () => {
+    const friday = '2026-11-27'; // nobody works on Fridays
+    const { page } = await fragment('/appointments/new/slots', {
+      provider_id: ids.huda,
+      clinic_id: ids.slp,
+      date: friday,
+      duration: '45',
+    });
+    const offer = page.querySelector(`#${NEXT_FREE_DAY_ID}`);
+    expect(offer?.text).toBe('Next free day: Sunday, 29 November 2026');
+    expect(JSON.parse(offer!.getAttribute('hx-vals')!)).toEqual({ date: SUNDAY });
+    // The offer brings that day's times (its date wins over the form's).
+    const next = await fragment('/appointments/new/schedule', {
+      provider_id: ids.huda,
+      clinic_id: ids.slp,
+      service_id: ids.speech,
+      date: SUNDAY,
+    });
+    expect(next.page.querySelector('#date')?.getAttribute('value')).toBe(SUNDAY);
+    expect(next.page.querySelectorAll(`#${SLOT_LIST_ID} .slot`).length).toBeGreaterThan(0);
+  });
+
+  it("searches ahead only within the package's validity", async () => {
+    const ahmed = await demo.patient('Ahmed Al-Rashid');
+    const [purchase] = await demo.purchasesOf(ahmed);
+    const { page } = await fragment('/appointments/new/slots', {
+      provider_id: ids.huda,
+      clinic_id: ids.slp,
+      patient_id: ahmed,
+      package_purchase_id: purchase!.id,
+      appointment_type: 'package',
+      date: purchase!.expiry_date,
+      duration: '45',
+    });
+    // The expiry day itself may have times; the day after it never offers one.
+    const after = await fragment('/appointments/new/slots', {
+      provider_id: ids.huda,
+      clinic_id: ids.slp,
+      patient_id: ahmed,
+      package_purchase_id: purchase!.id,
+      appointment_type: 'package',
+      date: '2027-12-31',
+      duration: '45',
+    });
+    expect(after.page.querySelector(`#${NEXT_FREE_DAY_ID}`)).toBeNull();
+    expect(after.page.querySelector(`#${SLOT_LIST_ID}`)?.text).toContain(
+      'No free time in the days ahead either.',
+    );
+    expect(page.querySelector(`#${SLOT_LIST_ID}`)).not.toBeNull();
+  });
+
+  it('says where the choice was when the chosen time was taken at another desk', async () => {
+    const query = {
+      provider_id: ids.faisal,
+      clinic_id: ids.slp,
+      date: SUNDAY,
+      duration: '45',
+    };
+    const before = await fragment('/appointments/new/slots', query);
+    const context = before.page.querySelector('[name="slot_context"]')?.getAttribute('value');
+    const start = before.page.querySelector(`#${SLOT_LIST_ID} .slot input`)?.getAttribute('value');
+    expect(context && start).toBeTruthy();
+    // Another desk books that time.
+    const other = await demo.signIn('admin@demo.test');
+    const booked = await other.request('/appointments/api/book/', {
+      json: {
+        patient_id: await demo.patient('Sara Al-Harbi'),
+        appointment_type: 'single',
+        service_id: ids.speech,
+        clinic_id: ids.slp,
+        provider_id: ids.faisal,
+        start,
+        duration_minutes: 45,
+      },
+    });
+    expect(booked.status).toBe(201);
+    const after = await fragment('/appointments/new/slots', {
+      ...query,
+      start: start!,
+      slot_context: context!,
+    });
+    expect(after.page.querySelector(`#${SLOT_TAKEN_ID}`)?.text).toMatch(
+      /^\d\d:\d\d was just booked at another desk\. Please choose another time\.$/,
+    );
+    // A time missing from another day's or provider's list is no news.
+    const moved = await fragment('/appointments/new/slots', {
+      ...query,
+      date: '2026-11-30',
+      start: start!,
+      slot_context: context!,
+    });
+    expect(moved.page.querySelector(`#${SLOT_TAKEN_ID}`)).toBeNull();
   });
 });

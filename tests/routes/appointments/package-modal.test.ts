@@ -77,6 +77,10 @@ describe('patient search', () => {
     ['an English name', 'rashid', 'Ahmed Al-Rashid'],
     ['an Arabic name', 'الراشد', 'Ahmed Al-Rashid'],
     ['an MRN', 'MRN-000004', 'Layla Al-Otaibi'],
+    // Stored as +966501234567: the national, international and spaced spellings find it.
+    ['a national phone', '0501234567', 'Ahmed Al-Rashid'],
+    ['a phone with its country code', '966501234567', 'Ahmed Al-Rashid'],
+    ['a spaced international phone', '+966 50 123 4567', 'Ahmed Al-Rashid'],
   ])('finds by %s', async (_kind, q, name) => {
     const { page } = await fragment(desk, `/appointments/new/patients?q=${encodeURIComponent(q)}`);
     expect(
