@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { createApp } from '../src/app.js';
 import { connectPostgres } from '../src/db/client.js';
 import { SCALE_PASSWORD } from '../src/db/seed/scale.js';
-import type { EventBus } from '../src/events/bus.js';
+import { silentBus } from '../src/events/bus.js';
 
 /**
  * `npm run bench:reports`: SPEC §7 "every report answers in ≤ 300 ms on the 1M-appointment
@@ -21,17 +21,8 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const TARGET_MS = 300;
 
-const bus: EventBus = {
-  subscribe: () => () => {},
-  onSessionChange: () => () => {},
-  onResumed: () => () => {},
-  ready: () => Promise.resolve(),
-  subscriberCount: () => 0,
-  close: () => Promise.resolve(),
-};
-
 const db = connectPostgres(values['database-url'], 4);
-const app = createApp({ db, clock: () => new Date(), bus });
+const app = createApp({ db, clock: () => new Date(), bus: silentBus });
 
 const login = await app.request('/login', {
   method: 'POST',

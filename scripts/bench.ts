@@ -19,7 +19,7 @@ import { createApp } from '../src/app.js';
 import { connectPostgres, type Database } from '../src/db/client.js';
 import { SCALE_FRONT_DESK_EMAIL, SCALE_PASSWORD } from '../src/db/seed/scale.js';
 import { addDays, localDate } from '../src/domain/dates.js';
-import type { EventBus } from '../src/events/bus.js';
+import { silentBus } from '../src/events/bus.js';
 import { QueryCounter } from '../src/db/query-counter.js';
 
 /**
@@ -316,7 +316,7 @@ async function countInProcess(db: Database, session: Session, route: Route) {
 }
 
 function inProcessApp(db: Database) {
-  return createApp({ db, clock: () => new Date(), bus: quietBus });
+  return createApp({ db, clock: () => new Date(), bus: silentBus });
 }
 
 async function requestInProcess(app: ReturnType<typeof createApp>, session: Session, route: Route) {
@@ -396,16 +396,6 @@ function literal(value: unknown): string {
   if (typeof value === 'string') return pg.escapeLiteral(value);
   throw new Error(`No SQL literal for ${typeof value}.`);
 }
-
-/** The routes measured publish changes through the database, not through the bus. */
-const quietBus: EventBus = {
-  subscribe: () => () => {},
-  onSessionChange: () => () => {},
-  onResumed: () => () => {},
-  subscriberCount: () => 0,
-  ready: () => Promise.resolve(),
-  close: () => Promise.resolve(),
-};
 
 async function login(origin: string): Promise<Session> {
   const response = await fetch(`${origin}/login`, {

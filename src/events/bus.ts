@@ -131,6 +131,16 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+/** A bus that hears nothing and tells nobody: for tools whose changes no screen awaits. */
+export const silentBus: EventBus = {
+  subscribe: () => () => {},
+  onSessionChange: () => () => {},
+  onResumed: () => () => {},
+  ready: () => Promise.resolve(),
+  subscriberCount: () => 0,
+  close: () => Promise.resolve(),
+};
+
 /** The in-memory half of every bus: subscribers by tenant, and one notification to many. */
 class TenantFanout {
   private readonly listeners = new Map<string, Set<ChangeListener>>();

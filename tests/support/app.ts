@@ -1,6 +1,6 @@
 import { createApp } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
-import type { EventBus } from '../../src/events/bus.js';
+import { silentBus, type EventBus } from '../../src/events/bus.js';
 
 /** A clock the test moves by hand. */
 export class TestClock {
@@ -15,14 +15,7 @@ export class TestClock {
  * For apps whose tests do not watch changes: GET /events opens and never hears anything.
  * To see changes, pass the TestDatabase's `bus`.
  */
-export const unwiredBus: EventBus = {
-  subscribe: () => () => {},
-  onSessionChange: () => () => {},
-  onResumed: () => () => {},
-  ready: () => Promise.resolve(),
-  subscriberCount: () => 0,
-  close: () => Promise.resolve(),
-};
+export const unwiredBus: EventBus = silentBus;
 
 /** A bus whose lost-and-resumed LISTEN the test sets off (`resume()`). */
 export function resumableBus(bus: EventBus) {
