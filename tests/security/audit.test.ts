@@ -90,6 +90,10 @@ describe('every change is audited with actor, action, entity, before and after',
       sessions_used: 0,
       status: 'ACTIVE',
       price: '5000.00',
+      // SPEC §7: the sale's discount (none here) and what was paid with it (pay later)
+      discount: '0.00',
+      discount_reason: null,
+      amount_paid: '0.00',
       services: [
         {
           service_id: expect.any(String),
