@@ -37,17 +37,17 @@ function OwnerRows(props: {
         );
         return (
           <tr id={`feeds-${owner.id}`}>
-            <td>
+            <td class="wrap">
               {name}
               {!owner.active && <span class="badge badge-muted">{t('inactive')}</span>}
             </td>
-            <td>
+            <td class="wrap">
               {feeds.length === 0 ? (
                 <span class="muted">{t('noCalendarFeed')}</span>
               ) : (
                 <ul class="plain-list">
                   {feeds.map((feed) => (
-                    <li id={`feed-${feed.id}`}>
+                    <li id={`feed-${feed.id}`} class="feed-line">
                       <span>
                         {t('calendarFeedCreated', {
                           date: formatDateAt(feed.created_at, props.timezone, locale),
@@ -101,18 +101,20 @@ function OwnerTable(props: Parameters<typeof OwnerRows>[0] & { title: string; id
       {props.owners.length === 0 ? (
         <p class="empty">{t('noCalendarOwners')}</p>
       ) : (
-        <table class="data-table" id={props.id}>
-          <thead>
-            <tr>
-              <th scope="col">{t('name')}</th>
-              <th scope="col">{t('calendarFeedLinks')}</th>
-              <th scope="col">{t('adminActions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            <OwnerRows {...props} />
-          </tbody>
-        </table>
+        <div class="table-scroll">
+          <table class="data-table" id={props.id}>
+            <thead>
+              <tr>
+                <th scope="col">{t('name')}</th>
+                <th scope="col">{t('calendarFeedLinks')}</th>
+                <th scope="col">{t('adminActions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <OwnerRows {...props} />
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

@@ -181,10 +181,10 @@ describe('tenant settings', () => {
     expect(response.status).toBe(422);
     const page = html(await response.text());
     expect(textOf(page.querySelector('#settings-reminder-hours-error'))).toBe(
-      'أدخل عددًا صحيحًا من الساعات من ١ إلى ١٦٨ أو اتركه فارغًا.',
+      'أدخل عددًا صحيحًا من الساعات من 1 إلى 168 أو اتركه فارغًا.',
     );
     expect(textOf(page.querySelector('#settings-vat-percent-error'))).toBe(
-      'أدخل نسبة من ٠ إلى ٩٩٫٩٩، مثل ١٥.',
+      'أدخل نسبة من 0 إلى 99.99، مثل 15.',
     );
     expect(textOf(page.querySelector('#settings-country-error'))).toBe(
       'أدخل رمز دولة من حرفين لاتينيين، مثل SA.',
