@@ -122,7 +122,7 @@ async function userId(email: string) {
 
 /** Text no other row uses: names, e-mails, phones. */
 const fresh = (prefix: string) => `${prefix} ${randomUUID().slice(0, 8)}`;
-const freshPhone = () => `05${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+const freshPhone = () => `050${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 
 async function freshProvider() {
   return createProvider(database.db, demo.demo, [ids.slp]);

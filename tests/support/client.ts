@@ -60,7 +60,11 @@ export class TestClient {
   async login(email: string, password: string): Promise<void> {
     const response = await this.request('/login', { form: { email, password } });
     if (response.status !== 303) throw new Error(`login failed with ${response.status}`);
-    const home = html(await (await this.request('/')).text());
+    // Where sign-in leads (a provider's home redirects on to My day): a page with the token.
+    let landing = await this.request('/');
+    const next = landing.status === 303 ? landing.headers.get('location') : null;
+    if (next) landing = await this.request(next);
+    const home = html(await landing.text());
     this.csrfToken = home.querySelector('meta[name="csrf-token"]')?.getAttribute('content');
   }
 
