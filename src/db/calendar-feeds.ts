@@ -75,7 +75,9 @@ export async function openCalendarFeed(
           .where('tenant_id', '=', actor.tenantId)
           .where('id', '=', owner.clinicId)
           .executeTakeFirst();
-  if (!found) throw new NotFound('providerId' in owner ? 'providerNotFound' : 'clinicNotFound');
+  if (!found) {
+    throw 'providerId' in owner ? new NotFound('providerNotFound') : new NotFound('clinicNotFound');
+  }
   const feed = await createCalendarFeed(trx, actor.tenantId, owner, actor.userId);
   await recordAudit(trx, {
     tenantId: actor.tenantId,
