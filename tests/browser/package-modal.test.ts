@@ -7,6 +7,11 @@ import { ANNOUNCER_ID } from '../../src/views/announcer.js';
 import { PACKAGE_HINT_ID } from '../../src/views/appointments/booking-page.js';
 import { PACKAGE_MODAL_ID } from '../../src/views/appointments/package-modal.js';
 import {
+  SALE_CONFIRM_ID,
+  SALE_FORM_ID,
+  SALE_PAY_LATER_ID,
+} from '../../src/views/appointments/sale-confirmation.js';
+import {
   PATIENT_CHOICE_ID,
   PATIENT_RESULTS_ID,
 } from '../../src/views/appointments/patient-picker.js';
@@ -108,6 +113,10 @@ describe.skipIf(browserTestsSkipped)('the package modal in Chromium', () => {
     await page.getByLabel('Use package').check();
     const card = page.locator('.package-card', { hasText: '20 ABA Therapy Package' });
     await card.getByRole('button').dblclick();
+    // The sale's confirmation (SPEC §7), sold with pay later: confirmed with a double click too.
+    await page.waitForSelector(`#${PACKAGE_MODAL_ID}[open] #${SALE_FORM_ID}`);
+    await page.locator(`#${SALE_PAY_LATER_ID}`).check();
+    await page.locator(`#${SALE_CONFIRM_ID}`).dblclick();
     await expect
       .poll(() => page.locator('#package-next-session').textContent())
       .toBe('Session 1 of 20 will be booked.');
