@@ -64,6 +64,12 @@ describe.skipIf(browserTestsSkipped)('reminders and calendar links in Chromium',
   });
 
   it('the settings page shows messages and tax, in both languages, and refuses a bad VAT rate', async () => {
+    // A user's language is kept: the calendar links test above left the admin in Arabic.
+    await fixture.database.db
+      .updateTable('users')
+      .set({ locale: 'en' })
+      .where('email', '=', 'admin@demo.test')
+      .execute();
     const page = await signedInPage(
       fixture.browser,
       fixture.server.url,
