@@ -102,7 +102,10 @@ export const AUDIT_ACTIONS = [
   'appointment.book',
   'appointment.cancel',
   'appointment.reschedule',
+  'appointment.reverted',
   'appointment.status',
+  'calendar_feed.create',
+  'calendar_feed.revoke',
   'clinic.create',
   'clinic.update',
   'package.assign',
@@ -140,6 +143,7 @@ export const AUDIT_ACTIONS = [
 
 export const AUDIT_ENTITIES = [
   'appointment',
+  'calendar_feed',
   'clinic',
   'package',
   'package_purchase',

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS, AUDIT_ENTITIES, recordAudit } from '../../src/db/audit.js';
 import { translator, type MessageKey } from '../../src/i18n/index.js';
@@ -329,6 +331,19 @@ describe('the audit page', () => {
     }
     expect(seen).toHaveLength(total);
     expect(new Set(seen).size).toBe(total);
+  });
+
+  it('lists every action the code records (written as action: "…" literals), for the filter', () => {
+    const recorded = new Set<string>();
+    for (const file of readdirSync('src', { recursive: true, encoding: 'utf8' })) {
+      if (!/\.tsx?$/.test(file)) continue;
+      const source = readFileSync(join('src', file), 'utf8');
+      for (const [, action] of source.matchAll(/\baction: '([a-z_.]+)'/g)) recorded.add(action!);
+    }
+    expect(recorded.size).toBeGreaterThan(10);
+    expect(
+      [...recorded].filter((action) => !(AUDIT_ACTIONS as readonly string[]).includes(action)),
+    ).toEqual([]);
   });
 
   it('names every action and record kind in both languages, and filters by each action', async () => {
