@@ -108,7 +108,8 @@
 
   // A package chosen from the patient's shortcut (not the modal): the booking uses it.
   document.addEventListener('htmx:afterSwap', function (event) {
-    if (event.detail.target.id !== 'package-section' || !packageChosen()) return;
+    var target = event.detail.target;
+    if (!target || target.id !== 'package-section' || !packageChosen()) return;
     var usePackage = byId('type-package');
     if (usePackage) usePackage.checked = true;
     byId('package-hint').hidden = true;
