@@ -75,32 +75,34 @@ function FinanceHome(
         {takings.length === 0 ? (
           <p class="empty">{t('noTakingsToday')}</p>
         ) : (
-          <table class="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('paymentMethod')}</th>
-                <th scope="col">{t('paymentKind_PAYMENT')}</th>
-                <th scope="col">{t('paymentKind_REFUND')}</th>
-                <th scope="col">{t('takingsTotal')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {takings.map((row) => (
+          <div class="table-scroll" role="region" aria-labelledby="takings-title" tabindex={0}>
+            <table class="data-table">
+              <thead>
                 <tr>
-                  <th scope="row">{t(`method_${row.method}`)}</th>
-                  <td>{money(toHalalas(row.paid))}</td>
-                  <td>{money(toHalalas(row.refunded))}</td>
-                  <td>{money(net(row))}</td>
+                  <th scope="col">{t('paymentMethod')}</th>
+                  <th scope="col">{t('paymentKind_PAYMENT')}</th>
+                  <th scope="col">{t('paymentKind_REFUND')}</th>
+                  <th scope="col">{t('takingsTotal')}</th>
                 </tr>
-              ))}
-              <tr class="takings-total">
-                <th scope="row">{t('takingsTotal')}</th>
-                <td></td>
-                <td></td>
-                <td id="takings-total">{money(total)}</td>
-              </tr>
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {takings.map((row) => (
+                  <tr>
+                    <th scope="row">{t(`method_${row.method}`)}</th>
+                    <td>{money(toHalalas(row.paid))}</td>
+                    <td>{money(toHalalas(row.refunded))}</td>
+                    <td>{money(net(row))}</td>
+                  </tr>
+                ))}
+                <tr class="takings-total">
+                  <th scope="row">{t('takingsTotal')}</th>
+                  <td></td>
+                  <td></td>
+                  <td id="takings-total">{money(total)}</td>
+                </tr>
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
       <DayPayments {...props} />
@@ -164,11 +166,11 @@ function DayPayments(props: {
             <tr>
               <th scope="col">{t('receiptColumn')}</th>
               <th scope="col">{t('time')}</th>
-              <th scope="col">{t('patient')}</th>
-              <th scope="col">{t('packageName')}</th>
               <th scope="col">{t('paymentKind')}</th>
               <th scope="col">{t('paymentMethod')}</th>
               <th scope="col">{t('amount')}</th>
+              <th scope="col">{t('patient')}</th>
+              <th scope="col">{t('packageName')}</th>
             </tr>
           </thead>
           <tbody>
@@ -184,6 +186,12 @@ function DayPayments(props: {
                     {formatTime(payment.received_at, props.timezone, locale)}
                   </span>
                 </td>
+                <td>{t(`paymentKind_${payment.kind}`)}</td>
+                <td>{t(`method_${payment.method}`)}</td>
+                <td>
+                  {payment.kind === 'REFUND' ? '−' : ''}
+                  {formatMoney(payment.amount, props.currency, locale)}
+                </td>
                 <td>
                   <a href={`/patients/${payment.patient_id}#money-${payment.purchase_id}`}>
                     {localName(
@@ -194,12 +202,6 @@ function DayPayments(props: {
                 </td>
                 <td>
                   {localName({ name_en: payment.package_en, name_ar: payment.package_ar }, locale)}
-                </td>
-                <td>{t(`paymentKind_${payment.kind}`)}</td>
-                <td>{t(`method_${payment.method}`)}</td>
-                <td>
-                  {payment.kind === 'REFUND' ? '−' : ''}
-                  {formatMoney(payment.amount, props.currency, locale)}
                 </td>
               </tr>
             ))}

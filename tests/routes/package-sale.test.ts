@@ -484,9 +484,9 @@ describe('finance’s home page', () => {
       expect(row.querySelector('td a')?.getAttribute('href')).toMatch(
         /^\/patients\/[0-9a-f-]{36}#money-[0-9a-f-]{36}$/,
       );
-      expect(cells[4]).toBe(payment.kind === 'REFUND' ? 'Refund' : 'Payment');
-      expect(cells[5]).toBe(payment.method === 'CASH' ? 'Cash' : 'Card');
-      expect(cells[6]).toMatch(payment.kind === 'REFUND' ? /^−[\d,.]+ SAR$/ : /^[\d,.]+ SAR$/);
+      expect(cells[2]).toBe(payment.kind === 'REFUND' ? 'Refund' : 'Payment');
+      expect(cells[3]).toBe(payment.method === 'CASH' ? 'Cash' : 'Card');
+      expect(cells[4]).toMatch(payment.kind === 'REFUND' ? /^−[\d,.]+ SAR$/ : /^[\d,.]+ SAR$/);
     }
   });
 
@@ -499,11 +499,11 @@ describe('finance’s home page', () => {
     expect(list.querySelectorAll('thead th').map((th) => th.text)).toEqual([
       'الإيصال',
       'الوقت',
-      'المريض',
-      'الباقة',
       'النوع',
       'طريقة الدفع',
       'المبلغ',
+      'المريض',
+      'الباقة',
     ]);
     expect(list.text).not.toMatch(/Receipt|Cash|Card|Payment|Refund/);
     await arabic.request('/account/locale', { form: { locale: 'en' } });
