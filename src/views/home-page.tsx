@@ -1,8 +1,15 @@
 import type { AuthContext } from '../auth/session.js';
-import type { OutstandingBalance, Takings } from '../db/finance.js';
+import type { DayPayment, OutstandingBalance, Takings } from '../db/finance.js';
 import type { Locale } from '../db/schema.js';
 import { fromHalalas, toHalalas } from '../domain/money.js';
-import { currencyName, formatDate, formatMoney, localName, timeZoneName } from './format.js';
+import {
+  currencyName,
+  formatDate,
+  formatMoney,
+  formatTime,
+  localName,
+  timeZoneName,
+} from './format.js';
 import { roleKey } from '../i18n/index.js';
 import { useT } from './request-context.js';
 
@@ -11,11 +18,15 @@ export const HOME_REPORTS_LINK_ID = 'reports-link';
 
 export const TAKINGS_ID = 'finance-takings';
 export const OUTSTANDING_ID = 'finance-outstanding';
+export const DAY_PAYMENTS_ID = 'finance-payments';
 
 /** What FINANCE lands on (SPEC §7): today's takings by method, the balances still owed. */
 export interface FinanceSummary {
   today: string;
   takings: Takings[];
+  /** Today's payments and refunds, the latest first; `paymentsCut`: older ones not listed. */
+  payments: DayPayment[];
+  paymentsCut: boolean;
   outstanding: OutstandingBalance[];
 }
 
@@ -35,12 +46,21 @@ export function HomePage({
   return (
     <div class="stack">
       <Welcome locale={locale} auth={auth} canBook={canBook} canReadReports={canReadReports} />
-      {finance && <FinanceHome locale={locale} currency={auth.tenant.currency} {...finance} />}
+      {finance && (
+        <FinanceHome
+          locale={locale}
+          currency={auth.tenant.currency}
+          timezone={auth.tenant.timezone}
+          {...finance}
+        />
+      )}
     </div>
   );
 }
 
-function FinanceHome(props: FinanceSummary & { locale: Locale; currency: string }) {
+function FinanceHome(
+  props: FinanceSummary & { locale: Locale; currency: string; timezone: string },
+) {
   const t = useT();
   const { locale, takings, outstanding } = props;
   const money = (halalas: number) => formatMoney(fromHalalas(halalas), props.currency, locale);
@@ -55,34 +75,37 @@ function FinanceHome(props: FinanceSummary & { locale: Locale; currency: string 
         {takings.length === 0 ? (
           <p class="empty">{t('noTakingsToday')}</p>
         ) : (
-          <table class="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('paymentMethod')}</th>
-                <th scope="col">{t('paymentKind_PAYMENT')}</th>
-                <th scope="col">{t('paymentKind_REFUND')}</th>
-                <th scope="col">{t('takingsTotal')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {takings.map((row) => (
+          <div class="table-scroll" role="region" aria-labelledby="takings-title" tabindex={0}>
+            <table class="data-table">
+              <thead>
                 <tr>
-                  <th scope="row">{t(`method_${row.method}`)}</th>
-                  <td>{money(toHalalas(row.paid))}</td>
-                  <td>{money(toHalalas(row.refunded))}</td>
-                  <td>{money(net(row))}</td>
+                  <th scope="col">{t('paymentMethod')}</th>
+                  <th scope="col">{t('paymentKind_PAYMENT')}</th>
+                  <th scope="col">{t('paymentKind_REFUND')}</th>
+                  <th scope="col">{t('takingsTotal')}</th>
                 </tr>
-              ))}
-              <tr class="takings-total">
-                <th scope="row">{t('takingsTotal')}</th>
-                <td></td>
-                <td></td>
-                <td id="takings-total">{money(total)}</td>
-              </tr>
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {takings.map((row) => (
+                  <tr>
+                    <th scope="row">{t(`method_${row.method}`)}</th>
+                    <td>{money(toHalalas(row.paid))}</td>
+                    <td>{money(toHalalas(row.refunded))}</td>
+                    <td>{money(net(row))}</td>
+                  </tr>
+                ))}
+                <tr class="takings-total">
+                  <th scope="row">{t('takingsTotal')}</th>
+                  <td></td>
+                  <td></td>
+                  <td id="takings-total">{money(total)}</td>
+                </tr>
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
+      <DayPayments {...props} />
       <section class="card" id={OUTSTANDING_ID} aria-labelledby="outstanding-title">
         <h2 id="outstanding-title">{t('outstandingBalances')}</h2>
         {outstanding.length === 0 ? (
@@ -117,6 +140,75 @@ function FinanceHome(props: FinanceSummary & { locale: Locale; currency: string 
         )}
       </section>
     </>
+  );
+}
+
+/** Each payment and refund of the day with its receipt: what the till is reconciled against. */
+function DayPayments(props: {
+  locale: Locale;
+  currency: string;
+  timezone: string;
+  payments: DayPayment[];
+  paymentsCut: boolean;
+}) {
+  const t = useT();
+  const { locale, payments } = props;
+  if (payments.length === 0) return null;
+  return (
+    <section class="card" id={DAY_PAYMENTS_ID} aria-labelledby="day-payments-title">
+      <h2 id="day-payments-title">{t('paymentsToday')}</h2>
+      {props.paymentsCut && (
+        <p class="muted">{t('paymentsTodayCut', { count: payments.length })}</p>
+      )}
+      <div class="table-scroll" role="region" aria-labelledby="day-payments-title" tabindex={0}>
+        <table class="data-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('receiptColumn')}</th>
+              <th scope="col">{t('time')}</th>
+              <th scope="col">{t('paymentKind')}</th>
+              <th scope="col">{t('paymentMethod')}</th>
+              <th scope="col">{t('amount')}</th>
+              <th scope="col">{t('patient')}</th>
+              <th scope="col">{t('packageName')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {payments.map((payment) => (
+              <tr id={`day-payment-${payment.id}`}>
+                <th scope="row">
+                  <a href={`/receipts/${payment.id}`}>
+                    {t('receiptNumbered', { number: payment.invoice_number })}
+                  </a>
+                </th>
+                <td>
+                  <span class="time">
+                    {formatTime(payment.received_at, props.timezone, locale)}
+                  </span>
+                </td>
+                <td>{t(`paymentKind_${payment.kind}`)}</td>
+                <td>{t(`method_${payment.method}`)}</td>
+                <td>
+                  {payment.kind === 'REFUND' ? '−' : ''}
+                  {formatMoney(payment.amount, props.currency, locale)}
+                </td>
+                <td>
+                  <a href={`/patients/${payment.patient_id}#money-${payment.purchase_id}`}>
+                    {localName(
+                      { name_en: payment.patient_en, name_ar: payment.patient_ar },
+                      locale,
+                    )}
+                  </a>
+                </td>
+                <td>
+                  {localName({ name_en: payment.package_en, name_ar: payment.package_ar }, locale)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 

@@ -6,7 +6,7 @@ import {
   PACKAGE_RECEIPT_LINK_ID,
 } from '../../src/views/appointments/package-section.js';
 import { SALE_FORM_ID } from '../../src/views/appointments/sale-confirmation.js';
-import { OUTSTANDING_ID, TAKINGS_ID } from '../../src/views/home-page.js';
+import { DAY_PAYMENTS_ID, OUTSTANDING_ID, TAKINGS_ID } from '../../src/views/home-page.js';
 import {
   PATIENT_PAYMENTS_ID,
   PAYMENT_NOTICE_ID,
@@ -457,5 +457,99 @@ describe('finance’s home page', () => {
     // the desk's home has none of it
     const deskHome = html(await (await desk.request('/')).text());
     expect(deskHome.querySelector(`#${TAKINGS_ID}`)).toBeNull();
+    expect(deskHome.querySelector(`#${DAY_PAYMENTS_ID}`)).toBeNull();
+  });
+
+  it('lists today’s payments and refunds, the latest first, each with its receipt and patient', async () => {
+    // the tests above' payments, on the demo clock's day since the test before
+    const today = await database.db
+      .selectFrom('payments')
+      .select(['id', 'kind', 'method', 'amount', 'invoice_number'])
+      .where('tenant_id', '=', demo.demo)
+      .where('received_at', '=', DEMO_NOW)
+      .orderBy('invoice_number', 'desc')
+      .execute();
+    expect(today.map((row) => row.kind)).toContain('REFUND');
+    const page = html(await (await finance.request('/')).text());
+    const rows = page.querySelectorAll(`#${DAY_PAYMENTS_ID} tbody tr`);
+    expect(rows.map((row) => row.id)).toEqual(today.map((row) => `day-payment-${row.id}`));
+    expect(page.querySelector(`#${DAY_PAYMENTS_ID} p.muted`)).toBeNull();
+    for (const [index, row] of rows.entries()) {
+      const payment = today[index]!;
+      const cells = row.querySelectorAll('th, td').map((cell) => cell.text.trim());
+      const receipt = row.querySelector('th a')!;
+      expect(receipt.getAttribute('href')).toBe(`/receipts/${payment.id}`);
+      expect(receipt.text).toBe(`Receipt ${payment.invoice_number}`);
+      expect(cells[1]).toBe('12:00'); // DEMO_NOW in Riyadh
+      expect(row.querySelector('td a')?.getAttribute('href')).toMatch(
+        /^\/patients\/[0-9a-f-]{36}#money-[0-9a-f-]{36}$/,
+      );
+      expect(cells[2]).toBe(payment.kind === 'REFUND' ? 'Refund' : 'Payment');
+      expect(cells[3]).toBe(payment.method === 'CASH' ? 'Cash' : 'Card');
+      expect(cells[4]).toMatch(payment.kind === 'REFUND' ? /^−[\d,.]+ SAR$/ : /^[\d,.]+ SAR$/);
+    }
+  });
+
+  it('reads the list in Arabic', async () => {
+    const arabic = await demo.signIn('finance@demo.test');
+    await arabic.request('/account/locale', { form: { locale: 'ar' } });
+    const page = html(await (await arabic.request('/')).text());
+    const list = page.querySelector(`#${DAY_PAYMENTS_ID}`)!;
+    expect(list.querySelector('h2')?.text).toBe('مدفوعات اليوم والمبالغ المستردة، الأحدث أولاً');
+    expect(list.querySelectorAll('thead th').map((th) => th.text)).toEqual([
+      'الإيصال',
+      'الوقت',
+      'النوع',
+      'طريقة الدفع',
+      'المبلغ',
+      'المريض',
+      'الباقة',
+    ]);
+    expect(list.text).not.toMatch(/Receipt|Cash|Card|Payment|Refund/);
+    await arabic.request('/account/locale', { form: { locale: 'en' } });
+  });
+
+  it('says when only the latest 100 of the day are listed', async () => {
+    const [purchase] = await demo.purchasesOf(await demo.patient('Ahmed Al-Rashid'));
+    const user = await database.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'finance@demo.test')
+      .executeTakeFirstOrThrow();
+    // Rows of their own, numbered far past the tenant's counter, and taken away after.
+    const rows = Array.from({ length: 101 }, (_, index) => ({
+      tenant_id: demo.demo,
+      purchase_id: purchase!.id,
+      kind: 'PAYMENT' as const,
+      amount: '1.00',
+      vat_amount: '0.13',
+      method: 'CASH' as const,
+      received_by: user.id,
+      received_at: new Date(DEMO_NOW.getTime() + (index + 1) * 1000),
+      invoice_number: 900_000 + index,
+    }));
+    const inserted = await database.db
+      .insertInto('payments')
+      .values(rows)
+      .returning('id')
+      .execute();
+    try {
+      const page = html(await (await finance.request('/')).text());
+      const listed = page.querySelectorAll(`#${DAY_PAYMENTS_ID} tbody tr`);
+      expect(listed).toHaveLength(100);
+      expect(listed[0]!.querySelector('th a')?.text).toBe('Receipt 900100');
+      expect(page.querySelector(`#${DAY_PAYMENTS_ID} p.muted`)?.text).toBe(
+        'Only the latest 100 are listed.',
+      );
+    } finally {
+      await database.db
+        .deleteFrom('payments')
+        .where(
+          'id',
+          'in',
+          inserted.map((row) => row.id),
+        )
+        .execute();
+    }
   });
 });

@@ -78,6 +78,12 @@ export async function switchToArabic(page: Page) {
   await page.waitForSelector('html[dir="rtl"]');
 }
 
+/** Back to English (a user's language is kept: the next test signing them in gets it). */
+export async function switchToEnglish(page: Page) {
+  await page.locator('.topbar-user button[lang="en"]').click();
+  await page.waitForSelector('html[dir="ltr"]');
+}
+
 /**
  * The page as it is now, at every width (the step's name says what it shows), then back to
  * the desktop size. `widths` narrows it to the desktop for steps that look like an earlier one.

@@ -1,4 +1,5 @@
 import jsQRModule from 'jsqr';
+import type { Locator } from 'playwright-core';
 
 // jsqr is CommonJS with an ES-style `default`: under NodeNext TypeScript types the default
 // import as the module object, while Node hands over module.exports, the function itself.
@@ -57,4 +58,24 @@ export function parseTlv(base64: string): { tag: number; length: number; value: 
     offset += 2 + length;
   }
   return records;
+}
+
+/**
+ * Reads the QR code as Chromium shows it: a screenshot of the element, its pixels taken by the
+ * page's own image decoder (no PNG library here) and read with jsQR, as a phone would.
+ */
+export async function decodeQrOnScreen(locator: Locator): Promise<string> {
+  const png = await locator.screenshot();
+  const image = await locator.page().evaluate(async (base64) => {
+    const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d')!;
+    context.drawImage(bitmap, 0, 0);
+    const { width, height, data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+    return { width, height, pixels: Array.from(data) };
+  }, png.toString('base64'));
+  const code = jsQR(Uint8ClampedArray.from(image.pixels), image.width, image.height);
+  if (!code) throw new Error('the QR code on the screen does not decode');
+  return code.data;
 }

@@ -3,6 +3,7 @@ import { tenantChecksum } from '../../security/tenant-checksum.js';
 import { listenTo } from '../../events/changes.js';
 import type { TestClient } from '../../support/client.js';
 import { openSignedInDemo, type DemoFixture } from '../../support/demo.js';
+import { saleFormOf, salePath } from '../../support/sale.js';
 import type { TestDatabase } from '../../support/test-db.js';
 
 /** SPEC §7: a purchase's money as JSON — the purchase, payments and refunds. */
@@ -41,6 +42,46 @@ function pay(client: TestClient, purchaseId: string, body: Record<string, unknow
 
 function refund(client: TestClient, purchaseId: string, body: Record<string, unknown>) {
   return client.request(`/appointments/api/purchases/${purchaseId}/refunds/`, { json: body });
+}
+
+/** A money amount of SPEC §7: a JSON number with at most two decimals. */
+const MONEY = expect.toSatisfy(
+  (value: unknown) =>
+    typeof value === 'number' && Math.abs(value * 100 - Math.round(value * 100)) < 1e-6,
+  'a JSON number with at most 2 decimals',
+);
+
+/** §4's refusal, exactly: `{success: false, error: {code, message, fields?}}`. */
+function refusal(code: string, fields?: string[]) {
+  return {
+    success: false,
+    error: {
+      code,
+      message: expect.any(String),
+      ...(fields && {
+        fields: Object.fromEntries(fields.map((field) => [field, expect.any(String)])),
+      }),
+    },
+  };
+}
+
+/**
+ * Sara's ABA package sold by an administrator through the modal's confirmation (the JSON
+ * assignment gives no discount): 500 off, 1,500 paid in cash.
+ */
+async function discountedPurchase(): Promise<string> {
+  const admin = await demo.signIn('admin@demo.test');
+  const patientId = await demo.patient('Sara Al-Harbi');
+  const path = salePath(patientId, await demo.pkg('20 ABA Therapy Package'));
+  const form = await saleFormOf(admin, path);
+  const before = new Set((await demo.purchasesOf(patientId)).map((purchase) => purchase.id));
+  const sold = await admin.request('/appointments/new/assign', {
+    form: { ...form, discount: '500', discount_reason: 'Sibling', amount: '1500', method: 'CASH' },
+    htmx: true,
+  });
+  expect(sold.status).toBe(200);
+  const [purchase] = (await demo.purchasesOf(patientId)).filter((row) => !before.has(row.id));
+  return purchase!.id;
 }
 
 async function body(response: Response) {
@@ -108,6 +149,48 @@ describe('GET /appointments/api/purchases/<id>/', () => {
     const answer = await body(await desk.request(`/appointments/api/purchases/${purchaseId}/`));
     expect(answer).toMatchObject({ price: 5000, discount: 0, amount_paid: 1234.5 });
     expect(answer.balance_due).toBe(3765.5);
+  });
+
+  it('keeps the shape for a discounted, partly refunded purchase with no appointment yet', async () => {
+    const purchaseId = await discountedPurchase();
+    const finance = await demo.signIn('finance@demo.test');
+    const refunded = await refund(finance, purchaseId, {
+      amount: 200.5,
+      method: 'CASH',
+      reason: 'Overcharged',
+    });
+    expect(refunded.status).toBe(201);
+    const answer = await body(await desk.request(`/appointments/api/purchases/${purchaseId}/`));
+    // balance_due = price − discount − paid + refunded = 5000 − 500 − 1500 + 200.50
+    expect(answer).toEqual({
+      success: true,
+      id: purchaseId,
+      patient_id: await demo.patient('Sara Al-Harbi'),
+      package_id: await demo.pkg('20 ABA Therapy Package'),
+      package_name: '20 ABA Therapy Package',
+      status: 'ACTIVE',
+      purchase_date: expect.stringMatching(DATE),
+      expiry_date: expect.stringMatching(DATE),
+      total_sessions: 20,
+      sessions_used: 0,
+      sessions_remaining: 20,
+      price: 5000,
+      discount: 500,
+      amount_paid: 1299.5,
+      balance_due: 3200.5,
+      services: [
+        {
+          service_id: expect.stringMatching(UUID),
+          name: 'ABA Therapy',
+          sessions: 20,
+          sessions_used: 0,
+        },
+      ],
+      appointments: [],
+    });
+    for (const key of ['price', 'discount', 'amount_paid', 'balance_due']) {
+      expect(answer[key], key).toEqual(MONEY);
+    }
   });
 
   it('answers 404 for another tenant’s purchase and 400 for a malformed id', async () => {
@@ -202,6 +285,25 @@ describe('POST /appointments/api/purchases/<id>/payments/', () => {
     const purchaseId = await freshPurchase();
     const response = await pay(desk, purchaseId, { amount: 10, method: 'CHEQUE' });
     expect(response.status).toBe(422);
+    expect(await body(response)).toEqual(refusal('invalid', ['method']));
+  });
+
+  it('refuses with exactly §4’s error shape: 422 more than the balance, 404, 400, 401', async () => {
+    const purchaseId = await freshPurchase();
+    const over = await pay(desk, purchaseId, { amount: 5000.01, method: 'CASH' });
+    expect(over.status).toBe(422);
+    expect(await body(over)).toEqual(refusal('invalid', ['amount']));
+    const unknown = await pay(desk, crypto.randomUUID(), { amount: 1, method: 'CASH' });
+    expect(unknown.status).toBe(404);
+    expect(await body(unknown)).toEqual(refusal('purchase_not_found'));
+    const malformed = await pay(desk, 'not-an-id', { amount: 1, method: 'CASH' });
+    expect(malformed.status).toBe(400);
+    expect(await body(malformed)).toEqual(refusal('invalid_address', ['id']));
+    const anonymous = await demo.signIn('frontdesk@demo.test');
+    await anonymous.request('/logout', { form: {} });
+    const signedOut = await pay(anonymous, purchaseId, { amount: 1, method: 'CASH' });
+    expect(signedOut.status).toBe(401);
+    expect(await body(signedOut)).toEqual(refusal('unauthenticated'));
   });
 
   it('takes the whole balance, and nothing more after it', async () => {
@@ -303,6 +405,52 @@ describe('POST /appointments/api/purchases/<id>/refunds/', () => {
     });
     const noReason = await refund(finance, purchaseId, { amount: 10, method: 'CASH', reason: ' ' });
     expect(noReason.status).toBe(422);
+    expect(await tenantChecksum(database.db, demo.demo)).toEqual(before);
+  });
+
+  it('numbers the refund’s receipt right after the last payment’s: one counter, no gap', async () => {
+    const purchaseId = await freshPurchase();
+    const paid = await body(await pay(desk, purchaseId, { amount: 300, method: 'CARD' }));
+    const finance = await demo.signIn('finance@demo.test');
+    const refunded = await body(
+      await refund(finance, purchaseId, { amount: 300, method: 'CARD', reason: 'Cancelled' }),
+    );
+    expect(refunded.invoice_number).toBe((paid.invoice_number as number) + 1);
+    expect(refunded).toMatchObject({ amount_paid: 0, balance_due: 5000 });
+  });
+
+  it.each([
+    ['zero', { amount: 0, method: 'CASH', reason: 'x' }, ['amount']],
+    ['a negative amount', { amount: -1, method: 'CASH', reason: 'x' }, ['amount']],
+    ['three decimals', { amount: 1.005, method: 'CASH', reason: 'x' }, ['amount']],
+    ['an unknown method', { amount: 1, method: 'CHEQUE', reason: 'x' }, ['method']],
+    ['no reason', { amount: 1, method: 'CASH' }, ['reason']],
+  ])('refuses %s with 422 and §4’s error shape, writing nothing', async (_, request, fields) => {
+    const purchaseId = await freshPurchase();
+    await pay(desk, purchaseId, { amount: 100, method: 'CASH' });
+    const finance = await demo.signIn('finance@demo.test');
+    const before = await tenantChecksum(database.db, demo.demo);
+    const response = await refund(finance, purchaseId, request);
+    expect(response.status).toBe(422);
+    expect(await body(response)).toEqual(refusal('invalid', fields));
+    expect(await tenantChecksum(database.db, demo.demo)).toEqual(before);
+  });
+
+  it('answers 404 for another tenant’s purchase and 400 for a malformed id, writing nothing', async () => {
+    const purchaseId = await freshPurchase();
+    await pay(desk, purchaseId, { amount: 100, method: 'CASH' });
+    const otherDesk = await demo.signIn('frontdesk@other.test');
+    const finance = await demo.signIn('finance@demo.test');
+    const before = await tenantChecksum(database.db, demo.demo);
+    const request = { amount: 10, method: 'CASH', reason: 'x' };
+    // the other centre's desk may not refund at all (its ADMIN gets 404: tests/security/tenant-isolation)
+    expect((await refund(otherDesk, purchaseId, request)).status).toBe(403);
+    const unknown = await refund(finance, crypto.randomUUID(), request);
+    expect(unknown.status).toBe(404);
+    expect(await body(unknown)).toEqual(refusal('purchase_not_found'));
+    const malformed = await refund(finance, 'not-an-id', request);
+    expect(malformed.status).toBe(400);
+    expect(await body(malformed)).toEqual(refusal('invalid_address', ['id']));
     expect(await tenantChecksum(database.db, demo.demo)).toEqual(before);
   });
 
