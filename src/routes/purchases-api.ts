@@ -12,6 +12,7 @@ import type { AuthedEnv } from '../env.js';
 import { takeMoneyMovement } from '../services/payments.js';
 import { actorOf } from './request.js';
 import { moneyAmount, text, uuid, validated } from './validation.js';
+import { receiptUrl } from '../views/receipts/receipt-page.js';
 
 const method = z.enum(['CASH', 'CARD', 'BANK_TRANSFER']);
 
@@ -28,11 +29,6 @@ const refundBody = z.object({
   reason: text().trim().min(1).max(500),
   idempotency_key: text().min(8).max(100).optional(),
 });
-
-/** The receipt page of a payment or a refund. */
-export function receiptUrl(paymentId: string): string {
-  return `/receipts/${paymentId}`;
-}
 
 /** A purchase with its money, services and appointments (SPEC §7). */
 async function purchaseJson(c: Context<AuthedEnv>, db: Database, purchaseId: string) {

@@ -12,6 +12,7 @@ import {
 } from './format.js';
 import { roleKey } from '../i18n/index.js';
 import { useT } from './request-context.js';
+import { receiptUrl } from './receipts/receipt-page.js';
 
 /** The home page's link to the reports (ADMIN and FINANCE). */
 export const HOME_REPORTS_LINK_ID = 'reports-link';
@@ -177,7 +178,7 @@ function DayPayments(props: {
             {payments.map((payment) => (
               <tr id={`day-payment-${payment.id}`}>
                 <th scope="row">
-                  <a href={`/receipts/${payment.id}`}>
+                  <a href={receiptUrl(payment.id)}>
                     {t('receiptNumbered', { number: payment.invoice_number })}
                   </a>
                 </th>

@@ -6,6 +6,7 @@ import { moneyLiveFragment } from '../live.js';
 import { PurchaseBalance } from '../payments/money-fields.js';
 import { useT } from '../request-context.js';
 import { ServiceSplit } from '../service-split.js';
+import { receiptUrl } from '../receipts/receipt-page.js';
 
 export const PACKAGE_SECTION_ID = 'package-section';
 export const PACKAGE_BALANCE_ID = 'package-balance';
@@ -83,7 +84,7 @@ export function PackageSection(props: {
         <p>
           <a
             id={PACKAGE_RECEIPT_LINK_ID}
-            href={`/receipts/${purchase.last_payment.id}`}
+            href={receiptUrl(purchase.last_payment.id)}
             target="_blank"
             rel="noopener"
           >

@@ -13,6 +13,7 @@ import {
   type MoneyFormState,
 } from '../payments/money-fields.js';
 import { useT } from '../request-context.js';
+import { receiptUrl } from '../receipts/receipt-page.js';
 
 export const PATIENT_PAYMENTS_ID = 'patient-payments';
 export const PAYMENT_NOTICE_ID = 'payment-notice';
@@ -39,10 +40,6 @@ export interface PatientMoney {
 
 export function paymentFormId(kind: PaymentKind, purchaseId: string) {
   return `${kind === 'PAYMENT' ? 'payment' : 'refund'}-form-${purchaseId}`;
-}
-
-export function receiptUrl(paymentId: string) {
-  return `/receipts/${paymentId}`;
 }
 
 /** Each purchase's balance, its payments and refunds (each with its receipt), and the forms. */

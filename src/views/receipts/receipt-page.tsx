@@ -7,6 +7,11 @@ import { useT } from '../request-context.js';
 
 export type Paper = 'a4' | 'thermal';
 
+/** The receipt page of a payment or a refund. */
+export function receiptUrl(paymentId: string): string {
+  return `/receipts/${paymentId}`;
+}
+
 /**
  * A payment's or refund's receipt: a simplified tax invoice, printable on A4 or an 80 mm
  * thermal roll (the print stylesheet picks the page size by the paper chosen here).
@@ -29,11 +34,11 @@ export function ReceiptPage(props: {
         <button type="button" class="button primary" data-print>
           {t('receiptPrint')}
         </button>
-        <a href={`/receipts/${receipt.id}`} aria-current={paper === 'a4' ? 'page' : undefined}>
+        <a href={receiptUrl(receipt.id)} aria-current={paper === 'a4' ? 'page' : undefined}>
           {t('receiptA4')}
         </a>
         <a
-          href={`/receipts/${receipt.id}?paper=thermal`}
+          href={`${receiptUrl(receipt.id)}?paper=thermal`}
           aria-current={paper === 'thermal' ? 'page' : undefined}
         >
           {t('receiptThermal')}
