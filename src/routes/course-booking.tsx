@@ -187,11 +187,13 @@ async function bookAll(
 }
 
 /** The booked course: in place of the form (htmx), else the patient page with its notice. */
-async function booked(c: Context<AuthedEnv>, { db }: AppDeps, appointmentIds: string[]) {
+async function booked(c: Context<AuthedEnv>, { db, clock }: AppDeps, appointmentIds: string[]) {
   const { tenant } = c.var.auth;
   const appointments = await findAppointmentRows(db, tenant.id, appointmentIds);
-  const patientId = appointments[0]!.patient_id;
+  const { patient_id: patientId, package_purchase_id: purchaseId } = appointments[0]!;
   if (!c.req.header('hx-request')) return c.redirect(`/patients/${patientId}?done=course`, 303);
+  const today = localDate(tenant.timezone, clock());
+  const purchase = await findCoursePurchase(db, tenant.id, purchaseId!, today);
   return renderFragment(
     c,
     <CourseBooked
@@ -199,6 +201,7 @@ async function booked(c: Context<AuthedEnv>, { db }: AppDeps, appointmentIds: st
       timezone={tenant.timezone}
       patientId={patientId}
       appointments={appointments}
+      purchase={purchase}
     />,
   );
 }

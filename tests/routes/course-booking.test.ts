@@ -163,6 +163,9 @@ describe('booking a course', () => {
     expect(response.status).toBe(200);
     const booked = html(await response.text());
     expect(textOf(booked.querySelector('#course-booked-title'))).toBe('Course booked: 4 sessions');
+    expect(textOf(booked.querySelector('#course-package[hx-swap-oob]'))).toContain(
+      '6 of 10 sessions left',
+    );
     expect(
       booked
         .querySelectorAll('#course-booked tbody tr')

@@ -21,6 +21,7 @@ export const COURSE_ERROR_ID = 'course-error';
 export const COURSE_PREVIEW_ID = 'course-preview';
 export const COURSE_BOOK_ID = 'course-book';
 export const COURSE_BOOKED_ID = 'course-booked';
+export const COURSE_PACKAGE_ID = 'course-package';
 
 export const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6] as const;
 
@@ -77,6 +78,25 @@ function weekdayKey(weekday: number): MessageKey {
   return `weekday_${weekday}` as MessageKey;
 }
 
+/** The package and what is left of it; sent again (out of band) once the course is booked. */
+export function CoursePackageLine(props: {
+  locale: Locale;
+  purchase: CoursePurchase;
+  oob?: boolean;
+}) {
+  const t = useT();
+  const { purchase } = props;
+  return (
+    <dd id={COURSE_PACKAGE_ID} hx-swap-oob={props.oob ? 'true' : undefined}>
+      {localName(purchase, props.locale)}:{' '}
+      {t('courseSessionsLeft', {
+        remaining: purchase.total_sessions - purchase.sessions_used,
+        total: purchase.total_sessions,
+      })}
+    </dd>
+  );
+}
+
 /** The page: what the course is booked on, then the pattern and its sessions. */
 export function CoursePage(props: CourseFormProps) {
   const t = useT();
@@ -94,13 +114,7 @@ export function CoursePage(props: CourseFormProps) {
           </span>
         </dd>
         <dt>{t('packageName')}</dt>
-        <dd>
-          {localName(purchase, locale)}:{' '}
-          {t('courseSessionsLeft', {
-            remaining: purchase.total_sessions - purchase.sessions_used,
-            total: purchase.total_sessions,
-          })}
-        </dd>
+        <CoursePackageLine locale={locale} purchase={purchase} />
       </dl>
       <p class="alert alert-warning" id="course-expiry">
         {t('courseExpiry', { date: formatDate(purchase.expiry_date, locale) })}
@@ -493,11 +507,13 @@ export function CourseBooked(props: {
   timezone: string;
   patientId: string;
   appointments: AppointmentRow[];
+  /** The purchase as the course left it. */
+  purchase?: CoursePurchase;
 }) {
   const t = useT();
   const { locale, timezone, appointments } = props;
   const title = t('courseBookedTitle', { sessions: sessionCount(locale, appointments.length) });
-  return (
+  const section = (
     <section
       id={COURSE_FORM_ID}
       class="stack booking-confirmation"
@@ -556,5 +572,11 @@ export function CourseBooked(props: {
       </p>
       <Announcement message={title} />
     </section>
+  );
+  return (
+    <>
+      {section}
+      {props.purchase && <CoursePackageLine locale={locale} purchase={props.purchase} oob />}
+    </>
   );
 }
