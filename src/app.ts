@@ -21,6 +21,7 @@ import { appointmentRoutes } from './routes/appointment.js';
 import { appointmentsApi } from './routes/appointments-api.js';
 import { purchasesApi } from './routes/purchases-api.js';
 import { bookingRoutes } from './routes/appointments.js';
+import { courseRoutes } from './routes/course-booking.js';
 import { calendarFeedRoutes } from './routes/calendar-feed.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -125,6 +126,7 @@ export function createApp(appDeps: AppDeps) {
 
   app.route('/', authRoutes(deps));
   app.route('/', homeRoutes(deps));
+  app.route('/appointments/new/course', courseRoutes(deps));
   app.route('/appointments/new', bookingRoutes(deps));
   app.route('/appointments/api/purchases', purchasesApi(deps));
   app.route('/appointments/api', appointmentsApi(deps));

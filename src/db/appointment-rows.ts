@@ -77,3 +77,16 @@ export function findAppointmentRow(
     .where('appointments.id', '=', appointmentId)
     .executeTakeFirst();
 }
+
+/** Several appointments (a course just booked), in time order. */
+export function findAppointmentRows(
+  db: Database,
+  tenantId: string,
+  appointmentIds: string[],
+): Promise<AppointmentRow[]> {
+  if (appointmentIds.length === 0) return Promise.resolve([]);
+  return appointmentRows(db, tenantId)
+    .where('appointments.id', 'in', appointmentIds)
+    .orderBy('appointments.starts_at')
+    .execute();
+}

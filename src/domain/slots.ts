@@ -91,6 +91,11 @@ export function dayBounds(date: string, timezone: string): Interval {
   };
 }
 
+/** The instant the tenant's clock reads `time` ('HH:MM') on `date`, as the slot grid places it. */
+export function wallClockInstant(date: string, time: string, timezone: string): Date {
+  return new Date(wallClockToInstant(parseDate(date), secondsOfDay(time), parseZone(timezone)));
+}
+
 /**
  * '2026-11-29T09:00:00+03:00': the offset spelled out even for UTC ('+00:00', never 'Z') and
  * no milliseconds, so that every instant the app renders has one shape.

@@ -12,6 +12,7 @@ import { notificationsAr, notificationsEn } from './notifications.js';
 import { moneyAr, moneyEn } from './money.js';
 import { reportsAr, reportsEn } from './reports.js';
 import { calendarAr, calendarEn } from './calendar.js';
+import { coursesAr, coursesEn } from './courses.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -320,6 +321,7 @@ const en = {
   ...moneyEn,
   ...reportsEn,
   ...calendarEn,
+  ...coursesEn,
   ...errorsEn,
 };
 const ar: Record<MessageKey, string> = {
@@ -335,6 +337,7 @@ const ar: Record<MessageKey, string> = {
   ...moneyAr,
   ...reportsAr,
   ...calendarAr,
+  ...coursesAr,
   ...errorsAr,
 };
 

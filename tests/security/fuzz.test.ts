@@ -648,6 +648,16 @@ describe('every parameter of every route', () => {
     const [purchase] = await demo.purchasesOf(await demo.patient('Ahmed Al-Rashid'));
     return { patient_id: purchase!.patient_id, package_purchase_id: purchase!.id };
   };
+  /** A course of one session on Ahmed's purchase (his clinic, his provider's free Monday). */
+  const courseFields = () => ({
+    service_id: ids.speech,
+    days: '1',
+    day_provider_1: ids.faisal,
+    time: '13:00',
+    start_date: '2026-12-07',
+    count: '1',
+    idempotency_key: token(),
+  });
   const clinicFields = () => ({ name_en: 'Fuzz Clinic', name_ar: 'عيادة', specialty: 'Speech' });
   const serviceFields = () => ({
     clinic_id: ids.slp,
@@ -771,6 +781,18 @@ describe('every parameter of every route', () => {
       json: true,
       params: id(booked),
       fields: () => ({ start: '2026-12-06T03:00:00+03:00', reason: 'Fuzz move' }),
+    },
+    {
+      route: 'GET /appointments/new/course/:purchaseId',
+      as: 'desk',
+      params: async () => ({ purchaseId: (await ahmedsPurchase()).package_purchase_id }),
+      fields: courseFields,
+    },
+    {
+      route: 'POST /appointments/new/course/:purchaseId',
+      as: 'desk',
+      params: async () => ({ purchaseId: (await ahmedsPurchase()).package_purchase_id }),
+      fields: () => ({ ...courseFields(), intent: 'book' }),
     },
     { route: 'GET /appointments/:id/reschedule', as: 'desk', params: id(booked) },
     {

@@ -548,6 +548,33 @@ const MATRIX: Row[] = [
     },
     expected: { ...deskOnly, ADMIN: 201, FRONT_DESK: 201 },
   },
+  {
+    route: 'POST /appointments/new/course/:purchaseId',
+    request: async () => {
+      const bought = await freshPurchase();
+      const start = await freeStart();
+      const date = start.slice(0, 10);
+      return {
+        path: `/appointments/new/course/${bought.purchase}`,
+        form: {
+          service_id: ids.speech,
+          days: String(new Date(`${date}T12:00:00Z`).getUTCDay()),
+          time: start.slice(11, 16),
+          start_date: date,
+          count: '1',
+          day_provider_0: ids.faisal,
+          day_provider_1: ids.faisal,
+          day_provider_2: ids.faisal,
+          day_provider_3: ids.faisal,
+          day_provider_4: ids.faisal,
+          idempotency_key: randomUUID(),
+          intent: 'book',
+        },
+        htmx: true,
+      };
+    },
+    expected: deskOnly,
+  },
   // Administration (ADMIN only)
   {
     route: 'POST /admin/clinics',

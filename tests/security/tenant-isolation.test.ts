@@ -336,6 +336,26 @@ const ROWS: Row[] = [
     }),
   },
   {
+    route: 'GET /appointments/new/course/:purchaseId',
+    request: () => ({ path: `/appointments/new/course/${a.purchase}` }),
+  },
+  {
+    route: 'POST /appointments/new/course/:purchaseId',
+    request: () => ({
+      path: `/appointments/new/course/${a.purchase}`,
+      form: {
+        service_id: b.service,
+        days: '1',
+        time: '09:00',
+        start_date: '2026-12-01',
+        count: '1',
+        idempotency_key: crypto.randomUUID(),
+        intent: 'book',
+      },
+      htmx: true,
+    }),
+  },
+  {
     route: 'GET /appointments/:id/reschedule',
     request: () => ({ path: `/appointments/${a.appointment}/reschedule` }),
   },

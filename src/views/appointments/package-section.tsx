@@ -5,6 +5,7 @@ import { formatDate, localName } from '../format.js';
 import { moneyLiveFragment } from '../live.js';
 import { PurchaseBalance } from '../payments/money-fields.js';
 import { useT } from '../request-context.js';
+import { courseUrl } from './course-booking.js';
 import { ServiceSplit } from '../service-split.js';
 import { receiptUrl } from '../receipts/receipt-page.js';
 
@@ -12,6 +13,7 @@ export const PACKAGE_SECTION_ID = 'package-section';
 export const PACKAGE_BALANCE_ID = 'package-balance';
 export const PACKAGE_RECEIPT_LINK_ID = 'package-receipt-link';
 export const NEXT_SESSION_ID = 'package-next-session';
+export const BOOK_COURSE_LINK_ID = 'book-course-link';
 
 /**
  * "Session N of M will be booked": numbers follow date order (SPEC §1.9), so N is the number of
@@ -92,6 +94,11 @@ export function PackageSection(props: {
           </a>
         </p>
       )}
+      <p>
+        <a id={BOOK_COURSE_LINK_ID} class="button" href={courseUrl(purchase.id)}>
+          {t('bookCourse')}
+        </a>
+      </p>
       <button
         type="button"
         class="link-button"

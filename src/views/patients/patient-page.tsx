@@ -62,6 +62,7 @@ export const PATIENT_PAGE_DONE = {
   transferred: 'purchaseTransferred',
   cancelled: 'remainingCancelled',
   rescheduled: 'purchaseRescheduled',
+  course: 'courseBookedNotice',
 } as const;
 export type PatientPageDone = keyof typeof PATIENT_PAGE_DONE;
 
