@@ -245,6 +245,9 @@ export function ColumnPager(props: {
   const { previous, next, position } = props;
   return (
     <nav class="cal-pager" aria-label={props.label}>
+      <span class="cal-position">
+        {position.name} ({t('columnOf', { number: position.number, total: position.total })})
+      </span>
       {previous ? (
         <a class="button" rel="prev" href={previous.url} id="cal-previous">
           {t('previousColumn', { name: previous.name })}
@@ -252,9 +255,6 @@ export function ColumnPager(props: {
       ) : (
         <span></span>
       )}
-      <span class="cal-position">
-        {position.name} ({t('columnOf', { number: position.number, total: position.total })})
-      </span>
       {next ? (
         <a class="button" rel="next" href={next.url} id="cal-next">
           {t('nextColumn', { name: next.name })}
