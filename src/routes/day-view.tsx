@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { canBook } from '../auth/roles.js';
@@ -32,18 +33,48 @@ import {
 } from '../views/appointments/day-view.js';
 import { translator } from '../i18n/index.js';
 import { localName } from '../views/format.js';
-import { blankAsMissing, calendarDate, uuid, validated } from './validation.js';
+import { blankAsMissing, calendarDate, text, uuid, validated } from './validation.js';
+
+/** `v`: the version of the grid the browser shows (its re-fetch asks whether it changed). */
+const version = blankAsMissing(text().max(40));
 
 const dayViewQuery = z.object({
   date: blankAsMissing(calendarDate),
   clinic: blankAsMissing(z.union([uuid, z.literal(ALL_CLINICS)])),
   provider: blankAsMissing(uuid),
+  v: version,
 });
 
 const weekQuery = z.object({
   provider: uuid,
   date: blankAsMissing(calendarDate),
+  v: version,
 });
+
+/**
+ * A digest of everything a grid shows: the reader's language and rights, the data, and (on
+ * today's grid) the minute, past which free time and moves end. A re-fetch of a grid whose
+ * version is unchanged answers 204 (htmx keeps what it has): most changes heard on the event
+ * stream are elsewhere (another clinic, another day), and the re-fetch each stream open makes
+ * would double the page's first load.
+ */
+function gridVersion(
+  c: Context<AuthedEnv>,
+  clock: { now: Date; showsToday: boolean },
+  parts: unknown[],
+): string {
+  const { tenant, user } = c.var.auth;
+  const minute = clock.showsToday ? Math.floor(clock.now.getTime() / 60_000) : null;
+  return createHash('sha256')
+    .update(JSON.stringify([c.get('locale'), user.role, tenant.timezone, minute, parts]))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+/** The grid's re-fetch when nothing it shows has changed. */
+function unchanged(c: Context<AuthedEnv>, asked: string | undefined, current: string): boolean {
+  return c.req.header('hx-request') !== undefined && asked === current;
+}
 
 /** What the signed-in reader may do on the calendar; `refresh`: the grid a check-in re-fetches. */
 function calendarActions(c: Context<AuthedEnv>, now: Date, refresh: string): CalendarActions {
@@ -172,12 +203,23 @@ async function renderDayView(
     tenant.timezone,
   );
   const day = { date, timezone: tenant.timezone, range, now };
+  const current = query.provider ?? null;
+  const v = gridVersion(c, { now, showsToday: date === today }, [
+    clinic,
+    current,
+    date,
+    today,
+    providers,
+    appointments,
+  ]);
+  if (unchanged(c, query.v, v)) return c.body(null, 204);
   const props = {
+    version: v,
     date,
     today,
     clinics,
     clinic,
-    current: query.provider ?? null,
+    current,
     range,
     columns: columns.map((column) => ({
       provider: column.provider,
@@ -224,7 +266,11 @@ async function renderProviderWeek(
     })),
     tenant.timezone,
   );
+  const showsToday = dates.includes(today);
+  const v = gridVersion(c, { now, showsToday }, [provider, date, today, appointments]);
+  if (unchanged(c, query.v, v)) return c.body(null, 204);
   const props = {
+    version: v,
     from,
     date,
     today,

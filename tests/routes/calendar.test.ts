@@ -80,6 +80,8 @@ async function view(client: TestClient, path: string, options: { htmx?: boolean 
   return { response, page: html(await response.text()) };
 }
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const classesOf = (node: { classList: { value: string[] } } | null | undefined) =>
   node ? [...node.classList.value] : [];
 
@@ -168,12 +170,31 @@ describe('the day grid', () => {
       .execute();
   });
 
-  it('re-fetches itself live and after a check-in', async () => {
+  it('re-fetches itself live and after a check-in, answering 204 while nothing changed', async () => {
     const { page } = await view(desk, dayUrl(DAY), { htmx: true });
     const grid = page.querySelector(`#${DAY_VIEW_ID}`);
-    expect(grid?.getAttribute('hx-get')).toBe(dayUrl(DAY));
+    const refetch = grid?.getAttribute('hx-get') ?? '';
+    expect(refetch).toMatch(new RegExp(`^${escape(dayUrl(DAY))}&v=[\\w-]{16}$`));
     expect(grid?.getAttribute('hx-trigger')).toContain('sse:appointment.booked');
     expect(grid?.getAttribute('hx-trigger')).toContain('raseed:refresh');
+    const same = await desk.request(refetch, { htmx: true });
+    expect(same.status).toBe(204);
+    expect(await same.text()).toBe('');
+    // A page load always answers in full; so does the re-fetch once something changed.
+    expect((await desk.request(refetch)).status).toBe(200);
+    await database.db
+      .updateTable('appointments')
+      .set({ status: 'CONFIRMED' })
+      .where('id', '=', day1100)
+      .execute();
+    const changed = await view(desk, refetch, { htmx: true });
+    expect(changed.response.status).toBe(200);
+    expect(changed.page.querySelector(`#appointment-${day1100} .status`)?.text).toBe('Confirmed');
+    await database.db
+      .updateTable('appointments')
+      .set({ status: 'BOOKED' })
+      .where('id', '=', day1100)
+      .execute();
   });
 
   it('shows every clinic: each active provider once, appointments of all clinics', async () => {
@@ -198,8 +219,8 @@ describe('the day grid', () => {
     expect(page.querySelector('#cal-next')?.getAttribute('href')).toBe(
       `${dayUrl(DAY)}&provider=${ids.lama}`,
     );
-    expect(page.querySelector(`#${DAY_VIEW_ID}`)?.getAttribute('hx-get')).toBe(
-      `${dayUrl(DAY)}&provider=${ids.huda}`,
+    expect(page.querySelector(`#${DAY_VIEW_ID}`)?.getAttribute('hx-get')).toContain(
+      `${dayUrl(DAY)}&provider=${ids.huda}&v=`,
     );
     // Paging on keeps to the day's other links.
     expect(page.querySelector('#next-day')?.getAttribute('href')).toContain(`provider=${ids.huda}`);

@@ -30,6 +30,8 @@ export interface CalendarColumnData {
 }
 
 export interface DayViewProps {
+  /** What the grid's re-fetch sends back: unchanged, the answer is empty (204). */
+  version: string;
   date: string;
   today: string;
   clinics: ClinicOption[];
@@ -175,14 +177,14 @@ export function DayGrid(props: DayViewProps) {
     <div
       id={DAY_VIEW_ID}
       class="day-view"
-      hx-get={dayViewUrl(date, clinicKey, props.current)}
+      hx-get={`${dayViewUrl(date, clinicKey, props.current)}&v=${props.version}`}
       {...moneyLiveFragment}
       hx-trigger={`${moneyLiveFragment['hx-trigger']}, raseed:refresh`}
       hx-swap="outerHTML"
     >
       {columns.every((column) => column.count === 0) && (
         <p id={DAY_VIEW_EMPTY_ID} class="empty">
-          {t('noAppointmentsOnDay', { clinic: clinicName })}
+          {clinic ? t('noAppointmentsOnDay', { clinic: clinicName }) : t('noAppointmentsAnyClinic')}
         </p>
       )}
       {columns.length === 0 ? (
@@ -216,6 +218,7 @@ export function DayGrid(props: DayViewProps) {
 }
 
 export interface ProviderWeekProps {
+  version: string;
   /** Sunday of the week. */
   from: string;
   /** The day a narrow screen shows. */
@@ -339,7 +342,7 @@ export function ProviderWeekGrid(props: ProviderWeekProps) {
     <div
       id={PROVIDER_WEEK_ID}
       class="day-view"
-      hx-get={providerWeekUrl(provider.id, props.date)}
+      hx-get={`${providerWeekUrl(provider.id, props.date)}&v=${props.version}`}
       {...moneyLiveFragment}
       hx-trigger={`${moneyLiveFragment['hx-trigger']}, raseed:refresh`}
       hx-swap="outerHTML"
