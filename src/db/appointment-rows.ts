@@ -45,6 +45,7 @@ export function appointmentRows(db: Database, tenantId: string) {
       'appointments.provider_id',
       'appointments.clinic_id',
       'appointments.package_purchase_id',
+      'appointments.group_session_id',
       'patients.name_en as patient_name_en',
       'patients.name_ar as patient_name_ar',
       'patients.mrn as patient_mrn',

@@ -77,6 +77,37 @@ export function findClinicProviders(
     .executeTakeFirst();
 }
 
+/** The clinics a provider works in, by name; undefined when the provider is not the tenant's. */
+export async function providerClinicIds(
+  db: Database,
+  tenantId: string,
+  providerId: string,
+): Promise<string[] | undefined> {
+  const row = await db
+    .selectFrom('providers')
+    .select((eb) =>
+      eb
+        .selectFrom('provider_clinics')
+        .innerJoin('clinics', (join) =>
+          join
+            .onRef('clinics.tenant_id', '=', 'provider_clinics.tenant_id')
+            .onRef('clinics.id', '=', 'provider_clinics.clinic_id'),
+        )
+        .select(
+          sql<
+            string[]
+          >`coalesce(array_agg(clinics.id::text order by clinics.name_en), '{}'::text[])`.as('ids'),
+        )
+        .whereRef('provider_clinics.tenant_id', '=', 'providers.tenant_id')
+        .whereRef('provider_clinics.provider_id', '=', 'providers.id')
+        .as('clinic_ids'),
+    )
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', providerId)
+    .executeTakeFirst();
+  return row ? (row.clinic_ids ?? []) : undefined;
+}
+
 export interface AdminProvider extends ProviderOption {
   active: boolean;
   user_id: string | null;

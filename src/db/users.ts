@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { invalidateUserSessions } from '../auth/session.js';
 import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import { recordAudit } from './audit.js';
@@ -38,6 +39,40 @@ export async function setUserLocale(
     after: { locale },
     ip,
   });
+}
+
+/** The clinic the user's calendar showed last; null: every clinic. */
+export async function calendarClinicOf(
+  db: Database,
+  tenantId: string,
+  userId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('users')
+    .select('calendar_clinic_id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return row?.calendar_clinic_id ?? null;
+}
+
+/**
+ * Remembers the clinic the user's calendar shows (null: every clinic), when it changed. A view
+ * preference like a scroll position: not audited.
+ */
+export async function rememberCalendarClinic(
+  db: Database,
+  tenantId: string,
+  userId: string,
+  clinicId: string | null,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ calendar_clinic_id: clinicId })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .where(sql<boolean>`calendar_clinic_id is distinct from ${clinicId}::uuid`)
+    .execute();
 }
 
 export interface UserSummary {

@@ -36,6 +36,11 @@ export function addDays(date: string, days: number): string {
   return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate()!;
 }
 
+/** The Sunday on or before `date`: the working week of the centres (Sunday–Thursday). */
+export function weekStart(date: string): string {
+  return addDays(date, -(DateTime.fromISO(date, { zone: 'UTC' }).weekday % 7));
+}
+
 /** The same local time of day `days` later in `timezone`: across a DST change the clock time stays. */
 export function shiftDays(instant: Date, days: number, timezone: string): Date {
   return DateTime.fromJSDate(instant, { zone: timezone }).plus({ days }).toJSDate();

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES, REFUND_ROLES } from '../auth/roles.js';
@@ -6,7 +7,7 @@ import { findAppointmentRow } from '../db/appointment-rows.js';
 import { bookAppointment } from '../services/appointments.js';
 import { sellPackage } from '../services/package-sales.js';
 import type { Database } from '../db/client.js';
-import { clinicExists, listClinics } from '../db/clinics.js';
+import { clinicExists, listClinics, type ClinicOption } from '../db/clinics.js';
 import { listOpenGroupSessions } from '../db/group-sessions.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
 import { findPatient, searchPatients } from '../db/patients.js';
@@ -23,12 +24,16 @@ import { addDays, localDate } from '../domain/dates.js';
 import { suggestedPurchaseId } from '../domain/purchases.js';
 import { BadRequest, Conflict, Forbidden, NotFound, ValidationFailed } from '../domain/errors.js';
 import { MAX_HALALAS, parseHalalas, toHalalas } from '../domain/money.js';
-import { bookableRange } from '../domain/slots.js';
+import { bookableRange, formatInstant } from '../domain/slots.js';
 import { findNewSessionNumbers } from '../db/session-numbers.js';
 import type { AppDeps, AuthedEnv, Clock } from '../env.js';
 import { renderFragment } from '../views/renderer.js';
 import { BookingConfirmation } from '../views/appointments/booking-confirmation.js';
-import { BOOKING_ERROR_ID, BookingPage } from '../views/appointments/booking-page.js';
+import {
+  BOOKING_ERROR_ID,
+  BookingPage,
+  type PrefilledPlace,
+} from '../views/appointments/booking-page.js';
 import { Announcement } from '../views/announcer.js';
 import { ClinicField, ProviderField } from '../views/appointments/clinic-options.js';
 import {
@@ -60,7 +65,7 @@ import { patientFormErrors, registerFromForm, registrationForm } from './patient
 import { actorOf, authed, clientIp, staffActorOf } from './request.js';
 import { FREE_DAY_HORIZON_DAYS, findFirstFreeDay, findSlotsFor } from './slots.js';
 import { lastProviderFor, purchaseExpiry } from '../db/provider-days.js';
-import type { ProviderOption } from '../db/providers.js';
+import { providerClinicIds, type ProviderOption } from '../db/providers.js';
 import {
   blankAsMissing,
   calendarDate,
@@ -384,19 +389,41 @@ async function nextSessionLine(
   return <NextSessionLine total={found.total} nextSession={first} numbers={found.numbers} oob />;
 }
 
-/** A new patient starts a new booking: results, package and clinic choice reset. */
-async function patientChosen(c: Context<AuthedEnv>, { db, clock }: AppDeps, patientId: string) {
+/**
+ * A new patient starts a new booking: results, package and clinic choice reset. A single
+ * session's place (clinic, provider, day, time: the calendar's free time) stays, its free
+ * times asked again for this patient.
+ */
+async function patientChosen(
+  c: Context<AuthedEnv>,
+  deps: AppDeps,
+  patientId: string,
+  place?: BookingFormQuery,
+) {
+  const { db, clock } = deps;
   const patient = await findPatient(db, c.var.auth.tenant.id, patientId);
   if (!patient) throw new NotFound('patientNotFound');
   const suggested = await suggestedPurchase(db, c.var.auth.tenant.id, patientId, today(c, clock));
+  const keep = place?.appointment_type === 'single' && place.clinic_id !== null;
+  const slots =
+    keep && place.provider_id
+      ? await slotChoices(c, deps, { ...place, patient_id: patientId, slot_context: undefined })
+      : null;
   return renderFragment(
     c,
     <>
       <PatientChoice {...view(c)} patient={patient} suggested={suggested} />
       <PatientResults {...view(c)} patients={null} oob />
-      {await freshChoices(c, db)}
+      {!keep && (await freshChoices(c, db))}
+      {slots && <SlotList {...view(c)} choices={slots} selected={place?.start} oob />}
     </>,
   );
+}
+
+/** The place a patient choice may keep: the booking form's fields (PLACE_FIELDS) it sends. */
+function placeOf(values: Record<string, unknown>): BookingFormQuery | undefined {
+  const place = bookingFormQuery.safeParse(values);
+  return place.success ? place.data : undefined;
 }
 
 /** The purchase the package modal would mark suggested, for the patient choice's shortcut. */
@@ -442,8 +469,9 @@ async function registerFromQuickAdd(
   form: z.infer<typeof registrationForm>,
 ) {
   const outcome = await registerFromForm(deps.db, staffActorOf(c), form, today(c, deps.clock));
-  if (outcome.ok) return patientChosen(c, deps, outcome.id);
-  const values = submittedValues(await c.req.parseBody());
+  const body = await c.req.parseBody();
+  if (outcome.ok) return patientChosen(c, deps, outcome.id, placeOf(body));
+  const values = submittedValues(body);
   return outcome.status === 409
     ? quickAddAgain(c, 409, {
         form: { values },
@@ -745,19 +773,80 @@ async function bookFromForm(
   );
 }
 
+/** The booking page's address: a patient ("Book another"), a place (the calendar's free time). */
+const bookingPageQuery = z.object({
+  patient_id: optionalId,
+  clinic_id: optionalId,
+  provider_id: optionalId,
+  date: blankAsMissing(calendarDate),
+  time: blankAsMissing(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/)),
+});
+
+/**
+ * The clinic, provider, day and time the calendar's free quarter hour stands for, with the
+ * provider's free times of that day (the time chosen when it is one of them). Without a clinic,
+ * the provider's first; the provider must work there (404 otherwise, as for another tenant's).
+ */
+async function prefilledPlace(
+  c: Context<AuthedEnv>,
+  deps: AppDeps,
+  clinics: ClinicOption[],
+  query: z.infer<typeof bookingPageQuery>,
+): Promise<PrefilledPlace | null> {
+  const { db, clock } = deps;
+  const { tenant } = c.var.auth;
+  let clinicId = query.clinic_id;
+  if (query.provider_id && !clinicId) {
+    const ids = await providerClinicIds(db, tenant.id, query.provider_id);
+    if (!ids) throw new NotFound('providerNotFound');
+    clinicId = ids[0] ?? null;
+  }
+  if (!clinicId) return null;
+  if (!clinics.some((clinic) => clinic.id === clinicId)) throw new NotFound('clinicNotFound');
+  const { providers, services } = await listClinicChoices(db, tenant.id, clinicId, null);
+  const providerId = query.provider_id;
+  if (providerId && !providers.some((p) => p.id === providerId)) {
+    throw new NotFound('providerNotInClinic');
+  }
+  const firstDay = today(c, clock);
+  const date = query.date && query.date > firstDay ? query.date : firstDay;
+  const schedule = scheduleState(c, clock, services, { date });
+  const chosen =
+    query.time && query.date === date
+      ? formatInstant(
+          DateTime.fromISO(`${date}T${query.time}`, { zone: tenant.timezone }).toJSDate(),
+          tenant.timezone,
+        )
+      : null;
+  const slots = providerId
+    ? await slotChoices(c, deps, {
+        patient_id: query.patient_id,
+        appointment_type: 'single',
+        package_purchase_id: null,
+        clinic_id: clinicId,
+        provider_id: providerId,
+        service_id: schedule.serviceId,
+        date,
+        duration: schedule.duration,
+      })
+    : null;
+  return { clinicId, providers, providerId, schedule, slots, selected: chosen };
+}
+
 /** The booking page and the fragments its controls fetch. Front desk and admins only. */
 export function bookingRoutes(deps: AppDeps) {
   const { db, clock } = deps;
   const routes = new Hono<AuthedEnv>();
   routes.use(requireAuth(), requireRole(...BOOKING_ROLES));
 
-  routes.get('/', validated('query', z.object({ patient_id: optionalId })), async (c) => {
+  routes.get('/', validated('query', bookingPageQuery), async (c) => {
     const { locale } = view(c);
     const t = translator(locale);
     const tenantId = c.var.auth.tenant.id;
+    const query = c.req.valid('query');
     const clinics = await listClinics(db, tenantId);
     // "Book another" keeps the patient.
-    const patientId = c.req.valid('query').patient_id;
+    const patientId = query.patient_id;
     const patient = patientId ? await findPatient(db, tenantId, patientId) : null;
     if (patientId && !patient) throw new NotFound('patientNotFound');
     const suggested = patientId
@@ -770,6 +859,7 @@ export function bookingRoutes(deps: AppDeps) {
         idempotencyKey={crypto.randomUUID()}
         patient={patient ?? null}
         suggested={suggested}
+        place={await prefilledPlace(c, deps, clinics, query)}
       />
     );
     return c.render(page, {
@@ -788,7 +878,7 @@ export function bookingRoutes(deps: AppDeps) {
   );
 
   routes.get('/patient', validated('query', z.object({ patient_id: uuid })), (c) =>
-    patientChosen(c, deps, c.req.valid('query').patient_id),
+    patientChosen(c, deps, c.req.valid('query').patient_id, placeOf(c.req.query())),
   );
 
   routes.get(

@@ -1,11 +1,10 @@
 import { Hono, type Context } from 'hono';
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { requireAuth, requireRole } from '../auth/middleware.js';
 import type { AppointmentRow } from '../db/appointment-rows.js';
 import { findProviderOfUser, loadProviderAppointments } from '../db/provider-days.js';
 import { nextStatuses } from '../domain/appointments.js';
-import { addDays, localDate } from '../domain/dates.js';
+import { addDays, localDate, weekStart } from '../domain/dates.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { translator } from '../i18n/index.js';
 import { renderFragment } from '../views/renderer.js';
@@ -19,11 +18,6 @@ import {
 import { blankAsMissing, calendarDate, validated } from './validation.js';
 
 const dayQuery = z.object({ date: blankAsMissing(calendarDate) });
-
-/** The Sunday on or before `date`: the working week of the centres (Sunday–Thursday). */
-function weekStart(date: string): string {
-  return addDays(date, -(DateTime.fromISO(date, { zone: 'UTC' }).weekday % 7));
-}
 
 /** The signed-in provider, today, and each appointment with the steps they may take now. */
 async function providerContext(c: Context<AuthedEnv>, { db, clock }: AppDeps) {

@@ -74,4 +74,27 @@ describe.skipIf(browserTestsSkipped)('bytes on the wire for the booking flow', (
     expect(await page.locator('#booked-session').textContent()).toContain('Session 6 of 10');
     await page.context().close();
   });
+
+  it("the calendar's first load, every clinic's providers in the grid, ≤ 40 KB", async () => {
+    const page = await signedInPage(
+      fixture.browser,
+      fixture.server.url,
+      'frontdesk@demo.test',
+      '/',
+    );
+    const transfers = await recordTransfers(page);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.clearBrowserCache');
+    await page.goto(`${fixture.server.url}/appointments?date=${workingDayAhead(8)}&clinic=all`, {
+      waitUntil: 'load',
+    });
+    await page.waitForLoadState('networkidle');
+    console.log(
+      `first load of the calendar: ${kb(total(transfers))} in ${transfers.length} responses`,
+      transfers.map((t) => `${new URL(t.url).pathname} ${kb(t.bytes)}`),
+    );
+    expect(await page.locator('.cal-col').count()).toBeGreaterThanOrEqual(7);
+    expect(total(transfers)).toBeLessThanOrEqual(40 * KB);
+    await page.context().close();
+  });
 });

@@ -876,7 +876,17 @@ describe('every parameter of every route', () => {
         confirm_password: 'a long enough password',
       }),
     },
-    { route: 'GET /appointments/new', as: 'desk', fields: () => ({ patient_id: sara }) },
+    {
+      route: 'GET /appointments/new',
+      as: 'desk',
+      fields: () => ({
+        patient_id: sara,
+        clinic_id: ids.slp,
+        provider_id: ids.faisal,
+        date: '2026-12-06',
+        time: '10:00',
+      }),
+    },
     { route: 'GET /appointments/new/patients', as: 'desk', fields: () => ({ q: 'Sara' }) },
     { route: 'GET /appointments/new/patient', as: 'desk', fields: () => ({ patient_id: sara }) },
     { route: 'GET /appointments/new/patient-form', as: 'desk', fields: () => ({ q: 'Sara' }) },
@@ -1001,7 +1011,12 @@ describe('every parameter of every route', () => {
     {
       route: 'GET /appointments',
       as: 'desk',
-      fields: () => ({ date: '2026-12-06', clinic: ids.slp }),
+      fields: () => ({ date: '2026-12-06', clinic: ids.slp, provider: ids.huda }),
+    },
+    {
+      route: 'GET /appointments/week',
+      as: 'desk',
+      fields: () => ({ provider: ids.huda, date: '2026-12-06' }),
     },
     { route: 'GET /appointments/:id', as: 'desk', params: id(() => first('appointments')) },
     {

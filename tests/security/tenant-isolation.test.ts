@@ -188,6 +188,18 @@ const ROWS: Row[] = [
   { route: 'GET /patients/:id', request: () => ({ path: `/patients/${a.patient}` }) },
   { route: 'GET /appointments/:id', request: () => ({ path: `/appointments/${a.appointment}` }) },
   { route: 'GET /appointments', request: () => ({ path: `/appointments?clinic=${a.slp}` }) },
+  {
+    route: 'GET /appointments/week',
+    request: () => ({ path: `/appointments/week?provider=${a.huda}` }),
+  },
+  {
+    route: 'GET /appointments/new',
+    request: () => ({ path: `/appointments/new?provider_id=${a.huda}&date=2026-12-06&time=10:00` }),
+  },
+  {
+    route: 'GET /appointments/new',
+    request: () => ({ path: `/appointments/new?clinic_id=${a.slp}` }),
+  },
   // Booking-page fragments
   {
     route: 'GET /appointments/new/patient',
@@ -955,7 +967,6 @@ const WITHOUT_IDS = new Set([
   'GET /',
   'GET /my-day', // the signed-in provider's own appointments: tests/routes/my-day.test.ts
   'GET /my-day/week',
-  'GET /appointments/new', // its patient_id ("Book another"): tests/routes/appointments/booking-form.test.ts
   'GET /appointments/new/patients', // a search: see "searches" below
   'GET /appointments/new/reset',
   'GET /admin/audit', // ids there are filters: another tenant's match nothing (tests/security/audit.test.ts)

@@ -9,13 +9,25 @@ import {
   PACKAGE_MODAL_LOADING_ID,
 } from './package-modal.js';
 import { PackageSection } from './package-section.js';
-import { ScheduleFields } from './schedule-fields.js';
+import { ScheduleFields, type ScheduleState, type SlotListProps } from './schedule-fields.js';
+import type { ProviderOption } from '../../db/providers.js';
 import { PATIENT_RESULTS_ID, PatientChoice, PatientResults } from './patient-picker.js';
 import { PatientModal } from '../patients/patient-form.js';
 import { useT } from '../request-context.js';
 
 export const PACKAGE_HINT_ID = 'package-hint';
 export const BOOKING_ERROR_ID = 'booking-error';
+
+/** Where the calendar's free time puts the booking: clinic, provider, day and time chosen. */
+export interface PrefilledPlace {
+  clinicId: string;
+  providers: ProviderOption[];
+  providerId: string | null;
+  schedule: ScheduleState;
+  slots: SlotListProps['choices'];
+  /** The chosen time (a slot's value), checked when it is among the free times. */
+  selected: string | null;
+}
 
 export function BookingPage(props: {
   locale: Locale;
@@ -25,9 +37,10 @@ export function BookingPage(props: {
   /** Chosen already ("Book another" for the same patient). */
   patient?: PatientSummary | null;
   suggested?: PurchaseSummary | null;
+  place?: PrefilledPlace | null;
 }) {
   const t = useT();
-  const { locale } = props;
+  const { locale, place } = props;
   return (
     <section class="card booking" aria-labelledby="booking-title">
       <h1 id="booking-title">{t('bookAppointment')}</h1>
@@ -132,9 +145,18 @@ export function BookingPage(props: {
         </fieldset>
 
         <PackageSection locale={locale} />
-        <ClinicField locale={locale} clinics={props.clinics} />
-        <ProviderField locale={locale} providers={null} />
-        <ScheduleFields locale={locale} state={null} slots={null} />
+        <ClinicField locale={locale} clinics={props.clinics} selected={place?.clinicId} />
+        <ProviderField
+          locale={locale}
+          providers={place?.providers ?? null}
+          selected={place?.providerId}
+        />
+        <ScheduleFields
+          locale={locale}
+          state={place?.schedule ?? null}
+          slots={place?.slots ?? null}
+          selected={place?.selected}
+        />
         <div id={BOOKING_ERROR_ID} aria-live="assertive"></div>
         <p class="submit-row">
           <button type="submit" id="book-button" class="button primary">

@@ -12,10 +12,17 @@ export const PROVIDER_FIELD_ID = 'provider-field';
  * The clinic list; choosing one loads its providers. With exactly one clinic it comes
  * selected, and the caller sends its providers along in the same response.
  */
-export function ClinicField(props: { locale: Locale; clinics: ClinicOption[]; oob?: boolean }) {
+export function ClinicField(props: {
+  locale: Locale;
+  clinics: ClinicOption[];
+  /** Chosen already (the calendar's free time, a kept choice). */
+  selected?: string | null;
+  oob?: boolean;
+}) {
   const t = useT();
   const { locale, clinics } = props;
   const only = clinics.length === 1 ? clinics[0] : undefined;
+  const chosen = only ?? clinics.find((clinic) => clinic.id === props.selected);
   return (
     <div id={CLINIC_FIELD_ID} class="field" hx-swap-oob={props.oob ? 'true' : undefined}>
       <label for="clinic">
@@ -38,7 +45,7 @@ export function ClinicField(props: { locale: Locale; clinics: ClinicOption[]; oo
       >
         {!only && <option value="">{t('chooseClinic')}</option>}
         {clinics.map((clinic) => (
-          <option value={clinic.id} selected={clinic === only}>
+          <option value={clinic.id} selected={clinic === chosen}>
             {localName(clinic, locale)}
           </option>
         ))}

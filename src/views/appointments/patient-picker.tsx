@@ -2,6 +2,7 @@ import type { PatientSummary } from '../../db/patients.js';
 import type { PurchaseSummary } from '../../db/purchases.js';
 import type { Locale } from '../../db/schema.js';
 import { PACKAGE_SECTION_ID } from './package-section.js';
+import { PLACE_FIELDS } from './schedule-fields.js';
 import { localName } from '../format.js';
 import { PATIENT_MODAL_BODY_ID } from '../patients/patient-form.js';
 import { useT } from '../request-context.js';
@@ -43,6 +44,7 @@ export function PatientResults(props: {
                 type="button"
                 class="result"
                 hx-get={`/appointments/new/patient?patient_id=${patient.id}`}
+                hx-include={PLACE_FIELDS}
                 hx-target={`#${PATIENT_CHOICE_ID}`}
                 hx-swap="outerHTML"
                 hx-indicator="#patient-search-indicator"

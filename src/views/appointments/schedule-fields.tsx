@@ -27,6 +27,13 @@ export const refreshSlots = {
   'hx-disabled-elt': '#book-button',
 };
 
+/**
+ * The booking form's place (type, clinic, provider, service, day, length, time), sent along when
+ * a patient is chosen: a single session keeps it (the calendar's free time survives the patient).
+ */
+export const PLACE_FIELDS =
+  '#booking-form [name=appointment_type]:checked, #clinic, #provider, #service, #date, #duration, #slot-list [name=start]:checked';
+
 export interface ScheduleState {
   services: ServiceOption[];
   serviceId: string | null;
@@ -41,6 +48,8 @@ export function ScheduleFields(props: {
   locale: Locale;
   state: ScheduleState | null;
   slots: SlotListProps['choices'];
+  /** The time chosen already (the calendar's free time). */
+  selected?: string | null;
   oob?: boolean;
 }) {
   const t = useT();
@@ -77,7 +86,7 @@ export function ScheduleFields(props: {
         duration={state.duration}
         refresh={refreshSlots}
       />
-      <SlotList locale={locale} choices={props.slots} />
+      <SlotList locale={locale} choices={props.slots} selected={props.selected} />
     </div>
   );
 }
@@ -159,11 +168,18 @@ export interface SlotListProps {
 }
 
 /** Re-fetched whenever another desk books or cancels, so a taken time disappears. */
-export function SlotList({ locale, choices, selected, source = BOOKING_SLOTS }: SlotListProps) {
+export function SlotList({
+  locale,
+  choices,
+  selected,
+  source = BOOKING_SLOTS,
+  oob,
+}: SlotListProps & { oob?: boolean }) {
   const t = useT();
   return (
     <fieldset
       id={SLOT_LIST_ID}
+      hx-swap-oob={oob ? 'true' : undefined}
       class="slot-list"
       aria-live="polite"
       hx-get={source.url}

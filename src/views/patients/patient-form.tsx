@@ -1,6 +1,7 @@
 import type { PatientSummary } from '../../db/patients.js';
 import type { Locale } from '../../db/schema.js';
 import { PATIENT_CHOICE_ID } from '../appointments/patient-picker.js';
+import { PLACE_FIELDS } from '../appointments/schedule-fields.js';
 import {
   CheckboxField,
   Form,
@@ -181,6 +182,7 @@ function DuplicateWarning(props: {
                 type="button"
                 class="button"
                 hx-get={`/appointments/new/patient?patient_id=${patient.id}`}
+                hx-include={PLACE_FIELDS}
                 hx-target={`#${PATIENT_CHOICE_ID}`}
                 hx-swap="outerHTML"
               >
@@ -257,6 +259,7 @@ export function QuickAddPatient(props: RegistrationProps) {
         errors={props.form.errors}
         autocomplete="off"
         hx-post="/appointments/new/register"
+        hx-include={PLACE_FIELDS}
         hx-target={`#${PATIENT_CHOICE_ID}`}
         hx-swap="outerHTML"
         hx-disabled-elt="find button[type=submit]"
