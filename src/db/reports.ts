@@ -520,9 +520,9 @@ export interface UtilisationRow extends Named {
 }
 
 /**
- * Per provider and week (tenant-local): minutes of weekly schedule over the range's days, and
- * minutes held by appointments (a group session once, however many joined). Time off is not
- * taken out of the schedule: it shows as lower utilisation.
+ * Per provider and week (tenant-local): minutes of weekly schedule over the range's days less
+ * the provider's time off inside those hours, and minutes held by appointments (a group session
+ * once, however many joined).
  */
 export async function utilisationByWeek(
   db: Database,
@@ -546,10 +546,22 @@ export async function utilisationByWeek(
       from generate_series(${range.from}::date, ${range.to}::date, interval '1 day') d
     ), scheduled as (
       select s.provider_id, ${weekOf(sql`days.day`)} as week,
-        sum(extract(epoch from s.end_time - s.start_time) / 60)::int as minutes
+        sum(greatest(0, extract(epoch from hours.ends_at - hours.starts_at)
+          - coalesce(off.seconds, 0)) / 60)::int as minutes
       from days
       join provider_schedules s on s.tenant_id = ${scope.tenantId}
         and s.weekday = extract(dow from days.day)
+      cross join lateral (
+        select (days.day + s.start_time) at time zone ${timezone} as starts_at,
+          (days.day + s.end_time) at time zone ${timezone} as ends_at
+      ) hours
+      left join lateral (
+        select sum(extract(epoch from least(o.ends_at, hours.ends_at)
+          - greatest(o.starts_at, hours.starts_at))) as seconds
+        from provider_time_off o
+        where o.tenant_id = s.tenant_id and o.provider_id = s.provider_id
+          and o.starts_at < hours.ends_at and o.ends_at > hours.starts_at
+      ) off on true
       where true ${providerInClinic}
       group by 1, 2
     ), held as (

@@ -88,7 +88,7 @@ export const reportsEn = {
   reportAttendanceNote:
     'Of the appointments due in the period (cancellations in time left out), how many were no-shows or cancelled late.',
   reportUtilisationNote:
-    'Booked hours (a group session once) divided by the weekly schedule’s hours; time off is not deducted.',
+    'Booked hours (a group session once) divided by the weekly schedule’s hours, less time off.',
   reportCompletionNote:
     'Of the packages sold in the period: completed once every session is used and taken.',
 };
@@ -180,6 +180,6 @@ export const reportsAr: Record<keyof typeof reportsEn, string> = {
   reportAttendanceNote:
     'من المواعيد المستحقة في الفترة (دون الإلغاء في الوقت المسموح)، كم منها غياب أو إلغاء متأخر.',
   reportUtilisationNote:
-    'الساعات المحجوزة (الجلسة الجماعية مرة واحدة) مقسومة على ساعات الجدول الأسبوعي؛ لا تُخصم الإجازات.',
+    'الساعات المحجوزة (الجلسة الجماعية مرة واحدة) مقسومة على ساعات الجدول الأسبوعي بعد خصم الإجازات.',
   reportCompletionNote: 'من الباقات المبيعة في الفترة: تكتمل حين تُستخدم كل جلساتها وتُحضر.',
 };

@@ -383,11 +383,12 @@ describe('the report pages', () => {
     const page = html(
       await (await (await finance()).request('/reports/utilisation?range=this-month')).text(),
     );
-    // Rana 5 × 8 h + Badr 2 × 4 h = 48 h a week; 29–30 Nov: 2 × 8 + 2 × 4 = 24 h
+    // Rana 5 × 8 h + Badr 2 × 4 h = 48 h a week; 29–30 Nov: 2 × 8 + 2 × 4 = 24 h; the week of
+    // 15 Nov less Badr's 2 h of time off inside his hours (its third hour is after them)
     expect(tableRows(page, 'utilisation-by-week')).toEqual([
       ['1 Nov 2026', '48.0', '0.8', '1.6%'],
       ['8 Nov 2026', '48.0', '1.5', '3.1%'],
-      ['15 Nov 2026', '48.0', '0.0', '0.0%'],
+      ['15 Nov 2026', '46.0', '0.0', '0.0%'],
       ['22 Nov 2026', '48.0', '1.8', '3.6%'],
       ['29 Nov 2026', '24.0', '0.0', '0.0%'],
     ]);
@@ -395,6 +396,10 @@ describe('the report pages', () => {
     expect(rows.filter((row) => row[0] === '22 Nov 2026')).toEqual([
       ['22 Nov 2026', 'Dr. Badr', '8.0', '0.8', '9.4%'],
       ['22 Nov 2026', 'Dr. Rana', '40.0', '1.0', '2.5%'],
+    ]);
+    expect(rows.filter((row) => row[0] === '15 Nov 2026')).toEqual([
+      ['15 Nov 2026', 'Dr. Badr', '6.0', '0.0', '0.0%'],
+      ['15 Nov 2026', 'Dr. Rana', '40.0', '0.0', '0.0%'],
     ]);
   });
 
@@ -408,7 +413,7 @@ describe('the report pages', () => {
       ['week', 'scheduled', 'booked', 'utilisation'],
       ['2026-11-01', '48.00', '0.75', '1.6'],
       ['2026-11-08', '48.00', '1.50', '3.1'],
-      ['2026-11-15', '48.00', '0.00', '0.0'],
+      ['2026-11-15', '46.00', '0.00', '0.0'],
       ['2026-11-22', '48.00', '1.75', '3.6'],
       ['2026-11-29', '24.00', '0.00', '0.0'],
     ]);

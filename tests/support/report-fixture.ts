@@ -74,6 +74,16 @@ export async function seedReportFixture(db: Database) {
       })),
     ])
     .execute();
+  // Badr's time off on Monday 16 Nov: two of its hours fall in his schedule, one after it.
+  await db
+    .insertInto('provider_time_off')
+    .values({
+      tenant_id: tenant.id,
+      provider_id: badr.id,
+      starts_at: new Date('2026-11-16T11:00:00+03:00'),
+      ends_at: new Date('2026-11-16T14:00:00+03:00'),
+    })
+    .execute();
 
   const sara = await createPatient(db, tenant.id, {
     mrn: 'FX-001',
