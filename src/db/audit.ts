@@ -76,25 +76,43 @@ export interface PackagesView {
 
 /**
  * Opening a patient's packages is audited too, by the statement that reads them: this insert
- * goes into it as a data-modifying CTE (`db.with('view_audit', …)`), so a view costs no statement and
- * no commit of its own. The row is selected from the tenant's patient, so it is written exactly
- * when the statement finds the patient, and so shows their data.
+ * goes into it as a data-modifying CTE (`view_audit`), so a view costs no statement of its own.
+ * The row is selected from the tenant's patient, so it is written exactly when the statement
+ * finds the patient, and so shows their data.
+ *
+ * Nor does the view wait for the disk: the same row sets `synchronous_commit` off for the
+ * statement's own transaction, so its commit returns before the WAL is flushed. A crash can
+ * lose the view rows of the last moments (at most three times `wal_writer_delay`, 600 ms by
+ * default), never a change: that is why the statement must not run inside a transaction.
  */
-export function auditPackagesView(tenantId: string, patientId: string, view: PackagesView) {
+export function withPackagesViewAudit(
+  db: Database,
+  tenantId: string,
+  patientId: string,
+  view: PackagesView,
+) {
+  if (db.isTransaction) {
+    throw new Error('A view is audited in a statement of its own, outside any transaction.');
+  }
   // Kysely puts a raw CTE body as it is: the parentheses are ours.
-  return sql<Record<string, never>>`(${auditRowsFrom(
-    sql`patients`,
-    {
-      tenantId,
-      actorId: view.actorId,
-      action: 'patient.packages_viewed',
-      entity: 'patient',
-      entityId: sql<string>`patients.id`,
-      after: sql`${JSON.stringify({ screen: view.screen })}::jsonb`,
-      ip: view.ip,
-    },
-    sql`patients.tenant_id = ${tenantId} and patients.id = ${patientId}`,
-  )})`;
+  return db.with(
+    'view_audit',
+    () =>
+      sql<Record<string, never>>`(${auditRowsFrom(
+        sql`patients`,
+        {
+          tenantId,
+          actorId: view.actorId,
+          action: 'patient.packages_viewed',
+          entity: 'patient',
+          entityId: sql<string>`patients.id`,
+          after: sql`${JSON.stringify({ screen: view.screen })}::jsonb`,
+          ip: view.ip,
+        },
+        sql`patients.tenant_id = ${tenantId} and patients.id = ${patientId}
+          and set_config('synchronous_commit', 'off', true) = 'off'`,
+      )})`,
+  );
 }
 
 /** Every action the code records, for the audit page's filter. */

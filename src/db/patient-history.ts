@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { appointmentRows, type AppointmentRow } from './appointment-rows.js';
-import { auditPackagesView, type PackagesView } from './audit.js';
+import { withPackagesViewAudit, type PackagesView } from './audit.js';
 import type { Database } from './client.js';
 import { paymentColumns, type PaymentRow } from './payments.js';
 import { purchaseStatus, serviceSplit, type ServiceBalance } from './purchases.js';
@@ -113,8 +113,7 @@ export async function loadPatientHistory(
   today: string,
   view: PackagesView,
 ): Promise<PatientHistory | undefined> {
-  const patient = await db
-    .with('view_audit', () => auditPackagesView(tenantId, patientId, view))
+  const patient = await withPackagesViewAudit(db, tenantId, patientId, view)
     .selectFrom('patients')
     .select(patientSummaryColumns)
     .where('tenant_id', '=', tenantId)

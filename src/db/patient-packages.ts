@@ -1,7 +1,7 @@
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { NotFound } from '../domain/errors.js';
 import { orderForModal, suggestedPurchaseId } from '../domain/purchases.js';
-import { auditPackagesView, type PackagesView } from './audit.js';
+import { withPackagesViewAudit, type PackagesView } from './audit.js';
 import type { Database } from './client.js';
 import { activeCatalogue } from './packages.js';
 import { patientSummaryColumns } from './patients.js';
@@ -20,8 +20,7 @@ export async function loadPatientPackages(
   today: string,
   view: PackagesView,
 ) {
-  const row = await db
-    .with('view_audit', () => auditPackagesView(tenantId, patientId, view))
+  const row = await withPackagesViewAudit(db, tenantId, patientId, view)
     .selectFrom('patients')
     .select(patientSummaryColumns)
     .select(() => [

@@ -1,7 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS, AUDIT_ENTITIES, recordAudit } from '../../src/db/audit.js';
+import { sql } from 'kysely';
+import {
+  AUDIT_ACTIONS,
+  AUDIT_ENTITIES,
+  recordAudit,
+  withPackagesViewAudit,
+} from '../../src/db/audit.js';
 import { translator, type MessageKey } from '../../src/i18n/index.js';
 import { createTestApp } from '../support/app.js';
 import { demoIds, freeSlots, type DemoIds } from '../support/booking.js';
@@ -224,6 +230,48 @@ describe("every view of a patient's packages is audited", () => {
       expect(response.status).toBe(404);
     }
     expect(Number(await viewRows())).toBe(before);
+  });
+});
+
+describe('a view does not wait for the disk, a change does', () => {
+  const view = { actorId: '', ip: null, screen: 'packages_api' } as const;
+
+  it('the view statement turns synchronous_commit off for its own transaction only', async () => {
+    const statement = withPackagesViewAudit(database.db, demo.demo, patient, {
+      ...view,
+      actorId: deskId,
+    })
+      .selectFrom('patients')
+      .select('id')
+      .where('id', '=', patient)
+      .compile();
+    // Run inside a transaction here only to read the setting before the commit.
+    const inside = await database.db.connection().execute(async (connection) => {
+      await sql`begin`.execute(connection);
+      await connection.executeQuery(statement);
+      const { rows } = await sql<{
+        s: string;
+      }>`select current_setting('synchronous_commit') as s`.execute(connection);
+      await sql`rollback`.execute(connection);
+      return rows[0]!.s;
+    });
+    expect(inside).toBe('off');
+    const { rows } = await sql<{
+      s: string;
+    }>`select current_setting('synchronous_commit') as s`.execute(database.db);
+    expect(rows[0]!.s).toBe('on');
+  });
+
+  it('refuses to run inside a transaction, whose changes would not wait either', async () => {
+    await expect(
+      database.db
+        .transaction()
+        .execute((tx) =>
+          Promise.resolve(
+            withPackagesViewAudit(tx, demo.demo, patient, { ...view, actorId: deskId }),
+          ),
+        ),
+    ).rejects.toThrow('outside any transaction');
   });
 });
 
