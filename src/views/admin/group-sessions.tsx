@@ -65,7 +65,7 @@ export function GroupSessionsPage(props: {
       {props.sessions.length === 0 ? (
         <p class="empty">{t('noGroupSessionsPlanned')}</p>
       ) : (
-        <table class="data-table">
+        <table class="data-table card-rows">
           <thead>
             <tr>
               <th scope="col">{t('groupWhen')}</th>
@@ -82,19 +82,29 @@ export function GroupSessionsPage(props: {
               const cancelled = session.status === 'CANCELLED';
               return (
                 <tr id={`group-session-${session.id}`} class={cancelled ? 'cancelled' : undefined}>
-                  <td>
-                    <When session={session} timezone={timezone} locale={locale} />
+                  <td data-label={t('groupWhen')}>
+                    <span>
+                      <When session={session} timezone={timezone} locale={locale} />
+                    </span>
                   </td>
-                  <td>{named.service}</td>
-                  <td>{named.provider}</td>
-                  <td>{named.clinic}</td>
-                  <td>
-                    {t('groupBookedOf', {
-                      taken: session.seats_taken,
-                      capacity: session.capacity,
-                    })}
+                  <td data-label={t('service')}>
+                    <span>{named.service}</span>
                   </td>
-                  <td>
+                  <td data-label={t('provider')}>
+                    <span>{named.provider}</span>
+                  </td>
+                  <td data-label={t('clinic')}>
+                    <span>{named.clinic}</span>
+                  </td>
+                  <td data-label={t('groupBooked')}>
+                    <span>
+                      {t('groupBookedOf', {
+                        taken: session.seats_taken,
+                        capacity: session.capacity,
+                      })}
+                    </span>
+                  </td>
+                  <td data-label={t('adminActions')}>
                     {cancelled ? (
                       <span class="badge badge-muted">{t('status_CANCELLED')}</span>
                     ) : (

@@ -27,7 +27,7 @@ export function GroupPayment(props: {
     );
   }
   return (
-    <fieldset id={GROUP_PAYMENT_ID} class="field group-payment" hx-swap-oob={oob}>
+    <fieldset id={GROUP_PAYMENT_ID} class="slot-list group-payment" hx-swap-oob={oob}>
       <legend>{t('groupPayWith')}</legend>
       {packages.map((purchase, index) => (
         <label class="group-session">
