@@ -10,6 +10,7 @@ import { loadSession } from './auth/middleware.js';
 import { SessionCache } from './auth/session-cache.js';
 import type { AppDeps, AppEnv, RouteDeps } from './env.js';
 import { adminClinicRoutes } from './routes/admin/clinics.js';
+import { adminGroupSessionRoutes } from './routes/admin/group-sessions.js';
 import { adminMessageRoutes } from './routes/admin/messages.js';
 import { adminCalendarFeedRoutes } from './routes/admin/calendar-feeds.js';
 import { adminPackageRoutes } from './routes/admin/packages.js';
@@ -140,6 +141,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/admin/services', adminServiceRoutes(deps));
   app.route('/admin/packages', adminPackageRoutes(deps));
   app.route('/admin/providers', adminProviderRoutes(deps));
+  app.route('/admin/group-sessions', adminGroupSessionRoutes(deps));
   app.route('/admin/audit', auditRoutes(deps));
   app.route('/admin/users', userAdminRoutes(deps));
   app.route('/admin/settings', settingsRoutes(deps));

@@ -156,28 +156,12 @@ async function cancelFuture(
     )
     .returning('service_id')
     .execute();
-  const perService = new Map<string, number>();
-  for (const { service_id } of cancelled) {
-    perService.set(service_id, (perService.get(service_id) ?? 0) + 1);
-  }
-  for (const [serviceId, count] of perService) {
-    await trx
-      .updateTable('purchase_services')
-      .set((eb) => ({ sessions_used: eb('sessions_used', '-', count) }))
-      .where('tenant_id', '=', tenant.id)
-      .where('purchase_id', '=', purchaseId)
-      .where('service_id', '=', serviceId)
-      .execute();
-  }
-  await trx
-    .updateTable('package_purchases')
-    .set({
-      sessions_used: sql`sessions_used - ${cancelled.length}`,
-      status: sql`case when status = 'COMPLETED' then 'ACTIVE' else status end`,
-    })
-    .where('tenant_id', '=', tenant.id)
-    .where('id', '=', purchaseId)
-    .execute();
+  await returnSessions(
+    trx,
+    tenant.id,
+    purchaseId,
+    cancelled.map((a) => a.service_id),
+  );
   for (const a of appointments) {
     await publishChange(trx, {
       tenant: tenant.id,
@@ -190,6 +174,42 @@ async function cancelFuture(
     // The patient is told, as a single cancellation tells them; their reminders are dropped.
     await enqueueAppointmentMessages(trx, tenant.id, a.id, 'cancelled', now);
   }
+}
+
+/**
+ * Sessions of a (locked) purchase given back, one per cancelled appointment (`serviceIds`, one
+ * entry each): the service's allotment and the purchase's count go down, a used-up purchase
+ * is active again. The check constraints keep the counts from going below zero.
+ */
+export async function returnSessions(
+  trx: DbTransaction,
+  tenantId: string,
+  purchaseId: string,
+  serviceIds: string[],
+): Promise<void> {
+  if (serviceIds.length === 0) return;
+  const perService = new Map<string, number>();
+  for (const serviceId of serviceIds) {
+    perService.set(serviceId, (perService.get(serviceId) ?? 0) + 1);
+  }
+  for (const [serviceId, count] of perService) {
+    await trx
+      .updateTable('purchase_services')
+      .set((eb) => ({ sessions_used: eb('sessions_used', '-', count) }))
+      .where('tenant_id', '=', tenantId)
+      .where('purchase_id', '=', purchaseId)
+      .where('service_id', '=', serviceId)
+      .execute();
+  }
+  await trx
+    .updateTable('package_purchases')
+    .set({
+      sessions_used: sql`sessions_used - ${serviceIds.length}`,
+      status: sql`case when status = 'COMPLETED' then 'ACTIVE' else status end`,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', purchaseId)
+    .execute();
 }
 
 /** Only a purchase still in use can be transferred or cancelled. */

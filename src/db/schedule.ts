@@ -62,12 +62,19 @@ async function loadSchedule(
  */
 export function busyIntervalsQuery(
   tenantId: string,
-  who: { providerId: string; patientId: string | null; moving?: string | string[] },
+  who: {
+    providerId: string;
+    patientId: string | null;
+    moving?: string | string[];
+    /** A group session being moved: it does not block its own new time. */
+    movingGroupSession?: string;
+  },
   range: Interval,
 ) {
   const { providerId, patientId } = who;
   const moving = typeof who.moving === 'string' ? [who.moving] : (who.moving ?? []);
   const notMoving = moving.length ? sql`and id not in (${sql.join(moving)})` : sql``;
+  const notMovingGroup = who.movingGroupSession ? sql`and id <> ${who.movingGroupSession}` : sql``;
   const overlaps = sql`starts_at < ${range.end} and ends_at > ${range.start}`;
   // The same test as a range: served by the GiST indexes of the no-overlap constraints, which
   // read only that day's rows (the b-tree on starts_at would read the whole history before it).
@@ -83,7 +90,7 @@ export function busyIntervalsQuery(
     union all
     select starts_at, ends_at from group_sessions
       where tenant_id = ${tenantId} and provider_id = ${providerId} and status = 'SCHEDULED'
-        and ${rangeOverlaps}
+        and ${rangeOverlaps} ${notMovingGroup}
     union all
     select starts_at, ends_at from appointments
       where tenant_id = ${tenantId} and patient_id = ${patientId} and ${holdsSlot}
@@ -124,9 +131,12 @@ export async function findFreeSlots(
 export interface PlaceQuery {
   clinicId: string;
   providerId: string;
-  patientId: string;
+  /** null for a group session: only the provider's calendar counts. */
+  patientId: string | null;
   /** The appointments moving aside: they do not block their own new times. */
   moving?: string[];
+  /** The group session moving: it does not block its own new time. */
+  movingGroupSession?: string;
 }
 
 /**
@@ -141,7 +151,12 @@ export function placeColumns(
   date: string,
 ) {
   const { providerId } = place;
-  const who = { providerId, patientId: place.patientId, moving: place.moving };
+  const who = {
+    providerId,
+    patientId: place.patientId,
+    moving: place.moving,
+    movingGroupSession: place.movingGroupSession,
+  };
   return [
     sql<boolean>`exists (
       select from provider_clinics pc

@@ -23,6 +23,7 @@ export const CHANGE_KINDS = [
   'package.refunded',
   'package.transferred',
   'package.cancelled',
+  'group_session.changed',
 ] as const;
 
 /** Ids only: browsers re-fetch what they show, through the usual authorised routes. */

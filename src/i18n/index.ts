@@ -13,6 +13,7 @@ import { moneyAr, moneyEn } from './money.js';
 import { reportsAr, reportsEn } from './reports.js';
 import { calendarAr, calendarEn } from './calendar.js';
 import { coursesAr, coursesEn } from './courses.js';
+import { groupSessionsAr, groupSessionsEn } from './group-sessions.js';
 
 const coreEn = {
   appName: 'Raseed',
@@ -322,6 +323,7 @@ const en = {
   ...reportsEn,
   ...calendarEn,
   ...coursesEn,
+  ...groupSessionsEn,
   ...errorsEn,
 };
 const ar: Record<MessageKey, string> = {
@@ -338,6 +340,7 @@ const ar: Record<MessageKey, string> = {
   ...reportsAr,
   ...calendarAr,
   ...coursesAr,
+  ...groupSessionsAr,
   ...errorsAr,
 };
 

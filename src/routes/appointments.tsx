@@ -8,7 +8,7 @@ import { bookAppointment } from '../services/appointments.js';
 import { sellPackage } from '../services/package-sales.js';
 import type { Database } from '../db/client.js';
 import { clinicExists, listClinics, type ClinicOption } from '../db/clinics.js';
-import { listOpenGroupSessions } from '../db/group-sessions.js';
+import { listOpenGroupSessions, packagesForGroupSeat } from '../db/group-sessions.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
 import { findPatient, searchPatients } from '../db/patients.js';
 import { findPackage } from '../db/packages.js';
@@ -29,6 +29,7 @@ import { findNewSessionNumbers } from '../db/session-numbers.js';
 import type { AppDeps, AuthedEnv, Clock } from '../env.js';
 import { renderFragment } from '../views/renderer.js';
 import { BookingConfirmation } from '../views/appointments/booking-confirmation.js';
+import { GroupPayment } from '../views/appointments/group-payment.js';
 import {
   BOOKING_ERROR_ID,
   BookingPage,
@@ -99,6 +100,7 @@ const bookingFormQuery = z.object({
   duration: blankAsMissing(z.coerce.number().int().min(5).max(480)),
   start: text().max(40).optional(),
   slot_context: text().max(200).optional(),
+  group_session_id: optionalId,
 });
 type BookingFormQuery = z.infer<typeof bookingFormQuery>;
 
@@ -111,6 +113,8 @@ const bookingForm = z
     provider_id: optionalId,
     service_id: optionalId,
     group_session_id: optionalId,
+    /** A group seat paid with this purchase (none: a single paid seat). */
+    group_purchase_id: optionalId,
     start: blankAsMissing(instant),
     duration: z.coerce.number().int().min(5).max(480),
     idempotency_key: text().min(8).max(100),
@@ -731,6 +735,34 @@ async function serviceSchedule(c: Context<AuthedEnv>, deps: AppDeps, form: Booki
   );
 }
 
+/** The package a booking uses: the chosen one, or the one paying for a group seat. */
+function purchaseToBookOn(form: z.infer<typeof bookingForm>): string | null {
+  if (form.appointment_type === 'package') return form.package_purchase_id;
+  if (form.appointment_type === 'group') return form.group_purchase_id;
+  return null;
+}
+
+/** How the chosen group session's seat can be paid: the patient's packages covering it. */
+async function groupPayment(
+  c: Context<AuthedEnv>,
+  { db, clock }: AppDeps,
+  ids: { patientId: string | null; groupSessionId: string },
+) {
+  const { tenant } = c.var.auth;
+  if (ids.patientId && !(await findPatient(db, tenant.id, ids.patientId))) {
+    throw new NotFound('patientNotFound');
+  }
+  const packages = ids.patientId
+    ? await packagesForGroupSeat(
+        db,
+        tenant,
+        { patientId: ids.patientId, groupSessionId: ids.groupSessionId },
+        clock(),
+      )
+    : null;
+  return renderFragment(c, <GroupPayment {...view(c)} packages={packages} />);
+}
+
 /** Books what the form holds and answers with the confirmation. */
 async function bookFromForm(
   c: Context<AuthedEnv>,
@@ -748,7 +780,7 @@ async function bookFromForm(
       clinicId: form.clinic_id!,
       providerId: form.provider_id,
       serviceId: form.service_id,
-      purchaseId: form.appointment_type === 'single' ? null : form.package_purchase_id,
+      purchaseId: purchaseToBookOn(form),
       groupSessionId: form.group_session_id,
       start: form.start ? new Date(form.start) : null,
       durationMinutes: form.duration,
@@ -823,6 +855,7 @@ async function prefilledPlace(
         patient_id: query.patient_id,
         appointment_type: 'single',
         package_purchase_id: null,
+        group_session_id: null,
         clinic_id: clinicId,
         provider_id: providerId,
         service_id: schedule.serviceId,
@@ -984,11 +1017,24 @@ export function bookingRoutes(deps: AppDeps) {
     return renderFragment(
       c,
       <>
-        <SlotList {...view(c)} choices={slots} selected={form.start} />
+        <SlotList
+          {...view(c)}
+          choices={slots}
+          selected={form.appointment_type === 'group' ? form.group_session_id : form.start}
+        />
         {line}
       </>,
     );
   });
+
+  routes.get(
+    '/group-payment',
+    validated('query', z.object({ patient_id: optionalId, group_session_id: uuid })),
+    (c) => {
+      const { patient_id, group_session_id } = c.req.valid('query');
+      return groupPayment(c, deps, { patientId: patient_id, groupSessionId: group_session_id });
+    },
+  );
 
   routes.post('/book', showErrorsIn(`#${BOOKING_ERROR_ID}`), validated('form', bookingForm), (c) =>
     bookFromForm(c, deps, c.req.valid('form')),

@@ -145,7 +145,13 @@ export interface Option {
 
 /** A select of `options`; `placeholder` is a first, empty choice. */
 export function SelectField(
-  props: FieldProps & { value?: string; options: Option[]; placeholder?: string },
+  props: FieldProps & {
+    value?: string;
+    options: Option[];
+    placeholder?: string;
+    /** htmx attributes of the select (a choice that refreshes another field). */
+    hx?: Record<`hx-${string}`, string>;
+  },
 ) {
   const id = props.id ?? props.name;
   const error = props.errors?.[props.name];
@@ -153,6 +159,7 @@ export function SelectField(
     <div class="field">
       <label for={id}>{props.label}</label>
       <select
+        {...props.hx}
         id={id}
         name={props.name}
         required={props.required}

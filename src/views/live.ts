@@ -12,7 +12,7 @@
  */
 export const liveFragment = {
   'hx-trigger':
-    'sse:appointment.booked, sse:appointment.cancelled, sse:appointment.status, sse:appointment.moved, htmx:sseOpen from:body',
+    'sse:appointment.booked, sse:appointment.cancelled, sse:appointment.status, sse:appointment.moved, sse:group_session.changed, htmx:sseOpen from:body',
   'hx-sync': 'this:replace',
 };
 

@@ -8,6 +8,7 @@ import { type RequestOptions, TestClient } from '../support/client.js';
 import { DEMO_NOW, openSignedInDemo, type DemoFixture } from '../support/demo.js';
 import {
   createClinic,
+  createGroupSession,
   createPackage,
   createProvider,
   createService,
@@ -690,6 +691,25 @@ describe('every parameter of every route', () => {
   });
   const bookingQuery = () => ({ ...bookingFields(), date: '2026-12-06', duration: '45' });
   const id = (value: () => Promise<string> | string) => async () => ({ id: await value() });
+  let group: Promise<string> | undefined;
+  /** One group session of Dr. Huda's, out of hours (no demo appointment there). */
+  const aGroup = () =>
+    (group ??= createGroupSession(
+      database.db,
+      {
+        tenant: { id: demo.demo },
+        clinic: { id: ids.slp },
+        service: { id: ids.speech },
+        provider: { id: ids.huda },
+      },
+      { starts_at: new Date('2027-01-03T17:00:00Z') },
+    ).then((row) => row.id));
+  const groupFields = () => ({
+    provider_id: ids.huda,
+    date: '2026-12-06',
+    time: '10:00',
+    capacity: '5',
+  });
   const newUser = async () => (await createUser(database.db, demo.demo)).id;
   const newProvider = async () => (await createProvider(database.db, demo.demo, [ids.slp])).id;
 
@@ -940,6 +960,11 @@ describe('every parameter of every route', () => {
     { route: 'GET /appointments/new/schedule', as: 'desk', fields: bookingQuery },
     { route: 'GET /appointments/new/slots', as: 'desk', fields: bookingQuery },
     {
+      route: 'GET /appointments/new/group-payment',
+      as: 'desk',
+      fields: async () => ({ patient_id: sara, group_session_id: await aGroup() }),
+    },
+    {
       route: 'POST /appointments/new/book',
       as: 'desk',
       // the form's date only narrows the slot list; the start says when
@@ -1171,6 +1196,32 @@ describe('every parameter of every route', () => {
       as: 'admin',
       params: id(async () => (await createService(database.db, demo.demo, ids.slp)).id),
       fields: serviceFields,
+    },
+    { route: 'GET /admin/group-sessions', as: 'admin' },
+    { route: 'GET /admin/group-sessions/new', as: 'admin' },
+    {
+      route: 'GET /admin/group-sessions/providers',
+      as: 'admin',
+      fields: () => ({ service_id: ids.speech }),
+    },
+    {
+      route: 'POST /admin/group-sessions',
+      as: 'admin',
+      fields: () => ({ ...groupFields(), service_id: ids.speech, form_token: token() }),
+    },
+    { route: 'GET /admin/group-sessions/:id/edit', as: 'admin', params: id(aGroup) },
+    {
+      route: 'POST /admin/group-sessions/:id',
+      as: 'admin',
+      params: id(aGroup),
+      fields: groupFields,
+    },
+    { route: 'GET /admin/group-sessions/:id/cancel', as: 'admin', params: id(aGroup) },
+    {
+      route: 'POST /admin/group-sessions/:id/cancel',
+      as: 'admin',
+      params: id(aGroup),
+      fields: () => ({ reason: 'Fuzz reason' }),
     },
     { route: 'GET /admin/packages', as: 'admin' },
     { route: 'GET /admin/packages/new', as: 'admin' },

@@ -11,6 +11,7 @@ import { DEMO_NOW, type DemoFixture, openSignedInDemo } from '../support/demo.js
 import {
   createAppointment,
   createClinic,
+  createGroupSession,
   createPackage,
   createPatient,
   createProvider,
@@ -141,6 +142,42 @@ async function freshPurchase(values: { amount_paid?: string } = {}) {
     values,
   );
   return { patient: owner.id, purchase: purchase.id };
+}
+
+let groupProviderId: string | undefined;
+/** A provider of the SLP clinic of its own, working Sunday to Thursday 08:00–16:00. */
+async function groupProvider() {
+  const provider = await freshProvider();
+  await database.db
+    .insertInto('provider_schedules')
+    .values(
+      [0, 1, 2, 3, 4].map((weekday) => ({
+        tenant_id: demo.demo,
+        provider_id: provider.id,
+        weekday,
+        start_time: '08:00:00',
+        end_time: '16:00:00',
+      })),
+    )
+    .execute();
+  groupProviderId = provider.id;
+  return provider;
+}
+
+/** A group session of a provider of its own, Sunday 6 December at 10:00 in Riyadh. */
+async function freshGroupSession(): Promise<string> {
+  const provider = await groupProvider();
+  const session = await createGroupSession(
+    database.db,
+    {
+      tenant: { id: demo.demo },
+      clinic: { id: ids.slp },
+      service: { id: ids.speech },
+      provider,
+    },
+    { starts_at: new Date('2026-12-06T07:00:00Z'), ends_at: new Date('2026-12-06T07:45:00Z') },
+  );
+  return session.id;
 }
 
 const DATES = ['2026-12-06', '2026-12-07', '2026-12-08', '2026-12-09', '2026-12-10'];
@@ -682,6 +719,37 @@ const MATRIX: Row[] = [
     request: async () => ({
       path: `/admin/providers/${(await freshProvider()).id}`,
       form: { name_en: fresh('Provider'), name_ar: 'أخصائي', user_id: '', clinic_ids: ids.slp },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/group-sessions',
+    request: async () => ({
+      path: '/admin/group-sessions',
+      form: {
+        service_id: ids.speech,
+        provider_id: (await groupProvider()).id,
+        date: '2026-12-06',
+        time: '10:00',
+        capacity: '4',
+        form_token: randomUUID(),
+      },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/group-sessions/:id',
+    request: async () => ({
+      path: `/admin/group-sessions/${await freshGroupSession()}`,
+      form: { provider_id: groupProviderId!, date: '2026-12-06', time: '11:00', capacity: '5' },
+    }),
+    expected: adminOnly,
+  },
+  {
+    route: 'POST /admin/group-sessions/:id/cancel',
+    request: async () => ({
+      path: `/admin/group-sessions/${await freshGroupSession()}/cancel`,
+      form: { reason: 'Provider away' },
     }),
     expected: adminOnly,
   },

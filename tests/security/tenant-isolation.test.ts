@@ -98,9 +98,16 @@ async function tenantBIds() {
   const clinic = await first('clinics');
   const service = await createService(db, demo.other, clinic);
   const pkg = await createPackage(db, demo.other, [{ serviceId: service.id, sessions: 10 }]);
+  const provider = await first('providers');
+  const group = await createGroupSession(
+    db,
+    { tenant: { id: demo.other }, clinic: { id: clinic }, service, provider: { id: provider } },
+    { starts_at: new Date('2026-12-02T06:00:00Z') },
+  );
   return {
     clinic,
-    provider: await first('providers'),
+    group: group.id,
+    provider,
     patient: await first('patients'),
     service: service.id,
     package: pkg.id,
@@ -168,6 +175,16 @@ const timeOffForm = () => ({
 });
 const chooseClinic = { status: 422, error: 'Choose one of the clinics.' } as const;
 const chooseService = { status: 422, error: 'Choose one of the services.' } as const;
+const groupForm = (providerId: string) => ({
+  provider_id: providerId,
+  date: '2026-12-06',
+  time: '10:00',
+  capacity: '5',
+});
+const chooseGroupProvider = {
+  status: 422,
+  error: 'Choose a provider who works in the service’s clinic.',
+} as const;
 const chooseUser = {
   status: 422,
   error: 'Choose a provider account that is not linked to anyone else.',
@@ -335,6 +352,36 @@ const ROWS: Row[] = [
         group_session_id: a.group,
         package_purchase_id: '',
       },
+      htmx: true,
+    }),
+  },
+  {
+    route: 'POST /appointments/new/book',
+    request: () => ({
+      path: '/appointments/new/book',
+      form: {
+        ...bookingForm(),
+        patient_id: b.patient,
+        clinic_id: b.clinic,
+        appointment_type: 'group',
+        group_session_id: b.group,
+        package_purchase_id: '',
+        group_purchase_id: a.purchase,
+      },
+      htmx: true,
+    }),
+  },
+  {
+    route: 'GET /appointments/new/group-payment',
+    request: () => ({
+      path: `/appointments/new/group-payment?patient_id=${b.patient}&group_session_id=${a.group}`,
+      htmx: true,
+    }),
+  },
+  {
+    route: 'GET /appointments/new/group-payment',
+    request: () => ({
+      path: `/appointments/new/group-payment?patient_id=${a.patient}&group_session_id=${b.group}`,
       htmx: true,
     }),
   },
@@ -696,6 +743,67 @@ const ROWS: Row[] = [
     request: () => ({ path: `/admin/clinics/${a.slp}`, form: { ...clinicForm, name_en: '' } }),
     as: 'ADMIN',
   },
+  // Group sessions
+  {
+    route: 'GET /admin/group-sessions/providers',
+    request: () => ({ path: `/admin/group-sessions/providers?service_id=${a.speech}`, htmx: true }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/group-sessions',
+    request: () => ({
+      path: '/admin/group-sessions',
+      form: { ...groupForm(b.provider), service_id: a.speech, form_token: KEY_UUID },
+    }),
+    as: 'ADMIN',
+    refused: chooseService,
+  },
+  {
+    route: 'POST /admin/group-sessions',
+    request: () => ({
+      path: '/admin/group-sessions',
+      form: { ...groupForm(a.huda), service_id: b.service, form_token: KEY_UUID },
+    }),
+    as: 'ADMIN',
+    refused: chooseGroupProvider,
+  },
+  {
+    route: 'GET /admin/group-sessions/:id/edit',
+    request: () => ({ path: `/admin/group-sessions/${a.group}/edit` }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/group-sessions/:id',
+    request: () => ({ path: `/admin/group-sessions/${a.group}`, form: groupForm(b.provider) }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/group-sessions/:id',
+    request: () => ({
+      path: `/admin/group-sessions/${a.group}`,
+      form: { ...groupForm(b.provider), capacity: '0' },
+    }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/group-sessions/:id',
+    request: () => ({ path: `/admin/group-sessions/${b.group}`, form: groupForm(a.huda) }),
+    as: 'ADMIN',
+    refused: chooseGroupProvider,
+  },
+  {
+    route: 'GET /admin/group-sessions/:id/cancel',
+    request: () => ({ path: `/admin/group-sessions/${a.group}/cancel` }),
+    as: 'ADMIN',
+  },
+  {
+    route: 'POST /admin/group-sessions/:id/cancel',
+    request: () => ({
+      path: `/admin/group-sessions/${a.group}/cancel`,
+      form: { reason: 'isolation' },
+    }),
+    as: 'ADMIN',
+  },
   // Services
   {
     route: 'GET /admin/services/new',
@@ -982,6 +1090,8 @@ const WITHOUT_IDS = new Set([
   'GET /admin/clinics/new',
   'POST /admin/clinics', // names only
   'GET /admin/services',
+  'GET /admin/group-sessions',
+  'GET /admin/group-sessions/new',
   'GET /admin/packages',
   'GET /admin/packages/new',
   'GET /admin/providers',
@@ -1105,6 +1215,8 @@ describe('administration pages without ids', () => {
     '/admin/clinics',
     '/admin/services',
     '/admin/services/new',
+    '/admin/group-sessions',
+    '/admin/group-sessions/new',
     '/admin/packages',
     '/admin/packages/new',
     '/admin/providers',

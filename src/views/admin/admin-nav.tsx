@@ -6,6 +6,7 @@ const LINKS: { href: string; label: MessageKey }[] = [
   { href: '/admin/services', label: 'adminServices' },
   { href: '/admin/packages', label: 'adminPackages' },
   { href: '/admin/providers', label: 'adminProviders' },
+  { href: '/admin/group-sessions', label: 'adminGroupSessions' },
   { href: '/admin/users', label: 'users' },
   { href: '/admin/settings', label: 'settings' },
   { href: '/admin/messages', label: 'deadLettersTitle' },

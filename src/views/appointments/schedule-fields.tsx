@@ -5,6 +5,7 @@ import { formatInstant, type Slot } from '../../domain/slots.js';
 import { formatDateAt, formatLongDate, formatTime, localName } from '../format.js';
 import { liveFragment } from '../live.js';
 import { TimeRange } from '../time-range.js';
+import { GROUP_PAYMENT_ID, GroupPayment } from './group-payment.js';
 import { useT } from '../request-context.js';
 
 export const SCHEDULE_FIELDS_ID = 'schedule-fields';
@@ -87,6 +88,7 @@ export function ScheduleFields(props: {
         refresh={refreshSlots}
       />
       <SlotList locale={locale} choices={props.slots} selected={props.selected} />
+      <GroupPayment locale={locale} packages={null} />
     </div>
   );
 }
@@ -137,6 +139,17 @@ export function DateDurationFields(props: {
   );
 }
 
+/** Choosing a group session asks how its seat is paid for (the patient's packages). */
+const choosePayment = {
+  'hx-get': '/appointments/new/group-payment',
+  'hx-trigger': 'change',
+  'hx-include': '#booking-form [name=patient_id]',
+  'hx-target': `#${GROUP_PAYMENT_ID}`,
+  'hx-swap': 'outerHTML',
+  'hx-indicator': '#slots-indicator',
+  'hx-disabled-elt': '#book-button',
+};
+
 /** Where a slot list re-fetches itself: the booking form's (default) or another's. */
 export interface SlotSource {
   url: string;
@@ -148,7 +161,7 @@ const BOOKING_SLOTS: SlotSource = { url: '/appointments/new/slots', form: '#book
 export interface SlotListProps {
   locale: Locale;
   source?: SlotSource;
-  /** The time already chosen ('start'), kept checked when the list is re-fetched. */
+  /** The time (or group session) already chosen, kept checked when the list is re-fetched. */
   selected?: string | null;
   /** null: nothing to show until a provider is chosen. */
   choices:
@@ -251,7 +264,14 @@ export function SlotList({
           <div class="stack">
             {choices.sessions.map((session) => (
               <label class="group-session">
-                <input type="radio" name="group_session_id" value={session.id} required />
+                <input
+                  type="radio"
+                  name="group_session_id"
+                  value={session.id}
+                  checked={session.id === selected}
+                  required
+                  {...choosePayment}
+                />
                 <span>
                   {formatDateAt(session.starts_at, choices.timezone, locale)}{' '}
                   <TimeRange
