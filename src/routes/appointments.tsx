@@ -99,6 +99,8 @@ const bookingFormQuery = z.object({
   duration: blankAsMissing(z.coerce.number().int().min(5).max(480)),
   start: text().max(40).optional(),
   slot_context: text().max(200).optional(),
+  /** The time this list last said was taken: said again until another time is chosen. */
+  taken_start: text().max(40).optional(),
 });
 type BookingFormQuery = z.infer<typeof bookingFormQuery>;
 
@@ -267,11 +269,13 @@ async function slotChoices(
   const slots = await findSlotsFor(db, tenant, { ...query, date }, clock());
   const context = `${query.provider_id} ${date} ${query.duration}`;
   // The same list as the desk chose from, without the chosen time: another desk took it.
+  // Said again on each re-fetch (another desk's booking) until the desk chooses another time.
+  const chosen = instantOf(form.start ?? form.taken_start);
   const taken =
-    form.start &&
+    chosen &&
     form.slot_context === context &&
-    !slots.some((s) => sameInstant(s.start, form.start!))
-      ? new Date(form.start)
+    !slots.some((s) => s.start.getTime() === chosen.getTime())
+      ? chosen
       : null;
   const nextFreeDay =
     slots.length > 0
@@ -291,9 +295,11 @@ async function slotChoices(
   return { kind: 'slots', slots, timezone: tenant.timezone, context, taken, nextFreeDay };
 }
 
-function sameInstant(a: Date, iso: string): boolean {
-  const b = new Date(iso);
-  return !Number.isNaN(b.getTime()) && a.getTime() === b.getTime();
+/** A submitted time, or null when there is none or it is not a time. */
+function instantOf(iso: string | undefined): Date | null {
+  if (!iso) return null;
+  const instant = new Date(iso);
+  return Number.isNaN(instant.getTime()) ? null : instant;
 }
 
 /** How far ahead to look for free time: the package's expiry, else a horizon of days. */

@@ -1,14 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/db/seed/demo.js';
 import { browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
-import { signedInPage } from '../support/browser-flow.js';
+import {
+  book,
+  choosePatient,
+  liveStreamOpen,
+  screenshots,
+  signedInPage,
+  switchToArabic,
+  switchToEnglish,
+  workingDayAhead,
+} from '../support/browser-flow.js';
 import { MY_DAY_ID } from '../../src/views/appointments/my-day.js';
 import {
   PATIENT_CHOICE_ID,
   PATIENT_RESULTS_ID,
   SUGGESTED_PACKAGE_ID,
 } from '../../src/views/appointments/patient-picker.js';
-import { NEXT_FREE_DAY_ID, SLOT_LIST_ID } from '../../src/views/appointments/schedule-fields.js';
+import {
+  NEXT_FREE_DAY_ID,
+  SLOT_LIST_ID,
+  SLOT_TAKEN_ID,
+} from '../../src/views/appointments/schedule-fields.js';
 
 /** Issue 19: phones as typed, the suggested package in one click, the next free day, My day. */
 describe.skipIf(browserTestsSkipped)('the screens people live in all day', () => {
@@ -89,5 +102,80 @@ describe.skipIf(browserTestsSkipped)('the screens people live in all day', () =>
     await page.waitForSelector('.week-day');
     expect(await page.locator('.week-day').count()).toBe(7);
     await page.context().close();
+  });
+
+  const idOf = async (table: 'providers' | 'clinics', name: string) =>
+    (
+      await fixture.database.db
+        .selectFrom(table)
+        .select('id')
+        .where('name_en', '=', name)
+        .executeTakeFirstOrThrow()
+    ).id;
+
+  /**
+   * Two desks on the booking form for Dr. Faisal's day: desk A has chosen 10:00 when desk B
+   * books it. Desk A's times update by themselves and say so where the choice was; desk A
+   * books another time.
+   */
+  async function takenTimeFlow(language: 'en' | 'ar', date: string) {
+    const place = `/appointments/new?clinic_id=${await idOf('clinics', 'SLP Clinic')}&provider_id=${await idOf('providers', 'Dr. Faisal Al-Ghamdi')}&date=${date}`;
+    const deskA = await signedInPage(
+      fixture.browser,
+      fixture.server.url,
+      'frontdesk@demo.test',
+      place,
+    );
+    if (language === 'ar') await switchToArabic(deskA);
+    await choosePatient(deskA, 'Sara');
+    const slotAt = (page: typeof deskA, time: string) =>
+      page.locator(`#${SLOT_LIST_ID} .slot`, { hasText: time });
+    await slotAt(deskA, '10:00').click();
+    const tenOClock = `${date}T10:00:00+03:00`;
+    expect(
+      await deskA.locator(`#${SLOT_LIST_ID} [name="start"]:checked`).getAttribute('value'),
+    ).toBe(tenOClock);
+    await liveStreamOpen(deskA);
+
+    const deskB = await signedInPage(
+      fixture.browser,
+      fixture.server.url,
+      'admin@demo.test',
+      `${place}&time=10:00`,
+    );
+    await choosePatient(deskB, 'Omar');
+    await expect
+      .poll(() => deskB.locator(`#${SLOT_LIST_ID} [name="start"]:checked`).getAttribute('value'))
+      .toBe(tenOClock);
+    await book(deskB);
+
+    // Desk A: the message stands where 10:00 was chosen, and 10:00 is gone.
+    const taken = deskA.locator(`#${SLOT_LIST_ID} #${SLOT_TAKEN_ID}`);
+    await taken.waitFor();
+    expect(await taken.textContent()).toBe(
+      language === 'en'
+        ? '10:00 was just booked at another desk. Please choose another time.'
+        : 'حُجز الوقت 10:00 للتو من مكتب آخر. يرجى اختيار وقت آخر.',
+    );
+    expect(
+      await deskA.locator(`#${SLOT_LIST_ID} [name="start"][value="${tenOClock}"]`).count(),
+    ).toBe(0);
+    expect(await deskA.locator(`#${SLOT_LIST_ID} [name="start"]:checked`).count()).toBe(0);
+    await screenshots(deskA, `taken-time-${language}`, ['desktop', 'narrow']);
+
+    await slotAt(deskA, '11:00').click();
+    await book(deskA);
+    expect(await deskA.locator('.booking-confirmation').textContent()).toContain('11:00');
+    if (language === 'ar') await switchToEnglish(deskA);
+    await deskA.context().close();
+    await deskB.context().close();
+  }
+
+  it('tells desk A where its choice was when desk B books that time', async () => {
+    await takenTimeFlow('en', workingDayAhead(6));
+  });
+
+  it('tells it in Arabic too', async () => {
+    await takenTimeFlow('ar', workingDayAhead(13));
   });
 });

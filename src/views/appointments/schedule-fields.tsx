@@ -160,7 +160,7 @@ export interface SlotListProps {
         context?: string;
         /** No free time on this day: the next day that has some (within the package's validity). */
         nextFreeDay?: string | null;
-        /** The time this desk had chosen, booked meanwhile at another desk. */
+        /** The time this desk had chosen, booked meanwhile at another desk (sent back as `taken_start`). */
         taken?: Date | null;
       }
     | { kind: 'groups'; sessions: GroupSessionOption[]; timezone: string }
@@ -199,9 +199,16 @@ export function SlotList({
         <input type="hidden" name="slot_context" value={choices.context} />
       )}
       {choices?.kind === 'slots' && choices.taken && (
-        <p id={SLOT_TAKEN_ID} class="field-error" role="alert">
-          {t('chosenTimeTaken', { time: formatTime(choices.taken, choices.timezone, locale) })}
-        </p>
+        <>
+          <input
+            type="hidden"
+            name="taken_start"
+            value={formatInstant(choices.taken, choices.timezone)}
+          />
+          <p id={SLOT_TAKEN_ID} class="field-error" role="alert">
+            {t('chosenTimeTaken', { time: formatTime(choices.taken, choices.timezone, locale) })}
+          </p>
+        </>
       )}
       {choices?.kind === 'slots' &&
         (choices.slots.length === 0 ? (
