@@ -34,6 +34,12 @@ export const refreshSlots = {
 export const PLACE_FIELDS =
   '#booking-form [name=appointment_type]:checked, #clinic, #provider, #service, #date, #duration, #slot-list [name=start]:checked';
 
+/**
+ * The place chosen before a package (the calendar's free time, or the desk's own choice), sent
+ * along when a package is chosen or sold: kept when the package covers it.
+ */
+export const PACKAGE_PLACE_FIELDS = '#clinic, #provider, #date, #slot-list [name=start]:checked';
+
 export interface ScheduleState {
   services: ServiceOption[];
   serviceId: string | null;
