@@ -12,6 +12,7 @@ import {
   screenshots,
   signedInPage,
   switchToArabic,
+  switchToEnglish,
   VIEWPORTS,
   workingDayAhead,
 } from '../support/browser-flow.js';
@@ -161,6 +162,9 @@ describe.skipIf(browserTestsSkipped)('the calendar grid', () => {
     await page.locator('.cal-week-link').first().click();
     await page.waitForSelector('#provider-week-title');
     await screenshots(page, 'calendar-ar-week', ['desktop', 'narrow']);
+    await switchToEnglish(page);
+    await page.waitForSelector('#provider-week-title');
+    await screenshots(page, 'calendar-en-week', ['desktop', 'narrow']);
     await page.context().close();
   }, 120_000);
 });

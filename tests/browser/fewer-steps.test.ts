@@ -37,6 +37,14 @@ describe.skipIf(browserTestsSkipped)('the screens people live in all day', () =>
         .poll(() => page.locator(`#${PATIENT_RESULTS_ID} .result-name`).allTextContents())
         .toEqual(['Ahmed Al-Rashid']);
     }
+    await screenshots(page, 'phone-search-en', ['desktop', 'narrow']);
+    await switchToArabic(page);
+    await page.locator('#patient-search').fill('+966 50 123 4567');
+    await expect
+      .poll(() => page.locator(`#${PATIENT_RESULTS_ID} .result-name`).allTextContents())
+      .toEqual(['أحمد الراشد']);
+    await screenshots(page, 'phone-search-ar', ['desktop', 'narrow']);
+    await switchToEnglish(page);
     await page.context().close();
   });
 
@@ -78,18 +86,24 @@ describe.skipIf(browserTestsSkipped)('the screens people live in all day', () =>
 
   it('offers the next day with free time in one click', async () => {
     const page = await signedInPage(fixture.browser, fixture.server.url, 'frontdesk@demo.test');
-    await page.locator('#patient-search').fill('Ahmed');
-    await page.locator(`#${PATIENT_RESULTS_ID} button.result`).first().click();
-    await page.locator(`#${SUGGESTED_PACKAGE_ID}`).click();
-    await page.waitForSelector('#package-next-session');
     const friday = new Date();
     do friday.setUTCDate(friday.getUTCDate() + 1);
     while (friday.getUTCDay() !== 5);
-    await page.locator('#date').fill(friday.toISOString().slice(0, 10));
-    await page.locator(`#${NEXT_FREE_DAY_ID}`).click();
-    await page.locator(`#${SLOT_LIST_ID} .slot input`).first().waitFor({ state: 'attached' });
     const sunday = new Date(friday.getTime() + 2 * 86_400_000).toISOString().slice(0, 10);
-    expect(await page.locator('#date').inputValue()).toBe(sunday);
+    for (const language of ['en', 'ar'] as const) {
+      if (language === 'ar') await switchToArabic(page);
+      await page.locator('#patient-search').fill('Ahmed');
+      await page.locator(`#${PATIENT_RESULTS_ID} button.result`).first().click();
+      await page.locator(`#${SUGGESTED_PACKAGE_ID}`).click();
+      await page.waitForSelector('#package-next-session');
+      await page.locator('#date').fill(friday.toISOString().slice(0, 10));
+      await page.locator(`#${NEXT_FREE_DAY_ID}`).waitFor();
+      await screenshots(page, `next-free-day-${language}`, ['desktop', 'narrow']);
+      await page.locator(`#${NEXT_FREE_DAY_ID}`).click();
+      await page.locator(`#${SLOT_LIST_ID} .slot input`).first().waitFor({ state: 'attached' });
+      expect(await page.locator('#date').inputValue()).toBe(sunday);
+    }
+    await switchToEnglish(page);
     await page.context().close();
   });
 
@@ -101,7 +115,52 @@ describe.skipIf(browserTestsSkipped)('the screens people live in all day', () =>
     await page.locator('#my-week-link').click();
     await page.waitForSelector('.week-day');
     expect(await page.locator('.week-day').count()).toBe(7);
+
+    // Her next day with appointments (Ahmed's fifth session), in both languages.
+    const next = await fixture.database.db
+      .selectFrom('appointments')
+      .innerJoin('providers', 'providers.id', 'appointments.provider_id')
+      .select('appointments.starts_at')
+      .where('providers.name_en', '=', 'Dr. Huda Al-Zahrani')
+      .where('appointments.starts_at', '>', new Date())
+      .orderBy('appointments.starts_at')
+      .executeTakeFirstOrThrow();
+    const day = new Date(next.starts_at.getTime() + 3 * 3_600_000).toISOString().slice(0, 10);
+    for (const language of ['en', 'ar'] as const) {
+      await page.goto(`${fixture.server.url}/my-day?date=${day}`);
+      if (language === 'ar') await switchToArabic(page);
+      await page.waitForSelector(`#${MY_DAY_ID} .my-appointment`);
+      await screenshots(page, `my-day-${language}`, ['desktop', 'narrow']);
+      await page.goto(`${fixture.server.url}/my-day/week?date=${day}`);
+      await page.waitForSelector('.week-day');
+      await screenshots(page, `my-week-${language}`, ['desktop', 'narrow']);
+    }
+    await switchToEnglish(page);
     await page.context().close();
+  });
+
+  it('shows each role its home page, and administrators the audit log, in both languages', async () => {
+    for (const role of ['frontdesk', 'admin', 'finance']) {
+      const page = await signedInPage(
+        fixture.browser,
+        fixture.server.url,
+        `${role}@demo.test`,
+        '/',
+      );
+      for (const language of ['en', 'ar'] as const) {
+        if (language === 'ar') await switchToArabic(page);
+        await page.goto(`${fixture.server.url}/`);
+        await page.waitForSelector('#home-title');
+        await screenshots(page, `home-${role}-${language}`, ['desktop', 'narrow']);
+        if (role === 'admin') {
+          await page.goto(`${fixture.server.url}/admin/audit`);
+          await page.waitForSelector('main table');
+          await screenshots(page, `audit-${language}`, ['desktop', 'narrow']);
+        }
+      }
+      await switchToEnglish(page);
+      await page.context().close();
+    }
   });
 
   const idOf = async (table: 'providers' | 'clinics', name: string) =>
