@@ -7,7 +7,7 @@ import { findAppointmentRow } from '../db/appointment-rows.js';
 import { bookAppointment } from '../services/appointments.js';
 import { sellPackage } from '../services/package-sales.js';
 import type { Database } from '../db/client.js';
-import { clinicExists, listClinics, type ClinicOption } from '../db/clinics.js';
+import { clinicExists, findClinic, listClinics, type ClinicOption } from '../db/clinics.js';
 import { listOpenGroupSessions, packagesForGroupSeat } from '../db/group-sessions.js';
 import { loadPatientPackages } from '../db/patient-packages.js';
 import { findPatient, searchPatients } from '../db/patients.js';
@@ -53,7 +53,7 @@ import {
   type ScheduleState,
   type SlotListProps,
 } from '../views/appointments/schedule-fields.js';
-import { localName } from '../views/format.js';
+import { formatDate, localName } from '../views/format.js';
 import {
   submittedText,
   submittedValues,
@@ -101,6 +101,8 @@ const bookingFormQuery = z.object({
   start: text().max(40).optional(),
   slot_context: text().max(200).optional(),
   group_session_id: optionalId,
+  /** The time this list last said was taken: said again until another time is chosen. */
+  taken_start: text().max(40).optional(),
 });
 type BookingFormQuery = z.infer<typeof bookingFormQuery>;
 
@@ -271,11 +273,13 @@ async function slotChoices(
   const slots = await findSlotsFor(db, tenant, { ...query, date }, clock());
   const context = `${query.provider_id} ${date} ${query.duration}`;
   // The same list as the desk chose from, without the chosen time: another desk took it.
+  // Said again on each re-fetch (another desk's booking) until the desk chooses another time.
+  const chosen = instantOf(form.start ?? form.taken_start);
   const taken =
-    form.start &&
+    chosen &&
     form.slot_context === context &&
-    !slots.some((s) => sameInstant(s.start, form.start!))
-      ? new Date(form.start)
+    !slots.some((s) => s.start.getTime() === chosen.getTime())
+      ? chosen
       : null;
   const nextFreeDay =
     slots.length > 0
@@ -295,9 +299,11 @@ async function slotChoices(
   return { kind: 'slots', slots, timezone: tenant.timezone, context, taken, nextFreeDay };
 }
 
-function sameInstant(a: Date, iso: string): boolean {
-  const b = new Date(iso);
-  return !Number.isNaN(b.getTime()) && a.getTime() === b.getTime();
+/** A submitted time, or null when there is none or it is not a time. */
+function instantOf(iso: string | undefined): Date | null {
+  if (!iso) return null;
+  const instant = new Date(iso);
+  return Number.isNaN(instant.getTime()) ? null : instant;
 }
 
 /** How far ahead to look for free time: the package's expiry, else a horizon of days. */
@@ -329,39 +335,57 @@ async function defaultProviderSchedule(
     providers: ProviderOption[];
     schedule: ScheduleState;
   },
-): Promise<{
-  providerId: string | null;
-  schedule: ScheduleState;
-  slots: SlotListProps['choices'];
-}> {
+): Promise<ProviderSchedule> {
   const { schedule } = choice;
   const none = { providerId: null, schedule, slots: null };
   if (!choice.patientId || !schedule.serviceId) return none;
-  const { tenant } = c.var.auth;
   const last = await lastProviderFor(
     deps.db,
-    tenant.id,
+    c.var.auth.tenant.id,
     { patientId: choice.patientId, serviceId: schedule.serviceId },
     deps.clock(),
   );
   if (!last || !choice.providers.some((p) => p.id === last)) return none;
+  return firstFreeSchedule(c, deps, { ...choice, patientId: choice.patientId, providerId: last });
+}
+
+interface ProviderSchedule {
+  providerId: string | null;
+  schedule: ScheduleState;
+  slots: SlotListProps['choices'];
+}
+
+/** The provider's first day with free time from the schedule's day (within the package's validity). */
+async function firstFreeSchedule(
+  c: Context<AuthedEnv>,
+  deps: AppDeps,
+  choice: {
+    providerId: string;
+    patientId: string;
+    purchaseId: string | null;
+    expiry?: string;
+    schedule: ScheduleState;
+  },
+): Promise<ProviderSchedule> {
+  const { schedule, providerId } = choice;
+  const { tenant } = c.var.auth;
   const until = await searchUntil(c, deps.db, choice.purchaseId, schedule.date, choice.expiry);
   const free = await findFirstFreeDay(
     deps.db,
     tenant,
-    { provider_id: last, duration: schedule.duration, patient_id: choice.patientId },
+    { provider_id: providerId, duration: schedule.duration, patient_id: choice.patientId },
     { from: schedule.date, until },
     deps.clock(),
   );
   const date = free?.date ?? schedule.date;
   return {
-    providerId: last,
+    providerId,
     schedule: { ...schedule, date },
     slots: {
       kind: 'slots',
       slots: free?.slots ?? [],
       timezone: tenant.timezone,
-      context: `${last} ${date} ${schedule.duration}`,
+      context: `${providerId} ${date} ${schedule.duration}`,
       nextFreeDay: free ? undefined : null,
     },
   };
@@ -504,42 +528,133 @@ async function packageModal(c: Context<AuthedEnv>, { db, clock }: AppDeps, patie
   );
 }
 
-/** The package section, with the clinics (and, for one clinic, providers) it narrows to. */
+/** What the booking form shows below a chosen package. */
+interface PackagePlace extends Partial<ProviderSchedule> {
+  clinicId: string | null;
+  providers: ProviderOption[] | null;
+  /** The time chosen before the package, still free for it. */
+  selected?: string | null;
+  /** Why the clinic or day chosen before the package was not kept. */
+  notKept: string | null;
+}
+
+/**
+ * The clinic, provider, day and time chosen before the package (`asked`: the calendar's free
+ * time, or the desk's own choice), kept when the package covers them: the clinic is one of
+ * its clinics, the day within its validity. Otherwise, as without a choice: with one clinic,
+ * the provider who saw the patient last on their first free day; and a line saying why.
+ */
+async function packagePlace(
+  c: Context<AuthedEnv>,
+  deps: AppDeps,
+  chosen: {
+    purchase: PurchaseSummary;
+    clinics: ClinicOption[];
+    patientId: string;
+    asked: BookingFormQuery | null;
+  },
+): Promise<PackagePlace> {
+  const { db, clock } = deps;
+  const { tenant } = c.var.auth;
+  const { locale } = view(c);
+  const t = translator(locale);
+  const { purchase, clinics, asked } = chosen;
+  const pkg = localName(purchase, locale);
+  const askedClinic = clinics.find((clinic) => clinic.id === asked?.clinic_id);
+  let notKept: string | null = null;
+  if (asked?.clinic_id && !askedClinic) {
+    const elsewhere = await findClinic(db, tenant.id, asked.clinic_id);
+    if (elsewhere) {
+      notKept = t('packageNotAtClinic', { package: pkg, clinic: localName(elsewhere, locale) });
+    }
+  }
+  const clinic = askedClinic ?? (clinics.length === 1 ? clinics[0] : undefined);
+  if (!clinic) return { clinicId: null, providers: null, notKept };
+  const { providers, services } = await listClinicChoices(db, tenant.id, clinic.id, purchase.id);
+  const schedule = scheduleState(c, clock, services, {});
+  const place = { clinicId: clinic.id, providers, notKept };
+  const choice = {
+    patientId: chosen.patientId,
+    purchaseId: purchase.id,
+    expiry: purchase.expiry_date,
+    schedule,
+  };
+  const providerId = askedClinic && providers.find((p) => p.id === asked?.provider_id)?.id;
+  if (!providerId)
+    return { ...place, ...(await defaultProviderSchedule(c, deps, { ...choice, providers })) };
+  const day = asked?.date && asked.date > schedule.date ? asked.date : schedule.date;
+  if (day > purchase.expiry_date) {
+    const expires = formatDate(purchase.expiry_date, locale);
+    return {
+      ...place,
+      notKept: t('packageEndsBeforeDay', { package: pkg, date: expires }),
+      ...(await firstFreeSchedule(c, deps, { ...choice, providerId })),
+    };
+  }
+  const slots = await slotChoices(c, deps, {
+    patient_id: chosen.patientId,
+    appointment_type: 'package',
+    package_purchase_id: purchase.id,
+    group_session_id: null,
+    clinic_id: clinic.id,
+    provider_id: providerId,
+    service_id: schedule.serviceId,
+    date: day,
+    duration: schedule.duration,
+  });
+  return {
+    ...place,
+    providerId,
+    schedule: { ...schedule, date: day },
+    slots,
+    selected: asked?.start ?? null,
+  };
+}
+
+/**
+ * The package section, with the clinics (and, for one clinic, providers) it narrows to; the
+ * place chosen before (`asked`) kept when the package covers it. "Session N of M" is the
+ * number on the day shown (any day while none is).
+ */
 async function chosenPackage(
   c: Context<AuthedEnv>,
   deps: AppDeps,
   ids: { purchaseId: string; patientId: string },
-  message?: (purchase: PurchaseSummary) => string,
+  options: { asked?: BookingFormQuery; message?: (purchase: PurchaseSummary) => string } = {},
 ) {
   const { db, clock } = deps;
   const { locale } = view(c);
   const { tenant } = c.var.auth;
   const now = clock();
   const date = localDate(tenant.timezone, now);
+  const asked = options.asked?.clinic_id ? options.asked : null;
+  const askedDay = asked?.date && asked.date > date ? asked.date : date;
   const { purchase, nextSession, numbers, clinics } = await findBookablePurchaseWithClinics(
     db,
     tenant.id,
     ids,
     date,
-    { range: bookableRange(date, tenant.timezone, now), now },
+    { range: bookableRange(askedDay, tenant.timezone, now), now },
   );
-  const only = clinics.length === 1 ? clinics[0] : undefined;
-  // The schedule (today's date) shows with one clinic; else no day is chosen yet.
-  const anyDay = only
-    ? null
-    : await findNewSessionNumbers(db, tenant.id, purchase.id, bookableRange(null, '', now), now);
-  const choices = only ? await listClinicChoices(db, tenant.id, only.id, purchase.id) : null;
-  const schedule = choices ? scheduleState(c, clock, choices.services, {}) : null;
-  const defaults =
-    choices && schedule
-      ? await defaultProviderSchedule(c, deps, {
-          patientId: ids.patientId,
-          purchaseId: purchase.id,
-          expiry: purchase.expiry_date,
-          providers: choices.providers,
-          schedule,
-        })
-      : null;
+  const place = await packagePlace(c, deps, {
+    purchase,
+    clinics,
+    patientId: ids.patientId,
+    asked,
+  });
+  const day = place.schedule?.date ?? null;
+  const numbersOfDay =
+    day === askedDay
+      ? numbers
+      : ((
+          await findNewSessionNumbers(
+            db,
+            tenant.id,
+            purchase.id,
+            bookableRange(day, tenant.timezone, now),
+            now,
+          )
+        )?.numbers ?? numbers);
   c.header('HX-Trigger', CLOSE_MODAL_EVENT);
   return renderFragment(
     c,
@@ -547,22 +662,24 @@ async function chosenPackage(
       <PackageSection
         locale={locale}
         currency={tenant.currency}
-        chosen={{ purchase, nextSession, numbers: anyDay?.numbers ?? numbers }}
+        chosen={{ purchase, nextSession, numbers: numbersOfDay }}
       />
-      <ClinicField locale={locale} clinics={clinics} oob />
-      <ProviderField
+      <ClinicField
         locale={locale}
-        providers={choices?.providers ?? null}
-        selected={defaults?.providerId}
+        clinics={clinics}
+        selected={place.clinicId}
+        notKept={place.notKept}
         oob
       />
+      <ProviderField locale={locale} providers={place.providers} selected={place.providerId} oob />
       <ScheduleFields
         locale={locale}
-        state={defaults?.schedule ?? schedule}
-        slots={defaults?.slots ?? null}
+        state={place.schedule ?? null}
+        slots={place.slots ?? null}
+        selected={place.selected}
         oob
       />
-      {message && <Announcement message={message(purchase)} />}
+      {options.message && <Announcement message={options.message(purchase)} />}
     </>,
   );
 }
@@ -662,10 +779,17 @@ async function sellFromModal(c: Context<AuthedEnv>, deps: AppDeps, form: z.infer
   const { purchase, payment } = sale;
   const { locale } = view(c);
   const t = translator(locale);
-  return chosenPackage(c, deps, { purchaseId: purchase.id, patientId: purchase.patient_id }, (p) =>
-    payment
-      ? t('packageSoldPaid', { name: localName(p, locale), number: payment.invoice_number })
-      : t('packageAssigned', { name: localName(p, locale) }),
+  return chosenPackage(
+    c,
+    deps,
+    { purchaseId: purchase.id, patientId: purchase.patient_id },
+    {
+      asked: placeOf(await c.req.parseBody()),
+      message: (p) =>
+        payment
+          ? t('packageSoldPaid', { name: localName(p, locale), number: payment.invoice_number })
+          : t('packageAssigned', { name: localName(p, locale) }),
+    },
   );
 }
 
@@ -947,7 +1071,12 @@ export function bookingRoutes(deps: AppDeps) {
     validated('query', z.object({ patient_id: uuid, package_purchase_id: uuid })),
     async (c) => {
       const { patient_id, package_purchase_id } = c.req.valid('query');
-      return chosenPackage(c, deps, { purchaseId: package_purchase_id, patientId: patient_id });
+      return chosenPackage(
+        c,
+        deps,
+        { purchaseId: package_purchase_id, patientId: patient_id },
+        { asked: placeOf(c.req.query()) },
+      );
     },
   );
 

@@ -74,6 +74,21 @@ const longDateFormat = memoize(
     new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'full', timeZone: 'UTC' }),
 );
 
+/** '2026-12-06' → 'Sun 6 Dec' / 'الأحد، 6 ديسمبر': a day in a week's column heading. */
+export function formatShortDay(date: string, locale: Locale): string {
+  return shortDayFormat(locale).format(new Date(`${date}T00:00:00Z`));
+}
+
+const shortDayFormat = memoize(
+  (locale: Locale) =>
+    new Intl.DateTimeFormat(intlLocale(locale), {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      timeZone: 'UTC',
+    }),
+);
+
 /** An instant's wall-clock time in the tenant's zone, 24-hour: '09:00'. */
 export function formatTime(instant: Date, timezone: string, locale: Locale): string {
   return timeFormat(locale, timezone).format(instant);

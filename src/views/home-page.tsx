@@ -113,13 +113,17 @@ function FinanceHome(
           <p class="empty">{t('noOutstandingBalances')}</p>
         ) : (
           <div class="table-scroll" role="region" aria-labelledby="outstanding-title" tabindex={0}>
-            <table class="data-table">
+            <table class="data-table wraps-on-phone">
               <thead>
                 <tr>
                   <th scope="col">{t('patient')}</th>
                   <th scope="col">{t('packageName')}</th>
-                  <th scope="col">{t('purchasedColumn')}</th>
-                  <th scope="col">{t('balanceDue')}</th>
+                  <th scope="col" class="wide-only">
+                    {t('purchasedColumn')}
+                  </th>
+                  <th scope="col" class="num">
+                    {t('balanceDue')}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -131,8 +135,8 @@ function FinanceHome(
                       </a>
                     </th>
                     <td>{localName(row, locale)}</td>
-                    <td>{formatDate(row.purchase_date, locale)}</td>
-                    <td>{money(toHalalas(row.balance_due))}</td>
+                    <td class="wide-only">{formatDate(row.purchase_date, locale)}</td>
+                    <td class="num">{money(toHalalas(row.balance_due))}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/db/seed/demo.js';
 import { DAY_VIEW_ID } from '../../src/views/appointments/day-view.js';
+import { PACKAGE_MODAL_ID } from '../../src/views/appointments/package-modal.js';
 import { SLOT_LIST_ID } from '../../src/views/appointments/schedule-fields.js';
 import { browserTestsSkipped, useBrowserFixture } from '../support/browser.js';
 import {
   book,
   choosePatient,
   liveStreamOpen,
+  openPackageModal,
   screenshots,
   signedInPage,
   switchToArabic,
+  switchToEnglish,
   VIEWPORTS,
   workingDayAhead,
 } from '../support/browser-flow.js';
@@ -85,6 +88,47 @@ describe.skipIf(browserTestsSkipped)('the calendar grid', () => {
     await deskB.context().close();
   }, 120_000);
 
+  it('click free time → patient → Use package: the same provider and time, booked as a session', async () => {
+    const date = workingDayAhead(5);
+    const slp = await idOf('clinics', 'SLP Clinic');
+    const faisal = await idOf('providers', 'Dr. Faisal Al-Ghamdi');
+    const dayUrl = `/appointments?date=${date}&clinic=${slp}`;
+    const page = await signedInPage(
+      fixture.browser,
+      fixture.server.url,
+      'frontdesk@demo.test',
+      dayUrl,
+    );
+    const faisalsColumn = () => page.locator(`#${DAY_VIEW_ID} #provider-${faisal}`);
+    await faisalsColumn().locator('a.cal-free', { hasText: '11:00' }).click();
+    await page.waitForSelector('#booking-title');
+    const eleven = `${date}T11:00:00+03:00`;
+    const chosen = page.locator(`#${SLOT_LIST_ID} input[name="start"]:checked`);
+    await choosePatient(page, 'Ahmed');
+    await expect.poll(() => chosen.getAttribute('value')).toBe(eleven);
+
+    // His package (Dr. Huda saw him last): Dr. Faisal at 11:00 stays chosen.
+    await openPackageModal(page);
+    await page.locator(`#${PACKAGE_MODAL_ID} .package-card.suggested button`).click();
+    await page.waitForSelector('#package-next-session');
+    expect(await page.locator('#clinic').inputValue()).toBe(slp);
+    expect(await page.locator('#provider').inputValue()).toBe(faisal);
+    expect(await page.locator('#date').inputValue()).toBe(date);
+    expect(await chosen.getAttribute('value')).toBe(eleven);
+    expect(await page.locator('#package-next-session').textContent()).toMatch(
+      /^Session \d+ of 10 will be booked\.$/,
+    );
+    await screenshots(page, 'calendar-en-package-kept', ['desktop', 'narrow']);
+    await book(page);
+    expect(await page.locator('.booking-confirmation').textContent()).toContain('10 SLP Sessions');
+
+    await page.goto(`${fixture.server.url}${dayUrl}`);
+    const block = faisalsColumn().locator('.cal-block', { hasText: 'Ahmed Al-Rashid' });
+    await block.waitFor();
+    expect(await block.locator('.time').textContent()).toMatch(/^11:00–/);
+    await page.context().close();
+  }, 120_000);
+
   it('shows one provider at a time on a phone, paged with links, in Arabic right to left', async () => {
     const date = workingDayAhead(5);
     const page = await signedInPage(
@@ -118,6 +162,9 @@ describe.skipIf(browserTestsSkipped)('the calendar grid', () => {
     await page.locator('.cal-week-link').first().click();
     await page.waitForSelector('#provider-week-title');
     await screenshots(page, 'calendar-ar-week', ['desktop', 'narrow']);
+    await switchToEnglish(page);
+    await page.waitForSelector('#provider-week-title');
+    await screenshots(page, 'calendar-en-week', ['desktop', 'narrow']);
     await page.context().close();
   }, 120_000);
 });

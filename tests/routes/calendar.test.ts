@@ -5,7 +5,14 @@ import { openSignedInDemo, type DemoFixture } from '../support/demo.js';
 import { createAppointment, createTimeOff } from '../support/factories.js';
 import type { TestDatabase } from '../support/test-db.js';
 import { DAY_VIEW_ID, PROVIDER_WEEK_ID } from '../../src/views/appointments/day-view.js';
-import { PLACE_FIELDS } from '../../src/views/appointments/schedule-fields.js';
+import {
+  PACKAGE_PLACE_FIELDS,
+  PLACE_FIELDS,
+} from '../../src/views/appointments/schedule-fields.js';
+import { PLACE_NOT_KEPT_ID } from '../../src/views/appointments/clinic-options.js';
+import { NEXT_SESSION_ID } from '../../src/views/appointments/package-section.js';
+import { SUGGESTED_PACKAGE_ID } from '../../src/views/appointments/patient-picker.js';
+import { saleFormOf, salePath } from '../support/sale.js';
 
 const ZONE = 'Asia/Riyadh';
 /** The demo clock's day (a Wednesday, 12:00 in Riyadh) and a Sunday ahead, both working days. */
@@ -410,5 +417,147 @@ describe('the booking form, prefilled from the calendar', () => {
     );
     const provider = await demo.signIn('provider@demo.test');
     expect((await provider.request(bookingUrl(`provider_id=${ids.faisal}`))).status).toBe(403);
+  });
+});
+
+/**
+ * The calendar's free time, then a patient and a package: the place stays when the package
+ * covers it (SPEC §1.6–8), with the session number of that day (§1.9); else, as without a
+ * place, with a line saying why.
+ */
+describe('a package chosen after the calendar’s free time', () => {
+  const tenAm = `${DAY}T10:00:00+03:00`;
+  const place = (clinic: string, provider: string, date = DAY, start = tenAm) => ({
+    clinic_id: clinic,
+    provider_id: provider,
+    date,
+    start,
+  });
+  const choose = async (patient: string, purchase: string, asked: Record<string, string>) =>
+    view(
+      desk,
+      `/appointments/new/package?${new URLSearchParams({ patient_id: patient, package_purchase_id: purchase, ...asked })}`,
+      { htmx: true },
+    );
+  const chosenOf = (page: Awaited<ReturnType<typeof view>>['page']) => ({
+    clinic: page.querySelector('#clinic option[selected]')?.getAttribute('value'),
+    provider: page.querySelector('#provider option[selected]')?.getAttribute('value'),
+    date: page.querySelector('#date')?.getAttribute('value'),
+    start: page.querySelector('#slot-list input[checked]')?.getAttribute('value'),
+    session: page.querySelector(`#${NEXT_SESSION_ID}`)?.text,
+    notKept: page.querySelector(`#${PLACE_NOT_KEPT_ID}`)?.text,
+  });
+
+  it('keeps clinic, provider, day and time, numbering the session on that day', async () => {
+    const ahmed = await demo.patient('Ahmed Al-Rashid');
+    const [purchase] = await demo.purchasesOf(ahmed);
+    // Ahmed's fifth session is booked on 2 December: one on DAY after it is his sixth.
+    const { response, page } = await choose(ahmed, purchase!.id, place(ids.slp, ids.faisal));
+    expect(response.status).toBe(200);
+    expect(chosenOf(page)).toEqual({
+      clinic: ids.slp,
+      provider: ids.faisal,
+      date: DAY,
+      start: tenAm,
+      session: 'Session 6 of 10 will be booked.',
+      notKept: undefined,
+    });
+    // Without a place: Dr. Huda (who saw him last) today, his fifth.
+    const defaults = chosenOf((await choose(ahmed, purchase!.id, {})).page);
+    expect(defaults).toMatchObject({ provider: ids.huda, date: TODAY, start: undefined });
+    expect(defaults.session).toBe('Session 5 of 10 will be booked.');
+    // Each way of choosing a package sends the place along.
+    const modal = await view(desk, `/appointments/new/package-modal?patient_id=${ahmed}`, {
+      htmx: true,
+    });
+    expect(modal.page.querySelector('.package-card button')?.getAttribute('hx-include')).toBe(
+      PACKAGE_PLACE_FIELDS,
+    );
+    const patientChoice = await view(desk, `/appointments/new/patient?patient_id=${ahmed}`, {
+      htmx: true,
+    });
+    expect(
+      patientChoice.page.querySelector(`#${SUGGESTED_PACKAGE_ID}`)?.getAttribute('hx-include'),
+    ).toBe(PACKAGE_PLACE_FIELDS);
+  });
+
+  it('keeps the place for a package sold on the spot', async () => {
+    const sara = await demo.patient('Sara Al-Harbi');
+    const sale = await saleFormOf(desk, salePath(sara, await demo.pkg('10 SLP Sessions')));
+    const response = await desk.request('/appointments/new/assign', {
+      form: {
+        ...sale,
+        payment: 'later',
+        ...place(ids.slp, ids.faisal, DAY, `${DAY}T12:00:00+03:00`),
+      },
+      htmx: true,
+    });
+    expect(response.status).toBe(200);
+    expect(chosenOf(html(await response.text()))).toMatchObject({
+      clinic: ids.slp,
+      provider: ids.faisal,
+      date: DAY,
+      start: `${DAY}T12:00:00+03:00`,
+      session: 'Session 1 of 10 will be booked.',
+      notKept: undefined,
+    });
+  });
+
+  it('falls back, saying why, when the package is not used at the clinic or ends before the day', async () => {
+    const ahmed = await demo.patient('Ahmed Al-Rashid');
+    const [purchase] = await demo.purchasesOf(ahmed);
+    const elsewhere = chosenOf((await choose(ahmed, purchase!.id, place(ids.ot, ids.lama))).page);
+    expect(elsewhere).toMatchObject({ clinic: ids.slp, provider: ids.huda, start: undefined });
+    expect(elsewhere.notKept).toBe('10 SLP Sessions is not used at OT Clinic.');
+
+    const { expiry_date } = await database.db
+      .selectFrom('package_purchases')
+      .select('expiry_date')
+      .where('id', '=', purchase!.id)
+      .executeTakeFirstOrThrow();
+    const late = DateTime.fromISO(expiry_date).plus({ days: 7 }).toISODate()!;
+    const afterExpiry = chosenOf(
+      (
+        await choose(
+          ahmed,
+          purchase!.id,
+          place(ids.slp, ids.faisal, late, `${late}T10:00:00+03:00`),
+        )
+      ).page,
+    );
+    // The provider stays; the day is his first free one within the package's validity.
+    expect(afterExpiry).toMatchObject({ clinic: ids.slp, provider: ids.faisal, start: undefined });
+    expect(afterExpiry.date! <= expiry_date).toBe(true);
+    expect(afterExpiry.notKept).toMatch(/^10 SLP Sessions expires on .+, before the chosen day\.$/);
+  });
+
+  it('says it in Arabic, and ignores another tenant’s or a malformed place', async () => {
+    const ahmed = await demo.patient('Ahmed Al-Rashid');
+    const [purchase] = await demo.purchasesOf(ahmed);
+    const arabic = await demo.signIn('admin@demo.test');
+    await arabic.request('/account/locale', { form: { locale: 'ar' } });
+    const { page } = await view(
+      arabic,
+      `/appointments/new/package?${new URLSearchParams({ patient_id: ahmed, package_purchase_id: purchase!.id, ...place(ids.ot, ids.lama) })}`,
+      { htmx: true },
+    );
+    expect(page.querySelector(`#${PLACE_NOT_KEPT_ID}`)?.text).toBe(
+      'لا تُستخدم باقة 10 جلسات نطق في عيادة العلاج الوظيفي.',
+    );
+
+    const foreignClinic = (
+      await database.db
+        .selectFrom('clinics')
+        .select('id')
+        .where('tenant_id', '=', demo.other)
+        .executeTakeFirstOrThrow()
+    ).id;
+    const foreign = await choose(ahmed, purchase!.id, place(foreignClinic, ids.faisal));
+    expect(foreign.response.status).toBe(200);
+    // Nothing about another tenant's clinic: as without a place.
+    expect(chosenOf(foreign.page)).toMatchObject({ provider: ids.huda, notKept: undefined });
+    const malformed = await choose(ahmed, purchase!.id, place('nope', ids.faisal, 'soon', 'x'));
+    expect(malformed.response.status).toBe(200);
+    expect(chosenOf(malformed.page)).toMatchObject({ provider: ids.huda, notKept: undefined });
   });
 });

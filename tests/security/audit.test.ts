@@ -431,9 +431,15 @@ describe('the audit page', () => {
     expect(page.querySelector('html')?.getAttribute('dir')).toBe('rtl');
     expect(page.querySelector('#audit-title')?.text).toBe('سجل التدقيق');
     expect(page.querySelector(`#${AUDIT_TABLE_ID} tbody tr`)?.text).toContain('تغيير اللغة');
-    // Times and addresses are left-to-right islands inside the Arabic row.
-    expect(page.querySelector(`#${AUDIT_TABLE_ID} tbody tr time`)?.parentNode?.rawTagName).toBe(
-      'bdi',
+    // The date keeps its Arabic order ('30 نوفمبر 2026'); the time is a left-to-right island.
+    const when = page.querySelector(`#${AUDIT_TABLE_ID} tbody tr time`)!;
+    const [date, time] = when.querySelectorAll('bdi');
+    expect(date?.getAttribute('dir')).toBeUndefined();
+    expect(date?.text).toMatch(/^\d{1,2} \p{Script=Arabic}+ \d{4}$/u);
+    expect(time?.getAttribute('dir')).toBe('ltr');
+    expect(time?.text).toMatch(/^\d\d:\d\d$/);
+    expect(page.querySelector(`#${AUDIT_TABLE_ID} tbody tr td`)?.getAttribute('data-label')).toBe(
+      'الوقت',
     );
   });
 

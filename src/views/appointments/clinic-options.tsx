@@ -7,6 +7,7 @@ import { useT } from '../request-context.js';
 
 export const CLINIC_FIELD_ID = 'clinic-field';
 export const PROVIDER_FIELD_ID = 'provider-field';
+export const PLACE_NOT_KEPT_ID = 'place-not-kept';
 
 /**
  * The clinic list; choosing one loads its providers. With exactly one clinic it comes
@@ -17,6 +18,8 @@ export function ClinicField(props: {
   clinics: ClinicOption[];
   /** Chosen already (the calendar's free time, a kept choice). */
   selected?: string | null;
+  /** Why the clinic, provider or day chosen before the package were not kept. */
+  notKept?: string | null;
   oob?: boolean;
 }) {
   const t = useT();
@@ -51,6 +54,11 @@ export function ClinicField(props: {
         ))}
       </select>
       {clinics.length === 0 && <p class="field-error">{t('noClinicsLeft')}</p>}
+      {props.notKept && (
+        <p id={PLACE_NOT_KEPT_ID} class="help" role="status">
+          {props.notKept}
+        </p>
+      )}
     </div>
   );
 }

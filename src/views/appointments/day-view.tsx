@@ -3,7 +3,7 @@ import type { ClinicOption } from '../../db/clinics.js';
 import type { ProviderOption } from '../../db/providers.js';
 import type { ColumnLayout, GridRange } from '../../domain/calendar-grid.js';
 import { addDays } from '../../domain/dates.js';
-import { formatLongDate, localName } from '../format.js';
+import { formatLongDate, formatShortDay, localName } from '../format.js';
 import { moneyLiveFragment } from '../live.js';
 import { useT } from '../request-context.js';
 import {
@@ -316,8 +316,9 @@ export function ProviderWeekGrid(props: ProviderWeekProps) {
           <a
             href={`/appointments?date=${day.date}`}
             aria-current={day.date === today ? 'date' : undefined}
+            title={dayName}
           >
-            {dayName}
+            {formatShortDay(day.date, locale)}
           </a>
         </h3>
       ),

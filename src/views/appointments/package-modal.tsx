@@ -1,3 +1,4 @@
+import { PACKAGE_PLACE_FIELDS } from './schedule-fields.js';
 import type { CatalogueEntry } from '../../db/packages.js';
 import type { PatientPackages } from '../../db/patient-packages.js';
 import type { PurchaseSummary } from '../../db/purchases.js';
@@ -123,6 +124,7 @@ function PurchaseCard(props: {
           type="button"
           class="button primary"
           hx-get={`/appointments/new/package?patient_id=${props.patientId}&package_purchase_id=${purchase.id}`}
+          hx-include={PACKAGE_PLACE_FIELDS}
           hx-disabled-elt="this"
           aria-describedby={titleId}
         >

@@ -2,7 +2,7 @@ import type { PatientSummary } from '../../db/patients.js';
 import type { PurchaseSummary } from '../../db/purchases.js';
 import type { Locale } from '../../db/schema.js';
 import { PACKAGE_SECTION_ID } from './package-section.js';
-import { PLACE_FIELDS } from './schedule-fields.js';
+import { PACKAGE_PLACE_FIELDS, PLACE_FIELDS } from './schedule-fields.js';
 import { localName } from '../format.js';
 import { PATIENT_MODAL_BODY_ID } from '../patients/patient-form.js';
 import { useT } from '../request-context.js';
@@ -100,6 +100,7 @@ export function PatientChoice(props: {
           class="button primary"
           id={SUGGESTED_PACKAGE_ID}
           hx-get={`/appointments/new/package?patient_id=${patient.id}&package_purchase_id=${suggested.id}`}
+          hx-include={PACKAGE_PLACE_FIELDS}
           hx-target={`#${PACKAGE_SECTION_ID}`}
           hx-swap="outerHTML"
           hx-indicator="#patient-search-indicator"

@@ -1,3 +1,4 @@
+import { PACKAGE_PLACE_FIELDS } from './schedule-fields.js';
 import type { CatalogueEntry } from '../../db/packages.js';
 import { totalSessions } from '../../db/packages.js';
 import type { Locale } from '../../db/schema.js';
@@ -83,6 +84,7 @@ export function SaleConfirmation(props: SaleConfirmationProps) {
         id={SALE_FORM_ID}
         class="stack sale-form"
         hx-post="/appointments/new/assign"
+        hx-include={PACKAGE_PLACE_FIELDS}
         hx-target={`#${PACKAGE_SECTION_ID}`}
         hx-swap="outerHTML"
         hx-disabled-elt={`#${SALE_CONFIRM_ID}`}

@@ -35,6 +35,12 @@ export const refreshSlots = {
 export const PLACE_FIELDS =
   '#booking-form [name=appointment_type]:checked, #clinic, #provider, #service, #date, #duration, #slot-list [name=start]:checked';
 
+/**
+ * The place chosen before a package (the calendar's free time, or the desk's own choice), sent
+ * along when a package is chosen or sold: kept when the package covers it.
+ */
+export const PACKAGE_PLACE_FIELDS = '#clinic, #provider, #date, #slot-list [name=start]:checked';
+
 export interface ScheduleState {
   services: ServiceOption[];
   serviceId: string | null;
@@ -173,7 +179,7 @@ export interface SlotListProps {
         context?: string;
         /** No free time on this day: the next day that has some (within the package's validity). */
         nextFreeDay?: string | null;
-        /** The time this desk had chosen, booked meanwhile at another desk. */
+        /** The time this desk had chosen, booked meanwhile at another desk (sent back as `taken_start`). */
         taken?: Date | null;
       }
     | { kind: 'groups'; sessions: GroupSessionOption[]; timezone: string }
@@ -212,9 +218,16 @@ export function SlotList({
         <input type="hidden" name="slot_context" value={choices.context} />
       )}
       {choices?.kind === 'slots' && choices.taken && (
-        <p id={SLOT_TAKEN_ID} class="field-error" role="alert">
-          {t('chosenTimeTaken', { time: formatTime(choices.taken, choices.timezone, locale) })}
-        </p>
+        <>
+          <input
+            type="hidden"
+            name="taken_start"
+            value={formatInstant(choices.taken, choices.timezone)}
+          />
+          <p id={SLOT_TAKEN_ID} class="field-error" role="alert">
+            {t('chosenTimeTaken', { time: formatTime(choices.taken, choices.timezone, locale) })}
+          </p>
+        </>
       )}
       {choices?.kind === 'slots' &&
         (choices.slots.length === 0 ? (

@@ -66,16 +66,25 @@ function ReadableValue(props: {
     const status = `status_${value}`;
     if (field === 'status' && status in statusLabels) return <bdi>{t(status as MessageKey)}</bdi>;
     if (ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value))) {
-      const at = new Date(value);
-      return (
-        <bdi dir="ltr">
-          {formatDateAt(at, timezone, locale)} {formatTime(at, timezone, locale)}
-        </bdi>
-      );
+      return <Instant at={new Date(value)} timezone={timezone} locale={locale} />;
     }
     return <bdi dir={/\p{Script=Arabic}/u.test(value) ? undefined : 'ltr'}>{value}</bdi>;
   }
   return <bdi dir="ltr">{JSON.stringify(value)}</bdi>;
+}
+
+/**
+ * A date and time as read in the page's language: the date in its own direction ('30 نوفمبر
+ * 2026' keeps its order inside Arabic), the time a left-to-right island.
+ */
+function Instant(props: { at: Date; timezone: string; locale: Locale }) {
+  const { at, timezone, locale } = props;
+  return (
+    <>
+      <bdi>{formatDateAt(at, timezone, locale)}</bdi>{' '}
+      <bdi dir="ltr">{formatTime(at, timezone, locale)}</bdi>
+    </>
+  );
 }
 
 const statusLabels: Record<string, true> = Object.fromEntries(
@@ -203,17 +212,18 @@ function AuditRow({
   const url = entityUrl(entry);
   const name = (locale === 'ar' ? entry.entity_name_ar : null) ?? entry.entity_name_en;
   return (
+    // On a phone each row is a card, each value after its column's name (data-label).
     <tr data-action={entry.action}>
-      <td>
-        <bdi dir="ltr">
-          <time datetime={entry.at.toISOString()}>
-            {formatDateAt(entry.at, timezone, locale)} {formatTime(entry.at, timezone, locale)}
-          </time>
-        </bdi>
+      <td data-label={t('auditWhen')}>
+        <time datetime={entry.at.toISOString()}>
+          <Instant at={entry.at} timezone={timezone} locale={locale} />
+        </time>
       </td>
-      <td>{entry.actor_name ? <bdi>{entry.actor_name}</bdi> : t('auditSystem')}</td>
-      <td>{actionLabel(t, entry.action)}</td>
-      <td>
+      <td data-label={t('auditActor')}>
+        {entry.actor_name ? <bdi>{entry.actor_name}</bdi> : t('auditSystem')}
+      </td>
+      <td data-label={t('auditAction')}>{actionLabel(t, entry.action)}</td>
+      <td data-label={t('auditEntity')}>
         {entityLabel(t, entry.entity)}
         {entry.entity_id && (
           <>
@@ -231,12 +241,10 @@ function AuditRow({
           </>
         )}
       </td>
-      <td class="audit-change">
+      <td class="audit-change" data-label={t('auditChange')}>
         <Changes entry={entry} locale={locale} timezone={timezone} />
       </td>
-      <td>
-        <bdi dir="ltr">{entry.ip ?? ''}</bdi>
-      </td>
+      <td data-label={t('auditAddress')}>{entry.ip && <bdi dir="ltr">{entry.ip}</bdi>}</td>
     </tr>
   );
 }

@@ -473,5 +473,40 @@ describe('booking with fewer steps', () => {
       slot_context: context!,
     });
     expect(moved.page.querySelector(`#${SLOT_TAKEN_ID}`)).toBeNull();
+
+    // The next re-fetch (any desk's next booking) says it again, until another time is chosen.
+    const takenStart = after.page.querySelector('[name="taken_start"]')?.getAttribute('value');
+    expect(takenStart).toBe(start);
+    const again = await fragment('/appointments/new/slots', {
+      ...query,
+      taken_start: takenStart!,
+      slot_context: context!,
+    });
+    expect(again.page.querySelector(`#${SLOT_TAKEN_ID}`)?.text).toContain('was just booked');
+    const free = again.page.querySelectorAll(`#${SLOT_LIST_ID} .slot input`)[0]!;
+    const chosenAnother = await fragment('/appointments/new/slots', {
+      ...query,
+      start: free.getAttribute('value')!,
+      taken_start: takenStart!,
+      slot_context: context!,
+    });
+    expect(chosenAnother.page.querySelector(`#${SLOT_TAKEN_ID}`)).toBeNull();
+    expect(chosenAnother.page.querySelector('[name="taken_start"]')).toBeNull();
+  });
+
+  it('takes a start that is not a time as no choice (200, no message)', async () => {
+    const query = { provider_id: ids.faisal, clinic_id: ids.slp, date: SUNDAY, duration: '45' };
+    const before = await fragment('/appointments/new/slots', query);
+    const context = before.page.querySelector('[name="slot_context"]')!.getAttribute('value')!;
+    for (const bad of ['not a time', '2026-13-45T99:00']) {
+      const { response, page } = await fragment('/appointments/new/slots', {
+        ...query,
+        start: bad,
+        taken_start: bad,
+        slot_context: context,
+      });
+      expect(response.status).toBe(200);
+      expect(page.querySelector(`#${SLOT_TAKEN_ID}`)).toBeNull();
+    }
   });
 });
