@@ -105,6 +105,7 @@ export function TextField(
     lang?: string;
     max?: string;
     min?: string;
+    step?: string;
   },
 ) {
   const id = props.id ?? props.name;
@@ -125,6 +126,7 @@ export function TextField(
         lang={props.lang}
         max={props.max}
         min={props.min}
+        step={props.step}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={describedBy(id, error, props.help)}
       />

@@ -12,7 +12,7 @@ import { weekdayOf } from '../../domain/series.js';
 import { isMessageKey, sessionCount, type MessageKey } from '../../i18n/index.js';
 import type { CourseSession } from '../../services/package-operations.js';
 import { Announcement } from '../announcer.js';
-import { errorText, ErrorSummary, type FieldErrors } from '../forms.js';
+import { errorText, ErrorSummary, SelectField, TextField, type FieldErrors } from '../forms.js';
 import { formatDate, formatTime, localName } from '../format.js';
 import { useT } from '../request-context.js';
 
@@ -174,26 +174,16 @@ export function CourseForm(props: CourseFormProps) {
       <fieldset class="stack course-pattern">
         <legend>{t('coursePattern')}</legend>
         {choices.services.length > 1 ? (
-          <div class="field">
-            <label for="service_id">{t('service')}</label>
-            <select
-              id="service_id"
-              name="service_id"
-              aria-invalid={invalid('service_id')}
-              aria-describedby={described('service_id')}
-            >
-              {choices.services.map((option) => (
-                <option value={option.id} selected={option.id === service.id}>
-                  {localName(option, locale)}
-                </option>
-              ))}
-            </select>
-            {error('service_id') && (
-              <p class="field-error" id="service_id-error">
-                {error('service_id')}
-              </p>
-            )}
-          </div>
+          <SelectField
+            name="service_id"
+            label={t('service')}
+            value={service.id}
+            errors={errors}
+            options={choices.services.map((option) => ({
+              value: option.id,
+              label: localName(option, locale),
+            }))}
+          />
         ) : (
           <input type="hidden" name="service_id" value={service.id} />
         )}
@@ -239,67 +229,38 @@ export function CourseForm(props: CourseFormProps) {
           )}
         </fieldset>
         <div class="field-row">
-          <div class="field">
-            <label for="time">{t('courseTime')}</label>
-            <input
-              id="time"
-              name="time"
-              type="time"
-              step="900"
-              value={form.time}
-              dir="ltr"
-              required
-              aria-invalid={invalid('time')}
-              aria-describedby={described('time')}
-            />
-            {error('time') && (
-              <p class="field-error" id="time-error">
-                {error('time')}
-              </p>
-            )}
-          </div>
-          <div class="field">
-            <label for="start_date">{t('courseStartDate')}</label>
-            <input
-              id="start_date"
-              name="start_date"
-              type="date"
-              value={form.startDate}
-              min={props.today}
-              max={choices.purchase.expiry_date}
-              required
-              aria-invalid={invalid('start_date')}
-              aria-describedby={described('start_date')}
-            />
-            {error('start_date') && (
-              <p class="field-error" id="start_date-error">
-                {error('start_date')}
-              </p>
-            )}
-          </div>
-          <div class="field">
-            <label for="count">{t('courseCount')}</label>
-            <input
-              id="count"
-              name="count"
-              type="number"
-              inputmode="numeric"
-              min="1"
-              max={String(remaining)}
-              value={form.count}
-              required
-              aria-invalid={invalid('count')}
-              aria-describedby={described('count', 'count-help')}
-            />
-            <p class="help" id="count-help">
-              {t('courseCountHelp', { remaining })}
-            </p>
-            {error('count') && (
-              <p class="field-error" id="count-error">
-                {error('count')}
-              </p>
-            )}
-          </div>
+          <TextField
+            name="time"
+            label={t('courseTime')}
+            type="time"
+            step="900"
+            value={form.time}
+            dir="ltr"
+            required
+            errors={errors}
+          />
+          <TextField
+            name="start_date"
+            label={t('courseStartDate')}
+            type="date"
+            value={form.startDate}
+            min={props.today}
+            max={choices.purchase.expiry_date}
+            required
+            errors={errors}
+          />
+          <TextField
+            name="count"
+            label={t('courseCount')}
+            help={t('courseCountHelp', { remaining })}
+            type="number"
+            inputmode="numeric"
+            min="1"
+            max={String(remaining)}
+            value={form.count}
+            required
+            errors={errors}
+          />
         </div>
         <p class="actions">
           <button type="submit" class="button" id="course-show" name="intent" value="preview">
