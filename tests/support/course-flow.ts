@@ -112,7 +112,11 @@ export async function fillCoursePattern(page: Page, pattern: CoursePattern) {
   }
   await formAfter(page, () => page.locator('#time').fill(pattern.time));
   if ((await page.locator('#count').inputValue()) !== String(pattern.count)) {
-    await formAfter(page, () => page.locator('#count').fill(String(pattern.count)));
+    // A number field sends its change when left, as a desk tabbing on does.
+    await formAfter(page, async () => {
+      await page.locator('#count').fill(String(pattern.count));
+      await page.locator('#count').press('Tab');
+    });
   }
 }
 
