@@ -83,7 +83,7 @@ export function AppointmentMessages(props: {
                       </span>
                     )}
                   </td>
-                  <td>
+                  <td class="wrap">
                     {message.sent_at
                       ? t('messageSentAt', { time: at(message.sent_at) })
                       : t('messageDueAt', { time: at(message.available_at) })}

@@ -252,7 +252,10 @@ export function RecipientChoices(props: {
             value={patient.id}
             checked={patient.id === props.chosen}
           />{' '}
-          {localName(patient, props.locale)} · <span dir="ltr">{patient.mrn}</span>
+          {localName(patient, props.locale)} ·{' '}
+          <span class="identifier" dir="ltr">
+            {patient.mrn}
+          </span>
         </label>
       ))}
     </fieldset>

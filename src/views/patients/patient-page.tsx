@@ -239,6 +239,8 @@ function PurchaseRow(props: {
     form: operations.operation,
   };
   const { status } = purchase;
+  // Its sessions went to another patient, or were cancelled: none is left on it to book.
+  const handedOn = status === 'TRANSFERRED' || status === 'CANCELLED';
   return (
     <tr id={`purchase-${purchase.id}`} class={status === 'ACTIVE' ? undefined : 'history'}>
       <th scope="row">{localName(purchase, locale)}</th>
@@ -250,7 +252,7 @@ function PurchaseRow(props: {
         <ServiceSplit locale={locale} split={purchase.split} />
       </td>
       <td class="remaining" data-label={t('remaining')}>
-        {sessionsRemaining(purchase)}
+        {handedOn ? '—' : sessionsRemaining(purchase)}
       </td>
       <td data-label={t('purchaseDate')}>{formatDate(purchase.purchase_date, locale)}</td>
       <td data-label={t('expiryDate')}>{formatDate(purchase.expiry_date, locale)}</td>
