@@ -65,7 +65,7 @@ export function AppointmentMessages(props: {
                 <tr id={`message-${message.id}`}>
                   <td>{t(`messageKind_${message.kind}`)}</td>
                   <td>{t(`messageChannel_${message.channel}`)}</td>
-                  <td class="wrap">
+                  <td>
                     <span
                       class={`badge ${STATUS_BADGE[message.status]}`}
                       // A provider's error helps whoever retries; why a message was skipped is an
@@ -83,7 +83,7 @@ export function AppointmentMessages(props: {
                       </span>
                     )}
                   </td>
-                  <td class="wrap">
+                  <td>
                     {message.sent_at
                       ? t('messageSentAt', { time: at(message.sent_at) })
                       : t('messageDueAt', { time: at(message.available_at) })}
