@@ -25,7 +25,7 @@ export const packageOperationsEn = {
   waiveCharge: 'Waive the charge: return the session to the package',
   transferRemaining: 'Transfer remaining sessions',
   transferExplained:
-    'The {count} sessions left move to another patient of the centre as a new package with the same expiry, nothing to pay; this one is closed as transferred.',
+    'The {count} sessions not yet held move to another patient of the centre as a new package with the same expiry, nothing to pay; this one is closed as transferred.',
   transferRecipientSearch: 'Find the patient (name, MRN or phone)',
   transferRecipient: 'Transfer to',
   transferSearchFirst: 'Search above, then choose the patient.',
@@ -34,7 +34,7 @@ export const packageOperationsEn = {
     'Cancel the sessions still to come with the transfer ({count}); they are returned, not used',
   cancelRemaining: 'Cancel remaining sessions',
   cancelRemainingExplained:
-    'The {count} sessions left are cancelled and the package is closed; sessions still to come are cancelled and returned, not used.',
+    'The {count} sessions not yet held are cancelled and the package is closed; those still to come are cancelled and returned, not used.',
   cancelRemainingFuture: 'These sessions still to come will be cancelled:',
   cancelRemainingRefund:
     'Money back is a refund, made separately by Finance or an administrator on the package’s payments.',
@@ -48,7 +48,7 @@ export const packageOperationsEn = {
   noSessionsToCome: 'No session of this package is still to come.',
   conflictingSessions: 'These sessions cannot take their new time; nothing was changed:',
   futureSessionsBlockTransfer:
-    'These sessions are still to come: tick “cancel these sessions” to transfer, or move them first.',
+    'Sessions of this package are still to come: tick “Cancel the sessions still to come with the transfer” to transfer, or move them first.',
   purchaseTransferred: 'Remaining sessions transferred.',
   remainingCancelled: 'Remaining sessions cancelled.',
   purchaseRescheduled: 'Sessions moved.',
@@ -79,7 +79,7 @@ export const packageOperationsAr: Record<keyof typeof packageOperationsEn, strin
   waiveCharge: 'الإعفاء من الاحتساب: إعادة الجلسة إلى الباقة',
   transferRemaining: 'نقل الجلسات المتبقية',
   transferExplained:
-    'تنتقل الجلسات المتبقية وعددها {count} إلى مريض آخر في المركز كباقة جديدة بتاريخ الانتهاء نفسه ودون دفع، وتُغلق هذه الباقة بوصفها منقولة.',
+    'تنتقل الجلسات التي لم تُعقد بعد وعددها {count} إلى مريض آخر في المركز كباقة جديدة بتاريخ الانتهاء نفسه ودون دفع، وتُغلق هذه الباقة بوصفها منقولة.',
   transferRecipientSearch: 'ابحث عن المريض (الاسم أو رقم الملف أو الهاتف)',
   transferRecipient: 'النقل إلى',
   transferSearchFirst: 'ابحث أعلاه ثم اختر المريض.',
@@ -87,7 +87,7 @@ export const packageOperationsAr: Record<keyof typeof packageOperationsEn, strin
   transferCancelFuture: 'إلغاء الجلسات القادمة مع النقل ({count})، وتُعاد دون احتسابها',
   cancelRemaining: 'إلغاء الجلسات المتبقية',
   cancelRemainingExplained:
-    'تُلغى الجلسات المتبقية وعددها {count} وتُغلق الباقة، وتُلغى الجلسات القادمة وتُعاد دون احتسابها.',
+    'تُلغى الجلسات التي لم تُعقد بعد وعددها {count} وتُغلق الباقة، وما كان منها قادماً يُلغى ويُعاد دون احتسابه.',
   cancelRemainingFuture: 'ستُلغى هذه الجلسات القادمة:',
   cancelRemainingRefund:
     'إعادة المبلغ تتم باسترداد منفصل يجريه قسم المالية أو مدير النظام من مدفوعات الباقة.',
@@ -100,7 +100,7 @@ export const packageOperationsAr: Record<keyof typeof packageOperationsEn, strin
   noSessionsToCome: 'لا توجد جلسات قادمة في هذه الباقة.',
   conflictingSessions: 'تعذّر نقل هذه الجلسات إلى موعدها الجديد، ولم يتغير شيء:',
   futureSessionsBlockTransfer:
-    'هذه الجلسات ما زالت قادمة: اختر «إلغاء هذه الجلسات» لإتمام النقل، أو انقلها أولاً.',
+    'في هذه الباقة جلسات ما زالت قادمة: اختر «إلغاء الجلسات القادمة مع النقل» لإتمام النقل، أو انقلها أولاً.',
   purchaseTransferred: 'نُقلت الجلسات المتبقية.',
   remainingCancelled: 'أُلغيت الجلسات المتبقية.',
   purchaseRescheduled: 'نُقلت الجلسات.',

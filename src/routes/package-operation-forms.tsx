@@ -4,7 +4,7 @@ import { requireRole } from '../auth/middleware.js';
 import { BOOKING_ROLES } from '../auth/roles.js';
 import type { Database } from '../db/client.js';
 import { purchaseOfPatient } from '../db/package-operations.js';
-import { searchPatients } from '../db/patients.js';
+import { findPatient, searchPatients } from '../db/patients.js';
 import { Conflicts, DomainError, NotFound } from '../domain/errors.js';
 import type { AppDeps, AuthedEnv } from '../env.js';
 import { translator } from '../i18n/index.js';
@@ -89,7 +89,11 @@ async function refused(
   state: Omit<OperationFormState, 'purchaseId'>,
   status: 409 | 422,
 ) {
-  const operation = { ...state, purchaseId: ids.purchaseId };
+  const operation = {
+    ...state,
+    purchaseId: ids.purchaseId,
+    recipient: await chosenRecipient(c, deps.db, state),
+  };
   if (!c.req.header('hx-request')) {
     return renderPatient(c, deps, ids.id, { operation, status });
   }
@@ -123,6 +127,17 @@ async function refused(
   return renderFragment(c, <View {...props} />);
 }
 
+/** The patient a refused transfer was going to, when its id names one of the centre's. */
+async function chosenRecipient(
+  c: Context<AuthedEnv>,
+  db: Database,
+  state: Omit<OperationFormState, 'purchaseId'>,
+) {
+  const chosen = uuid.safeParse(state.values.patient_id);
+  if (state.kind !== 'transfer' || !chosen.success) return undefined;
+  return findPatient(db, c.var.auth.tenant.id, chosen.data);
+}
+
 /** Done: htmx follows to the patient page (with its notice), a plain form is redirected. */
 function done(c: Context<AuthedEnv>, patientId: string, what: PatientPageDone) {
   const page = `/patients/${patientId}?done=${what}`;
@@ -143,11 +158,13 @@ function refusalOf(
   const t = translator(c.get('locale'));
   if (error.fields) return { errors: error.fields };
   if (error.key === 'patientNotFound') return { errors: { patient_id: 'patientNotFound' } };
+  // The sessions blocking a transfer are the form's own list of those still to come: said once.
+  if (error.key === 'purchaseHasFutureAppointments') {
+    return { errors: {}, message: t('futureSessionsBlockTransfer') };
+  }
   if (error instanceof Conflicts) {
     const conflicts = error.conflicts.map((conflict) => ({ start: String(conflict.start) }));
-    const message =
-      error.key === 'purchaseHasFutureAppointments' ? t('futureSessionsBlockTransfer') : undefined;
-    return { errors: {}, message, conflicts };
+    return { errors: {}, conflicts };
   }
   const values = Object.fromEntries(
     Object.entries(error.params ?? {}).map(([name, value]) => [

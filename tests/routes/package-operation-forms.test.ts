@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../src/domain/dates.js';
 import { html, type TestClient } from '../support/client.js';
 import { openCourseDesk, type CourseDesk } from '../support/courses.js';
 import type { DemoFixture } from '../support/demo.js';
 import { createPackage, createPatient, createPurchase } from '../support/factories.js';
 import { invariantViolations } from '../support/invariants.js';
 import type { TestDatabase } from '../support/test-db.js';
-import { operationId } from '../../src/views/patients/package-operation-forms.js';
+import { operationId, recipientsId } from '../../src/views/patients/package-operation-forms.js';
 
 // DEMO_NOW is Wednesday 2026-11-25, 12:00 in Riyadh; the centre works Sunday to Thursday.
 let database: TestDatabase, demo: DemoFixture, admin: TestClient, desk: TestClient;
@@ -201,7 +202,15 @@ describe('transfer from the patient page', () => {
     const form = html(await refused.text());
     const id = operationId('transfer', held.purchaseId);
     expect(textOf(form.querySelector(`#${id}-message`))).toContain('still to come');
-    expect(form.querySelectorAll(`#${id}-conflicts li`)).toHaveLength(2);
+    // Listed once, as the sessions still to come; the chosen patient still shown chosen.
+    expect(form.querySelectorAll(`#${id} .future-sessions li`)).toHaveLength(2);
+    expect(form.querySelector(`#${id}-conflicts`)).toBe(null);
+    const chosen = form.querySelector(`#${recipientsId(held.purchaseId)} input[name=patient_id]`);
+    expect(chosen?.getAttribute('value')).toBe(sibling.id);
+    expect(chosen?.hasAttribute('checked')).toBe(true);
+    expect(textOf(form.querySelector(`#${recipientsId(held.purchaseId)} label`))).toContain(
+      sibling.mrn,
+    );
 
     const done = await post(admin, held, 'transfer', {
       patient_id: sibling.id,
@@ -217,6 +226,19 @@ describe('transfer from the patient page', () => {
       'CANCELLED',
     ]);
     expect(await invariantViolations(database.db, { patientIds: [held.patientId] })).toEqual([]);
+  });
+
+  it('offers a course booked to the end: all of it is still to be held', async () => {
+    const days = ['2026-11-29', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03'];
+    const held = await heldWith([...days, ...days.map((day) => addDays(day, 7))]);
+    const page = html(await (await admin.request(`/patients/${held.patientId}`)).text());
+    const row = page.querySelector(`#purchase-${held.purchaseId}`);
+    expect(row?.querySelector('.badge.status')?.getAttribute('data-status')).toBe('COMPLETED');
+    const transfer = row?.querySelector(`#${operationId('transfer', held.purchaseId)}`);
+    expect(textOf(transfer?.querySelector('p.muted'))).toContain('The 10 sessions not yet held');
+    expect(textOf(transfer?.querySelector('label.check'))).toContain('(10)');
+    const cancel = row?.querySelector(`#${operationId('cancel-remaining', held.purchaseId)}`);
+    expect(textOf(cancel?.querySelector('p.muted'))).toContain('The 10 sessions not yet held');
   });
 
   it('refuses no recipient, or the holder, as field errors', async () => {

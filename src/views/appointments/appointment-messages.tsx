@@ -44,47 +44,55 @@ export function AppointmentMessages(props: {
       {props.messages.length === 0 ? (
         <p class="empty">{t('noMessages')}</p>
       ) : (
-        <table class="data-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('messageKind')}</th>
-              <th scope="col">{t('messageChannel')}</th>
-              <th scope="col">{t('messageStatus')}</th>
-              <th scope="col">{t('messageWhen')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.messages.map((message) => (
-              <tr id={`message-${message.id}`}>
-                <td>{t(`messageKind_${message.kind}`)}</td>
-                <td>{t(`messageChannel_${message.channel}`)}</td>
-                <td>
-                  <span
-                    class={`badge ${STATUS_BADGE[message.status]}`}
-                    // A provider's error helps whoever retries; why a message was skipped is an
-                    // internal word ('superseded'): its translation follows the badge.
-                    title={
-                      message.status === 'skipped' ? undefined : (message.last_error ?? undefined)
-                    }
-                  >
-                    {t(`messageStatus_${message.status}`)}
-                  </span>
-                  {message.status === 'skipped' && (
-                    <span class="message-reason muted" id={`message-reason-${message.id}`}>
-                      {' '}
-                      {t(skipReasonKey(message.last_error))}
-                    </span>
-                  )}
-                </td>
-                <td>
-                  {message.sent_at
-                    ? t('messageSentAt', { time: at(message.sent_at) })
-                    : t('messageDueAt', { time: at(message.available_at) })}
-                </td>
+        // On a phone the table scrolls in its own frame, never the page.
+        <div
+          class="table-scroll"
+          role="region"
+          aria-labelledby="appointment-messages-title"
+          tabindex={0}
+        >
+          <table class="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('messageKind')}</th>
+                <th scope="col">{t('messageChannel')}</th>
+                <th scope="col">{t('messageStatus')}</th>
+                <th scope="col">{t('messageWhen')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {props.messages.map((message) => (
+                <tr id={`message-${message.id}`}>
+                  <td>{t(`messageKind_${message.kind}`)}</td>
+                  <td>{t(`messageChannel_${message.channel}`)}</td>
+                  <td>
+                    <span
+                      class={`badge ${STATUS_BADGE[message.status]}`}
+                      // A provider's error helps whoever retries; why a message was skipped is an
+                      // internal word ('superseded'): its translation follows the badge.
+                      title={
+                        message.status === 'skipped' ? undefined : (message.last_error ?? undefined)
+                      }
+                    >
+                      {t(`messageStatus_${message.status}`)}
+                    </span>
+                    {message.status === 'skipped' && (
+                      <span class="message-reason muted" id={`message-reason-${message.id}`}>
+                        {' '}
+                        {t(skipReasonKey(message.last_error))}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    {message.sent_at
+                      ? t('messageSentAt', { time: at(message.sent_at) })
+                      : t('messageDueAt', { time: at(message.available_at) })}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

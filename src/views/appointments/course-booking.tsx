@@ -154,6 +154,9 @@ export function CourseForm(props: CourseFormProps) {
       hx-get={url}
       hx-params="not _csrf"
       hx-trigger="change, submit"
+      // A change while the last one's answer is on its way asks again with every field: queued
+      // instead, it was dropped when that answer replaced the form, and the field reverted.
+      hx-sync="this:replace"
       hx-target="this"
       hx-swap="outerHTML"
       hx-indicator="#course-indicator"

@@ -6,7 +6,7 @@ import { Form, TextField } from '../forms.js';
 import { formatDate, localName } from '../format.js';
 import { useT } from '../request-context.js';
 import { AppointmentFacts } from './appointment-facts.js';
-import { DateDurationFields, SlotList } from './schedule-fields.js';
+import { DateDurationFields, SLOT_LIST_ID, SLOT_LIST_SYNC, SlotList } from './schedule-fields.js';
 
 export const RESCHEDULE_FORM_ID = 'reschedule-form';
 export const RESCHEDULE_ERROR_ID = 'reschedule-error';
@@ -44,8 +44,9 @@ export function ReschedulePage(props: {
     'hx-get': slotsUrl,
     'hx-trigger': 'change',
     'hx-include': `#${RESCHEDULE_FORM_ID}`,
-    'hx-target': '#slot-list',
+    'hx-target': `#${SLOT_LIST_ID}`,
     'hx-swap': 'outerHTML',
+    'hx-sync': SLOT_LIST_SYNC,
   };
   const expiry = details.package_expiry_date;
   return (

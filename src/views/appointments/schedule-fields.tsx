@@ -14,6 +14,14 @@ export const NEXT_FREE_DAY_ID = 'next-free-day';
 export const SLOT_TAKEN_ID = 'slot-taken';
 
 /**
+ * A control's re-fetch of the slot list shares the list's own queue (its live re-fetch, e.g. as
+ * the page's event stream opens): the later request replaces the one on its way. Apart, the live
+ * answer (of the day before the change) could land first and swap out the element the change's
+ * answer was aimed at: that answer was lost, and the old day's times stayed under the new date.
+ */
+export const SLOT_LIST_SYNC = `#${SLOT_LIST_ID}:replace`;
+
+/**
  * For every control the free times depend on (provider, date, duration): a change re-asks the
  * server for the slots, sending the whole booking form.
  */
@@ -23,6 +31,7 @@ export const refreshSlots = {
   'hx-include': '#booking-form',
   'hx-target': `#${SLOT_LIST_ID}`,
   'hx-swap': 'outerHTML',
+  'hx-sync': SLOT_LIST_SYNC,
   'hx-indicator': '#slots-indicator',
   // No booking of a time that may be gone while the new list is on its way.
   'hx-disabled-elt': '#book-button',

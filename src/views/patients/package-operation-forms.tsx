@@ -21,6 +21,8 @@ export interface OperationFormState {
   message?: string;
   /** The sessions that stood in the way (ISO start with offset), as the service listed them. */
   conflicts?: { start: string }[];
+  /** A refused transfer's chosen patient, shown chosen again (not only kept in a hidden field). */
+  recipient?: PatientSummary;
 }
 
 /** The element (a <details>) an operation form replaces itself in. */
@@ -140,6 +142,15 @@ function FutureSessions(props: OperationProps & { heading: string }) {
   );
 }
 
+/**
+ * The sessions a transfer or a cancellation hands on or closes: those left, and those booked
+ * still to come (cancelled with it, so returned). A course booked to the end leaves none "left"
+ * but all of it still to be held.
+ */
+export function sessionsNotHeld(purchase: HistoryPurchase, future: AppointmentRow[]): number {
+  return sessionsRemaining(purchase) + future.length;
+}
+
 function value(props: OperationProps, kind: OperationKind, name: string): string | undefined {
   const { form } = props;
   return form?.kind === kind && form.purchaseId === props.purchase.id
@@ -159,10 +170,13 @@ export function TransferForm(props: OperationProps) {
   const id = operationId(kind, props.purchase.id);
   const errors = errorsOf(props, kind);
   const chosen = value(props, kind, 'patient_id');
+  const recipient = props.form?.purchaseId === props.purchase.id ? props.form.recipient : undefined;
   const cancelFuture = value(props, kind, 'cancel_future') === 'on';
   return (
     <OperationForm {...props} kind={kind} submit={t('transferRemaining')}>
-      <p class="muted">{t('transferExplained', { count: sessionsRemaining(props.purchase) })}</p>
+      <p class="muted">
+        {t('transferExplained', { count: sessionsNotHeld(props.purchase, props.future) })}
+      </p>
       <div class="field">
         <label for={`${id}-q`}>{t('transferRecipientSearch')}</label>
         <input
@@ -188,7 +202,7 @@ export function TransferForm(props: OperationProps) {
       <RecipientChoices
         locale={props.locale}
         purchaseId={props.purchase.id}
-        patients={null}
+        patients={recipient ? [recipient] : null}
         chosen={chosen}
       />
       <FutureSessions {...props} heading={t('transferFutureSessions')} />
@@ -238,7 +252,10 @@ export function RecipientChoices(props: {
             value={patient.id}
             checked={patient.id === props.chosen}
           />{' '}
-          {localName(patient, props.locale)} · <span dir="ltr">{patient.mrn}</span>
+          {localName(patient, props.locale)} ·{' '}
+          <span class="identifier" dir="ltr">
+            {patient.mrn}
+          </span>
         </label>
       ))}
     </fieldset>
@@ -252,7 +269,7 @@ export function CancelRemainingForm(props: OperationProps) {
   return (
     <OperationForm {...props} kind={kind} submit={t('cancelRemaining')}>
       <p class="muted">
-        {t('cancelRemainingExplained', { count: sessionsRemaining(props.purchase) })}
+        {t('cancelRemainingExplained', { count: sessionsNotHeld(props.purchase, props.future) })}
       </p>
       <FutureSessions {...props} heading={t('cancelRemainingFuture')} />
       <p class="muted">{t('cancelRemainingRefund')}</p>

@@ -15,6 +15,7 @@ import { CANCELLABLE } from '../../domain/appointments.js';
 import {
   CancelRemainingForm,
   RescheduleAllForm,
+  sessionsNotHeld,
   TransferForm,
   type OperationFormState,
 } from './package-operation-forms.js';
@@ -139,7 +140,7 @@ export function PatientPage(props: PageProps) {
             aria-labelledby="patient-packages-title"
             tabindex={0}
           >
-            <table class="data-table">
+            <table class="data-table purchase-table">
               <thead>
                 <tr>
                   <th scope="col">{t('packageName')}</th>
@@ -225,6 +226,7 @@ function PurchaseRow(props: {
   future: AppointmentRow[];
   operations: PackageOperations & { withActions: boolean };
 }) {
+  const t = useT();
   const { locale, purchase, operations } = props;
   const open = purchase.status === 'ACTIVE' || purchase.status === 'COMPLETED';
   const operationProps = {
@@ -237,19 +239,23 @@ function PurchaseRow(props: {
     form: operations.operation,
   };
   const { status } = purchase;
+  // Its sessions went to another patient, or were cancelled: none is left on it to book.
+  const handedOn = status === 'TRANSFERRED' || status === 'CANCELLED';
   return (
     <tr id={`purchase-${purchase.id}`} class={status === 'ACTIVE' ? undefined : 'history'}>
       <th scope="row">{localName(purchase, locale)}</th>
-      <td>
+      <td data-label={t('status')}>
         <PurchaseStatusBadge status={status} />
       </td>
-      <td class="usage">
+      <td class="usage" data-label={t('used')}>
         <span dir="ltr">{`${purchase.sessions_used}/${purchase.total_sessions}`}</span>{' '}
         <ServiceSplit locale={locale} split={purchase.split} />
       </td>
-      <td class="remaining">{sessionsRemaining(purchase)}</td>
-      <td>{formatDate(purchase.purchase_date, locale)}</td>
-      <td>{formatDate(purchase.expiry_date, locale)}</td>
+      <td class="remaining" data-label={t('remaining')}>
+        {handedOn ? '—' : sessionsRemaining(purchase)}
+      </td>
+      <td data-label={t('purchaseDate')}>{formatDate(purchase.purchase_date, locale)}</td>
+      <td data-label={t('expiryDate')}>{formatDate(purchase.expiry_date, locale)}</td>
       {operations.withActions && (
         <td class="operations">
           {operations.canExtend && isExtendable(purchase) && (
@@ -264,7 +270,7 @@ function PurchaseRow(props: {
           {operations.canReschedule && props.future.length > 0 && (
             <RescheduleAllForm {...operationProps} />
           )}
-          {operations.canExtend && open && sessionsRemaining(purchase) > 0 && (
+          {operations.canExtend && open && sessionsNotHeld(purchase, props.future) > 0 && (
             <TransferForm {...operationProps} />
           )}
           {operations.canExtend && open && <CancelRemainingForm {...operationProps} />}
