@@ -4,14 +4,16 @@ import { sql } from 'kysely';
 import { createApp } from '../src/app.js';
 import { connectWithEvents } from '../src/db/client.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { databaseSettingsFrom } from '../src/env.js';
 
 // The server `npm run bench` measures, in a process of its own: the app as src/server.ts
 // serves it (migrated, same pool), plus the floor route the bench compares against (never
 // in the app).
-const databaseUrl = process.env.DATABASE_URL;
-if (!databaseUrl) throw new Error('DATABASE_URL is required.');
+const database = databaseSettingsFrom(process.env);
+if (!database.databaseUrl) throw new Error('DATABASE_URL is required.');
 
-const { db, bus } = connectWithEvents({ databaseUrl });
+// DATABASE_POOLER=transaction (with LISTEN_DATABASE_URL): unnamed statements, as behind PgBouncer.
+const { db, bus } = connectWithEvents(database);
 await migrateToLatest(db);
 const app = new Hono();
 app.get('/bench/floor', async (c) => {

@@ -41,6 +41,8 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     /** Print EXPLAIN (ANALYZE, BUFFERS) of each route's statements instead of loading them. */
     explain: { type: 'boolean', default: false },
+    /** A transaction-mode PgBouncer in front of the server: the app's queries go through it. */
+    'pooler-url': { type: 'string' },
   },
 });
 const SERVER = 'postgres://postgres@127.0.0.1:5432';
@@ -48,6 +50,17 @@ const databaseUrls = values['database-url'] ?? [
   `${SERVER}/raseed_scale_10k`,
   `${SERVER}/raseed_scale`,
 ];
+/**
+ * How the server's pool sends its statements: named (prepared once per connection), or unnamed
+ * as behind a transaction pooler — with DATABASE_POOLER=transaction in the bench's environment
+ * straight to PostgreSQL (the cost of unnamed statements alone), with --pooler-url through it.
+ */
+const unnamed = process.env.DATABASE_POOLER === 'transaction' || values['pooler-url'] !== undefined;
+const statements = values['pooler-url']
+  ? `unnamed statements, through the pooler at ${values['pooler-url']}`
+  : unnamed
+    ? 'unnamed statements (DATABASE_POOLER=transaction)'
+    : 'named statements';
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
 const connections = Number(values.connections);
@@ -517,7 +530,7 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
     process.execPath,
     [...profile, '--import', 'tsx', 'scripts/bench-server.ts'],
     {
-      env: { ...process.env, DATABASE_URL: url, PORT: String(port), NODE_ENV: 'production' },
+      env: { ...process.env, ...databaseEnv(url), PORT: String(port), NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -530,9 +543,21 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
   return child;
 }
 
+/** The server's database settings for `url`, as README's configuration documents them. */
+function databaseEnv(url: string): NodeJS.ProcessEnv {
+  if (!unnamed) return { DATABASE_URL: url, LISTEN_DATABASE_URL: '', DATABASE_POOLER: '' };
+  let databaseUrl = url;
+  if (values['pooler-url']) {
+    const pooled = new URL(values['pooler-url']);
+    pooled.pathname = new URL(url).pathname;
+    databaseUrl = pooled.toString();
+  }
+  return { DATABASE_URL: databaseUrl, LISTEN_DATABASE_URL: url, DATABASE_POOLER: 'transaction' };
+}
+
 function printTable(label: string, rows: Row[]): void {
   const floor = rows.find((row) => row.route.startsWith('floor'));
-  console.log(`\n${label} — ${connections} connections, ${duration} s each`);
+  console.log(`\n${label} — ${connections} connections, ${duration} s each, ${statements}`);
   console.log(
     '| route | req/s | p50 ms | p99 ms | p99 target | vs floor | bytes | queries | non-2xx |',
   );

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { databaseSettingsFrom } from './env.js';
 
 /**
  * The production start: one server process (src/server.ts) per core, sharing the port (the
@@ -21,6 +22,13 @@ if (!Number.isInteger(requested) || requested < 1) {
 }
 if (!process.env.DATABASE_URL) {
   console.error('The cluster start needs DATABASE_URL (PostgreSQL); `npm start` serves PGlite.');
+  process.exit(1);
+}
+try {
+  // Each worker reads them again; refused here, the error is printed once, not per worker.
+  databaseSettingsFrom(process.env);
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(1);
 }
 const workerCount = requested;

@@ -62,3 +62,53 @@ export interface Client {
   ip: string | null;
   https: boolean;
 }
+
+/** `transaction`: a transaction-mode pooler (PgBouncer) stands at DATABASE_URL. */
+export type DatabasePooler = 'transaction';
+
+/** Where PostgreSQL is: all unset on the embedded PGlite. */
+export interface DatabaseSettings {
+  /** The app's queries: PostgreSQL, or a pooler in front of it. */
+  databaseUrl?: string;
+  /**
+   * PostgreSQL itself, never a transaction pooler: the event bus's LISTEN (a session of its
+   * own), the migrations and the one-shot commands. Unset: DATABASE_URL.
+   */
+  listenDatabaseUrl?: string;
+  /**
+   * Set: statements go unnamed, because a transaction pooler hands each transaction whichever
+   * server connection is free, and a statement prepared on one is unknown (or already
+   * known) on the next.
+   */
+  pooler?: DatabasePooler;
+}
+
+/**
+ * DATABASE_URL, LISTEN_DATABASE_URL and DATABASE_POOLER. A combination that would start but
+ * misbehave refuses to start instead: a pooler without a direct address for the LISTEN (it
+ * would hear changes now and then, not always), or settings for PostgreSQL without it.
+ */
+export function databaseSettingsFrom(env: NodeJS.ProcessEnv): DatabaseSettings {
+  const databaseUrl = nonEmpty(env.DATABASE_URL);
+  const listenDatabaseUrl = nonEmpty(env.LISTEN_DATABASE_URL);
+  const pooler = nonEmpty(env.DATABASE_POOLER);
+  if (pooler !== undefined && pooler !== 'transaction') {
+    throw new Error(
+      `DATABASE_POOLER must be "transaction" (PgBouncer's pool_mode = transaction) or unset, not "${pooler}".`,
+    );
+  }
+  if (!databaseUrl && (listenDatabaseUrl || pooler)) {
+    throw new Error('LISTEN_DATABASE_URL and DATABASE_POOLER need DATABASE_URL (PostgreSQL).');
+  }
+  if (pooler && !listenDatabaseUrl) {
+    throw new Error(
+      'DATABASE_POOLER=transaction needs LISTEN_DATABASE_URL: PostgreSQL itself, not the ' +
+        'pooler, for the LISTEN of live updates and for the migrations.',
+    );
+  }
+  return { databaseUrl, listenDatabaseUrl, pooler };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value?.trim() ? value.trim() : undefined;
+}

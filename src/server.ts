@@ -1,20 +1,27 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
-import { connectWithEvents } from './db/client.js';
+import { connect, connectWithEvents } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import { PGLITE_DIR } from './db/paths.js';
-import { trustedProxiesFrom } from './env.js';
+import { databaseSettingsFrom, trustedProxiesFrom } from './env.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from './db/seed/demo.js';
 import { channelsFromEnv } from './messages/server-channels.js';
 import { createMessageWorker } from './messages/worker.js';
 
 const port = Number(process.env.PORT ?? 3000);
-const databaseUrl = process.env.DATABASE_URL;
+const database = databaseSettingsFrom(process.env);
+const { databaseUrl } = database;
 const trustedProxies = trustedProxiesFrom(process.env.TRUST_PROXY);
 
-const { db, bus } = connectWithEvents({ databaseUrl, pgliteDir: PGLITE_DIR });
-await migrateToLatest(db);
+const { db, bus } = connectWithEvents({ ...database, pgliteDir: PGLITE_DIR });
+if (database.listenDatabaseUrl) {
+  // DDL and the migrator's lock on PostgreSQL itself, on a connection of their own.
+  const direct = connect(database);
+  await migrateToLatest(direct).finally(() => direct.destroy());
+} else {
+  await migrateToLatest(db);
+}
 if (!databaseUrl) {
   // The embedded database is for trying Raseed out: it always has the demo centre.
   const { seeded } = await seedDemo(db, new Date());
@@ -30,7 +37,9 @@ worker.start();
 const server = serve({ fetch: app.fetch, port }, (info) => {
   console.log(`Raseed is listening on http://localhost:${info.port}`);
   console.log(
-    databaseUrl ? 'Database: PostgreSQL (DATABASE_URL)' : `Database: PGlite in ${PGLITE_DIR}`,
+    databaseUrl
+      ? `Database: PostgreSQL (DATABASE_URL${database.pooler ? ', through a transaction pooler' : ''})`
+      : `Database: PGlite in ${PGLITE_DIR}`,
   );
   if (!databaseUrl) {
     console.log(`Demo logins (password "${DEMO_PASSWORD}"):`);

@@ -1,13 +1,13 @@
 import { connect } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { PGLITE_DIR } from '../db/paths.js';
+import { databaseSettingsFrom } from '../env.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from '../db/seed/demo.js';
 
-// `npm run seed:demo`: the database the server uses (DATABASE_URL, else the embedded PGlite
-// under ./data/pglite), migrated, then the demo data of SPEC §5 unless it is already there.
-const databaseUrl = process.env.DATABASE_URL;
-
-const db = connect({ databaseUrl, pgliteDir: PGLITE_DIR });
+// `npm run seed:demo`: the database the server uses (DATABASE_URL, reached directly through
+// LISTEN_DATABASE_URL when that is set; else the embedded PGlite under ./data/pglite),
+// migrated, then the demo data of SPEC §5 unless it is already there.
+const db = connect({ ...databaseSettingsFrom(process.env), pgliteDir: PGLITE_DIR });
 try {
   await migrateToLatest(db);
   const { seeded } = await seedDemo(db, new Date());

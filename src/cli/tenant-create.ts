@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { connect } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { PGLITE_DIR } from '../db/paths.js';
+import { databaseSettingsFrom } from '../env.js';
 import { createTenantWithAdmin } from '../services/tenants.js';
 
 // `npm run tenant:create -- --name … --timezone … --currency … --admin-email … --admin-password …`:
@@ -25,7 +26,7 @@ if (missing.length > 0) {
   process.exit(2);
 }
 
-const db = connect({ databaseUrl: process.env.DATABASE_URL, pgliteDir: PGLITE_DIR });
+const db = connect({ ...databaseSettingsFrom(process.env), pgliteDir: PGLITE_DIR });
 try {
   await migrateToLatest(db);
   const { tenantId } = await createTenantWithAdmin(db, {

@@ -14,6 +14,7 @@ import {
 } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import type { DatabasePooler, DatabaseSettings } from '../env.js';
 import { listenPglite, listenPostgres, type EventBus } from '../events/bus.js';
 import type { DB } from './schema.js';
 
@@ -43,7 +44,16 @@ const INT8_OID = 20;
  */
 const keepDateAsString = (value: string) => value;
 
-export function connectPostgres(connectionString: string, maxConnections = 10): Database {
+/**
+ * A pool of `maxConnections`. `pooler: 'transaction'` (a transaction-mode PgBouncer at
+ * `connectionString`): statements go unnamed, each parsed and planned where it runs, and no
+ * startup `options` are sent (PgBouncer 1.18 refuses the connection for them).
+ */
+export function connectPostgres(
+  connectionString: string,
+  maxConnections = 10,
+  { pooler }: { pooler?: DatabasePooler } = {},
+): Database {
   const pool = new pg.Pool({
     connectionString,
     max: maxConnections,
@@ -53,7 +63,8 @@ export function connectPostgres(connectionString: string, maxConnections = 10): 
     // Statements are prepared (below) and every one is an index lookup by tenant and id: plan
     // them once. In the default mode PostgreSQL keeps re-planning those whose generic plan it
     // estimates dearer (ranges, IN lists), which is where the time goes (docs/performance.md).
-    options: '-c plan_cache_mode=force_generic_plan',
+    // Unnamed statements run once each: a plan made with their values is the better one.
+    options: pooler ? undefined : '-c plan_cache_mode=force_generic_plan',
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === DATE_OID) return keepDateAsString;
@@ -65,7 +76,9 @@ export function connectPostgres(connectionString: string, maxConnections = 10): 
   // An idle connection can die (server restart, pg_terminate_backend): the pool drops it and
   // opens another on demand. Without a listener that error would end the process.
   pool.on('error', (error) => console.error('PostgreSQL: idle connection lost:', error.message));
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingStatements(pool) }) });
+  // pg's own pool sends every query unnamed.
+  const dialectPool = pooler ? pool : preparingStatements(pool);
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: dialectPool }) });
 }
 
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
@@ -150,21 +163,28 @@ export function openPglite(dataDir: string | undefined, loadDataDir?: Blob) {
   return { db: new Kysely<DB>({ dialect: new PGliteDialect(pglite) }), pglite };
 }
 
-interface ConnectOptions {
-  databaseUrl?: string;
+interface ConnectOptions extends DatabaseSettings {
   pgliteDir?: string;
 }
 
-/** The database alone, for one-shot commands (migrate, seed). */
+/**
+ * The database alone, for one-shot commands (migrate, seed): on PostgreSQL itself
+ * (LISTEN_DATABASE_URL when set), so their migrations never pass through a pooler.
+ */
 export function connect(options: ConnectOptions): Database {
-  return options.databaseUrl
-    ? connectPostgres(options.databaseUrl)
-    : connectPglite(options.pgliteDir);
+  const directUrl = options.listenDatabaseUrl ?? options.databaseUrl;
+  return directUrl ? connectPostgres(directUrl) : connectPglite(options.pgliteDir);
 }
 
-/** For a server: on PostgreSQL the bus holds one more connection, for its LISTEN. */
+/**
+ * For a server: its pool at DATABASE_URL (a pooler, perhaps) and, on PostgreSQL, one more
+ * connection for the bus's LISTEN, on PostgreSQL itself.
+ */
 export function connectWithEvents(options: ConnectOptions): Connection {
-  return options.databaseUrl
-    ? { db: connectPostgres(options.databaseUrl), bus: listenPostgres(options.databaseUrl) }
-    : connectPgliteWithEvents(options.pgliteDir);
+  const { databaseUrl, listenDatabaseUrl, pooler } = options;
+  if (!databaseUrl) return connectPgliteWithEvents(options.pgliteDir);
+  return {
+    db: connectPostgres(databaseUrl, 10, { pooler }),
+    bus: listenPostgres(listenDatabaseUrl ?? databaseUrl),
+  };
 }

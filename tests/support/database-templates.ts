@@ -8,6 +8,7 @@ import { connectPostgres, openPglite, type Database } from '../../src/db/client.
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { seedDemo } from '../../src/db/seed/demo.js';
 import { DEMO_NOW } from './demo.js';
+import { startPgBouncer } from './pgbouncer.js';
 
 /**
  * What every test file's database starts from, made once per `vitest run` (globalSetup):
@@ -19,7 +20,16 @@ export type TemplateName = 'empty' | 'demo';
 
 export type DatabaseTemplates =
   | { kind: 'pglite'; files: Record<TemplateName, string> }
-  | { kind: 'postgres'; databases: Record<TemplateName, string> };
+  | {
+      kind: 'postgres';
+      databases: Record<TemplateName, string>;
+      /**
+       * TEST_PGBOUNCER=1: a PgBouncer (transaction mode, 3 server connections a database) in
+       * front of the server, e.g. postgres://postgres@127.0.0.1:6432/ — each file's queries
+       * go through it, unnamed (DATABASE_POOLER=transaction); its bus LISTENs directly.
+       */
+      pooler: string | null;
+    };
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -57,6 +67,9 @@ export default async function setup(project: TestProject) {
 
 async function makeTemplates() {
   const serverUrl = process.env.TEST_DATABASE_URL;
+  if (process.env.TEST_PGBOUNCER && !serverUrl) {
+    throw new Error('TEST_PGBOUNCER needs TEST_DATABASE_URL: the PostgreSQL server behind it.');
+  }
   return serverUrl ? makePostgresTemplates(serverUrl) : makePgliteTemplates();
 }
 
@@ -119,8 +132,13 @@ async function makePostgresTemplates(serverUrl: string) {
   } finally {
     await admin.destroy();
   }
-  const templates: DatabaseTemplates = { kind: 'postgres', databases };
+  const pgbouncer = process.env.TEST_PGBOUNCER
+    ? await startPgBouncer(serverUrl, { poolSize: 3 })
+    : undefined;
+  const pooler = pgbouncer?.urlOf('') ?? null;
+  const templates: DatabaseTemplates = { kind: 'postgres', databases, pooler };
   const remove = async () => {
+    await pgbouncer?.stop();
     const db = connectPostgres(serverUrl, 1);
     try {
       for (const name of Object.values(databases)) {

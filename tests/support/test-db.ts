@@ -57,23 +57,34 @@ export async function createTestDatabase(template: TemplateName = 'empty'): Prom
       ? sql`create database ${sql.id(name)} template ${sql.id(source)}`.execute(admin)
       : sql`create database ${sql.id(name)}`.execute(admin),
   );
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = connectPostgres(url.toString(), 20);
+  const url = databaseOn(serverUrl, name);
+  const pooler = templates?.kind === 'postgres' ? templates.pooler : null;
+  // Behind a transaction pooler as DATABASE_POOLER=transaction runs: unnamed statements.
+  const db = pooler
+    ? connectPostgres(databaseOn(pooler, name), 20, { pooler: 'transaction' })
+    : connectPostgres(url, 20);
   if (!source) await prepareTemplate(db, template);
-  const bus = listenPostgres(url.toString());
+  // Always on PostgreSQL itself, as LISTEN_DATABASE_URL.
+  const bus = listenPostgres(url);
   await bus.ready();
   return {
     db,
     bus,
     kind: 'postgres',
-    url: url.toString(),
+    url,
     async close() {
       await bus.close();
       await db.destroy();
-      await onServer(serverUrl, (admin) => dropDatabase(admin, name));
+      // The pooler keeps its server connections to the database open: nothing to wait for.
+      await onServer(serverUrl, (admin) => dropDatabase(admin, name, { force: Boolean(pooler) }));
     },
   };
+}
+
+function databaseOn(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /** The templates the global set-up made; none outside Vitest (tests/bench). */
@@ -92,10 +103,15 @@ async function onServer(url: string, run: (admin: Database) => Promise<unknown>)
 
 /**
  * The pool's connections may still be closing when destroy() returns: wait for them rather
- * than terminate them (which would make them report errors), and force only as a last resort.
+ * than terminate them (which would make them report errors), and force only as a last resort
+ * (or at once, when what holds them is a pooler's idle server connections).
  */
-async function dropDatabase(admin: Database, name: string): Promise<void> {
-  for (let attempt = 0; attempt < 20; attempt++) {
+async function dropDatabase(
+  admin: Database,
+  name: string,
+  { force }: { force: boolean },
+): Promise<void> {
+  for (let attempt = 0; attempt < 20 && !force; attempt++) {
     try {
       await sql`drop database if exists ${sql.id(name)}`.execute(admin);
       return;
