@@ -228,10 +228,19 @@ export function courseRoutes(deps: AppDeps) {
     const booking = raw.intent?.[0] === 'book' && raw.take === undefined;
     const key = raw.idempotency_key?.[0];
     // Submitted twice: the second finds the first's course (even once it used the last session).
-    const earlier =
-      booking && key ? await findCourseBooking(deps.db, c.var.auth.tenant.id, purchaseId, key) : [];
+    const earlierCourse = () =>
+      booking && key ? findCourseBooking(deps.db, c.var.auth.tenant.id, purchaseId, key) : [];
+    const earlier = await earlierCourse();
     if (earlier.length > 0) return booked(c, deps, earlier);
-    const loaded = await loadChoices(c, deps, purchaseId);
+    let loaded;
+    try {
+      loaded = await loadChoices(c, deps, purchaseId);
+    } catch (error) {
+      // The first submit may have committed since: its course, not "no sessions left".
+      const meanwhile = await earlierCourse();
+      if (meanwhile.length > 0) return booked(c, deps, meanwhile);
+      throw error;
+    }
     const read = readCourse(raw, loaded.context);
     if (!booking || !read.plan) return renderCourse(c, deps, loaded, read);
     return bookAll(c, deps, loaded, { ...read, plan: read.plan });
