@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { requireAuth } from '../auth/middleware.js';
-import { isSessionLive } from '../auth/session.js';
-import type { AppDeps, AuthedEnv } from '../env.js';
-import { coversSession, type ChangeEvent } from '../events/bus.js';
+import { liveSessionIds } from '../auth/session.js';
+import type { Database } from '../db/client.js';
+import type { AppDeps, AuthedEnv, Clock } from '../env.js';
+import { coversSession, FANOUT_SLICE, type ChangeEvent } from '../events/bus.js';
 import { FrameStream } from '../events/frame-stream.js';
 import { encodeChangeFrame, SESSION_ENDED_FRAME } from '../views/live.js';
 
@@ -11,6 +12,13 @@ import { encodeChangeFrame, SESSION_ENDED_FRAME } from '../views/live.js';
  * re-checks the session, so an expired one stops hearing changes within this time.
  */
 export const HEARTBEAT_MS = 15_000;
+/**
+ * Each stream's beats fall on a whole second, so the beats of a second (all the streams that
+ * reconnected together after a restart, say) check their sessions in one statement.
+ */
+const BEAT_ALIGN_MS = 1_000;
+/** Sessions checked in one statement, at most. */
+const SESSIONS_PER_CHECK = 1_000;
 /** A screen that stops reading is dropped rather than buffered for (its browser reconnects). */
 const MAX_QUEUED_FRAMES = 100;
 /**
@@ -70,9 +78,9 @@ interface OpenStream {
  */
 export function eventRoutes({ db, clock, bus, stopping }: AppDeps) {
   const open = new Set<OpenStream>();
+  const isLive = sessionChecks(db, clock);
   const endIfSignedOut = async (stream: OpenStream) => {
-    if (!(await isSessionLive(db, stream.sessionId, clock()).catch(() => false)))
-      stream.endSession();
+    if (!(await isLive(stream.sessionId))) stream.endSession();
   };
   bus.onSessionChange((change) => {
     for (const stream of open) if (coversSession(change, stream)) void endIfSignedOut(stream);
@@ -112,7 +120,7 @@ export function eventRoutes({ db, clock, bus, stopping }: AppDeps) {
     const ended = AbortSignal.any([stopped.signal, frames.ended, ...(stopping ? [stopping] : [])]);
     void (async () => {
       while (!ended.aborted) {
-        await pause(HEARTBEAT_MS, ended);
+        await pause(HEARTBEAT_MS - (Date.now() % BEAT_ALIGN_MS), ended);
         if (ended.aborted) break;
         await endIfSignedOut(stream);
         if (!ended.aborted) frames.send(PING_FRAME);
@@ -144,6 +152,45 @@ function admit(open: Set<OpenStream>, stream: OpenStream): void {
     oldest.replace(REPLACED_RETRY_FRAME);
   }
   open.add(stream);
+}
+
+/**
+ * Whether a session still stands, asked by many streams at once (a second's heartbeats, or a
+ * tenant-wide session change reaching every stream of the tenant): the questions asked in one
+ * turn of the event loop are answered by one statement per `SESSIONS_PER_CHECK`, and the
+ * answers handed back `FANOUT_SLICE` at a time, as changes are. A failed check counts as ended.
+ */
+function sessionChecks(db: Database, clock: Clock): (sessionId: string) => Promise<boolean> {
+  /** The streams waiting for each session's answer. */
+  type Questions = Map<string, ((live: boolean) => void)[]>;
+  let asked: Questions | null = null;
+
+  async function answer(questions: Questions): Promise<void> {
+    const ids = [...questions.keys()];
+    for (let start = 0; start < ids.length; start += SESSIONS_PER_CHECK) {
+      const chunk = ids.slice(start, start + SESSIONS_PER_CHECK);
+      const live = await liveSessionIds(db, chunk, clock()).catch(() => new Set<string>());
+      for (const [index, id] of chunk.entries()) {
+        for (const resolve of questions.get(id)!) resolve(live.has(id));
+        if ((index + 1) % FANOUT_SLICE === 0) await new Promise((next) => setImmediate(next));
+      }
+    }
+  }
+
+  return (sessionId) =>
+    new Promise((resolve) => {
+      if (!asked) {
+        const questions: Questions = new Map();
+        asked = questions;
+        setImmediate(() => {
+          asked = null;
+          void answer(questions);
+        });
+      }
+      const waiting = asked.get(sessionId);
+      if (waiting) waiting.push(resolve);
+      else asked.set(sessionId, [resolve]);
+    });
 }
 
 function pause(milliseconds: number, signal: AbortSignal): Promise<void> {

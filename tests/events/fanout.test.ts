@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/db/seed/demo.js';
+import { QueryCounter } from '../../src/db/query-counter.js';
 import {
   CHANGES_CHANNEL,
   FANOUT_SLICE,
   publishChange,
+  publishSessionChange,
   SESSIONS_CHANNEL,
   TenantFanout,
   type ChangeEvent,
@@ -12,8 +14,10 @@ import {
 import { createTestApp, TestClock } from '../support/app.js';
 import { TestClient } from '../support/client.js';
 import { DEMO_NOW, seedDemoFixture, type DemoFixture } from '../support/demo.js';
+import { createTenant, createUser, TEST_PASSWORD } from '../support/factories.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 import { change } from './changes.js';
+import { openEventStream } from './frames.js';
 
 /**
  * One change to many open streams (events/bus.ts, routes/events.ts): after the callback that
@@ -192,5 +196,35 @@ describe('GET /events, fanned out', () => {
     expect(heard).toEqual(labels);
     // The one that stopped reading was let go; the reading one still listens.
     await vi.waitFor(() => expect(database.bus.subscriberCount(demo.demo)).toBe(before + 1));
+  });
+
+  it("checks the sessions of a tenant's streams in one statement", async () => {
+    const counter = new QueryCounter();
+    const counted = createTestApp(
+      database.db.withPlugin(counter),
+      new TestClock(DEMO_NOW),
+      database.bus,
+    ).app;
+    const tenant = await createTenant(database.db);
+    const streams = [];
+    for (let i = 0; i < 3; i++) {
+      const user = await createUser(database.db, tenant.id);
+      const client = new TestClient(counted);
+      await client.login(user.email, TEST_PASSWORD);
+      streams.push(await openEventStream(client));
+    }
+
+    // Their sessions end behind the app's back; a tenant-wide change sends every stream to ask.
+    await database.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(0) })
+      .where('tenant_id', '=', tenant.id)
+      .execute();
+    counter.count = 0;
+    await publishSessionChange(database.db, { tenant: tenant.id, user: null, session: null });
+    for (const stream of streams) {
+      expect((await stream.untilEnd()).at(-1)?.event).toBe('session.ended');
+    }
+    expect(counter.count).toBe(1);
   });
 });
