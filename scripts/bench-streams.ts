@@ -35,7 +35,8 @@ const { values } = parseArgs({
     },
     /** Open streams per round, comma-separated; a round without streams comes first. */
     streams: { type: 'string', default: '1000,5000,10000' },
-    bookings: { type: 'string', default: '20' },
+    /** A round lasts bookings × interval: 60 × 250 ms covers every stream's first heartbeat. */
+    bookings: { type: 'string', default: '60' },
     /** Between the starts of two bookings, in ms. */
     interval: { type: 'string', default: '250' },
     /** How long the last booking's streams are waited for, in ms. */
