@@ -1,26 +1,34 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import {
   CompiledQuery,
-  sql,
   type KyselyPlugin,
   type PluginTransformQueryArgs,
   type PluginTransformResultArgs,
   type QueryId,
   type RootOperationNode,
 } from 'kysely';
-import { DateTime } from 'luxon';
 import pg from 'pg';
 import { createApp } from '../src/app.js';
 import { connectPostgres, type Database } from '../src/db/client.js';
-import { SCALE_FRONT_DESK_EMAIL, SCALE_PASSWORD } from '../src/db/seed/scale.js';
-import { addDays, localDate } from '../src/domain/dates.js';
+import { addDays } from '../src/domain/dates.js';
 import { silentBus } from '../src/events/bus.js';
 import { QueryCounter } from '../src/db/query-counter.js';
+import {
+  assignRequest,
+  bookingRequests,
+  describeDatabase,
+  freePort,
+  loadFixture,
+  login,
+  removeBenchRows,
+  startServer,
+  stopChild,
+  workdays,
+  type Fixture,
+  type NextRequest,
+  type Session,
+} from './bench-support.js';
 
 /**
  * `npm run bench`: SPEC §6 measured. For each scale database (seeded by `npm run seed:scale`)
@@ -64,31 +72,11 @@ const statements = values['pooler-url']
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
 const connections = Number(values.connections);
-/** Bench rows carry this prefix in their idempotency keys, and are removed afterwards. */
-const KEY_PREFIX = 'bench-';
-
-interface Fixture {
-  tenantId: string;
-  timezone: string;
-  today: string;
-  /** Patients whose packages the read routes show. */
-  readers: { patientId: string; purchaseId: string; providerId: string }[];
-  /** Other patients, each with their home provider and package: assign and book use them. */
-  buyers: {
-    patientId: string;
-    packageId: string;
-    providerId: string;
-    clinicId: string;
-    minutes: number;
-  }[];
-  clinicIds: string[];
-}
 
 interface Route {
   name: string;
   method: 'GET' | 'POST';
-  /** A new path or body for each request, so the bench reads and writes many rows. */
-  next: (n: number) => { path: string; body?: unknown };
+  next: NextRequest;
   /** The SPEC §6 bound on p99, in ms. */
   p99Target?: number;
 }
@@ -107,7 +95,8 @@ interface Row {
 
 async function benchDatabase(db: Database, url: string, fixture: Fixture): Promise<Row[]> {
   const port = await freePort();
-  const server = await startServer(url, port);
+  const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=scratch/profiles'] : [];
+  const server = await startServer(databaseEnv(url), port, profile);
   try {
     const origin = `http://127.0.0.1:${port}`;
     const session = await login(origin);
@@ -117,7 +106,7 @@ async function benchDatabase(db: Database, url: string, fixture: Fixture): Promi
       : routes;
     const rows: Row[] = [];
     for (const route of selected) {
-      if (route.name === 'book') await prepareBooking(db, fixture, route);
+      if (route.name === 'book') route.next = await bookingRequests(db, fixture);
       if (values.explain) {
         await explainRoute(db, session, route);
         continue;
@@ -143,8 +132,7 @@ async function benchDatabase(db: Database, url: string, fixture: Fixture): Promi
     }
     return rows;
   } finally {
-    server.kill('SIGTERM');
-    await once(server, 'exit');
+    await stopChild(server);
   }
 }
 
@@ -152,7 +140,6 @@ function hotRoutes(f: Fixture): Route[] {
   const pick = <T>(list: T[], n: number): T => list[n % list.length]!;
   const slotDates = workdays(addDays(f.today, 1), 40);
   const slotDate = (n: number) => pick(slotDates, n);
-  let buyer = 0;
   return [
     { name: 'floor', method: 'GET', next: () => ({ path: '/bench/floor' }) },
     {
@@ -197,78 +184,11 @@ function hotRoutes(f: Fixture): Route[] {
       name: 'assign',
       method: 'POST',
       p99Target: 40,
-      next: () => {
-        const target = pick(f.buyers, buyer++);
-        return {
-          path: '/appointments/api/assign-package/',
-          body: {
-            patient_id: target.patientId,
-            package_id: target.packageId,
-            idempotency_key: `${KEY_PREFIX}${randomUUID()}`,
-          },
-        };
-      },
+      next: (n) => assignRequest(f, n),
     },
-    // Filled in by prepareBooking, from the purchases the assign run made.
+    // Filled in by bookingRequests, from the purchases the assign run made.
     { name: 'book', method: 'POST', next: () => ({ path: '/appointments/api/book/' }) },
   ];
-}
-
-/**
- * Booking needs a purchase with sessions left and a free slot: the purchases the assign run
- * made, at hours no one holds yet (each provider's own counter walks its working hours beyond
- * the seeded three months), so every request does a real booking.
- */
-async function prepareBooking(db: Database, f: Fixture, route: Route): Promise<void> {
-  const { rows } = await sql<{ id: string; patient_id: string; total_sessions: number }>`
-    select id, patient_id, total_sessions from package_purchases
-    where tenant_id = ${f.tenantId} and idempotency_key like ${`${KEY_PREFIX}%`}
-    order by created_at`.execute(db);
-  const buyers = new Map(f.buyers.map((b) => [b.patientId, b]));
-  const purchases = rows.map((row) => ({ ...row, buyer: buyers.get(row.patient_id)! }));
-  if (purchases.length === 0) throw new Error('Run the assign route before book.');
-  // Beyond the seeded three months, before the new purchases expire (180 days).
-  const dates = workdays(addDays(f.today, 100), 60);
-  const providerSlots = new Map<string, number>();
-  route.next = (n) => {
-    const purchase = purchases[n % purchases.length]!;
-    const { buyer } = purchase;
-    const slot = providerSlots.get(buyer.providerId) ?? 0;
-    providerSlots.set(buyer.providerId, slot + 1);
-    // A fast run can use up a provider's 60 days of hours: later requests then meet taken
-    // slots and show in the table as refusals (409) rather than stop the bench.
-    const date = dates[Math.floor(slot / 8) % dates.length]!;
-    const start = DateTime.fromISO(`${date}T${String(8 + (slot % 8)).padStart(2, '0')}:00`, {
-      zone: f.timezone,
-    }).toISO({ suppressMilliseconds: true });
-    return {
-      path: '/appointments/api/book/',
-      body: {
-        patient_id: buyer.patientId,
-        appointment_type: 'package',
-        package_purchase_id: purchase.id,
-        clinic_id: buyer.clinicId,
-        provider_id: buyer.providerId,
-        start,
-        duration_minutes: buyer.minutes,
-        idempotency_key: `${KEY_PREFIX}${randomUUID()}`,
-      },
-    };
-  };
-}
-
-/** `count` Sunday-to-Thursday dates (the seeded working days) from `first` on. */
-function workdays(first: string, count: number): string[] {
-  const dates: string[] = [];
-  for (let date = first; dates.length < count; date = addDays(date, 1)) {
-    if (new Date(`${date}T00:00:00Z`).getUTCDay() <= 4) dates.push(date);
-  }
-  return dates;
-}
-
-interface Session {
-  cookie: string;
-  csrfToken: string;
 }
 
 function headersFor(session: Session, route: Route): Record<string, string> {
@@ -410,139 +330,6 @@ function literal(value: unknown): string {
   throw new Error(`No SQL literal for ${typeof value}.`);
 }
 
-async function login(origin: string): Promise<Session> {
-  const response = await fetch(`${origin}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
-    body: new URLSearchParams({ email: SCALE_FRONT_DESK_EMAIL, password: SCALE_PASSWORD }),
-  });
-  if (response.status !== 303) throw new Error(`Login failed: ${response.status}`);
-  const cookie = response.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const home = await (await fetch(`${origin}/`, { headers: { cookie } })).text();
-  const csrfToken = /name="csrf-token" content="([^"]+)"/.exec(home)?.[1];
-  if (!csrfToken) throw new Error('No CSRF token on the home page.');
-  return { cookie, csrfToken };
-}
-
-const SEED_HINT =
-  'seed it first, e.g. `npm run seed:scale -- --database-url <url> --patients 100000 ' +
-  '--appointments 1000000` (10000 appointments for raseed_scale_10k).';
-
-async function loadFixture(db: Database): Promise<Fixture> {
-  const tenant = await db
-    .selectFrom('users')
-    .innerJoin('tenants', 'tenants.id', 'users.tenant_id')
-    .select(['tenants.id', 'tenants.timezone'])
-    .where('users.email', '=', SCALE_FRONT_DESK_EMAIL)
-    .executeTakeFirst();
-  if (!tenant) throw new Error(`No scale data: ${SEED_HINT}`);
-  const today = localDate(tenant.timezone, new Date());
-  // A patient's home provider and service: those of their latest appointment.
-  const { rows } = await sql<{
-    patient_id: string;
-    purchase_id: string | null;
-    package_id: string;
-    provider_id: string;
-    clinic_id: string;
-    minutes: number;
-  }>`
-    select distinct on (a.patient_id) a.patient_id, a.provider_id, a.clinic_id,
-      s.default_duration_minutes as minutes, ps.package_id,
-      (select id from package_purchases p where p.tenant_id = a.tenant_id
-        and p.patient_id = a.patient_id and p.status = 'ACTIVE'
-        and p.sessions_used < p.total_sessions limit 1) as purchase_id
-    from appointments a
-    join services s on s.tenant_id = a.tenant_id and s.id = a.service_id
-    join package_services ps on ps.tenant_id = a.tenant_id and ps.service_id = a.service_id
-    where a.tenant_id = ${tenant.id}
-      and a.patient_id in
-        (select id from patients where tenant_id = ${tenant.id} order by random() limit 4000)
-    order by a.patient_id, a.starts_at desc`.execute(db);
-  const readers = rows
-    .filter((row) => row.purchase_id)
-    .map((row) => ({
-      patientId: row.patient_id,
-      purchaseId: row.purchase_id!,
-      providerId: row.provider_id,
-    }));
-  const buyers = rows
-    .filter((row) => !row.purchase_id)
-    .map((row) => ({
-      patientId: row.patient_id,
-      packageId: row.package_id,
-      providerId: row.provider_id,
-      clinicId: row.clinic_id,
-      minutes: row.minutes,
-    }));
-  if (readers.length === 0 || buyers.length === 0) throw new Error('Too few patients to bench.');
-  const clinics = await db
-    .selectFrom('clinics')
-    .select('id')
-    .where('tenant_id', '=', tenant.id)
-    .execute();
-  return {
-    tenantId: tenant.id,
-    timezone: tenant.timezone,
-    today,
-    readers,
-    buyers,
-    clinicIds: clinics.map((c) => c.id),
-  };
-}
-
-async function describe(db: Database, url: string): Promise<string> {
-  const { rows } = await sql<{ patients: number; appointments: number; purchases: number }>`
-    select (select count(*)::int from patients) as patients,
-      (select count(*)::int from appointments) as appointments,
-      (select count(*)::int from package_purchases) as purchases`.execute(db);
-  const { patients, appointments, purchases } = rows[0]!;
-  const name = new URL(url).pathname.slice(1);
-  return `${name}: ${patients} patients, ${purchases} purchases, ${appointments} appointments`;
-}
-
-async function removeBenchRows(db: Database): Promise<void> {
-  const bench = `${KEY_PREFIX}%`;
-  await db.transaction().execute(async (trx) => {
-    await sql`delete from appointments where idempotency_key like ${bench}`.execute(trx);
-    await sql`delete from purchase_services where (tenant_id, purchase_id) in
-      (select tenant_id, id from package_purchases where idempotency_key like ${bench})`.execute(
-      trx,
-    );
-    await sql`delete from package_purchases where idempotency_key like ${bench}`.execute(trx);
-  });
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0);
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-}
-
-async function startServer(url: string, port: number): Promise<ChildProcess> {
-  const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=scratch/profiles'] : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, '--import', 'tsx', 'scripts/bench-server.ts'],
-    {
-      env: { ...process.env, ...databaseEnv(url), PORT: String(port), NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`The bench server stopped (${code}).`)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening')) resolve();
-    });
-  });
-  return child;
-}
-
 /** The server's database settings for `url`, as README's configuration documents them. */
 function databaseEnv(url: string): NodeJS.ProcessEnv {
   if (!unnamed) return { DATABASE_URL: url, LISTEN_DATABASE_URL: '', DATABASE_POOLER: '' };
@@ -578,15 +365,12 @@ for (const url of databaseUrls) {
   const db = connectPostgres(url, 2);
   try {
     // An interrupted run leaves its rows behind: remove them before picking the fixture's ids.
-    await removeBenchRows(db).catch((error: Error & { code?: string }) => {
-      if (error.code !== '3D000' && error.code !== '42P01') throw error;
-      throw new Error(`${new URL(url).pathname.slice(1)} is missing: ${SEED_HINT}`);
-    });
+    await removeBenchRows(db, url);
     const fixture = await loadFixture(db);
-    const label = await describe(db, url);
+    const label = await describeDatabase(db, url);
     console.log(`\n${label}`);
     rowsBySize.push({ label, rows: await benchDatabase(db, url, fixture) });
-    await removeBenchRows(db);
+    await removeBenchRows(db, url);
   } finally {
     await db.destroy();
   }

@@ -1,3 +1,5 @@
+import type { ChangeEvent } from '../events/bus.js';
+
 /**
  * For fragments that re-fetch themselves when another desk changes bookings. The changes arrive
  * over the page's one Server-Sent Events stream (layout: sse-connect="/events"); each time the
@@ -22,6 +24,23 @@ export const liveFragment = {
  * reconnect to be refused.
  */
 export const SESSION_ENDED_EVENT = 'session.ended';
+
+const encoder = new TextEncoder();
+
+/** `session.ended` as it goes on the wire: the same bytes for every stream. */
+export const SESSION_ENDED_FRAME = encoder.encode(`event: ${SESSION_ENDED_EVENT}\ndata: {}\n\n`);
+
+/**
+ * A change as it goes on the wire: `event: <kind>` (htmx's `sse:<kind>`) and the change's ids
+ * as `data`. Every stream of the change's tenant gets these same bytes (its ids say nothing the
+ * tenant's users may not know; each browser re-fetches through its own authorised routes), so
+ * GET /events encodes a change once, not once per stream.
+ */
+export function encodeChangeFrame(event: ChangeEvent): Uint8Array {
+  const { tenant, kind, provider, date, patient, purchase } = event;
+  const data = JSON.stringify({ tenant, kind, provider, date, patient, purchase });
+  return encoder.encode(`event: ${kind}\ndata: ${data}\n\n`);
+}
 
 /** The same, for fragments that show a purchase's balance: payments and refunds change it too. */
 export const moneyLiveFragment = {
