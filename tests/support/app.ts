@@ -9,6 +9,9 @@ export class TestClock {
   advance(milliseconds: number): void {
     this.current = new Date(this.current.getTime() + milliseconds);
   }
+  set(instant: Date): void {
+    this.current = new Date(instant);
+  }
 }
 
 /**
