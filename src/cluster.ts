@@ -13,8 +13,8 @@ import { databaseSettingsFrom } from './env.js';
  * WEB_CONCURRENCY: how many workers, default the machine's cores. It needs DATABASE_URL: the
  * embedded PGlite is one process's files (`npm start` serves it).
  */
-const requested = Number(process.env.WEB_CONCURRENCY ?? availableParallelism());
-if (!Number.isInteger(requested) || requested < 1) {
+const workerCount = Number(process.env.WEB_CONCURRENCY ?? availableParallelism());
+if (!Number.isInteger(workerCount) || workerCount < 1) {
   console.error(
     `WEB_CONCURRENCY must be a whole number ≥ 1, not "${process.env.WEB_CONCURRENCY}".`,
   );
@@ -31,8 +31,6 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
-const workerCount = requested;
-
 cluster.setupPrimary({ exec: fileURLToPath(new URL('./server.ts', import.meta.url)) });
 
 /** Workers that have listened: one of them that dies is replaced (one that never did, not). */
@@ -78,25 +76,31 @@ async function restart() {
   console.log('SIGHUP: restarting the workers one at a time.');
   for (const old of workers().filter((worker) => !retiring.has(worker))) {
     if (stopping) return;
-    await fork();
+    try {
+      await fork();
+    } catch (error) {
+      // The old workers keep serving: a restart that cannot start a worker stops there.
+      console.error('Restart stopped, a new worker did not start:', error);
+      return;
+    }
     await retire(old);
   }
   console.log('Restart done.');
 }
 
-async function stop(signal: NodeJS.Signals) {
+async function stop(signal: NodeJS.Signals, exitCode = 0) {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: the workers finish their requests in flight, then stop.`);
   await Promise.all(workers().map(retire));
-  process.exit(0);
+  process.exit(exitCode);
 }
 
 process.once('SIGTERM', (signal) => void stop(signal));
 process.once('SIGINT', (signal) => void stop(signal));
 let restarting: Promise<void> = Promise.resolve();
 process.on('SIGHUP', () => {
-  restarting = restarting.then(restart, restart);
+  restarting = restarting.then(restart);
 });
 
 try {
@@ -104,5 +108,5 @@ try {
   console.log(`Raseed runs ${workerCount} worker(s) on port ${process.env.PORT ?? 3000}.`);
 } catch (error) {
   console.error('A worker did not start:', error);
-  await stop('SIGTERM');
+  await stop('SIGTERM', 1);
 }
