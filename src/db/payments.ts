@@ -3,7 +3,7 @@ import { Conflict, NotFound, ValidationFailed } from '../domain/errors.js';
 import { balanceDue, fromHalalas, toHalalas } from '../domain/money.js';
 import { publishChange } from '../events/bus.js';
 import { recordAudit, type Actor } from './audit.js';
-import type { Database, DbTransaction } from './client.js';
+import type { DbTransaction } from './client.js';
 import type { PaymentKind, PaymentMethod } from './schema.js';
 
 /** Money on a sold package (SPEC §7): payments and refunds, each a numbered receipt. */
@@ -199,16 +199,4 @@ async function nextInvoiceNumber(trx: DbTransaction, tenantId: string): Promise<
     .where('tenant_id', '=', tenantId)
     .execute();
   return next;
-}
-
-/** A purchase's payments and refunds, oldest first. */
-export function listPayments(db: Database, tenantId: string, purchaseId: string) {
-  return db
-    .selectFrom('payments')
-    .select(paymentColumns)
-    .where('tenant_id', '=', tenantId)
-    .where('purchase_id', '=', purchaseId)
-    .orderBy('received_at')
-    .orderBy('invoice_number')
-    .execute();
 }
