@@ -301,7 +301,7 @@ function CoursePreview(props: CourseFormProps & { providers: ProviderOption[] })
         </p>
       )}
       <div class="table-scroll">
-        <table class="data-table course-table" aria-labelledby="course-proposed-title">
+        <table class="data-table card-rows course-table" aria-labelledby="course-proposed-title">
           <thead>
             <tr>
               <th scope="col">{t('courseColumnNumber')}</th>
@@ -486,7 +486,7 @@ export function CourseBooked(props: {
       <h2 id="course-booked-title">{title}</h2>
       <p class="muted">{t('courseBookedNumbers')}</p>
       <div class="table-scroll">
-        <table class="data-table course-table" id={COURSE_BOOKED_ID}>
+        <table class="data-table card-rows course-table" id={COURSE_BOOKED_ID}>
           <thead>
             <tr>
               <th scope="col">{t('courseColumnNumber')}</th>
