@@ -4,7 +4,6 @@ import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
-import { secureHeaders } from 'hono/secure-headers';
 import { csrfProtection } from './auth/csrf.js';
 import { loadSession } from './auth/middleware.js';
 import { SessionCache } from './auth/session-cache.js';
@@ -36,6 +35,8 @@ import { patientRoutes } from './routes/patients.js';
 import { receiptRoutes } from './routes/receipts.js';
 import { reportRoutes } from './routes/reports.js';
 import { identifyClient } from './routes/request.js';
+import { compressBodies } from './routes/compression.js';
+import { dynamicResponseHeaders, securityHeaders } from './routes/response-headers.js';
 import { STATIC_DIR } from './views/assets.js';
 import { pageRenderer } from './views/renderer.js';
 
@@ -66,23 +67,6 @@ const staticFiles = createMiddleware(async (c, next) => {
   if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable');
 });
 
-/** Pages and fragments show patient data: never stored by browsers or proxies. */
-const dynamicResponseHeaders = createMiddleware(async (c, next) => {
-  await next();
-  // An event stream (ids only) keeps the `no-cache` of streamSSE, the header SSE expects.
-  if (c.res.headers.get('Content-Type')?.startsWith('text/event-stream')) return;
-  c.header('Cache-Control', 'no-store');
-  c.header('Vary', 'HX-Request', { append: true });
-});
-
-/** Secure Headers' own value; sent over https only, where a browser heeds it. */
-const HSTS = 'max-age=15552000; includeSubDomains';
-
-const strictTransportOverHttps = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.var.client.https) c.header('Strict-Transport-Security', HSTS);
-  await next();
-});
-
 export function createApp(appDeps: AppDeps) {
   const app = new Hono<AppEnv>();
   // Each instance caches sessions; every instance's changes to them arrive over the bus.
@@ -92,32 +76,16 @@ export function createApp(appDeps: AppDeps) {
   const deps: RouteDeps = { ...appDeps, sessions };
 
   app.use(identifyClient(deps.trustedProxies ?? 0));
-  app.use(compress());
-  app.use(strictTransportOverHttps);
-  app.use(
-    secureHeaders({
-      strictTransportSecurity: false,
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-      },
-      referrerPolicy: 'same-origin',
-    }),
-  );
+  app.use(securityHeaders);
   app.use(
     '/static/*',
+    compress(),
     staticFiles,
     serveStatic({ root: STATIC_DIR, rewriteRequestPath: (path) => path.slice('/static'.length) }),
   );
   app.use(limitRequestBody);
   app.use(dynamicResponseHeaders);
+  app.use(compressBodies);
   // Probes answer before the session is read: no sign-in, no cookie, no session query.
   app.route('/', healthRoutes(deps));
   // Before loadSession: an error page for a failed session lookup has the layout too.

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../support/app.js';
 import { html, TestClient } from '../support/client.js';
@@ -42,6 +43,40 @@ describe('security headers', () => {
     }
     expect(page.querySelectorAll('style')).toHaveLength(0);
     expect(page.querySelectorAll('[style]')).toHaveLength(0);
+  });
+});
+
+describe('compression', () => {
+  const gzip = { headers: { 'accept-encoding': 'gzip, deflate, br' } };
+
+  it('gzips a page for a browser that accepts it, and says it varies on that', async () => {
+    const plain = await (await client.request('/')).text();
+    const response = await client.request('/', gzip);
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(response.headers.get('vary')).toBe('HX-Request, Accept-Encoding');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const body = gunzipSync(Buffer.from(await response.arrayBuffer())).toString();
+    expect(body).toBe(plain);
+    expect(plain.length).toBeGreaterThan(1024);
+  });
+
+  it('sends a body under 1 KiB as it is, with every header', async () => {
+    const response = await client.request(
+      '/appointments/api/packages-for-patient/?patient=x',
+      gzip,
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-encoding')).toBeNull();
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await response.json()).toMatchObject({ success: false });
+  });
+
+  it('leaves the page alone for a client that does not accept gzip', async () => {
+    const response = await client.request('/', { headers: { 'accept-encoding': 'gzip;q=0' } });
+    expect(response.headers.get('content-encoding')).toBeNull();
+    expect(await response.text()).toContain('<html');
   });
 });
 
