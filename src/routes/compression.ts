@@ -5,8 +5,6 @@ import { createMiddleware } from 'hono/factory';
 
 /** Below this, gzip's header and trailer and the CPU cost more than the bytes saved. */
 const THRESHOLD_BYTES = 1024;
-/** Fast and within a few per cent of level 6's size on our HTML and JSON. */
-const LEVEL = 4;
 
 /**
  * Gzip for the pages, fragments, JSON and CSV the app builds (whole bodies, in memory): done
@@ -36,7 +34,7 @@ export const compressBodies = createMiddleware(async (c, next) => {
   // Assigning to c.res merges the old response's headers into the new one and turns its body
   // into a stream; cleared first, the new response is taken as it is.
   c.res = undefined;
-  c.res = new Response(compressed ? gzipSync(body, { level: LEVEL }) : body, {
+  c.res = new Response(compressed ? gzipSync(body) : body, {
     status: response.status,
     headers,
   });
