@@ -7,6 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 import { csrfProtection } from './auth/csrf.js';
 import { loadSession } from './auth/middleware.js';
 import { SessionCache } from './auth/session-cache.js';
+import { CatalogueCache } from './db/catalogue-cache.js';
 import type { AppDeps, AppEnv, RouteDeps } from './env.js';
 import { adminClinicRoutes } from './routes/admin/clinics.js';
 import { adminGroupSessionRoutes } from './routes/admin/group-sessions.js';
@@ -73,7 +74,7 @@ export function createApp(appDeps: AppDeps) {
   const sessions = new SessionCache();
   appDeps.bus.onSessionChange((change) => sessions.forget(change));
   appDeps.bus.onResumed(() => sessions.forgetAll());
-  const deps: RouteDeps = { ...appDeps, sessions };
+  const deps: RouteDeps = { ...appDeps, sessions, catalogues: new CatalogueCache() };
 
   app.use(identifyClient(deps.trustedProxies ?? 0));
   app.use(securityHeaders);

@@ -1,4 +1,5 @@
 import type { SessionCache } from './auth/session-cache.js';
+import type { CatalogueCache } from './db/catalogue-cache.js';
 import type { AuthContext } from './auth/session.js';
 import type { Database } from './db/client.js';
 import type { Locale } from './db/schema.js';
@@ -38,9 +39,13 @@ export function trustedProxiesFrom(value: string | undefined): number {
   return Number(value);
 }
 
-/** What the routes are given: the app's dependencies and this instance's cached sessions. */
+/**
+ * What the routes are given: the app's dependencies and this instance's caches of sessions and
+ * catalogues.
+ */
 export interface RouteDeps extends AppDeps {
   sessions: SessionCache;
+  catalogues: CatalogueCache;
 }
 
 /**

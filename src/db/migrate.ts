@@ -15,6 +15,7 @@ import * as deferrableSessionNumbers from './migrations/2026-11-30T11-30_deferra
 import * as messagesAndCalendarFeeds from './migrations/2026-11-30T12-00_messages_and_calendar_feeds.js';
 import * as reportIndexes from './migrations/2026-11-30T14-10_report_indexes.js';
 import * as e164PhonesAndCalendarChoice from './migrations/2026-11-30T14-30_e164_phones_and_calendar_choice.js';
+import * as catalogueVersion from './migrations/2026-11-30T19-20_catalogue_version.js';
 
 /** Listed explicitly (not read from the folder) so they run the same under tsx, tests and builds. */
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T12-00_messages_and_calendar_feeds': messagesAndCalendarFeeds,
   '2026-11-30T14-10_report_indexes': reportIndexes,
   '2026-11-30T14-30_e164_phones_and_calendar_choice': e164PhonesAndCalendarChoice,
+  '2026-11-30T19-20_catalogue_version': catalogueVersion,
 };
 
 export async function migrateToLatest(db: Database): Promise<string[]> {

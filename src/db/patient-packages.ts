@@ -1,9 +1,11 @@
+import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { NotFound } from '../domain/errors.js';
 import { orderForModal, suggestedPurchaseId } from '../domain/purchases.js';
 import { withPackagesViewAudit, type PackagesView } from './audit.js';
+import type { CatalogueCache } from './catalogue-cache.js';
 import type { Database } from './client.js';
-import { activeCatalogue } from './packages.js';
+import { activeCatalogue, type CatalogueEntry } from './packages.js';
 import { patientSummaryColumns } from './patients.js';
 import { openPurchases } from './purchases.js';
 
@@ -12,31 +14,48 @@ import { openPurchases } from './purchases.js';
  * of packages: the patient, their open purchases and the active catalogue nested as JSON. One
  * round-trip instead of three: on the hot path, statements cost more than the rows they read.
  * The same statement writes the view's audit row (with the patient, or not at all).
+ *
+ * The catalogue is the same for every patient of a centre: the statement reads its version
+ * too, and sends it only when `catalogues` does not hold that version already.
  */
 export async function loadPatientPackages(
   db: Database,
+  catalogues: CatalogueCache,
   tenantId: string,
   patientId: string,
   today: string,
   view: PackagesView,
 ) {
+  const held = catalogues.held(tenantId);
+  const version = db.selectFrom('tenants').select('catalogue_version').where('id', '=', tenantId);
   const row = await withPackagesViewAudit(db, tenantId, patientId, view)
     .selectFrom('patients')
     .select(patientSummaryColumns)
-    .select(() => [
+    .select((eb) => [
       jsonArrayFrom(openPurchases(db, tenantId, patientId, today)).as('purchases'),
-      jsonArrayFrom(activeCatalogue(db, tenantId)).as('catalogue'),
+      version.as('catalogue_version'),
+      eb
+        .case()
+        .when(version, '=', held?.version ?? 0)
+        .then(sql<CatalogueEntry[] | null>`null`)
+        .else(jsonArrayFrom(activeCatalogue(db, tenantId)))
+        .end()
+        .as('catalogue'),
     ])
     .where('tenant_id', '=', tenantId)
     .where('id', '=', patientId)
     .executeTakeFirst();
   if (!row) throw new NotFound('patientNotFound');
-  const { purchases, catalogue, ...patient } = row;
+  const { purchases, catalogue, catalogue_version, ...patient } = row;
+  const catalogueVersion = catalogue_version!;
+  if (catalogue) catalogues.remember(tenantId, catalogueVersion, catalogue);
   return {
     patient,
     purchases: orderForModal(purchases, today),
     suggestedId: suggestedPurchaseId(purchases, today),
-    catalogue,
+    // Not sent: the statement found the version held.
+    catalogue: catalogue ?? held!.catalogue,
+    catalogueVersion,
     today,
   };
 }

@@ -38,6 +38,8 @@ export interface TenantsTable {
   vat_number: string | null;
   /** ISO 3166-1 alpha-2, e.g. 'SA'. */
   country: string | null;
+  /** Moved by triggers on every change to the catalogue (packages, services, clinics). */
+  catalogue_version: Generated<number>;
   created_at: DefaultedTimestamp;
 }
 

@@ -23,7 +23,7 @@ import { localDate } from '../domain/dates.js';
 import { BadRequest, Conflict, NotFound } from '../domain/errors.js';
 import { isExpired, sessionsRemaining } from '../domain/purchases.js';
 import { formatInstant } from '../domain/slots.js';
-import type { AppDeps, AuthedEnv } from '../env.js';
+import type { AppDeps, AuthedEnv, RouteDeps } from '../env.js';
 import { actorOf, clientIp, roleActorOf } from './request.js';
 import { findSlotsFor, slotQuery } from './slots.js';
 import { instant, text, uuid, validated } from './validation.js';
@@ -91,12 +91,12 @@ const seriesBody = z.object({
 /** The patient's purchases and the packages on sale (a view of patient data, audited). */
 async function packagesForPatient(
   c: Context<AuthedEnv>,
-  { db, clock }: AppDeps,
+  { db, clock, catalogues }: RouteDeps,
   patientId: string,
 ) {
   const { tenant, user } = c.var.auth;
   const today = localDate(tenant.timezone, clock());
-  const data = await loadPatientPackages(db, tenant.id, patientId, today, {
+  const data = await loadPatientPackages(db, catalogues, tenant.id, patientId, today, {
     actorId: user.id,
     ip: clientIp(c),
     screen: 'packages_api',
@@ -382,7 +382,7 @@ function purchaseOperations(deps: AppDeps) {
  * The JSON API of SPEC §4, for the existing front-ends and integrations: URLs and shapes are
  * fixed. Names are the English ones; dates 'YYYY-MM-DD'; prices JSON numbers.
  */
-export function appointmentsApi(deps: AppDeps) {
+export function appointmentsApi(deps: RouteDeps) {
   const { db, clock } = deps;
   const api = new Hono<AuthedEnv>();
   api.use(requireAuth());

@@ -26,8 +26,8 @@ import { BadRequest, Conflict, Forbidden, NotFound, ValidationFailed } from '../
 import { MAX_HALALAS, parseHalalas, toHalalas } from '../domain/money.js';
 import { bookableRange, formatInstant } from '../domain/slots.js';
 import { findNewSessionNumbers } from '../db/session-numbers.js';
-import type { AppDeps, AuthedEnv, Clock } from '../env.js';
-import { renderFragment } from '../views/renderer.js';
+import type { AppDeps, AuthedEnv, Clock, RouteDeps } from '../env.js';
+import { renderFragment, renderMarkup } from '../views/renderer.js';
 import { BookingConfirmation } from '../views/appointments/booking-confirmation.js';
 import { GroupPayment } from '../views/appointments/group-payment.js';
 import {
@@ -38,6 +38,7 @@ import {
 import { Announcement } from '../views/announcer.js';
 import { ClinicField, ProviderField } from '../views/appointments/clinic-options.js';
 import {
+  CatalogueCards,
   PackageModalBody,
   PACKAGE_MODAL_BODY_ID,
   PACKAGE_MODAL_ERROR_ID,
@@ -513,18 +514,39 @@ async function registerFromQuickAdd(
 }
 
 /** The patient's packages and the catalogue, for the package modal (a view, audited). */
-async function packageModal(c: Context<AuthedEnv>, { db, clock }: AppDeps, patientId: string) {
+async function packageModal(
+  c: Context<AuthedEnv>,
+  { db, clock, catalogues }: RouteDeps,
+  patientId: string,
+) {
   const { tenant, user } = c.var.auth;
   const data = await loadPatientPackages(
     db,
+    catalogues,
     tenant.id,
     patientId,
     localDate(tenant.timezone, clock()),
     { actorId: user.id, ip: clientIp(c), screen: 'package_modal' },
   );
+  const { locale } = view(c);
+  const catalogueCards = await catalogues.rendered(
+    tenant.id,
+    data.catalogueVersion,
+    `${locale} ${tenant.currency}`,
+    () =>
+      renderMarkup(
+        c,
+        <CatalogueCards locale={locale} currency={tenant.currency} catalogue={data.catalogue} />,
+      ),
+  );
   return renderFragment(
     c,
-    <PackageModalBody {...view(c)} currency={tenant.currency} data={data} />,
+    <PackageModalBody
+      locale={locale}
+      currency={tenant.currency}
+      data={data}
+      catalogueCards={catalogueCards}
+    />,
   );
 }
 
@@ -991,7 +1013,7 @@ async function prefilledPlace(
 }
 
 /** The booking page and the fragments its controls fetch. Front desk and admins only. */
-export function bookingRoutes(deps: AppDeps) {
+export function bookingRoutes(deps: RouteDeps) {
   const { db, clock } = deps;
   const routes = new Hono<AuthedEnv>();
   routes.use(requireAuth(), requireRole(...BOOKING_ROLES));

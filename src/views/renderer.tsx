@@ -29,3 +29,11 @@ export const pageRenderer = jsxRenderer(({ children, title }, c) => {
 export function renderFragment(c: Context, fragment: Child, status?: ContentfulStatusCode) {
   return c.html(<RequestContext value={c}>{fragment}</RequestContext>, status);
 }
+
+/**
+ * Markup rendered ahead in the request's context, to be kept and sent again (the package
+ * modal's catalogue cards).
+ */
+export async function renderMarkup(c: Context, fragment: Child): Promise<string> {
+  return String(await (<RequestContext value={c}>{fragment}</RequestContext>));
+}

@@ -3,6 +3,7 @@ import type { Database } from '../../src/db/client.js';
 import { extendExpiry } from '../../src/db/package-operations.js';
 import { listPurchaseHistory } from '../../src/db/patient-history.js';
 import { loadPatientPackages } from '../../src/db/patient-packages.js';
+import { CatalogueCache } from '../../src/db/catalogue-cache.js';
 import { findBookablePurchase } from '../../src/db/purchases.js';
 import {
   type Catalogue,
@@ -43,7 +44,14 @@ describe('a purchase past its expiry date', () => {
     const c = await createCatalogue(db);
     const expired = await activePurchase(c, '2030-03-03');
     const view = { actorId: c.user.id, ip: null, screen: 'package_modal' as const };
-    const packages = await loadPatientPackages(db, c.tenant.id, c.patient.id, TODAY, view);
+    const packages = await loadPatientPackages(
+      db,
+      new CatalogueCache(),
+      c.tenant.id,
+      c.patient.id,
+      TODAY,
+      view,
+    );
     expect(packages.purchases.map((p) => p.status)).toEqual(['EXPIRED']);
     const history = await listPurchaseHistory(db, c.tenant.id, c.patient.id, TODAY);
     expect(history.map((p) => p.status)).toEqual(['EXPIRED']);

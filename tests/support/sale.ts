@@ -18,6 +18,22 @@ export function formValues(form: HTMLElement): Record<string, string> {
   return values;
 }
 
+/**
+ * The path htmx requests for an element's hx-get: the URL with the hx-vals of the element and
+ * its ancestors added (the nearest one's value wins), as htmx adds them to a GET.
+ */
+export function htmxGetPath(element: HTMLElement): string {
+  const url = new URL(element.getAttribute('hx-get')!, 'http://localhost');
+  for (let node: HTMLElement | null = element; node; node = node.parentNode) {
+    const values = node.getAttribute?.('hx-vals');
+    if (!values) continue;
+    for (const [name, value] of Object.entries(JSON.parse(values) as Record<string, string>)) {
+      if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+    }
+  }
+  return `${url.pathname}${url.search}`;
+}
+
 /** The sale's confirmation a catalogue card opens (its hx-get), as its form would submit it. */
 export async function saleFormOf(client: TestClient, path: string) {
   const response = await client.request(path, { htmx: true });

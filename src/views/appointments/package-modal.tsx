@@ -1,3 +1,4 @@
+import { raw } from 'hono/html';
 import { PACKAGE_PLACE_FIELDS } from './schedule-fields.js';
 import type { CatalogueEntry } from '../../db/packages.js';
 import type { PatientPackages } from '../../db/patient-packages.js';
@@ -21,10 +22,12 @@ interface ModalProps {
   locale: Locale;
   currency: string;
   data: PatientPackages;
+  /** CatalogueCards of data.catalogue, rendered once per catalogue version (routes/appointments.tsx). */
+  catalogueCards: string;
 }
 
 /** The dialog's body: one fragment, filled by one request when "Use package" is chosen. */
-export function PackageModalBody({ locale, currency, data }: ModalProps) {
+export function PackageModalBody({ locale, currency, data, catalogueCards }: ModalProps) {
   const t = useT();
   const { patient, purchases, catalogue, suggestedId, today } = data;
   // Every button below replaces the booking form's package section: said once here (htmx
@@ -57,22 +60,15 @@ export function PackageModalBody({ locale, currency, data }: ModalProps) {
           </ul>
         )}
       </section>
-      <section aria-labelledby="available-heading" id="available-packages">
+      {/* The cards are the same for every patient: the patient's id goes with their buttons'
+          requests from here (htmx adds an ancestor's hx-vals to a request's parameters). */}
+      <section
+        aria-labelledby="available-heading"
+        id="available-packages"
+        hx-vals={JSON.stringify({ patient_id: patient.id })}
+      >
         <h3 id="available-heading">{t('availablePackages', { count: catalogue.length })}</h3>
-        {catalogue.length === 0 ? (
-          <p class="empty">{t('noAvailablePackages')}</p>
-        ) : (
-          <ul class="package-list">
-            {catalogue.map((entry) => (
-              <CatalogueCard
-                locale={locale}
-                currency={currency}
-                entry={entry}
-                patientId={patient.id}
-              />
-            ))}
-          </ul>
-        )}
+        {raw(catalogueCards)}
       </section>
     </div>
   );
@@ -135,12 +131,24 @@ function PurchaseCard(props: {
   );
 }
 
-function CatalogueCard(props: {
+/** The packages on sale, for any patient of the centre (their id comes from the section). */
+export function CatalogueCards(props: {
   locale: Locale;
   currency: string;
-  entry: CatalogueEntry;
-  patientId: string;
+  catalogue: CatalogueEntry[];
 }) {
+  const t = useT();
+  if (props.catalogue.length === 0) return <p class="empty">{t('noAvailablePackages')}</p>;
+  return (
+    <ul class="package-list">
+      {props.catalogue.map((entry) => (
+        <CatalogueCard locale={props.locale} currency={props.currency} entry={entry} />
+      ))}
+    </ul>
+  );
+}
+
+function CatalogueCard(props: { locale: Locale; currency: string; entry: CatalogueEntry }) {
   const t = useT();
   const { locale, entry } = props;
   const titleId = `package-${entry.id}-title`;
@@ -167,7 +175,7 @@ function CatalogueCard(props: {
       <button
         type="button"
         class="button"
-        hx-get={`/appointments/new/sale?patient_id=${props.patientId}&package_id=${entry.id}`}
+        hx-get={`/appointments/new/sale?package_id=${entry.id}`}
         hx-target={`#${PACKAGE_MODAL_BODY_ID}`}
         hx-swap="innerHTML"
         hx-disabled-elt="this"

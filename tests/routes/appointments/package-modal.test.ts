@@ -1,7 +1,10 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { html, type TestClient } from '../../support/client.js';
-import { saleFormOf } from '../../support/sale.js';
-import { openSignedInDemo, type DemoFixture } from '../../support/demo.js';
+import { DEMO_PASSWORD } from '../../../src/db/seed/demo.js';
+import { createTestApp, TestClock } from '../../support/app.js';
+import { html, TestClient } from '../../support/client.js';
+import { htmxGetPath, saleFormOf } from '../../support/sale.js';
+import { DEMO_NOW, openSignedInDemo, type DemoFixture } from '../../support/demo.js';
 import { QueryCounter } from '../../../src/db/query-counter.js';
 import type { TestDatabase } from '../../support/test-db.js';
 import { ANNOUNCER_ID } from '../../../src/views/announcer.js';
@@ -148,9 +151,13 @@ describe('scenario 1: use an assigned package', () => {
     expect(selects[0]!.hasAttribute('hx-target')).toBe(false);
     const sales = page.querySelectorAll('#available-packages [hx-get]');
     expect(sales).toHaveLength(5);
+    const patientId = await demo.patient('Ahmed Al-Rashid');
     for (const button of sales) {
       expect(button.getAttribute('hx-get')).toMatch(/^\/appointments\/new\/sale\?/);
       expect(button.getAttribute('hx-target')).toBe(`#${PACKAGE_MODAL_BODY_ID}`);
+      // The cards are kept for every patient: the patient comes from the section's hx-vals.
+      expect(button.getAttribute('hx-get')).not.toContain('patient_id');
+      expect(htmxGetPath(button)).toContain(`patient_id=${patientId}`);
     }
   });
 
@@ -192,7 +199,7 @@ describe('scenario 2: assign a new package to a patient with none', () => {
     const abaId = await demo.pkg('20 ABA Therapy Package');
     const button = page.querySelector(`#package-${abaId} button`)!;
     const values: Record<string, string> = {
-      ...(await saleFormOf(desk, button.getAttribute('hx-get')!)),
+      ...(await saleFormOf(desk, htmxGetPath(button))),
       payment: 'later',
     };
     expect(values).toMatchObject({ patient_id: patientId, package_id: abaId });
@@ -293,10 +300,7 @@ describe('scenario 4: the same package held twice', () => {
     }
     const slp = await demo.pkg('10 SLP Sessions');
     const values: Record<string, string> = {
-      ...(await saleFormOf(
-        desk,
-        page.querySelector(`#package-${slp} button`)!.getAttribute('hx-get')!,
-      )),
+      ...(await saleFormOf(desk, htmxGetPath(page.querySelector(`#package-${slp} button`)!))),
       payment: 'later',
     };
     expect((await desk.request('/appointments/new/assign', { form: values })).status).toBe(200);
@@ -390,6 +394,34 @@ describe('bad input changes nothing', () => {
       403,
     );
     expect(await purchaseCount()).toBe(before);
+  });
+});
+
+describe('the catalogue kept by an instance', () => {
+  it('follows each reader’s language and every change to the catalogue', async () => {
+    const { app } = createTestApp(database.db, new TestClock(DEMO_NOW));
+    const [english, arabic] = [new TestClient(app), new TestClient(app)];
+    await english.login('frontdesk@demo.test', DEMO_PASSWORD);
+    await arabic.login('admin@demo.test', DEMO_PASSWORD);
+    expect((await arabic.request('/account/locale', { form: { locale: 'ar' } })).status).toBe(303);
+    const path = `/appointments/new/package-modal?patient_id=${await demo.patient('Sara Al-Harbi')}`;
+    const abaId = await demo.pkg('20 ABA Therapy Package');
+    const cardOf = async (client: TestClient) => {
+      const page = html(await (await client.request(path, { htmx: true })).text());
+      return page.querySelector(`#package-${abaId}`)!.text.replace(/\s+/g, ' ');
+    };
+    expect(await cardOf(english)).toContain('20 ABA Therapy Package');
+    expect(await cardOf(arabic)).not.toContain('20 ABA Therapy Package');
+    expect(await cardOf(arabic)).toBe(await cardOf(arabic));
+
+    // Renamed on another instance (here: by hand): the next modal of each reader shows it.
+    await sql`update packages set name_en = 'ABA, renamed', name_ar = 'تحليل السلوك'
+      where id = ${abaId}`.execute(database.db);
+    expect(await cardOf(english)).toContain('ABA, renamed');
+    expect(await cardOf(arabic)).toContain('تحليل السلوك');
+    await sql`update packages set name_en = '20 ABA Therapy Package' where id = ${abaId}`.execute(
+      database.db,
+    );
   });
 });
 
