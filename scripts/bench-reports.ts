@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { createApp } from '../src/app.js';
 import { connectPostgres } from '../src/db/client.js';
-import { SCALE_PASSWORD } from '../src/db/seed/scale.js';
+import { SCALE_ADMIN_EMAIL, SCALE_PASSWORD } from '../src/db/seed/scale.js';
 import { silentBus } from '../src/events/bus.js';
 
 /**
@@ -27,7 +27,7 @@ const app = createApp({ db, clock: () => new Date(), bus: silentBus });
 const login = await app.request('/login', {
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
-  body: new URLSearchParams({ email: 'admin@scale-1.test', password: SCALE_PASSWORD }).toString(),
+  body: new URLSearchParams({ email: SCALE_ADMIN_EMAIL, password: SCALE_PASSWORD }).toString(),
 });
 const cookie = login.headers
   .getSetCookie()

@@ -7,6 +7,7 @@ import type { ClientCommand, ClientReport } from './bench-streams-client.js';
 import {
   assignRequest,
   bookingRequests,
+  freeHours,
   describeDatabase,
   freePort,
   loadFixture,
@@ -245,7 +246,7 @@ try {
     const origin = `http://127.0.0.1:${port}`;
     const session = await login(origin);
     await assignPurchases(origin, session, fixture, rounds.length * bookingsPerRound);
-    const next = await bookingRequests(db, fixture);
+    const next = await bookingRequests(db, fixture, freeHours(fixture));
     tokens = await createSessions(db, Math.max(...rounds));
     for (let index = 0; index < rounds.length; index++) {
       const result = await round(origin, port, session, next, tokens, index);

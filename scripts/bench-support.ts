@@ -112,47 +112,101 @@ export function assignRequest(f: Fixture, n: number): { path: string; body: unkn
   };
 }
 
-/**
- * Booking needs a purchase with sessions left and a free slot: the purchases a bench assigned
- * (assignRequest), at hours no one holds yet (each provider's own counter walks its working
- * hours beyond the seeded three months), so every request does a real booking.
- */
-export async function bookingRequests(db: Database, f: Fixture): Promise<NextRequest> {
-  const { rows } = await sql<{ id: string; patient_id: string; total_sessions: number }>`
-    select id, patient_id, total_sessions from package_purchases
+/** The purchases a bench's assign run made (assignRequest), with their buyers. */
+async function benchPurchases(db: Database, f: Fixture) {
+  const { rows } = await sql<{ id: string; patient_id: string }>`
+    select id, patient_id from package_purchases
     where tenant_id = ${f.tenantId} and idempotency_key like ${`${KEY_PREFIX}%`}
     order by created_at`.execute(db);
   const buyers = new Map(f.buyers.map((b) => [b.patientId, b]));
-  const purchases = rows.map((row) => ({ ...row, buyer: buyers.get(row.patient_id)! }));
-  if (purchases.length === 0) throw new Error('Assign packages (the assign route) before book.');
-  // Beyond the seeded three months, before the new purchases expire (180 days).
+  const purchases = rows.map((row) => ({ id: row.id, buyer: buyers.get(row.patient_id)! }));
+  if (purchases.length === 0) throw new Error('Assign packages (the assign route) first.');
+  return purchases;
+}
+
+/**
+ * Hours no one holds yet: each provider's own counter walks its working hours beyond the
+ * seeded three months (and before the new purchases expire, 180 days), so every booking is a
+ * real one. Book and series share one, so they never meet each other's appointments.
+ */
+export function freeHours(f: Fixture): (providerId: string) => string {
   const dates = workdays(addDays(f.today, 100), 60);
-  const providerSlots = new Map<string, number>();
-  return (n) => {
-    const purchase = purchases[n % purchases.length]!;
-    const { buyer } = purchase;
-    const slot = providerSlots.get(buyer.providerId) ?? 0;
-    providerSlots.set(buyer.providerId, slot + 1);
+  const used = new Map<string, number>();
+  return (providerId) => {
+    const slot = used.get(providerId) ?? 0;
+    used.set(providerId, slot + 1);
     // A fast run can use up a provider's 60 days of hours: later requests then meet taken
     // slots and show in the table as refusals (409) rather than stop the bench.
     const date = dates[Math.floor(slot / 8) % dates.length]!;
-    const start = DateTime.fromISO(`${date}T${String(8 + (slot % 8)).padStart(2, '0')}:00`, {
-      zone: f.timezone,
-    }).toISO({ suppressMilliseconds: true });
+    const hour = String(8 + (slot % 8)).padStart(2, '0');
+    return DateTime.fromISO(`${date}T${hour}:00`, { zone: f.timezone }).toISO({
+      suppressMilliseconds: true,
+    })!;
+  };
+}
+
+/** One session each on the purchases the assign run made, at free hours. */
+export async function bookingRequests(
+  db: Database,
+  f: Fixture,
+  hours: (providerId: string) => string,
+): Promise<NextRequest> {
+  const purchases = await benchPurchases(db, f);
+  return (n) => {
+    const { id, buyer } = purchases[n % purchases.length]!;
     return {
       path: '/appointments/api/book/',
       body: {
         patient_id: buyer.patientId,
         appointment_type: 'package',
-        package_purchase_id: purchase.id,
+        package_purchase_id: id,
         clinic_id: buyer.clinicId,
         provider_id: buyer.providerId,
-        start,
+        start: hours(buyer.providerId),
         duration_minutes: buyer.minutes,
         idempotency_key: `${KEY_PREFIX}${randomUUID()}`,
       },
     };
   };
+}
+
+/** Sessions a series request books (SPEC §7): fewer than a package's 8, so none runs out. */
+const SERIES_SESSIONS = 3;
+
+/** A course of sessions on the purchases the assign run made, at the provider's next free hours. */
+export async function seriesRequests(
+  db: Database,
+  f: Fixture,
+  hours: (providerId: string) => string,
+): Promise<NextRequest> {
+  const purchases = await benchPurchases(db, f);
+  return (n) => {
+    // Backwards through the purchases, so book (forwards) and series rarely share one.
+    const { id, buyer } = purchases[purchases.length - 1 - (n % purchases.length)]!;
+    const sessions = Array.from({ length: SERIES_SESSIONS }, () => ({
+      provider_id: buyer.providerId,
+      start: hours(buyer.providerId),
+    }));
+    return {
+      path: '/appointments/api/series/',
+      body: {
+        package_purchase_id: id,
+        clinic_id: buyer.clinicId,
+        duration_minutes: buyer.minutes,
+        sessions,
+        idempotency_key: `${KEY_PREFIX}${randomUUID()}`,
+      },
+    };
+  };
+}
+
+/** A payment of 0.01 on a purchase the assign run made (none is paid in full by a run). */
+export async function paymentRequests(db: Database, f: Fixture): Promise<NextRequest> {
+  const purchases = await benchPurchases(db, f);
+  return (n) => ({
+    path: `/appointments/api/purchases/${purchases[n % purchases.length]!.id}/payments/`,
+    body: { amount: '0.01', method: 'CASH', idempotency_key: `${KEY_PREFIX}${randomUUID()}` },
+  });
 }
 
 /** `count` Sunday-to-Thursday dates (the seeded working days) from `first` on. */
@@ -169,13 +223,13 @@ export interface Session {
   csrfToken: string;
 }
 
-/** Signs the scale front desk in through the real login form. */
-export async function login(origin: string): Promise<Session> {
+/** Signs a scale user (the front desk unless said) in through the real login form. */
+export async function login(origin: string, email = SCALE_FRONT_DESK_EMAIL): Promise<Session> {
   const response = await fetch(`${origin}/login`, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
-    body: new URLSearchParams({ email: SCALE_FRONT_DESK_EMAIL, password: SCALE_PASSWORD }),
+    body: new URLSearchParams({ email, password: SCALE_PASSWORD }),
   });
   if (response.status !== 303) throw new Error(`Login failed: ${response.status}`);
   const cookie = response.headers
@@ -207,7 +261,9 @@ export async function removeBenchRows(db: Database, url: string): Promise<void> 
       // The reminders a booking queues (db/messages.ts) go with it.
       await sql`delete from messages where (tenant_id, appointment_id) in
         (select tenant_id, id from appointments where idempotency_key like ${bench})`.execute(trx);
+      // Book keys its appointments with the bench's prefix, series with the prefix and `#n`.
       await sql`delete from appointments where idempotency_key like ${bench}`.execute(trx);
+      await sql`delete from payments where idempotency_key like ${bench}`.execute(trx);
       await sql`delete from purchase_services where (tenant_id, purchase_id) in
         (select tenant_id, id from package_purchases where idempotency_key like ${bench})`.execute(
         trx,

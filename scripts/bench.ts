@@ -11,6 +11,7 @@ import {
 import pg from 'pg';
 import { createApp } from '../src/app.js';
 import { connectPostgres, type Database } from '../src/db/client.js';
+import { SCALE_ADMIN_EMAIL } from '../src/db/seed/scale.js';
 import { addDays } from '../src/domain/dates.js';
 import { silentBus } from '../src/events/bus.js';
 import { QueryCounter } from '../src/db/query-counter.js';
@@ -18,10 +19,13 @@ import {
   assignRequest,
   bookingRequests,
   describeDatabase,
+  freeHours,
   freePort,
   loadFixture,
   login,
+  paymentRequests,
   removeBenchRows,
+  seriesRequests,
   startServer,
   stopChild,
   workdays,
@@ -35,8 +39,10 @@ import {
  * the app is started in a child process, so that autocannon does not share the server's event
  * loop (it competes for the same two cores, as any client on this machine would), signed into
  * through the real login form, and each hot request is driven at 32 connections next to the
- * floor route: Hono plus `select 1` on the same pool. Queries per request and response bytes
- * come from one in-process request per route, counted on the Kysely instance.
+ * floor route: Hono plus `select 1` on the same pool. Queries per request and the bytes sent
+ * (gzipped from 1 KiB on, as a browser gets them) come from one in-process request per route,
+ * counted on the Kysely instance. `--workers 1,2` runs everything again with two server
+ * processes sharing the port (node:cluster, as `npm run start:cluster`).
  */
 
 const { values } = parseArgs({
@@ -46,6 +52,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '32' },
     only: { type: 'string' },
+    /** Server processes to measure, e.g. "1,2": each count gets its own run of every route. */
+    workers: { type: 'string', default: '1' },
     'cpu-prof': { type: 'boolean', default: false },
     /** Print EXPLAIN (ANALYZE, BUFFERS) of each route's statements instead of loading them. */
     explain: { type: 'boolean', default: false },
@@ -72,6 +80,7 @@ const statements = values['pooler-url']
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
 const connections = Number(values.connections);
+const workerCounts = values.workers.split(',').map(Number);
 
 interface Route {
   name: string;
@@ -79,6 +88,10 @@ interface Route {
   next: NextRequest;
   /** The SPEC §6 bound on p99, in ms. */
   p99Target?: number;
+  /** The status every request should get (default: any 2xx). */
+  status?: number;
+  /** Reports are for administrators; everything else runs as the front desk. */
+  admin?: boolean;
 }
 
 interface Row {
@@ -86,27 +99,37 @@ interface Row {
   rps: number;
   p50: number;
   p99: number;
-  ok: number;
   failed: number;
   bytes: number;
   queries: number;
   p99Target?: number;
 }
 
-async function benchDatabase(db: Database, url: string, fixture: Fixture): Promise<Row[]> {
+async function benchDatabase(
+  db: Database,
+  url: string,
+  fixture: Fixture,
+  workers: number,
+): Promise<Row[]> {
   const port = await freePort();
   const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=scratch/profiles'] : [];
-  const server = await startServer(databaseEnv(url), port, profile);
+  const env = { ...databaseEnv(url), BENCH_WORKERS: String(workers) };
+  const server = await startServer(env, port, profile);
   try {
     const origin = `http://127.0.0.1:${port}`;
-    const session = await login(origin);
+    const desk = await login(origin);
+    const admin = await login(origin, SCALE_ADMIN_EMAIL);
+    const hours = freeHours(fixture);
     const routes = hotRoutes(fixture);
     const selected = values.only
       ? routes.filter((r) => values.only!.split(',').includes(r.name))
       : routes;
     const rows: Row[] = [];
     for (const route of selected) {
-      if (route.name === 'book') route.next = await bookingRequests(db, fixture);
+      const session = route.admin ? admin : desk;
+      if (route.name === 'book') route.next = await bookingRequests(db, fixture, hours);
+      if (route.name === 'series') route.next = await seriesRequests(db, fixture, hours);
+      if (route.name === 'payment') route.next = await paymentRequests(db, fixture);
       if (values.explain) {
         await explainRoute(db, session, route);
         continue;
@@ -119,8 +142,7 @@ async function benchDatabase(db: Database, url: string, fixture: Fixture): Promi
         rps: result.requests.average,
         p50: result.latency.p50,
         p99: result.latency.p99,
-        ok: result['2xx'],
-        failed: result.non2xx + result.errors + result.timeouts,
+        failed: result.refused + result.errors + result.timeouts,
         bytes: counted.bytes,
         queries: counted.queries,
         p99Target: route.p99Target,
@@ -142,6 +164,13 @@ function hotRoutes(f: Fixture): Route[] {
   const slotDate = (n: number) => pick(slotDates, n);
   return [
     { name: 'floor', method: 'GET', next: () => ({ path: '/bench/floor' }) },
+    {
+      // Signed in, refused by validation before any query: what the middleware alone cost.
+      name: 'pipeline (400)',
+      method: 'GET',
+      status: 400,
+      next: () => ({ path: '/appointments/api/packages-for-patient/?patient=bad' }),
+    },
     {
       name: 'package modal',
       method: 'GET',
@@ -186,8 +215,22 @@ function hotRoutes(f: Fixture): Route[] {
       p99Target: 40,
       next: (n) => assignRequest(f, n),
     },
-    // Filled in by bookingRequests, from the purchases the assign run made.
+    {
+      name: 'purchase',
+      method: 'GET',
+      next: (n) => ({ path: `/appointments/api/purchases/${pick(f.readers, n).purchaseId}/` }),
+    },
+    // Filled in by bookingRequests, seriesRequests and paymentRequests, from the purchases the
+    // assign run made.
     { name: 'book', method: 'POST', next: () => ({ path: '/appointments/api/book/' }) },
+    { name: 'series', method: 'POST', next: () => ({ path: '/appointments/api/series/' }) },
+    { name: 'payment', method: 'POST', next: () => ({ path: '/appointments/api/purchases/' }) },
+    {
+      name: 'report (sales)',
+      method: 'GET',
+      admin: true,
+      next: () => ({ path: '/reports/sales?range=this-month' }),
+    },
   ];
 }
 
@@ -195,6 +238,8 @@ function headersFor(session: Session, route: Route): Record<string, string> {
   return {
     cookie: session.cookie,
     'hx-request': 'true',
+    // As Chromium sends it: the desks' browsers get gzip, and so does the bench.
+    'accept-encoding': 'gzip, deflate, br, zstd',
     ...(route.method === 'POST' && {
       'content-type': 'application/json',
       'x-csrftoken': session.csrfToken,
@@ -218,7 +263,7 @@ async function drive(origin: string, session: Session, route: Route, seconds: nu
           return { ...request, path, headers, body: body ? JSON.stringify(body) : undefined };
         },
         onResponse: (status, body) => {
-          if (status < 300) return;
+          if (route.status ? status === route.status : status < 300) return;
           const reason = `${status} ${body.slice(0, 120)}`;
           refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
         },
@@ -226,7 +271,8 @@ async function drive(origin: string, session: Session, route: Route, seconds: nu
     ],
   });
   for (const [reason, count] of refusals) console.log(`    ${count} × ${reason}`);
-  return result;
+  const refused = [...refusals.values()].reduce((sum, count) => sum + count, 0);
+  return { ...result, refused };
 }
 
 /** One request in this process, on a counting Kysely: queries per request and bytes. */
@@ -234,11 +280,7 @@ async function countInProcess(db: Database, session: Session, route: Route) {
   if (route.name.startsWith('floor')) return { queries: 1, bytes: 'ok'.length };
   // Sessions are looked up once, then cached (src/auth/session-cache.ts): count what a request
   // runs under load, with its session already known.
-  const page: Route = {
-    name: 'booking page',
-    method: 'GET',
-    next: () => ({ path: '/appointments/new' }),
-  };
+  const page: Route = { name: 'home page', method: 'GET', next: () => ({ path: '/' }) };
   // One app: its session cache (per instance) warmed by the page, then the route counted.
   const counter = new QueryCounter();
   const app = inProcessApp(db.withPlugin(counter));
@@ -259,7 +301,8 @@ async function requestInProcess(app: ReturnType<typeof createApp>, session: Sess
     headers: { ...headersFor(session, route), origin: 'http://127.0.0.1' },
     body: body ? JSON.stringify(body) : undefined,
   });
-  if (!response.ok) throw new Error(`${route.name}: ${response.status} in process`);
+  const expected = route.status ? response.status === route.status : response.ok;
+  if (!expected) throw new Error(`${route.name}: ${response.status} in process`);
   return response;
 }
 
@@ -342,37 +385,60 @@ function databaseEnv(url: string): NodeJS.ProcessEnv {
   return { DATABASE_URL: databaseUrl, LISTEN_DATABASE_URL: url, DATABASE_POOLER: 'transaction' };
 }
 
-function printTable(label: string, rows: Row[]): void {
-  const floor = rows.find((row) => row.route.startsWith('floor'));
-  console.log(`\n${label} — ${connections} connections, ${duration} s each, ${statements}`);
+/**
+ * One table per database: the first worker count's run in full, then req/s and p99 of each
+ * further count. Every ratio is to the first run's floor (one process), so they compare.
+ */
+function printTable(label: string, runs: { workers: number; rows: Row[] }[]): void {
+  const [first, ...more] = runs;
+  if (!first) return;
+  const floor = first.rows.find((row) => row.route === 'floor');
+  const ratio = (rps: number) => (floor ? `${((rps / floor.rps) * 100).toFixed(0)} %` : '');
+  const processes = (workers: number) => `${workers} process${workers > 1 ? 'es' : ''}`;
   console.log(
-    '| route | req/s | p50 ms | p99 ms | p99 target | vs floor | bytes | queries | non-2xx |',
+    `\n${label} — ${connections} connections, ${duration} s each, ${statements}, ${processes(first.workers)}`,
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const row of rows) {
-    const ratio = floor ? `${((row.rps / floor.rps) * 100).toFixed(0)} %` : '';
+  const extra = more.map(
+    ({ workers }) => ` req/s ×${workers} | p99 ×${workers} | vs floor ×${workers} |`,
+  );
+  console.log(
+    `| route | req/s | p50 ms | p99 ms | p99 target | vs floor | bytes sent | queries | non-2xx |${extra.join('')}`,
+  );
+  console.log(
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|${'---:|---:|---:|'.repeat(more.length)}`,
+  );
+  for (const row of first.rows) {
     const target = row.p99Target
       ? `≤ ${row.p99Target}${row.p99 <= row.p99Target ? ' ✓' : ' ✗'}`
       : '';
+    const others = more.map(({ rows }) => {
+      const other = rows.find((candidate) => candidate.route === row.route);
+      return other ? ` ${other.rps.toFixed(0)} | ${other.p99} | ${ratio(other.rps)} |` : ' | | |';
+    });
     console.log(
-      `| ${row.route} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${target} | ${ratio} | ${row.bytes} | ${row.queries} | ${row.failed} |`,
+      `| ${row.route} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${target} | ${ratio(row.rps)} | ${row.bytes} | ${row.queries} | ${row.failed} |${others.join('')}`,
     );
   }
 }
 
-const rowsBySize: { label: string; rows: Row[] }[] = [];
+const tables: { label: string; runs: { workers: number; rows: Row[] }[] }[] = [];
 for (const url of databaseUrls) {
   const db = connectPostgres(url, 2);
   try {
-    // An interrupted run leaves its rows behind: remove them before picking the fixture's ids.
-    await removeBenchRows(db, url);
-    const fixture = await loadFixture(db);
     const label = await describeDatabase(db, url);
-    console.log(`\n${label}`);
-    rowsBySize.push({ label, rows: await benchDatabase(db, url, fixture) });
+    const runs: { workers: number; rows: Row[] }[] = [];
+    for (const workers of workerCounts) {
+      // An interrupted run leaves its rows behind: remove them before picking the fixture's ids
+      // (and the hours book and series take).
+      await removeBenchRows(db, url);
+      const fixture = await loadFixture(db);
+      console.log(`\n${label}, ${workers} server process${workers > 1 ? 'es' : ''}`);
+      runs.push({ workers, rows: await benchDatabase(db, url, fixture, workers) });
+    }
     await removeBenchRows(db, url);
+    tables.push({ label, runs });
   } finally {
     await db.destroy();
   }
 }
-if (!values.explain) for (const { label, rows } of rowsBySize) printTable(label, rows);
+if (!values.explain) for (const { label, runs } of tables) printTable(label, runs);

@@ -17,8 +17,9 @@ import type { Database } from '../client.js';
  */
 
 export const SCALE_PASSWORD = 'scale-password';
-/** The bench signs in as the front desk of the first tenant. */
+/** The benches sign in as the front desk of the first tenant, reports as its administrator. */
 export const SCALE_FRONT_DESK_EMAIL = 'frontdesk@scale-1.test';
+export const SCALE_ADMIN_EMAIL = 'admin@scale-1.test';
 
 export interface ScaleOptions {
   patients: number;
