@@ -3,6 +3,7 @@ import { NotFound } from '../domain/errors.js';
 import { recordAudit, type Actor } from './audit.js';
 import type { Database, DbTransaction } from './client.js';
 import { submitOnce } from './form-submissions.js';
+import { prepared } from './prepared.js';
 
 export interface ClinicOption {
   id: string;
@@ -75,18 +76,25 @@ function packageClinics(db: Database, tenantId: string, packageId: string) {
  * A purchase's name and the clinics it can still be booked in, in one statement; undefined
  * when the purchase is not the tenant's.
  */
-export function findPurchaseClinics(
+export async function findPurchaseClinics(
   db: Database,
   tenantId: string,
   purchaseId: string,
 ): Promise<{ name_en: string; clinics: ClinicOption[] } | undefined> {
-  return db
-    .selectFrom('package_purchases')
-    .select(['name_en', jsonArrayFrom(purchaseClinics(db, tenantId, purchaseId)).as('clinics')])
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', purchaseId)
-    .executeTakeFirst();
+  const [row] = await purchaseWithClinics(db, { tenantId, purchaseId });
+  return row;
 }
+
+const purchaseWithClinics = prepared((db, values: { tenantId: string; purchaseId: string }) =>
+  db
+    .selectFrom('package_purchases')
+    .select([
+      'name_en',
+      jsonArrayFrom(purchaseClinics(db, values.tenantId, values.purchaseId)).as('clinics'),
+    ])
+    .where('tenant_id', '=', values.tenantId)
+    .where('id', '=', values.purchaseId),
+);
 
 /**
  * A package's name, whether it is on sale, and the clinics that perform its services, in one

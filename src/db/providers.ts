@@ -13,6 +13,7 @@ import { appointmentRows } from './appointment-rows.js';
 import { recordAudit, type Actor } from './audit.js';
 import type { Database, DbTransaction } from './client.js';
 import { submitOnce } from './form-submissions.js';
+import { prepared } from './prepared.js';
 
 export interface ProviderOption {
   id: string;
@@ -49,33 +50,51 @@ export function clinicProviders(db: Database, tenantId: string, clinicId: string
  * undefined when the clinic is not the tenant's; `service_found` tells whether the service
  * asked for (if any) is one of this clinic's.
  */
-export function findClinicProviders(
+export async function findClinicProviders(
   db: Database,
   tenantId: string,
   clinicId: string,
   serviceId: string | null,
 ): Promise<{ service_found: boolean; providers: ProviderOption[] } | undefined> {
-  return db
-    .selectFrom('clinics')
-    .select((eb) => [
-      serviceId === null
-        ? sql<boolean>`true`.as('service_found')
-        : eb
-            .exists(
-              eb
-                .selectFrom('services')
-                .whereRef('services.tenant_id', '=', 'clinics.tenant_id')
-                .where('services.id', '=', serviceId)
-                .whereRef('services.clinic_id', '=', 'clinics.id'),
-            )
-            .$castTo<boolean>()
-            .as('service_found'),
-      jsonArrayFrom(clinicProviders(db, tenantId, clinicId)).as('providers'),
-    ])
-    .where('clinics.tenant_id', '=', tenantId)
-    .where('clinics.id', '=', clinicId)
-    .executeTakeFirst();
+  const [row] = serviceId
+    ? await clinicProvidersOfService(db, { tenantId, clinicId, serviceId })
+    : await clinicProvidersOfAny(db, { tenantId, clinicId });
+  return row;
 }
+
+/** The clinic's providers, and whether the service is one of the clinic's. */
+const clinicProvidersOfService = prepared(
+  (db, values: { tenantId: string; clinicId: string; serviceId: string }) =>
+    db
+      .selectFrom('clinics')
+      .select((eb) => [
+        eb
+          .exists(
+            eb
+              .selectFrom('services')
+              .whereRef('services.tenant_id', '=', 'clinics.tenant_id')
+              .where('services.id', '=', values.serviceId)
+              .whereRef('services.clinic_id', '=', 'clinics.id'),
+          )
+          .$castTo<boolean>()
+          .as('service_found'),
+        jsonArrayFrom(clinicProviders(db, values.tenantId, values.clinicId)).as('providers'),
+      ])
+      .where('clinics.tenant_id', '=', values.tenantId)
+      .where('clinics.id', '=', values.clinicId),
+);
+
+/** The clinic's providers, no service asked for. */
+const clinicProvidersOfAny = prepared((db, values: { tenantId: string; clinicId: string }) =>
+  db
+    .selectFrom('clinics')
+    .select([
+      sql<boolean>`true`.as('service_found'),
+      jsonArrayFrom(clinicProviders(db, values.tenantId, values.clinicId)).as('providers'),
+    ])
+    .where('clinics.tenant_id', '=', values.tenantId)
+    .where('clinics.id', '=', values.clinicId),
+);
 
 /** The clinics a provider works in, by name; undefined when the provider is not the tenant's. */
 export async function providerClinicIds(
