@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import {
@@ -102,6 +103,8 @@ interface Row {
   failed: number;
   bytes: number;
   queries: number;
+  /** The server process's CPU time per request (user + system), µs; one process only. */
+  cpuMicros: number | null;
   p99Target?: number;
 }
 
@@ -136,7 +139,12 @@ async function benchDatabase(
       }
       const counted = await countInProcess(db, session, route);
       await drive(origin, session, route, warmup);
+      const cpuBefore = workers === 1 ? processCpuSeconds(server.pid!) : null;
       const result = await drive(origin, session, route, duration);
+      const cpuMicros =
+        cpuBefore === null
+          ? null
+          : ((processCpuSeconds(server.pid!) - cpuBefore) / result.requests.total) * 1e6;
       rows.push({
         route: route.name,
         rps: result.requests.average,
@@ -145,11 +153,13 @@ async function benchDatabase(
         failed: result.refused + result.errors + result.timeouts,
         bytes: counted.bytes,
         queries: counted.queries,
+        cpuMicros,
         p99Target: route.p99Target,
       });
       const row = rows.at(-1)!;
+      const cpu = cpuMicros === null ? '' : `  ${cpuMicros.toFixed(0)} µs CPU/req`;
       console.log(
-        `  ${route.name.padEnd(22)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  ${row.failed} failed`,
+        `  ${route.name.padEnd(22)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms${cpu}  ${row.failed} failed`,
       );
     }
     return rows;
@@ -232,6 +242,17 @@ function hotRoutes(f: Fixture): Route[] {
       next: () => ({ path: '/reports/sales?range=this-month' }),
     },
   ];
+}
+
+/**
+ * The CPU time a process has used (user + system, /proc/<pid>/stat fields 14 and 15, in clock
+ * ticks of 1/100 s): the server's own cost per request, which other work on the machine does
+ * not change the way it changes req/s.
+ */
+function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // Field 14 of the whole line is the 12th after the command's closing parenthesis.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function headersFor(session: Session, route: Route): Record<string, string> {
@@ -402,10 +423,10 @@ function printTable(label: string, runs: { workers: number; rows: Row[] }[]): vo
     ({ workers }) => ` req/s ×${workers} | p99 ×${workers} | vs floor ×${workers} |`,
   );
   console.log(
-    `| route | req/s | p50 ms | p99 ms | p99 target | vs floor | bytes sent | queries | non-2xx |${extra.join('')}`,
+    `| route | req/s | p50 ms | p99 ms | p99 target | vs floor | server CPU µs/req | bytes sent | queries | non-2xx |${extra.join('')}`,
   );
   console.log(
-    `|---|---:|---:|---:|---:|---:|---:|---:|---:|${'---:|---:|---:|'.repeat(more.length)}`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|${'---:|---:|---:|'.repeat(more.length)}`,
   );
   for (const row of first.rows) {
     const target = row.p99Target
@@ -416,7 +437,7 @@ function printTable(label: string, runs: { workers: number; rows: Row[] }[]): vo
       return other ? ` ${other.rps.toFixed(0)} | ${other.p99} | ${ratio(other.rps)} |` : ' | | |';
     });
     console.log(
-      `| ${row.route} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${target} | ${ratio(row.rps)} | ${row.bytes} | ${row.queries} | ${row.failed} |${others.join('')}`,
+      `| ${row.route} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${target} | ${ratio(row.rps)} | ${row.cpuMicros?.toFixed(0) ?? ''} | ${row.bytes} | ${row.queries} | ${row.failed} |${others.join('')}`,
     );
   }
 }
