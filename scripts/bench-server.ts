@@ -45,11 +45,13 @@ async function serveApp() {
   const server = serve({ fetch: app.fetch, port }, (info) => {
     if (cluster.isPrimary) console.log(`listening on ${info.port}`);
   });
+  // Requests still running when the bench moves on (a slow report) finish before the pool goes.
   process.once('SIGTERM', () => {
-    server.close();
-    void bus
-      .close()
-      .then(() => db.destroy())
-      .finally(() => process.exit(0));
+    server.close(() => {
+      void bus
+        .close()
+        .then(() => db.destroy())
+        .finally(() => process.exit(0));
+    });
   });
 }

@@ -106,7 +106,7 @@ export function withPackagesViewAudit(
           action: 'patient.packages_viewed',
           entity: 'patient',
           entityId: sql<string>`patients.id`,
-          after: sql`${JSON.stringify({ screen: view.screen })}::jsonb`,
+          after: sql`jsonb_build_object('screen', ${view.screen}::text)`,
           ip: view.ip,
         },
         sql`patients.tenant_id = ${tenantId} and patients.id = ${patientId}

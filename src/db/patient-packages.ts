@@ -7,6 +7,7 @@ import type { CatalogueCache } from './catalogue-cache.js';
 import type { Database } from './client.js';
 import { activeCatalogue, type CatalogueEntry } from './packages.js';
 import { patientSummaryColumns } from './patients.js';
+import { prepared } from './prepared.js';
 import { openPurchases } from './purchases.js';
 
 /**
@@ -27,24 +28,14 @@ export async function loadPatientPackages(
   view: PackagesView,
 ) {
   const held = catalogues.held(tenantId);
-  const version = db.selectFrom('tenants').select('catalogue_version').where('id', '=', tenantId);
-  const row = await withPackagesViewAudit(db, tenantId, patientId, view)
-    .selectFrom('patients')
-    .select(patientSummaryColumns)
-    .select((eb) => [
-      jsonArrayFrom(openPurchases(db, tenantId, patientId, today)).as('purchases'),
-      version.as('catalogue_version'),
-      eb
-        .case()
-        .when(version, '=', held?.version ?? 0)
-        .then(sql<CatalogueEntry[] | null>`null`)
-        .else(jsonArrayFrom(activeCatalogue(db, tenantId)))
-        .end()
-        .as('catalogue'),
-    ])
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', patientId)
-    .executeTakeFirst();
+  const [row] = await patientPackages(db, {
+    tenantId,
+    patientId,
+    today,
+    ...view,
+    // 0: none held (versions start at 1).
+    heldVersion: held?.version ?? 0,
+  });
   if (!row) throw new NotFound('patientNotFound');
   const { purchases, catalogue, catalogue_version, ...patient } = row;
   const catalogueVersion = catalogue_version!;
@@ -59,5 +50,36 @@ export async function loadPatientPackages(
     today,
   };
 }
+
+const patientPackages = prepared(
+  (
+    db,
+    values: PackagesView & {
+      tenantId: string;
+      patientId: string;
+      today: string;
+      heldVersion: number;
+    },
+  ) => {
+    const { tenantId, patientId } = values;
+    const version = db.selectFrom('tenants').select('catalogue_version').where('id', '=', tenantId);
+    return withPackagesViewAudit(db, tenantId, patientId, values)
+      .selectFrom('patients')
+      .select(patientSummaryColumns)
+      .select((eb) => [
+        jsonArrayFrom(openPurchases(db, tenantId, patientId, values.today)).as('purchases'),
+        version.as('catalogue_version'),
+        eb
+          .case()
+          .when(version, '=', values.heldVersion)
+          .then(sql<CatalogueEntry[] | null>`null`)
+          .else(jsonArrayFrom(activeCatalogue(db, tenantId)))
+          .end()
+          .as('catalogue'),
+      ])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', patientId);
+  },
+);
 
 export type PatientPackages = Awaited<ReturnType<typeof loadPatientPackages>>;

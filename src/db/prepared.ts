@@ -4,10 +4,10 @@ import type { Database } from './client.js';
 /** What a value's stand-in starts with: no value the app binds ever does. */
 const STAND_IN = '\u0000value:';
 
-interface Compiled<Row> {
+interface Compiled<Values, Row> {
   query: CompiledQuery<Row>;
   /** For each parameter, the name of the value bound there, or null for a constant. */
-  bindings: (string | null)[];
+  bindings: (keyof Values | null)[];
 }
 
 /**
@@ -19,13 +19,13 @@ interface Compiled<Row> {
  * them to Kysely as values: a builder that branched on one, or put one into the SQL text,
  * would be wrong for other values, so a stand-in found in the text is refused.
  */
-export function prepared<Values extends Record<string, unknown>, Row>(
+export function prepared<Values extends object, Row>(
   build: (db: Database, values: Values) => Compilable<Row>,
 ): (db: Database, values: Values) => Promise<Row[]> {
   // Per handle: a transaction or a plugin (the tests' query counter) is a handle of its own.
-  const compiledBy = new WeakMap<Database, Compiled<Row>>();
+  const compiledBy = new WeakMap<Database, Compiled<Values, Row>>();
 
-  function compile(db: Database): Compiled<Row> {
+  function compile(db: Database): Compiled<Values, Row> {
     const standIns = new Proxy({} as Values, { get: (_, name) => `${STAND_IN}${String(name)}` });
     const query = build(db, standIns).compile();
     if (query.sql.includes(STAND_IN)) {
@@ -33,7 +33,7 @@ export function prepared<Values extends Record<string, unknown>, Row>(
     }
     const bindings = query.parameters.map((parameter) =>
       typeof parameter === 'string' && parameter.startsWith(STAND_IN)
-        ? parameter.slice(STAND_IN.length)
+        ? (parameter.slice(STAND_IN.length) as keyof Values)
         : null,
     );
     return { query, bindings };
