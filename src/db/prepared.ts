@@ -1,4 +1,4 @@
-import type { CompiledQuery, Compilable } from 'kysely';
+import type { CompiledQuery, QueryExecutorProvider } from 'kysely';
 import type { Database } from './client.js';
 
 /** What a value's stand-in starts with: no value the app binds ever does. */
@@ -20,14 +20,18 @@ interface Compiled<Values, Row> {
  * would be wrong for other values, so a stand-in found in the text is refused.
  */
 export function prepared<Values extends object, Row>(
-  build: (db: Database, values: Values) => Compilable<Row>,
+  // A query builder (compile()) or a raw `sql` statement (compile(db)).
+  build: (
+    db: Database,
+    values: Values,
+  ) => { compile(db: QueryExecutorProvider): CompiledQuery<Row> },
 ): (db: Database, values: Values) => Promise<Row[]> {
   // Per handle: a transaction or a plugin (the tests' query counter) is a handle of its own.
   const compiledBy = new WeakMap<Database, Compiled<Values, Row>>();
 
   function compile(db: Database): Compiled<Values, Row> {
     const standIns = new Proxy({} as Values, { get: (_, name) => `${STAND_IN}${String(name)}` });
-    const query = build(db, standIns).compile();
+    const query = build(db, standIns).compile(db);
     if (query.sql.includes(STAND_IN)) {
       throw new Error('A prepared statement put a value into its text, not a parameter.');
     }

@@ -3,10 +3,11 @@ import { sql, type RawBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { Conflict, NotFound } from '../domain/errors.js';
 import { checkBookable } from '../domain/purchases.js';
-import { changeNotice } from '../events/bus.js';
+import { changeNoticeOf, changePayload } from '../events/bus.js';
 import { auditRowsFrom } from './audit.js';
 import { newSessionNumbers, type NewSessionNumbers } from './session-numbers.js';
 import type { Database } from './client.js';
+import { prepared } from './prepared.js';
 import { purchaseClinics, type ClinicOption } from './clinics.js';
 import { packageQuery, type CatalogueEntry } from './packages.js';
 import type { PurchaseStatus } from './schema.js';
@@ -169,64 +170,21 @@ export async function assignPackage(
 ): Promise<{ purchase: PurchaseSummary; created: boolean }> {
   const { tenantId, idempotencyKey } = input;
   const purchaseId = randomUUID();
-  const { rows } = await sql<{
-    patient_found: boolean;
-    package: CatalogueEntry | null;
-    earlier: PurchaseSummary | null;
-    purchase: PurchaseSummary | null;
-    notified: void;
-  }>`
-    with patient as (
-      select id from patients where tenant_id = ${tenantId} and id = ${input.patientId}
-    ),
-    pkg as (${packageQuery(db, tenantId, input.packageId)}),
-    -- without a key, nothing: a null key matches no row and never conflicts
-    earlier as (${byIdempotencyKey(db, tenantId, idempotencyKey, input.today)}),
-    purchase as (
-      insert into package_purchases (id, tenant_id, patient_id, package_id, name_en, name_ar,
-        purchase_date, expiry_date, total_sessions, price, discount, discount_reason,
-        assigned_by, idempotency_key)
-      select ${purchaseId}, ${tenantId}, patient.id, pkg.id, pkg.name_en, pkg.name_ar,
-        ${input.today}::date, ${input.today}::date + pkg.validity_days,
-        (select coalesce(sum(service.sessions), 0) from json_to_recordset(pkg.services)
-          as service(sessions integer)),
-        pkg.price::numeric, ${input.discount ?? '0'}::numeric, ${input.discountReason ?? null},
-        ${input.assignedBy}, ${idempotencyKey}
-      from patient, pkg
-      where pkg.active and not exists (select from earlier)
-      on conflict on constraint package_purchases_idempotency_key do nothing
-      returning ${sql.join(summaryColumns.map((column) => sql.ref(column)))}, ${moneySql},
-        ${purchaseStatus(input.today)} as status
-    ),
-    allotments as (
-      insert into purchase_services (tenant_id, purchase_id, service_id, sessions)
-      select ${tenantId}, purchase.id, service.service_id, service.sessions
-      from purchase, pkg,
-        json_to_recordset(pkg.services) as service(service_id uuid, sessions integer)
-    ),
-    audit as (${auditRowsFrom(sql`purchase, pkg`, {
-      tenantId,
-      actorId: input.assignedBy,
-      action: 'package.assign',
-      entity: 'package_purchase',
-      entityId: sql`purchase.id`,
-      after: sql`to_jsonb(purchase) || jsonb_build_object('price', pkg.price, 'services', pkg.services,
-        'discount_reason', ${input.discountReason ?? null}::text)`,
-      ip: input.ip,
-    })})
-    select exists (select from patient) as patient_found,
-      (select to_json(pkg) from pkg) as package,
-      (select to_json(earlier) from earlier) as earlier,
-      (select to_json(purchase) from purchase) as purchase,
-      (select ${changeNotice({
-        tenant: tenantId,
-        kind: 'package.assigned',
-        provider: null,
-        date: null,
-        patient: input.patientId,
-        purchase: purchaseId,
-      })} from purchase) as notified`.execute(db);
-  const facts = rows[0]!;
+  const [row] = await assignment(db, {
+    ...input,
+    purchaseId,
+    discount: input.discount ?? '0',
+    discountReason: input.discountReason ?? null,
+    notice: changePayload({
+      tenant: tenantId,
+      kind: 'package.assigned',
+      provider: null,
+      date: null,
+      patient: input.patientId,
+      purchase: purchaseId,
+    }),
+  });
+  const facts = row!;
   if (!facts.patient_found) throw new NotFound('patientNotFound');
   if (!facts.package) throw new NotFound('packageNotFound');
   if (facts.earlier) return { purchase: sameRequest(facts.earlier, input), created: false };
@@ -241,6 +199,60 @@ export async function assignPackage(
   ).executeTakeFirstOrThrow();
   return { purchase: sameRequest(winner, input), created: false };
 }
+
+/** The one statement of assignPackage, prepared once (its values bound per sale). */
+const assignment = prepared(
+  (db, input: Required<AssignPackageInput> & { purchaseId: string; notice: string }) => sql<{
+    patient_found: boolean;
+    package: CatalogueEntry | null;
+    earlier: PurchaseSummary | null;
+    purchase: PurchaseSummary | null;
+    notified: void;
+  }>`
+    with patient as (
+      select id from patients where tenant_id = ${input.tenantId} and id = ${input.patientId}
+    ),
+    pkg as (${packageQuery(db, input.tenantId, input.packageId)}),
+    -- without a key, nothing: a null key matches no row and never conflicts
+    earlier as (${byIdempotencyKey(db, input.tenantId, input.idempotencyKey, input.today)}),
+    purchase as (
+      insert into package_purchases (id, tenant_id, patient_id, package_id, name_en, name_ar,
+        purchase_date, expiry_date, total_sessions, price, discount, discount_reason,
+        assigned_by, idempotency_key)
+      select ${input.purchaseId}, ${input.tenantId}, patient.id, pkg.id, pkg.name_en, pkg.name_ar,
+        ${input.today}::date, ${input.today}::date + pkg.validity_days,
+        (select coalesce(sum(service.sessions), 0) from json_to_recordset(pkg.services)
+          as service(sessions integer)),
+        pkg.price::numeric, ${input.discount}::numeric, ${input.discountReason},
+        ${input.assignedBy}, ${input.idempotencyKey}
+      from patient, pkg
+      where pkg.active and not exists (select from earlier)
+      on conflict on constraint package_purchases_idempotency_key do nothing
+      returning ${sql.join(summaryColumns.map((column) => sql.ref(column)))}, ${moneySql},
+        ${purchaseStatus(input.today)} as status
+    ),
+    allotments as (
+      insert into purchase_services (tenant_id, purchase_id, service_id, sessions)
+      select ${input.tenantId}, purchase.id, service.service_id, service.sessions
+      from purchase, pkg,
+        json_to_recordset(pkg.services) as service(service_id uuid, sessions integer)
+    ),
+    audit as (${auditRowsFrom(sql`purchase, pkg`, {
+      tenantId: input.tenantId,
+      actorId: input.assignedBy,
+      action: 'package.assign',
+      entity: 'package_purchase',
+      entityId: sql`purchase.id`,
+      after: sql`to_jsonb(purchase) || jsonb_build_object('price', pkg.price, 'services', pkg.services,
+        'discount_reason', ${input.discountReason}::text)`,
+      ip: input.ip,
+    })})
+    select exists (select from patient) as patient_found,
+      (select to_json(pkg) from pkg) as package,
+      (select to_json(earlier) from earlier) as earlier,
+      (select to_json(purchase) from purchase) as purchase,
+      (select ${changeNoticeOf(input.notice)} from purchase) as notified`,
+);
 
 function byIdempotencyKey(db: Database, tenantId: string, key: string | null, today: string) {
   return db

@@ -61,8 +61,17 @@ export async function publishChange(trx: DbTransaction, event: ChangeEvent): Pro
  * statement (select it once per changed row, e.g. from a data-modifying CTE's RETURNING).
  */
 export function changeNotice(event: ChangeEvent) {
+  return changeNoticeOf(changePayload(event));
+}
+
+/** A change as its NOTIFY carries it. */
+export function changePayload(event: ChangeEvent): string {
   const { tenant, kind, provider, date, patient, purchase } = event;
-  const payload = JSON.stringify({ tenant, kind, provider, date, patient, purchase });
+  return JSON.stringify({ tenant, kind, provider, date, patient, purchase });
+}
+
+/** The NOTIFY of a payload made by changePayload (a prepared statement binds it as a value). */
+export function changeNoticeOf(payload: string) {
   return sql<void>`pg_notify(${CHANGES_CHANNEL}, ${payload})`;
 }
 
