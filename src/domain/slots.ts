@@ -107,7 +107,7 @@ export function formatInstant(instant: Date, timezone: string): string {
   if (text === undefined) {
     const zone = parseZone(timezone);
     text = DateTime.fromMillis(ms, { zone }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ");
-    if (formattedInstants.size >= MAX_FORMATTED_INSTANTS) formattedInstants.clear();
+    if (formattedInstants.size >= MAX_REMEMBERED_INSTANTS) formattedInstants.clear();
     formattedInstants.set(key, text);
   }
   return text;
@@ -119,7 +119,7 @@ export function formatInstant(instant: Date, timezone: string): string {
  * slot grid repeats the same few thousand instants (15 minutes apart, a few months ahead).
  */
 const formattedInstants = new Map<string, string>();
-const MAX_FORMATTED_INSTANTS = 50_000;
+const MAX_REMEMBERED_INSTANTS = 50_000;
 
 /**
  * The instant at which the wall clock of `zone` first reads `seconds` past the start of `day`
@@ -136,6 +136,24 @@ const MAX_FORMATTED_INSTANTS = 50_000;
  */
 function wallClockToInstant(day: DateTime, seconds: number, zone: Zone): number {
   const wallAsUtc = day.toMillis() + seconds * 1000;
+  const key = `${zone.name} ${wallAsUtc}`;
+  let instant = resolvedWallClocks.get(key);
+  if (instant === undefined) {
+    instant = resolveWallClock(wallAsUtc, zone);
+    if (resolvedWallClocks.size >= MAX_REMEMBERED_INSTANTS) resolvedWallClocks.clear();
+    resolvedWallClocks.set(key, instant);
+  }
+  return instant;
+}
+
+/**
+ * Wall-clock readings already resolved, by zone and reading: each takes four to six offset
+ * lookups through Intl (a sixth of the slots route's CPU), and the working hours and day
+ * bounds of a few months are a few thousand readings.
+ */
+const resolvedWallClocks = new Map<string, number>();
+
+function resolveWallClock(wallAsUtc: number, zone: Zone): number {
   // An instant is never more than a day away from its wall-clock reading read as UTC, so the
   // offsets in force a day either side include every offset this wall time could have.
   const offsets = new Set(
