@@ -1,5 +1,6 @@
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Database } from './client.js';
+import { prepared } from './prepared.js';
 import type { AppointmentStatus, PurchaseStatus } from './schema.js';
 
 export interface PurchaseDetails {
@@ -35,58 +36,63 @@ export interface PurchaseDetails {
 }
 
 /** One purchase with its money, services and appointments (in time order), in one statement. */
-export function findPurchaseDetails(
+export async function findPurchaseDetails(
   db: Database,
   tenantId: string,
   purchaseId: string,
 ): Promise<PurchaseDetails | undefined> {
-  return db
-    .selectFrom('package_purchases as p')
-    .select([
-      'p.id',
-      'p.patient_id',
-      'p.package_id',
-      'p.name_en',
-      'p.name_ar',
-      'p.status',
-      'p.purchase_date',
-      'p.expiry_date',
-      'p.total_sessions',
-      'p.sessions_used',
-      'p.price',
-      'p.discount',
-      'p.amount_paid',
-    ])
-    .select((eb) => [
-      jsonArrayFrom(
-        eb
-          .selectFrom('purchase_services as ps')
-          .innerJoin('services as s', (join) =>
-            join.onRef('s.tenant_id', '=', 'ps.tenant_id').onRef('s.id', '=', 'ps.service_id'),
-          )
-          .select(['ps.service_id', 's.name_en', 's.name_ar', 'ps.sessions', 'ps.sessions_used'])
-          .whereRef('ps.tenant_id', '=', 'p.tenant_id')
-          .whereRef('ps.purchase_id', '=', 'p.id')
-          .orderBy('s.name_en'),
-      ).as('services'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('appointments as a')
-          .select([
-            'a.id',
-            'a.starts_at',
-            'a.ends_at',
-            'a.status',
-            'a.session_number_in_package',
-            'a.provider_id',
-          ])
-          .whereRef('a.tenant_id', '=', 'p.tenant_id')
-          .whereRef('a.package_purchase_id', '=', 'p.id')
-          .orderBy('a.starts_at')
-          .orderBy('a.id'),
-      ).as('appointments'),
-    ])
-    .where('p.tenant_id', '=', tenantId)
-    .where('p.id', '=', purchaseId)
-    .executeTakeFirst();
+  const [row] = await purchaseDetails(db, { tenantId, purchaseId });
+  return row;
 }
+
+const purchaseDetails = prepared(
+  (db, { tenantId, purchaseId }: { tenantId: string; purchaseId: string }) =>
+    db
+      .selectFrom('package_purchases as p')
+      .select([
+        'p.id',
+        'p.patient_id',
+        'p.package_id',
+        'p.name_en',
+        'p.name_ar',
+        'p.status',
+        'p.purchase_date',
+        'p.expiry_date',
+        'p.total_sessions',
+        'p.sessions_used',
+        'p.price',
+        'p.discount',
+        'p.amount_paid',
+      ])
+      .select((eb) => [
+        jsonArrayFrom(
+          eb
+            .selectFrom('purchase_services as ps')
+            .innerJoin('services as s', (join) =>
+              join.onRef('s.tenant_id', '=', 'ps.tenant_id').onRef('s.id', '=', 'ps.service_id'),
+            )
+            .select(['ps.service_id', 's.name_en', 's.name_ar', 'ps.sessions', 'ps.sessions_used'])
+            .whereRef('ps.tenant_id', '=', 'p.tenant_id')
+            .whereRef('ps.purchase_id', '=', 'p.id')
+            .orderBy('s.name_en'),
+        ).as('services'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('appointments as a')
+            .select([
+              'a.id',
+              'a.starts_at',
+              'a.ends_at',
+              'a.status',
+              'a.session_number_in_package',
+              'a.provider_id',
+            ])
+            .whereRef('a.tenant_id', '=', 'p.tenant_id')
+            .whereRef('a.package_purchase_id', '=', 'p.id')
+            .orderBy('a.starts_at')
+            .orderBy('a.id'),
+        ).as('appointments'),
+      ])
+      .where('p.tenant_id', '=', tenantId)
+      .where('p.id', '=', purchaseId),
+);
