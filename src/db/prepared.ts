@@ -13,7 +13,7 @@ interface Compiled<Values, Row> {
 /**
  * A statement whose shape never changes, built and compiled by Kysely once per database handle;
  * each call binds its values into the compiled parameters. Building the operation tree and
- * compiling it was a tenth of a hot read's CPU (docs/performance.md, item 17).
+ * compiling it was a tenth of a hot read's CPU (docs/performance.md, item 19).
  *
  * `build` is given stand-ins for the values (strings that mark their place) and must only hand
  * them to Kysely as values: a builder that branched on one, or put one into the SQL text,

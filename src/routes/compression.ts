@@ -10,7 +10,7 @@ const THRESHOLD_BYTES = 1024;
  * Gzip for the pages, fragments, JSON and CSV the app builds (whole bodies, in memory): done
  * at once with zlib, and only when the body is at least 1 KiB. Hono's compress() pipes every
  * body, a 150-byte error too, through a CompressionStream, which @hono/node-server then reads
- * back in pieces: a third of a small request's throughput (docs/performance.md, item 15).
+ * back in pieces: a third of a small request's throughput (docs/performance.md, item 17).
  * Event streams are left alone (the regular expression excludes them: each frame must leave
  * at once); static files keep compress() (they are read from disk as streams, and cached).
  * `Vary: Accept-Encoding` is set with the other dynamic headers, before the handler.

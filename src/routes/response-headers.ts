@@ -4,9 +4,9 @@ import type { AppEnv } from '../env.js';
 /*
  * Headers that never change are set before the handler runs: they go into the response as Hono
  * builds it. Set after `next()`, each `c.header()` makes Hono copy the finished response into a
- * new one whose body is a stream, which @hono/node-server then reads back and writes in pieces —
- * 30 % of a small request's CPU (docs/performance.md, item 15). A handler's own value (the event
- * stream's `Cache-Control`) replaces these.
+ * new one whose body is a stream, which @hono/node-server then reads back and writes in pieces
+ * (docs/performance.md, item 16). A handler's own value (the event stream's `Cache-Control`)
+ * replaces these.
  */
 
 /** What secureHeaders() of hono sent with our options, as constants. */

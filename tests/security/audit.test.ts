@@ -8,6 +8,7 @@ import {
   recordAudit,
   withPackagesViewAudit,
 } from '../../src/db/audit.js';
+import { localDate } from '../../src/domain/dates.js';
 import { translator, type MessageKey } from '../../src/i18n/index.js';
 import { createTestApp } from '../support/app.js';
 import { demoIds, freeSlots, type DemoIds } from '../support/booking.js';
@@ -337,7 +338,14 @@ describe('the audit page', () => {
     // the rows were written by the database's clock (now); none fall in 2020
     const past = await auditPage('?from=2020-01-01&to=2020-12-31');
     expect(past.page.querySelector('#audit-empty')?.text).toBe('No entries match these filters.');
-    const today = new Date().toISOString().slice(0, 10);
+    // The filter's dates are the centre's: today in its zone (not UTC's, a day behind
+    // Riyadh's from 21:00 UTC on).
+    const { timezone } = await database.db
+      .selectFrom('tenants')
+      .select('timezone')
+      .where('id', '=', demo.demo)
+      .executeTakeFirstOrThrow();
+    const today = localDate(timezone, new Date());
     const around = await auditPage(`?from=${today}&to=${today}&action=appointment.book`);
     expect(rowActions(around.page).length).toBeGreaterThan(0);
   });
