@@ -1,5 +1,6 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/db/seed/demo.js';
+import { addDays, localDate } from '../../src/domain/dates.js';
 import { ARTIFACTS_DIR } from './browser.js';
 import { DAY_VIEW_ID } from '../../src/views/appointments/day-view.js';
 import { PACKAGE_MODAL_ID } from '../../src/views/appointments/package-modal.js';
@@ -131,11 +132,15 @@ export async function confirmSale(
   await page.waitForSelector('#package-next-session');
 }
 
+/** The demo centre's zone (src/db/seed/demo.ts). */
+const DEMO_TIMEZONE = 'Asia/Riyadh';
+
 /** A working day (Sunday–Thursday) `daysAhead` or a little later, 'YYYY-MM-DD'. */
 export function workingDayAhead(daysAhead: number): string {
-  const day = new Date(Date.now() + daysAhead * 86_400_000);
-  while ([5, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);
-  return day.toISOString().slice(0, 10);
+  // Ahead of the demo centre's today, in Riyadh: from 21:00 UTC its date is UTC's tomorrow.
+  let day = addDays(localDate(DEMO_TIMEZONE, new Date()), daysAhead);
+  while ([5, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay())) day = addDays(day, 1);
+  return day;
 }
 
 /** Does `change` and waits for the slot list it re-fetches (replaced whole, whatever it holds). */
