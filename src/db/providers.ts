@@ -56,44 +56,24 @@ export async function findClinicProviders(
   clinicId: string,
   serviceId: string | null,
 ): Promise<{ service_found: boolean; providers: ProviderOption[] } | undefined> {
-  const [row] = serviceId
-    ? await clinicProvidersOfService(db, { tenantId, clinicId, serviceId })
-    : await clinicProvidersOfAny(db, { tenantId, clinicId });
+  const [row] = await clinicProvidersWithService(db, { tenantId, clinicId, serviceId });
   return row;
 }
 
-/** The clinic's providers, and whether the service is one of the clinic's. */
-const clinicProvidersOfService = prepared(
-  (db, values: { tenantId: string; clinicId: string; serviceId: string }) =>
+/** The clinic's providers, and whether the service asked for (if any) is one of the clinic's. */
+const clinicProvidersWithService = prepared(
+  (db, values: { tenantId: string; clinicId: string; serviceId: string | null }) =>
     db
       .selectFrom('clinics')
-      .select((eb) => [
-        eb
-          .exists(
-            eb
-              .selectFrom('services')
-              .whereRef('services.tenant_id', '=', 'clinics.tenant_id')
-              .where('services.id', '=', values.serviceId)
-              .whereRef('services.clinic_id', '=', 'clinics.id'),
-          )
-          .$castTo<boolean>()
-          .as('service_found'),
+      .select([
+        sql<boolean>`${values.serviceId}::uuid is null or exists (
+          select from services where services.tenant_id = clinics.tenant_id
+            and services.id = ${values.serviceId} and services.clinic_id = clinics.id
+        )`.as('service_found'),
         jsonArrayFrom(clinicProviders(db, values.tenantId, values.clinicId)).as('providers'),
       ])
       .where('clinics.tenant_id', '=', values.tenantId)
       .where('clinics.id', '=', values.clinicId),
-);
-
-/** The clinic's providers, no service asked for. */
-const clinicProvidersOfAny = prepared((db, values: { tenantId: string; clinicId: string }) =>
-  db
-    .selectFrom('clinics')
-    .select([
-      sql<boolean>`true`.as('service_found'),
-      jsonArrayFrom(clinicProviders(db, values.tenantId, values.clinicId)).as('providers'),
-    ])
-    .where('clinics.tenant_id', '=', values.tenantId)
-    .where('clinics.id', '=', values.clinicId),
 );
 
 /** The clinics a provider works in, by name; undefined when the provider is not the tenant's. */

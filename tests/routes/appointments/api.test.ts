@@ -381,4 +381,22 @@ describe('statements per request', () => {
     }
     expect(Object.values(counts)).toEqual([1, 1, 1, 1, 1, 1]);
   });
+
+  it('providers: a service of another clinic is 404, the clinic’s own or none lists them', async () => {
+    const ids = await demoIds(database.db, demo.demo);
+    const client = await demo.signIn('frontdesk@demo.test');
+    const providers = (query: string) => client.request(`/appointments/api/providers/?${query}`);
+    const elsewhere = await providers(`clinic_id=${ids.slp}&service_id=${ids.aba_therapy}`);
+    expect(elsewhere.status).toBe(404);
+    expect(await elsewhere.json()).toMatchObject({ error: { code: 'service_not_in_clinic' } });
+    for (const query of [`clinic_id=${ids.slp}&service_id=${ids.speech}`, `clinic_id=${ids.slp}`]) {
+      const response = await providers(query);
+      expect(response.status, query).toBe(200);
+      const body = (await response.json()) as { providers: { name_en: string }[] };
+      expect(
+        body.providers.map((p) => p.name_en),
+        query,
+      ).toContain('Dr. Huda Al-Zahrani');
+    }
+  });
 });
